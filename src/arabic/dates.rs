@@ -1,0 +1,319 @@
+//! Dates as Arabic readers write them.
+//!
+//! Three traditions of month names are in daily use: the Levantine/Iraqi Syriac names, which the
+//! seed article pairs with the Egyptian/Gulf name in brackets ("28 نيسان (أبريل) 2025"); the
+//! Egyptian/Gulf transliterations ("28 أبريل 2025"); and the Moroccan/Maghrebi forms derived from
+//! French ("28 غشت 2025"). Digits are Latin ("28") or Arabic-Indic ("٢٨").
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How month names are written (`date_style` in `site.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DateStyle {
+    /// "28 نيسان (أبريل) 2025"
+    #[default]
+    Levant,
+    /// "28 أبريل 2025"
+    Arabic,
+    /// "28 غشت 2025"
+    Maghreb,
+    /// "2025-04-28"
+    Iso,
+}
+
+impl FromStr for DateStyle {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "levant" => Ok(Self::Levant),
+            "arabic" => Ok(Self::Arabic),
+            "maghreb" => Ok(Self::Maghreb),
+            "iso" => Ok(Self::Iso),
+            other => Err(format!(
+                "unknown date style `{other}`; expected levant, arabic, maghreb or iso"
+            )),
+        }
+    }
+}
+
+/// Which digit shapes numbers are written with (`digits` in `site.yaml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Digits {
+    /// 0123456789
+    #[default]
+    Latin,
+    /// ٠١٢٣٤٥٦٧٨٩
+    ArabicIndic,
+}
+
+impl FromStr for Digits {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "latin" => Ok(Self::Latin),
+            "arabic-indic" => Ok(Self::ArabicIndic),
+            other => Err(format!(
+                "unknown digits `{other}`; expected latin or arabic-indic"
+            )),
+        }
+    }
+}
+
+/// Levantine and Iraqi (Syriac-derived) month names.
+pub const LEVANT_MONTHS: [&str; 12] = [
+    "كانون الثاني",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين الأول",
+    "تشرين الثاني",
+    "كانون الأول",
+];
+
+/// Egyptian and Gulf month names.
+pub const ARABIC_MONTHS: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
+/// Moroccan (Maghrebi) month names.
+pub const MAGHREB_MONTHS: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
+];
+
+/// The month's name (1–12) in a style; `levant` pairs both names as the seed article does.
+/// Returns `None` for a month outside 1–12.
+pub fn month_name(style: DateStyle, month: u32) -> Option<String> {
+    let i = usize::try_from(month).ok()?.checked_sub(1)?;
+    Some(match style {
+        DateStyle::Levant => format!("{} ({})", LEVANT_MONTHS.get(i)?, ARABIC_MONTHS[i]),
+        DateStyle::Arabic => ARABIC_MONTHS.get(i)?.to_string(),
+        DateStyle::Maghreb => MAGHREB_MONTHS.get(i)?.to_string(),
+        DateStyle::Iso => format!("{month:02}"),
+    })
+}
+
+/// Rewrites ASCII digits in the chosen shape.
+pub fn with_digits(text: &str, digits: Digits) -> String {
+    match digits {
+        Digits::Latin => text.to_string(),
+        Digits::ArabicIndic => text
+            .chars()
+            .map(|c| match c {
+                '0'..='9' => char::from_u32('٠' as u32 + (c as u32 - '0' as u32)).unwrap_or(c),
+                _ => c,
+            })
+            .collect(),
+    }
+}
+
+/// A reader-facing date: "28 نيسان (أبريل) 2025".
+pub fn format_date(date: NaiveDate, style: DateStyle, digits: Digits) -> String {
+    let text = match style {
+        DateStyle::Iso => date.format("%Y-%m-%d").to_string(),
+        _ => format!(
+            "{} {} {}",
+            date.day(),
+            month_name(style, date.month()).unwrap_or_default(),
+            date.year()
+        ),
+    };
+    with_digits(&text, digits)
+}
+
+/// A reader-facing month heading: "نيسان (أبريل) 2025".
+pub fn format_month(year: i32, month: u32, style: DateStyle, digits: Digits) -> String {
+    let text = match style {
+        DateStyle::Iso => format!("{year}-{month:02}"),
+        _ => format!("{} {year}", month_name(style, month).unwrap_or_default()),
+    };
+    with_digits(&text, digits)
+}
+
+/// The date of an article as written in front-matter: a calendar day, or an RFC 3339 instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArticleDate {
+    /// The calendar day in the writer's offset.
+    pub day: NaiveDate,
+    /// The full instant when one was given.
+    pub instant: Option<DateTime<FixedOffset>>,
+}
+
+impl ArticleDate {
+    /// Parses `YYYY-MM-DD` or RFC 3339 (`2025-04-28T09:30:00+03:00`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.len() == 10 {
+            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|day| ArticleDate { day, instant: None })
+                .map_err(|e| format!("`{text}` is not a valid date ({e})"));
+        }
+        DateTime::parse_from_rfc3339(text)
+            .map(|instant| ArticleDate {
+                day: instant.date_naive(),
+                instant: Some(instant),
+            })
+            .map_err(|e| format!("`{text}` is not a valid date or RFC 3339 date-time ({e})"))
+    }
+
+    /// The machine form for `<time datetime>`: the day, or the full instant when one was given.
+    pub fn machine(&self) -> String {
+        match self.instant {
+            Some(i) => i.to_rfc3339(),
+            None => self.day.format("%Y-%m-%d").to_string(),
+        }
+    }
+
+    /// RFC 3339 as feeds need it; a bare day is taken as midnight UTC.
+    pub fn rfc3339(&self) -> String {
+        match self.instant {
+            Some(i) => i.to_rfc3339(),
+            None => Utc
+                .from_utc_datetime(&self.day.and_time(NaiveTime::MIN))
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        }
+    }
+
+    /// A key that orders dates in time (instants by UTC, bare days at midnight UTC).
+    pub fn sort_key(&self) -> i64 {
+        match self.instant {
+            Some(i) => i.timestamp(),
+            None => self.day.and_time(NaiveTime::MIN).and_utc().timestamp(),
+        }
+    }
+}
+
+impl fmt::Display for ArticleDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.machine())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// Every month in every style, against a table written out by hand.
+    #[test]
+    fn all_month_names_match_the_reference_table() {
+        let table: [(u32, &str, &str, &str); 12] = [
+            (1, "كانون الثاني", "يناير", "يناير"),
+            (2, "شباط", "فبراير", "فبراير"),
+            (3, "آذار", "مارس", "مارس"),
+            (4, "نيسان", "أبريل", "أبريل"),
+            (5, "أيار", "مايو", "ماي"),
+            (6, "حزيران", "يونيو", "يونيو"),
+            (7, "تموز", "يوليو", "يوليوز"),
+            (8, "آب", "أغسطس", "غشت"),
+            (9, "أيلول", "سبتمبر", "شتنبر"),
+            (10, "تشرين الأول", "أكتوبر", "أكتوبر"),
+            (11, "تشرين الثاني", "نوفمبر", "نونبر"),
+            (12, "كانون الأول", "ديسمبر", "دجنبر"),
+        ];
+        for (m, levant, arabic, maghreb) in table {
+            assert_eq!(
+                month_name(DateStyle::Levant, m).unwrap(),
+                format!("{levant} ({arabic})")
+            );
+            assert_eq!(month_name(DateStyle::Arabic, m).unwrap(), arabic);
+            assert_eq!(month_name(DateStyle::Maghreb, m).unwrap(), maghreb);
+        }
+        assert_eq!(month_name(DateStyle::Levant, 0), None);
+        assert_eq!(month_name(DateStyle::Levant, 13), None);
+    }
+
+    #[test]
+    fn seed_article_style_is_levant() {
+        assert_eq!(
+            format_date(d(2025, 4, 28), DateStyle::Levant, Digits::Latin),
+            "28 نيسان (أبريل) 2025"
+        );
+        assert_eq!(
+            format_date(d(2024, 12, 8), DateStyle::Levant, Digits::Latin),
+            "8 كانون الأول (ديسمبر) 2024"
+        );
+    }
+
+    #[test]
+    fn other_styles_and_digits() {
+        assert_eq!(
+            format_date(d(2025, 4, 28), DateStyle::Arabic, Digits::Latin),
+            "28 أبريل 2025"
+        );
+        assert_eq!(
+            format_date(d(2025, 8, 28), DateStyle::Maghreb, Digits::Latin),
+            "28 غشت 2025"
+        );
+        assert_eq!(
+            format_date(d(2025, 4, 28), DateStyle::Iso, Digits::Latin),
+            "2025-04-28"
+        );
+        assert_eq!(
+            format_date(d(2025, 4, 28), DateStyle::Levant, Digits::ArabicIndic),
+            "٢٨ نيسان (أبريل) ٢٠٢٥"
+        );
+        assert_eq!(
+            format_month(2025, 4, DateStyle::Arabic, Digits::ArabicIndic),
+            "أبريل ٢٠٢٥"
+        );
+    }
+
+    #[test]
+    fn parses_days_and_rfc3339_instants() {
+        let day = ArticleDate::parse("2025-04-28").unwrap();
+        assert_eq!(day.machine(), "2025-04-28");
+        assert_eq!(day.rfc3339(), "2025-04-28T00:00:00Z");
+        let instant = ArticleDate::parse("2025-04-28T09:30:00+03:00").unwrap();
+        assert_eq!(instant.day, d(2025, 4, 28));
+        assert_eq!(instant.machine(), "2025-04-28T09:30:00+03:00");
+        assert!(instant.sort_key() > day.sort_key());
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected_with_the_text() {
+        let err = ArticleDate::parse("2025-02-30").unwrap_err();
+        assert!(err.contains("`2025-02-30` is not a valid date"), "{err}");
+        assert!(ArticleDate::parse("2025-13-01").is_err());
+        assert!(ArticleDate::parse("28/04/2025").is_err());
+        assert!(
+            ArticleDate::parse("2025-04-28T09:30:00").is_err(),
+            "an instant needs its offset"
+        );
+    }
+}

@@ -1,0 +1,151 @@
+//! The command line: clap definitions, and turning results into output and exit codes
+//! (0 success; 1 the content or the site has errors; 2 usage or I/O trouble).
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::diagnostics::{self, Diagnostic};
+use crate::pipeline::{self, BuildOptions, Failure};
+use crate::scaffold;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "warraq",
+    version,
+    about = "Build a right-to-left Arabic news-analysis archive from markdown",
+    long_about = "warraq (وَرّاق) reads articles (markdown with YAML front-matter) from content/, renders \
+right-to-left HTML through Tera templates, and builds the indexes of an analysis archive: tags, related \
+articles, date archives and feeds.",
+    after_help = "Examples:\n  warraq init my-archive\n  cd my-archive && warraq new \"عنوان المقال\" --tags \"سوريا, داعش\"\n  warraq build\n  warraq build --root site --output /var/www/archive --base-url https://example.org/"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into public/ (replaced only when the build succeeds)
+    #[command(
+        after_help = "Examples:\n  warraq build\n  warraq build --drafts --output /tmp/preview\n  warraq build --base-url https://example.org/archive/"
+    )]
+    Build {
+        /// The site folder (holding content/, and optionally site.yaml, templates/, static/)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: `output` in site.yaml, else public/ under the root)
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Include articles marked `draft: true`
+        #[arg(long)]
+        drafts: bool,
+        /// Override `base_url` from site.yaml
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Print the time each stage took
+        #[arg(long, short)]
+        verbose: bool,
+    },
+    /// Create a new article in content/
+    #[command(
+        after_help = "Examples:\n  warraq new \"عودة داعش إلى البادية\"\n  warraq new \"قراءة في خطاب النبأ\" --tags \"داعش, النبأ\" --dir 2025"
+    )]
+    New {
+        /// The article's title; its slug becomes the file name
+        title: String,
+        /// Comma-separated tags
+        #[arg(long, value_delimiter = ',')]
+        tags: Vec<String>,
+        /// Sub-folder of content/ (default: the current year)
+        #[arg(long)]
+        dir: Option<String>,
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a new site: site.yaml, content/ with a first article, static/
+    #[command(after_help = "Examples:\n  warraq init\n  warraq init my-archive")]
+    Init {
+        /// The folder to create the site in (default: the current folder)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}
+
+/// Runs the parsed command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let result = match cli.command {
+        Command::Build {
+            root,
+            output,
+            drafts,
+            base_url,
+            verbose,
+        } => {
+            let options = BuildOptions { drafts, base_url };
+            pipeline::build(&root, output.as_deref(), &options).map(|built| {
+                eprintln!(
+                    "built {} articles into {} pages in {}",
+                    built.articles,
+                    built.pages,
+                    built.output.display()
+                );
+                if verbose {
+                    let t = &built.timings;
+                    eprintln!(
+                        "  load {:.3}s, index {:.3}s, render+write {:.3}s, swap {:.3}s",
+                        t.load, t.index, t.render, t.commit
+                    );
+                }
+            })
+        }
+        Command::New {
+            title,
+            tags,
+            dir,
+            root,
+        } => scaffold::new_article(&root, &title, &tags, dir.as_deref()).map(|path| {
+            eprintln!("created {}", diagnostics::display_path(&path));
+        }),
+        Command::Init { dir } => scaffold::init(&dir).map(|()| {
+            eprintln!(
+                "created a new site in {}; next: cd into it and run `warraq build`",
+                dir.display()
+            );
+        }),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => report(failure, color),
+    }
+}
+
+/// Prints every diagnostic of a failure and gives its exit code.
+pub fn report(failure: Failure, color: bool) -> ExitCode {
+    match failure {
+        Failure::Site(mut all) => {
+            diagnostics::sort(&mut all);
+            for d in &all {
+                eprintln!("{}", d.render(color));
+            }
+            let n = all.len();
+            eprintln!(
+                "error: {n} problem{} found; nothing was written",
+                if n == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Failure::Usage(d) => {
+            print_usage_error(&d, color);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_usage_error(d: &Diagnostic, color: bool) {
+    eprintln!("{}", d.render(color));
+}

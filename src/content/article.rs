@@ -1,0 +1,412 @@
+//! The loader: walks `content/`, parses every file in parallel, gives each article its URL, and
+//! renders the bodies with a resolver that turns links to `.md` files into URLs. All problems of
+//! all files are collected; the caller gets either every article or every diagnostic.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::front_matter::{self, ExternalUrl, FrontMatter, RelatedEntry, Source, SourceFile};
+use super::markdown::{self, Heading, Resolved};
+use crate::arabic::bidi::{escape_html, Dir};
+use crate::arabic::dates::ArticleDate;
+use crate::arabic::normalize::tokens;
+use crate::arabic::slug::slugify;
+use crate::config::Config;
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+/// One article, loaded and rendered, not yet related to the others.
+#[derive(Debug)]
+pub struct Article {
+    /// The path shown to users: `content/2025/x.md`.
+    pub shown: PathBuf,
+    /// The path under `content/` without `.md`: `2025/x` (what `related:` entries name).
+    pub id: String,
+    pub file: SourceFile,
+    pub title: String,
+    pub date: ArticleDate,
+    pub updated: Option<ArticleDate>,
+    /// Tags as written, whitespace tidied.
+    pub tags: Vec<String>,
+    pub related: Vec<RelatedEntry>,
+    pub summary_html: String,
+    /// Plain-text summary for `<meta name=description>` and feeds.
+    pub description: String,
+    pub authors: Vec<String>,
+    pub source: Option<Source>,
+    pub lang: Option<String>,
+    pub dir: Dir,
+    pub draft: bool,
+    pub extra: serde_yaml::Value,
+    /// The site path, decoded: `/2025/x/`.
+    pub path: String,
+    pub body_html: String,
+    pub headings: Vec<Heading>,
+    /// Indexes of the articles this body links to.
+    pub links_to: Vec<usize>,
+    /// Plain text of the body (for search and similarity).
+    pub text: String,
+    pub word_count: usize,
+}
+
+/// A parsed but not yet rendered file.
+struct Parsed {
+    shown: PathBuf,
+    id: String,
+    file: SourceFile,
+    fm: FrontMatter,
+}
+
+/// Loads every article under `<root>/content`. Drafts are kept only when `drafts` is true.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, Vec<Diagnostic>> {
+    let content = root.join("content");
+    let files = find_sources(&content)?;
+    let results: Vec<Result<Parsed, Diagnostic>> = files
+        .par_iter()
+        .map(|path| parse_one(root, &content, path))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut parsed = Vec::with_capacity(results.len());
+    for r in results {
+        match r {
+            Ok(p) if p.fm.draft && !drafts => {}
+            Ok(p) => parsed.push(p),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    // Newest first; ties by id, so every build orders the same way.
+    parsed.sort_by(|a, b| {
+        b.fm.date
+            .sort_key()
+            .cmp(&a.fm.date.sort_key())
+            .then_with(|| a.id.cmp(&b.id))
+    });
+
+    let paths: Vec<Result<String, Diagnostic>> = parsed.iter().map(site_path).collect();
+    let mut by_path: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
+    let mut site_paths = Vec::with_capacity(parsed.len());
+    for (i, p) in paths.into_iter().enumerate() {
+        match p {
+            Ok(path) => {
+                if let Some(&first) = by_path.get(&path) {
+                    diagnostics.push(duplicate_url(&parsed[first], &parsed[i], &path));
+                } else {
+                    by_path.insert(path.clone(), i);
+                }
+                site_paths.push(path);
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                site_paths.push(String::new());
+            }
+        }
+    }
+    let by_id: HashMap<String, usize> = parsed
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), i))
+        .collect();
+    let links = LinkTable {
+        by_id: &by_id,
+        by_path: &by_path,
+        paths: &site_paths,
+        config,
+    };
+
+    let rendered: Vec<(Article, Vec<Diagnostic>)> = parsed
+        .into_par_iter()
+        .zip(site_paths.par_iter())
+        .map(|(p, path)| render_one(p, path.clone(), config, &links))
+        .collect();
+    let mut articles = Vec::with_capacity(rendered.len());
+    for (article, problems) in rendered {
+        diagnostics.extend(problems);
+        articles.push(article);
+    }
+    if diagnostics.is_empty() {
+        Ok(articles)
+    } else {
+        Err(diagnostics)
+    }
+}
+
+/// Every `.md` file under `content/`, sorted, hidden files and folders skipped.
+fn find_sources(content: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    if !content.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry =
+            entry.map_err(|e| vec![Diagnostic::new(e.path(), format!("cannot read: {e}"))])?;
+        if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+            files.push(entry.into_path());
+        }
+    }
+    Ok(files)
+}
+
+fn parse_one(root: &Path, content: &Path, path: &Path) -> Result<Parsed, Diagnostic> {
+    let shown = crate::diagnostics::relative_to(root, path);
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::new(Some(&shown), format!("cannot read the file: {e}")))?;
+    let file = front_matter::split(&shown, bytes)?;
+    let fm = front_matter::parse(&shown, &file)?;
+    let id = path
+        .strip_prefix(content)
+        .unwrap_or(path)
+        .with_extension("")
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok(Parsed {
+        shown,
+        id,
+        file,
+        fm,
+    })
+}
+
+/// `/<slugified folders>/<slug>/`; the slug is the front-matter `slug` or the file name's.
+fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
+    let mut segments: Vec<String> = Vec::new();
+    let mut parts: Vec<&str> = p.id.split('/').collect();
+    let stem = parts.pop().unwrap_or("");
+    for folder in parts {
+        let s = slugify(folder);
+        if !s.is_empty() {
+            segments.push(s);
+        }
+    }
+    let slug = match &p.fm.slug {
+        Some(s) => s.0.clone(),
+        None => slugify(stem),
+    };
+    if slug.is_empty() {
+        return Err(Diagnostic::new(
+            Some(&p.shown),
+            format!("the file name `{stem}.md` gives no usable slug"),
+        )
+        .with_hint("rename the file with letters or digits, or set `slug:` in the front-matter"));
+    }
+    segments.push(slug);
+    Ok(format!("/{}/", segments.join("/")))
+}
+
+fn duplicate_url(first: &Parsed, second: &Parsed, path: &str) -> Diagnostic {
+    let (line, column) = match front_matter::locate_value(&second.file, "slug", "") {
+        Some(off) if second.fm.slug.is_some() => {
+            crate::diagnostics::line_column(&second.file.text, off)
+        }
+        _ => (1, 1),
+    };
+    Diagnostic::at(
+        &second.shown,
+        &second.file.text,
+        line,
+        column,
+        format!(
+            "this article and {} would both be written to `{path}`",
+            crate::diagnostics::display_path(&first.shown)
+        ),
+    )
+    .with_hint("give one of them a different `slug:` or file name")
+}
+
+/// What the resolver needs to know about all articles.
+struct LinkTable<'a> {
+    by_id: &'a HashMap<String, usize>,
+    by_path: &'a HashMap<String, usize>,
+    paths: &'a [String],
+    config: &'a Config,
+}
+
+impl LinkTable<'_> {
+    /// Resolves a body link of the article whose id is `from_id`.
+    fn resolve(&self, from_id: &str, dest: &str) -> Result<Resolved, (String, Option<String>)> {
+        let (path_part, fragment) = match dest.find(['#', '?']) {
+            Some(i) => (&dest[..i], &dest[i..]),
+            None => (dest, ""),
+        };
+        let decoded = percent_encoding::percent_decode_str(path_part)
+            .decode_utf8_lossy()
+            .into_owned();
+        if decoded.ends_with(".md") {
+            let target_id = resolve_md(from_id, &decoded);
+            return match target_id.as_deref().and_then(|id| self.by_id.get(id)) {
+                Some(&i) => Ok(Resolved {
+                    href: Some(format!("{}{fragment}", self.config.href(&self.paths[i]))),
+                    target: Some(i),
+                }),
+                None => {
+                    let wanted = target_id.unwrap_or_else(|| decoded.clone());
+                    let hint = did_you_mean(&wanted, self.by_id.keys().map(String::as_str))
+                        .map(|near| format!("did you mean `{near}.md`? Paths are relative to this file"))
+                        .or_else(|| Some("paths to .md files are relative to this file (`../2024/x.md`) or to content/ (`/2024/x.md`)".into()));
+                    Err((
+                        format!(
+                            "link to `{dest}` names no article (looked for content/{wanted}.md)"
+                        ),
+                        hint,
+                    ))
+                }
+            };
+        }
+        if let Some(abs) = decoded.strip_prefix('/') {
+            let within = format!(
+                "/{}",
+                abs.strip_prefix(self.config.base_path.trim_start_matches('/'))
+                    .unwrap_or(abs)
+            );
+            let with_slash = if within.ends_with('/') {
+                within.clone()
+            } else {
+                format!("{within}/")
+            };
+            let target = self
+                .by_path
+                .get(&within)
+                .or_else(|| self.by_path.get(&with_slash))
+                .copied();
+            return Ok(Resolved { href: None, target });
+        }
+        Ok(Resolved::default())
+    }
+}
+
+/// The article id a `.md` link names, relative to the linking article (or to content/ for `/x.md`).
+fn resolve_md(from_id: &str, dest: &str) -> Option<String> {
+    let mut stack: Vec<&str> = if dest.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut parts: Vec<&str> = from_id.split('/').collect();
+        parts.pop();
+        parts
+    };
+    for c in Path::new(dest.trim_end_matches(".md")).components() {
+        match c {
+            Component::Normal(s) => stack.push(s.to_str()?),
+            Component::ParentDir => {
+                stack.pop()?;
+            }
+            _ => {}
+        }
+    }
+    Some(stack.join("/"))
+}
+
+fn render_one(
+    p: Parsed,
+    path: String,
+    config: &Config,
+    links: &LinkTable<'_>,
+) -> (Article, Vec<Diagnostic>) {
+    let dir =
+        p.fm.lang
+            .as_ref()
+            .map_or(config.direction, |l| Dir::of_language(&l.0));
+    let id = p.id.clone();
+    let resolver = |dest: &str| links.resolve(&id, dest);
+    let body = markdown::render(p.file.body(), dir, &resolver);
+    let diagnostics: Vec<Diagnostic> = body
+        .problems
+        .iter()
+        .map(|problem| {
+            let d = Diagnostic::at_offset(
+                &p.shown,
+                &p.file.text,
+                p.file.body_start + problem.offset,
+                problem.message.clone(),
+            );
+            match &problem.hint {
+                Some(h) => d.with_hint(h.clone()),
+                None => d,
+            }
+        })
+        .collect();
+    let (summary_html, description) = match &p.fm.summary {
+        Some(s) => (
+            format!("<p>{}</p>", escape_html(s.trim())),
+            s.trim().to_string(),
+        ),
+        None => (body.first_paragraph_html, body.first_paragraph_text),
+    };
+    let word_count = tokens(&body.text).count();
+    let tags =
+        p.fm.tags
+            .iter()
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| !t.is_empty())
+            .collect();
+    let article = Article {
+        shown: p.shown,
+        id: p.id,
+        title: p.fm.title.0,
+        date: p.fm.date,
+        updated: p.fm.updated,
+        tags,
+        related: p.fm.related,
+        summary_html,
+        description,
+        authors: p.fm.author.0,
+        source: p.fm.source,
+        lang: p.fm.lang.map(|l| l.0),
+        dir,
+        draft: p.fm.draft,
+        extra: p.fm.extra.unwrap_or(serde_yaml::Value::Null),
+        path,
+        body_html: body.html,
+        headings: body.headings,
+        links_to: body.links_to,
+        text: body.text,
+        word_count,
+        file: p.file,
+    };
+    (article, diagnostics)
+}
+
+/// A declared related link as templates see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExternalRelated {
+    pub title: String,
+    pub url: Option<String>,
+    pub domain: Option<String>,
+}
+
+impl ExternalRelated {
+    /// From a front-matter entry.
+    pub fn new(title: &str, url: Option<&ExternalUrl>) -> Self {
+        ExternalRelated {
+            title: title.to_string(),
+            url: url.map(|u| u.0.clone()),
+            domain: url.and_then(|u| u.domain()).map(str::to_string),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_links_resolve_relative_to_the_linking_file() {
+        assert_eq!(resolve_md("2025/a", "b.md").as_deref(), Some("2025/b"));
+        assert_eq!(
+            resolve_md("2025/a", "../2024/c.md").as_deref(),
+            Some("2024/c")
+        );
+        assert_eq!(
+            resolve_md("2025/a", "/2024/c.md").as_deref(),
+            Some("2024/c")
+        );
+        assert_eq!(resolve_md("a", "../../x.md"), None);
+    }
+}

@@ -1,0 +1,455 @@
+//! The YAML front-matter of an article (SPEC §2): typed, validated while it is deserialised so
+//! that every error carries the position serde_yaml knows.
+
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use crate::arabic::dates::ArticleDate;
+use crate::arabic::slug::slugify;
+use crate::diagnostics::Diagnostic;
+use crate::yaml;
+
+/// The front-matter of one article.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Title,
+    pub date: ArticleDate,
+    #[serde(default)]
+    pub updated: Option<ArticleDate>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub related: Vec<RelatedEntry>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub author: OneOrMany,
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub slug: Option<Slug>,
+    #[serde(default)]
+    pub lang: Option<Lang>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub extra: Option<serde_yaml::Value>,
+}
+
+/// A non-empty title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Title(pub String);
+
+impl<'de> Deserialize<'de> for Title {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.trim().is_empty() {
+            return Err(de::Error::custom("`title` is empty"));
+        }
+        Ok(Title(s.trim().to_string()))
+    }
+}
+
+impl<'de> Deserialize<'de> for ArticleDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ArticleDate::parse(&s).map_err(de::Error::custom)
+    }
+}
+
+/// One author or several.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OneOrMany(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            One(String),
+            Many(Vec<String>),
+        }
+        match Raw::deserialize(d) {
+            Ok(Raw::One(s)) => Ok(OneOrMany(vec![s])),
+            Ok(Raw::Many(v)) => Ok(OneOrMany(v)),
+            Err(_) => Err(de::Error::custom(
+                "`author` must be a name or a list of names",
+            )),
+        }
+    }
+}
+
+/// An external URL whose scheme is http, https or mailto.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExternalUrl(pub String);
+
+impl ExternalUrl {
+    /// Validates the scheme; the error says what was found.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let url = raw.trim();
+        let lower: String = url
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
+            && url.len() > "https://".len()
+            || lower.starts_with("mailto:") && url.len() > "mailto:".len();
+        if ok && !url.contains(char::is_whitespace) {
+            Ok(ExternalUrl(url.to_string()))
+        } else {
+            Err(format!("`{url}` is not an http(s) or mailto URL"))
+        }
+    }
+
+    /// The host of an http(s) URL, without `www.` (what readers recognise: "example.org").
+    pub fn domain(&self) -> Option<&str> {
+        let rest = self.0.split_once("://")?.1;
+        let host = rest.split(['/', '?', '#']).next()?;
+        let host = host.rsplit('@').next()?;
+        let host = host.split(':').next()?;
+        Some(host.strip_prefix("www.").unwrap_or(host))
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalUrl {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        ExternalUrl::parse(&s).map_err(de::Error::custom)
+    }
+}
+
+/// A `related:` entry: another article (its path under `content/` without `.md`), or an external
+/// link, or a headline whose publisher link is unknown (a map with `title` and no `url`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RelatedEntry {
+    Article(String),
+    External {
+        title: String,
+        url: Option<ExternalUrl>,
+    },
+}
+
+impl<'de> Deserialize<'de> for RelatedEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RelatedEntry;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an article path (2025/slug) or a map with `title` and optional `url`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RelatedEntry, E> {
+                let id = v
+                    .trim()
+                    .trim_start_matches('/')
+                    .trim_end_matches('/')
+                    .trim_end_matches(".md");
+                if id.is_empty() {
+                    return Err(E::custom("a related entry is empty"));
+                }
+                if v.contains("://") || v.starts_with("mailto:") {
+                    return Err(E::custom(format!(
+                        "`{v}` looks like a URL; an external related link needs a title: {{title: \"…\", url: \"{v}\"}}"
+                    )));
+                }
+                Ok(RelatedEntry::Article(id.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RelatedEntry, A::Error> {
+                let mut title: Option<String> = None;
+                let mut url: Option<ExternalUrl> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "title" => title = Some(map.next_value()?),
+                        "url" => url = Some(map.next_value()?),
+                        other => return Err(de::Error::unknown_field(other, &["title", "url"])),
+                    }
+                }
+                let title = title
+                    .filter(|t| !t.trim().is_empty())
+                    .ok_or_else(|| de::Error::missing_field("title"))?;
+                Ok(RelatedEntry::External { title, url })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Where an article was first published (`source: {name, url}`).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    #[serde(default)]
+    pub url: Option<ExternalUrl>,
+}
+
+/// A slug given in front-matter: one path segment, slugified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(pub String);
+
+impl<'de> Deserialize<'de> for Slug {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        if raw.contains(['/', '\\']) || raw.trim() == "." || raw.trim() == ".." {
+            return Err(de::Error::custom(format!(
+                "slug `{raw}` is not a single path segment; a slug cannot contain `/`, `\\` or be `..`"
+            )));
+        }
+        let slug = slugify(&raw);
+        if slug.is_empty() {
+            return Err(de::Error::custom(format!(
+                "slug `{raw}` has no letter or digit"
+            )));
+        }
+        Ok(Slug(slug))
+    }
+}
+
+/// A language tag (`en`, `fr-MA`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lang(pub String);
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(d)?;
+        let valid = !raw.is_empty()
+            && raw.len() <= 35
+            && raw.split('-').all(|p| {
+                !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        if valid {
+            Ok(Lang(raw))
+        } else {
+            Err(de::Error::custom(format!(
+                "`{raw}` is not a language tag like `en` or `fr-MA`"
+            )))
+        }
+    }
+}
+
+/// A source file split into its parts, text normalised (BOM dropped, CRLF → LF).
+#[derive(Debug)]
+pub struct SourceFile {
+    pub text: Arc<str>,
+    /// Byte range of the YAML between the `---` lines.
+    pub yaml: std::ops::Range<usize>,
+    /// Byte offset where the markdown body starts.
+    pub body_start: usize,
+}
+
+impl SourceFile {
+    /// The markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// Decodes bytes into text and finds the front-matter. `shown` is the path used in messages.
+pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let valid = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let prefix: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes[..valid]).as_ref());
+            let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+            return Err(Diagnostic {
+                line,
+                column,
+                source: None,
+                ..Diagnostic::new(
+                    Some(shown),
+                    format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
+                )
+            }
+            .with_hint("save the file as UTF-8; warraq reads no other encoding"));
+        }
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let text: Arc<str> = if text.contains('\r') {
+        Arc::from(text.replace("\r\n", "\n"))
+    } else {
+        Arc::from(text)
+    };
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::at(shown, &text, 1, 1, "the file has no front-matter")
+            .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line"));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            return Ok(SourceFile {
+                yaml: yaml_start..pos,
+                body_start: (end + 1).min(text.len()),
+                text,
+            });
+        }
+        pos = end + 1;
+    }
+    Err(
+        Diagnostic::at(shown, &text, 1, 1, "the front-matter is never closed")
+            .with_hint("end the front-matter with a line holding only `---`"),
+    )
+}
+
+/// Parses the front-matter of a split file.
+pub fn parse(shown: &Path, file: &SourceFile) -> Result<FrontMatter, Diagnostic> {
+    let yaml = &file.text[file.yaml.clone()];
+    let first_line = file.text[..file.yaml.start].matches('\n').count() + 1;
+    if yaml.trim().is_empty() {
+        return Err(Diagnostic::at(
+            shown,
+            &file.text,
+            first_line.saturating_sub(1).max(1),
+            1,
+            "the front-matter is empty",
+        )
+        .with_hint("add at least `title:` and `date:`"));
+    }
+    serde_yaml::from_str(yaml)
+        .map_err(|e| yaml::to_diagnostic(shown, &file.text, first_line, "front-matter", &e))
+}
+
+/// Byte offset, in the file, of `needle` as the value of a top-level `key` (or of an item of its
+/// list): where later stages point when a value is wrong in context (an unknown related article).
+pub fn locate_value(file: &SourceFile, key: &str, needle: &str) -> Option<usize> {
+    let yaml = &file.text[file.yaml.clone()];
+    let mut offset = 0;
+    let mut in_key = false;
+    for line in yaml.split_inclusive('\n') {
+        let starts_key = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        if starts_key {
+            in_key = line.split(':').next().map(str::trim) == Some(key);
+        }
+        if in_key {
+            let search_from = if starts_key {
+                line.find(':').map_or(0, |i| i + 1)
+            } else {
+                0
+            };
+            if let Some(i) = line[search_from..].find(needle) {
+                return Some(file.yaml.start + offset + search_from + i);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fm(yaml: &str) -> Result<FrontMatter, Diagnostic> {
+        let text = format!("---\n{yaml}---\nbody\n");
+        let file = split(Path::new("content/a.md"), text.into_bytes()).unwrap();
+        parse(Path::new("content/a.md"), &file)
+    }
+
+    #[test]
+    fn full_front_matter_parses() {
+        let f = fm("title: \"عنوان\"\ndate: 2025-04-28\ntags: [داعش, سوريا]\nrelated:\n  - 2025/other\n  - title: خبر\n    url: https://example.org/x\n  - title: بلا رابط\nauthor: كاتب\nsource: {name: الشرق الأوسط, url: \"https://aawsat.com/x\"}\nslug: My Slug\nlang: en\n").unwrap();
+        assert_eq!(f.title.0, "عنوان");
+        assert_eq!(f.tags, ["داعش", "سوريا"]);
+        assert_eq!(f.related[0], RelatedEntry::Article("2025/other".into()));
+        assert!(matches!(
+            &f.related[2],
+            RelatedEntry::External { url: None, .. }
+        ));
+        assert_eq!(f.author.0, ["كاتب"]);
+        assert_eq!(f.slug.unwrap().0, "my-slug");
+    }
+
+    #[test]
+    fn unknown_key_is_positioned_with_a_suggestion() {
+        let d = fm("title: x\ndate: 2025-01-01\ntgas: [a]\n").unwrap_err();
+        assert_eq!((d.line, d.column), (4, 1));
+        assert_eq!(d.message, "unknown key `tgas` in front-matter");
+        assert!(d.hint.unwrap().starts_with("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn impossible_date_points_at_the_value() {
+        let d = fm("title: x\ndate: 2025-02-30\n").unwrap_err();
+        assert_eq!(d.line, 3);
+        assert_eq!(d.column, 7);
+        assert!(
+            d.message.contains("`2025-02-30` is not a valid date"),
+            "{}",
+            d.message
+        );
+    }
+
+    #[test]
+    fn javascript_urls_are_rejected() {
+        let d = fm("title: x\ndate: 2025-01-01\nrelated:\n  - title: t\n    url: \"javascript:alert(1)\"\n").unwrap_err();
+        assert!(
+            d.message.contains("is not an http(s) or mailto URL"),
+            "{}",
+            d.message
+        );
+        assert_eq!(d.line, 6);
+        assert!(ExternalUrl::parse(" JaVa\tScript:alert(1)").is_err());
+        assert!(ExternalUrl::parse("mailto:a@b.c").is_ok());
+    }
+
+    #[test]
+    fn path_tricks_in_slugs_are_rejected() {
+        assert!(fm("title: x\ndate: 2025-01-01\nslug: ../../etc\n")
+            .unwrap_err()
+            .message
+            .contains("single path segment"));
+        assert!(fm("title: x\ndate: 2025-01-01\nslug: \"..\"\n").is_err());
+    }
+
+    #[test]
+    fn wrong_types_are_reported() {
+        let d = fm("title: x\ndate: 2025-01-01\ntags: 5\n").unwrap_err();
+        assert!(d.message.starts_with("wrong type"), "{}", d.message);
+        assert_eq!(d.line, 4);
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let text = "\u{FEFF}---\r\ntitle: x\r\ndate: 2025-01-01\r\n---\r\nbody\r\n";
+        let file = split(Path::new("a.md"), text.as_bytes().to_vec()).unwrap();
+        assert_eq!(file.body(), "body\n");
+        assert!(parse(Path::new("a.md"), &file).is_ok());
+    }
+
+    #[test]
+    fn missing_or_unclosed_front_matter_is_an_error() {
+        assert!(split(Path::new("a.md"), b"# just markdown\n".to_vec())
+            .unwrap_err()
+            .message
+            .contains("no front-matter"));
+        assert!(split(Path::new("a.md"), b"---\ntitle: x\n".to_vec())
+            .unwrap_err()
+            .message
+            .contains("never closed"));
+    }
+
+    #[test]
+    fn non_utf8_is_reported_with_its_position() {
+        let d = split(Path::new("a.md"), b"---\ntitle: \xff\n".to_vec()).unwrap_err();
+        assert!(d.message.contains("not UTF-8"));
+        assert_eq!((d.line, d.column), (2, 8));
+    }
+
+    #[test]
+    fn values_are_located_in_their_key() {
+        let text = "---\ntitle: 2025/x\nrelated:\n  - 2025/x\n---\n";
+        let file = split(Path::new("a.md"), text.as_bytes().to_vec()).unwrap();
+        let off = locate_value(&file, "related", "2025/x").unwrap();
+        assert_eq!(crate::diagnostics::line_column(&file.text, off), (4, 5));
+    }
+}

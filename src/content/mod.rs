@@ -1,0 +1,7 @@
+//! One source file → one [`Article`](article::Article): front-matter parsing, markdown rendering,
+//! and the loader that walks `content/`. Nothing here knows about other articles except through
+//! the link resolver the loader hands to the markdown renderer.
+
+pub mod article;
+pub mod front_matter;
+pub mod markdown;

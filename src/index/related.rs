@@ -1,0 +1,88 @@
+//! Declared related entries, resolved; and backlinks (articles that declare or link to this one).
+
+use std::collections::HashMap;
+
+use crate::content::article::{Article, ExternalRelated};
+use crate::content::front_matter::{locate_value, RelatedEntry};
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+/// One resolved `related:` entry.
+#[derive(Debug, Clone)]
+pub enum Declared {
+    Article(usize),
+    External(ExternalRelated),
+}
+
+/// The three related lists of one article.
+#[derive(Debug, Clone, Default)]
+pub struct Related {
+    /// In the editor's order.
+    pub declared: Vec<Declared>,
+    /// Newest first.
+    pub backlinks: Vec<usize>,
+    /// Best first.
+    pub similar: Vec<usize>,
+}
+
+/// Resolves every article's `related:`; unknown and self references are errors at their position.
+pub fn declared(articles: &[Article], diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<Declared>> {
+    let by_id: HashMap<&str, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.id.as_str(), i))
+        .collect();
+    articles
+        .iter()
+        .enumerate()
+        .map(|(i, article)| {
+            let mut list = Vec::with_capacity(article.related.len());
+            for entry in &article.related {
+                match entry {
+                    RelatedEntry::Article(id) => match by_id.get(id.as_str()) {
+                        Some(&j) if j == i => diagnostics.push(at(article, id, format!("`{id}` is this article itself")).with_hint("remove the entry; an article is not related to itself")),
+                        Some(&j) => {
+                            if !list.iter().any(|d| matches!(d, Declared::Article(k) if *k == j)) {
+                                list.push(Declared::Article(j));
+                            }
+                        }
+                        None => {
+                            let hint = match did_you_mean(id, by_id.keys().copied()) {
+                                Some(near) => format!("did you mean `{near}`? Entries are paths under content/ without `.md`"),
+                                None => "entries are paths under content/ without `.md` (2025/slug), or {title, url} maps for other sites".into(),
+                            };
+                            diagnostics.push(at(article, id, format!("related article `{id}` does not exist")).with_hint(hint));
+                        }
+                    },
+                    RelatedEntry::External { title, url } => list.push(Declared::External(ExternalRelated::new(title, url.as_ref()))),
+                }
+            }
+            list
+        })
+        .collect()
+}
+
+fn at(article: &Article, needle: &str, message: String) -> Diagnostic {
+    let offset = locate_value(&article.file, "related", needle).unwrap_or(0);
+    Diagnostic::at_offset(&article.shown, &article.file.text, offset, message)
+}
+
+/// For each article, the articles that declare it or link to it from their body, newest first.
+pub fn backlinks(articles: &[Article], declared: &[Vec<Declared>]) -> Vec<Vec<usize>> {
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); articles.len()];
+    for (i, article) in articles.iter().enumerate() {
+        let declared_targets = declared[i].iter().filter_map(|d| match d {
+            Declared::Article(j) => Some(*j),
+            Declared::External(_) => None,
+        });
+        for j in declared_targets.chain(article.links_to.iter().copied()) {
+            if j != i {
+                back[j].push(i);
+            }
+        }
+    }
+    for list in &mut back {
+        list.sort_unstable();
+        list.dedup();
+    }
+    back
+}

@@ -1,0 +1,201 @@
+//! Writing the output safely. A build renders into a temporary sibling folder; only when every
+//! page is written does it take the place of the previous output, so a failed build leaves the
+//! published site byte-identical. A marker file identifies folders warraq made: a non-empty
+//! folder without it is never replaced, so a mistyped `--output` cannot empty anything.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostics::Diagnostic;
+use crate::render::templates::STATIC_DEFAULTS;
+
+/// The file that marks a folder as warraq's output.
+pub const MARKER: &str = ".warraq-output";
+
+/// An output being written into a temporary folder.
+#[derive(Debug)]
+pub struct Staging {
+    temp: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+/// Problems with the output folder itself (usage or I/O trouble: exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    #[error("refusing to replace `{0}`: it is not empty and was not made by warraq")]
+    Foreign(PathBuf),
+    #[error("`{0}` exists and is not a folder")]
+    NotAFolder(PathBuf),
+    #[error("cannot write `{path}`: {source}")]
+    Io { path: PathBuf, source: io::Error },
+}
+
+impl OutputError {
+    /// What to do about it.
+    pub fn hint(&self) -> Option<&'static str> {
+        match self {
+            OutputError::Foreign(_) => {
+                Some("choose an empty or new folder with --output, or empty this one yourself")
+            }
+            _ => None,
+        }
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Checks that `target` may be replaced: missing, empty, or a previous warraq output.
+pub fn check_replaceable(target: &Path) -> Result<(), OutputError> {
+    match fs::metadata(target) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(OutputError::Io {
+            path: target.to_path_buf(),
+            source: e,
+        }),
+        Ok(m) if !m.is_dir() => Err(OutputError::NotAFolder(target.to_path_buf())),
+        Ok(_) => {
+            if target.join(MARKER).is_file() {
+                return Ok(());
+            }
+            let mut entries = fs::read_dir(target).map_err(io_err(target))?;
+            if entries.next().is_none() {
+                Ok(())
+            } else {
+                Err(OutputError::Foreign(target.to_path_buf()))
+            }
+        }
+    }
+}
+
+impl Staging {
+    /// Prepares a temporary folder beside `target`.
+    pub fn new(target: &Path) -> Result<Staging, OutputError> {
+        check_replaceable(target)?;
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let temp = parent.join(format!(".{name}.warraq-tmp-{}", std::process::id()));
+        if temp.exists() {
+            fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
+        }
+        fs::create_dir(&temp).map_err(io_err(&temp))?;
+        Ok(Staging {
+            temp,
+            target: target.to_path_buf(),
+            committed: false,
+        })
+    }
+
+    /// Writes one file, `rel` being a relative path with forward slashes.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let path = self.resolve(rel)?;
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| {
+                Diagnostic::new(Some(parent), format!("cannot create the folder: {e}"))
+            })?;
+        }
+        fs::write(&path, bytes)
+            .map_err(|e| Diagnostic::new(Some(&path), format!("cannot write the file: {e}")))
+    }
+
+    fn resolve(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let rel_path = Path::new(rel);
+        if rel_path
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(Diagnostic::new(
+                None,
+                format!("refusing to write outside the output folder: `{rel}`"),
+            ));
+        }
+        Ok(self.temp.join(rel_path))
+    }
+
+    /// Copies the embedded default static files, then the site's `static/` over them.
+    pub fn copy_static(&self, root: &Path) -> Result<(), Diagnostic> {
+        for (name, bytes) in STATIC_DEFAULTS {
+            self.write(name, bytes)?;
+        }
+        let dir = root.join("static");
+        if !dir.is_dir() {
+            return Ok(());
+        }
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
+            let entry = entry.map_err(|e| {
+                Diagnostic::new(Some(&dir), format!("cannot read static files: {e}"))
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let to = self.temp.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(|e| {
+                    Diagnostic::new(Some(parent), format!("cannot create the folder: {e}"))
+                })?;
+            }
+            fs::copy(entry.path(), &to)
+                .map_err(|e| Diagnostic::new(Some(entry.path()), format!("cannot copy: {e}")))?;
+        }
+        Ok(())
+    }
+
+    /// Puts the new output in place of the old one.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        fs::write(
+            self.temp.join(MARKER),
+            "This folder is generated by warraq and replaced by every build.\n",
+        )
+        .map_err(io_err(&self.temp))?;
+        // Re-check: the target may have changed while we rendered.
+        check_replaceable(&self.target)?;
+        let old = self.temp.with_file_name(format!(
+            ".{}.warraq-old-{}",
+            self.target
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+        }
+        if let Err(e) = fs::rename(&self.temp, &self.target) {
+            if had_old {
+                let _ = fs::rename(&old, &self.target);
+            }
+            return Err(OutputError::Io {
+                path: self.target.clone(),
+                source: e,
+            });
+        }
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.temp);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+//! Tera set-up: the default templates are embedded in the binary (from the repository's
+//! `templates/`), a site's own `templates/` overrides them file by file, and everything is
+//! compiled once per build.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::Tera;
+
+use super::filters;
+use crate::config::Config;
+use crate::diagnostics::Diagnostic;
+
+/// The embedded default templates: (name, source).
+pub const DEFAULTS: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("home.html", include_str!("../../templates/home.html")),
+    ("article.html", include_str!("../../templates/article.html")),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("archive.html", include_str!("../../templates/archive.html")),
+    (
+        "archive_year.html",
+        include_str!("../../templates/archive_year.html"),
+    ),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("feed.xml", include_str!("../../templates/feed.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("robots.txt", include_str!("../../templates/robots.txt")),
+    (
+        "partials/card.html",
+        include_str!("../../templates/partials/card.html"),
+    ),
+    (
+        "partials/pagination.html",
+        include_str!("../../templates/partials/pagination.html"),
+    ),
+    (
+        "partials/related.html",
+        include_str!("../../templates/partials/related.html"),
+    ),
+];
+
+/// The embedded default static files: (path under `static/`, bytes).
+pub const STATIC_DEFAULTS: &[(&str, &[u8])] =
+    &[("style.css", include_bytes!("../../static/style.css"))];
+
+/// Loads the defaults, then the site's overrides, and compiles them.
+pub fn load(root: &Path, config: &Config) -> Result<Tera, Vec<Diagnostic>> {
+    let mut sources: Vec<(String, Arc<str>, bool)> = DEFAULTS
+        .iter()
+        .map(|(name, src)| ((*name).to_string(), Arc::from(*src), false))
+        .collect();
+    let dir = root.join("templates");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                vec![Diagnostic::new(
+                    Some(&dir),
+                    format!("cannot read templates: {e}"),
+                )]
+            })?;
+            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.')
+            {
+                continue;
+            }
+            let name = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            let shown = Path::new("templates").join(&name);
+            let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+                vec![Diagnostic::new(
+                    Some(&shown),
+                    format!("cannot read the template: {e}"),
+                )]
+            })?;
+            let text: Arc<str> = Arc::from(
+                text.strip_prefix('\u{FEFF}')
+                    .unwrap_or(&text)
+                    .replace("\r\n", "\n"),
+            );
+            match sources.iter_mut().find(|(n, _, _)| *n == name) {
+                Some(slot) => *slot = (name, text, true),
+                None => sources.push((name, text, true)),
+            }
+        }
+    }
+    let mut tera = Tera::new();
+    filters::register(&mut tera, config);
+    tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_ref())))
+        .map_err(|e| vec![template_error(&e, &sources)])?;
+    Ok(tera)
+}
+
+/// A Tera error as a diagnostic naming the template file and line.
+pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -> Diagnostic {
+    let report = match err.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = match report {
+        Some(r) => r.message().to_string(),
+        None => err.to_string(),
+    };
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    let Some(r) = report else {
+        return Diagnostic::new(None, format!("template error: {message}"));
+    };
+    let name = r.filename();
+    let found = sources.iter().find(|(n, _, _)| n == name);
+    let shown = match found {
+        Some((_, _, true)) | None => format!("templates/{name}"),
+        Some((_, _, false)) => format!("templates/{name} (embedded default)"),
+    };
+    match found {
+        Some((_, text, _)) => Diagnostic::at(
+            Path::new(&shown),
+            text,
+            r.span().start_line,
+            r.span().start_col + 1,
+            message,
+        ),
+        None => Diagnostic::new(Some(Path::new(&shown)), message),
+    }
+    .with_hint("fix the template; `warraq build` compiles every template before writing anything")
+}
+
+/// The template sources as loaded (for error reports during rendering).
+pub fn sources_for_errors(root: &Path) -> Vec<(String, Arc<str>, bool)> {
+    let mut sources: Vec<(String, Arc<str>, bool)> = DEFAULTS
+        .iter()
+        .map(|(name, src)| ((*name).to_string(), Arc::from(*src), false))
+        .collect();
+    let dir = root.join("templates");
+    for (name, text, custom) in &mut sources {
+        if let Ok(t) = std::fs::read_to_string(dir.join(name.as_str())) {
+            *text = Arc::from(t.replace("\r\n", "\n"));
+            *custom = true;
+        }
+    }
+    sources
+}

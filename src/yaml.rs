@@ -1,0 +1,170 @@
+//! Turns serde_yaml errors into positioned [`Diagnostic`]s, for `site.yaml` and front-matter alike.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostics::{did_you_mean, Diagnostic};
+
+/// Converts a YAML error in a document that starts at `first_line` (1-based) of `source`.
+/// `what` names the document in messages ("front-matter", "site.yaml").
+pub fn to_diagnostic(
+    file: &Path,
+    source: &Arc<str>,
+    first_line: usize,
+    what: &str,
+    err: &serde_yaml::Error,
+) -> Diagnostic {
+    let raw = strip_marks(&err.to_string());
+    let yaml_start = crate::diagnostics::offset_of(source, first_line, 1);
+    let (line, column) = match (locate_custom(&source[yaml_start..], &raw), err.location()) {
+        (Some(offset), _) => crate::diagnostics::line_column(source, yaml_start + offset),
+        (None, Some(loc)) => (loc.line() + first_line - 1, loc.column()),
+        (None, None) => (first_line, 1),
+    };
+    let (message, hint) = explain(&raw, what);
+    let diagnostic = Diagnostic::at(file, source, line, column, message);
+    match hint {
+        Some(h) => diagnostic.with_hint(h),
+        None => diagnostic,
+    }
+}
+
+/// serde_yaml has no reliable position for errors raised by our own validators (a bad date, a
+/// `javascript:` URL): they quote the offending value in backticks, so find that value in the
+/// YAML, after the line of the top-level key named by the error's path when there is one.
+fn locate_custom(yaml: &str, raw: &str) -> Option<usize> {
+    let (path, message) = match raw.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p), m),
+        _ => (None, raw),
+    };
+    if [
+        "unknown field",
+        "missing field",
+        "invalid type",
+        "invalid length",
+        "invalid value",
+    ]
+    .iter()
+    .any(|p| message.starts_with(p))
+    {
+        return None;
+    }
+    let needle = message.split('`').nth(1).filter(|n| !n.is_empty())?;
+    let key = path.map(|p| p.split(['.', '[']).next().unwrap_or(p));
+    let from = key
+        .and_then(|k| {
+            let mut offset = 0;
+            for line in yaml.split_inclusive('\n') {
+                if line.starts_with(k) && line[k.len()..].trim_start().starts_with(':') {
+                    return Some(offset);
+                }
+                offset += line.len();
+            }
+            None
+        })
+        .unwrap_or(0);
+    yaml[from..].find(needle).map(|i| from + i)
+}
+
+/// Rewrites serde's phrasing into one sentence an editor understands, plus a hint.
+fn explain(raw: &str, what: &str) -> (String, Option<String>) {
+    // serde_yaml prefixes nested errors with their path: "related[1]: unknown field ..."
+    let (path, message) = match raw.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p), m),
+        _ => (None, raw),
+    };
+    let place = path.map(|p| format!(" in `{p}`")).unwrap_or_default();
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let hint = match did_you_mean(key, expected.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? Known keys: {}", expected.join(", ")),
+            None => format!("known keys: {}", expected.join(", ")),
+        };
+        return (format!("unknown key `{key}`{place} in {what}"), Some(hint));
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or("");
+        return (
+            format!("{what} has no `{key}`{place}"),
+            Some(format!("add `{key}: …`; it is required")),
+        );
+    }
+    if message.starts_with("invalid type") {
+        let hint = match path {
+            Some(p) if p == "tags" || p == "author" => Some(format!("write `{p}` as a list: {p}: [first, second]")),
+            Some(p) if p.starts_with("related") => Some(
+                "a related entry is an article path (2025/slug) or a map with `title` and optional `url`".to_string(),
+            ),
+            _ => Some("quote the value if it is meant as text".to_string()),
+        };
+        return (
+            format!(
+                "{}{place}",
+                message.replacen("invalid type: ", "wrong type: ", 1)
+            ),
+            hint,
+        );
+    }
+    let message = message.to_string();
+    let hint = if message.contains("did not find expected")
+        || message.contains("while parsing")
+        || message.contains("while scanning")
+    {
+        Some(format!(
+            "this is not valid YAML; check quotes and brackets near here (a value with `:` or `[` must be quoted)"
+        ))
+    } else {
+        None
+    };
+    (format!("{message}{place}"), hint)
+}
+
+/// Removes libyaml's " at line N column M" (the position is reported separately).
+fn strip_marks(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let skip_digits = |s: &str| {
+            s.trim_start_matches(|c: char| c.is_ascii_digit())
+                .to_string()
+        };
+        let after_line = skip_digits(after);
+        match after_line.strip_prefix(" column ") {
+            Some(col) => {
+                let tail = skip_digits(col);
+                rest = &rest[rest.len() - tail.len()..];
+            }
+            None => {
+                rest = &rest[rest.len() - after_line.len()..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_are_stripped() {
+        assert_eq!(
+            strip_marks("did not find expected ',' or ']' at line 3 column 1, while parsing a flow sequence at line 2 column 8"),
+            "did not find expected ',' or ']', while parsing a flow sequence"
+        );
+    }
+
+    #[test]
+    fn unknown_field_gets_a_suggestion() {
+        let (m, h) = explain(
+            "unknown field `tgas`, expected one of `title`, `date`, `tags`",
+            "front-matter",
+        );
+        assert_eq!(m, "unknown key `tgas` in front-matter");
+        assert!(h.unwrap().starts_with("did you mean `tags`?"));
+    }
+}
