@@ -201,22 +201,27 @@ fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
     Ok(format!("/{}/", segments.join("/")))
 }
 
-fn duplicate_url(first: &Parsed, second: &Parsed, path: &str) -> Diagnostic {
-    let (line, column) = match front_matter::locate_value(&second.file, "slug", "") {
-        Some(off) if second.fm.slug.is_some() => {
-            crate::diagnostics::line_column(&second.file.text, off)
+fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
+    // Point at the file whose explicit `slug:` caused the collision; otherwise at the later path.
+    let (culprit, other) = match (a.fm.slug.is_some(), b.fm.slug.is_some()) {
+        (true, false) => (a, b),
+        (false, true) => (b, a),
+        _ if a.id > b.id => (a, b),
+        _ => (b, a),
+    };
+    let (line, column) = match front_matter::locate_value(&culprit.file, "slug", "") {
+        Some(_) if culprit.fm.slug.is_some() => {
+            let key = culprit.file.text[culprit.file.yaml.clone()].find("slug:").map(|i| culprit.file.yaml.start + i + "slug: ".len());
+            key.map_or((1, 1), |off| crate::diagnostics::line_column(&culprit.file.text, off))
         }
         _ => (1, 1),
     };
     Diagnostic::at(
-        &second.shown,
-        &second.file.text,
+        &culprit.shown,
+        &culprit.file.text,
         line,
         column,
-        format!(
-            "this article and {} would both be written to `{path}`",
-            crate::diagnostics::display_path(&first.shown)
-        ),
+        format!("this article and {} would both be written to `{path}`", crate::diagnostics::display_path(&other.shown)),
     )
     .with_hint("give one of them a different `slug:` or file name")
 }
