@@ -111,9 +111,7 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         || message.contains("while parsing")
         || message.contains("while scanning")
     {
-        Some(format!(
-            "this is not valid YAML; check quotes and brackets near here (a value with `:` or `[` must be quoted)"
-        ))
+        Some("this is not valid YAML; check quotes and brackets near here (a value with `:` or `[` must be quoted)".to_string())
     } else {
         None
     };

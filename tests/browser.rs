@@ -16,7 +16,9 @@ fn browser_tests_pass_in_headless_chromium() {
         if std::env::var("CI").is_ok_and(|v| v == "true") {
             panic!("browser tests cannot run: install them with `{how}`");
         }
-        eprintln!("SKIPPED browser tests: Chromium or playwright-core missing; install with `{how}`");
+        eprintln!(
+            "SKIPPED browser tests: Chromium or playwright-core missing; install with `{how}`"
+        );
         return;
     }
     let status = Command::new("node")
@@ -26,5 +28,8 @@ fn browser_tests_pass_in_headless_chromium() {
         .env("CHROMIUM", &chromium)
         .status()
         .expect("run node");
-    assert!(status.success(), "browser tests failed (screenshots in tests/browser/artifacts/)");
+    assert!(
+        status.success(),
+        "browser tests failed (screenshots in tests/browser/artifacts/)"
+    );
 }

@@ -10,14 +10,24 @@ fn fails(fixture: &str) -> String {
     let dir = site(fixture);
     let out = warraq(dir.path(), &["build"]);
     let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{fixture}: expected exit 1\n{err}");
-    assert!(!dir.path().join("public").exists(), "{fixture}: a failed build must write nothing");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{fixture}: expected exit 1\n{err}"
+    );
+    assert!(
+        !dir.path().join("public").exists(),
+        "{fixture}: a failed build must write nothing"
+    );
     assert!(err.contains("nothing was written"), "{err}");
     err
 }
 
 fn assert_has(haystack: &str, needle: &str) {
-    assert!(haystack.contains(needle), "expected to find\n  {needle}\nin\n{haystack}");
+    assert!(
+        haystack.contains(needle),
+        "expected to find\n  {needle}\nin\n{haystack}"
+    );
 }
 
 #[test]
@@ -28,17 +38,42 @@ fn good_site_builds_every_page_right_to_left() {
     let public = dir.path().join("public");
     let home = read(public.join("index.html"));
     assert_has(&home, r#"<html lang="ar" dir="rtl">"#);
-    for page in ["2025/isis-return", "2024/baghouz", "2025/sharaa", "2023/english"] {
-        assert!(public.join(page).join("index.html").is_file(), "{page} has no page");
+    for page in [
+        "2025/isis-return",
+        "2024/baghouz",
+        "2025/sharaa",
+        "2023/english",
+    ] {
+        assert!(
+            public.join(page).join("index.html").is_file(),
+            "{page} has no page"
+        );
     }
-    assert!(!public.join("2025/draft").exists(), "drafts are not built without --drafts");
+    assert!(
+        !public.join("2025/draft").exists(),
+        "drafts are not built without --drafts"
+    );
     let sitemap = read(public.join("sitemap.xml"));
-    for page in ["2025/isis-return/", "2024/baghouz/", "2025/sharaa/", "2023/english/"] {
-        assert_has(&sitemap, &format!("<loc>https://example.org/archive/{page}</loc>"));
+    for page in [
+        "2025/isis-return/",
+        "2024/baghouz/",
+        "2025/sharaa/",
+        "2023/english/",
+    ] {
+        assert_has(
+            &sitemap,
+            &format!("<loc>https://example.org/archive/{page}</loc>"),
+        );
     }
     assert!(public.join("404.html").is_file());
-    assert_has(&read(public.join("robots.txt")), "Sitemap: https://example.org/archive/sitemap.xml");
-    assert!(public.join("style.css").is_file(), "the embedded stylesheet is written");
+    assert_has(
+        &read(public.join("robots.txt")),
+        "Sitemap: https://example.org/archive/sitemap.xml",
+    );
+    assert!(
+        public.join("style.css").is_file(),
+        "the embedded stylesheet is written"
+    );
 }
 
 #[test]
@@ -49,9 +84,16 @@ fn tags_keep_arabic_in_file_names_and_are_percent_encoded_in_hrefs() {
     // "أحمد الشرع" and "أحمد الشَّرع" are one tag.
     assert!(public.join("tags/أحمد-الشرع/index.html").is_file());
     let tag_page = read(public.join("tags/أحمد-الشرع/index.html"));
-    assert_eq!(tag_page.matches("class=\"card\"").count(), 2, "both spellings land on one tag page");
+    assert_eq!(
+        tag_page.matches("class=\"card\"").count(),
+        2,
+        "both spellings land on one tag page"
+    );
     let article = read(public.join("2025/isis-return/index.html"));
-    assert_has(&article, "href=\"/archive/tags/%D8%A3%D8%AD%D9%85%D8%AF-%D8%A7%D9%84%D8%B4%D8%B1%D8%B9/\"");
+    assert_has(
+        &article,
+        "href=\"/archive/tags/%D8%A3%D8%AD%D9%85%D8%AF-%D8%A7%D9%84%D8%B4%D8%B1%D8%B9/\"",
+    );
 }
 
 #[test]
@@ -82,7 +124,10 @@ fn english_article_is_ltr_and_latin_blocks_get_dir() {
     assert_has(&english, "<div class=\"content\" lang=\"en\" dir=\"ltr\">");
     let article = read(dir.path().join("public/2025/isis-return/index.html"));
     assert_has(&article, "<h2 id=\"البيان-المصور\">");
-    assert_has(&article, "<time datetime=\"2025-04-28\">28 نيسان (أبريل) 2025</time>");
+    assert_has(
+        &article,
+        "<time datetime=\"2025-04-28\">28 نيسان (أبريل) 2025</time>",
+    );
 }
 
 #[test]
@@ -119,53 +164,77 @@ fn article_html_snapshot() {
 fn unclosed_flow_sequence_points_at_the_fault() {
     let err = fails("bad_yaml_unclosed");
     // libyaml reads the rest of the document as the unclosed list, so the error is its type.
-    assert_has(&err, "content/broken.md:2:8: wrong type: sequence, expected a string in `title`");
+    assert_has(
+        &err,
+        "content/broken.md:2:8: wrong type: sequence, expected a string in `title`",
+    );
     assert_has(&err, "quote the value if it is meant as text");
 }
 
 #[test]
 fn unknown_key_suggests_the_nearest_one() {
     let err = fails("unknown_key_tgas");
-    assert_has(&err, "content/typo.md:4:1: unknown key `tgas` in front-matter");
+    assert_has(
+        &err,
+        "content/typo.md:4:1: unknown key `tgas` in front-matter",
+    );
     assert_has(&err, "did you mean `tags`?");
 }
 
 #[test]
 fn impossible_date_is_an_error_at_its_value() {
     let err = fails("bad_date_feb_30");
-    assert_has(&err, "content/date.md:3:7: `2025-02-30` is not a valid date");
+    assert_has(
+        &err,
+        "content/date.md:3:7: `2025-02-30` is not a valid date",
+    );
 }
 
 #[test]
 fn wrong_type_is_an_error_with_a_hint() {
     let err = fails("wrong_type_tags");
-    assert_has(&err, "content/types.md:4:7: wrong type: integer `5`, expected a sequence in `tags`");
+    assert_has(
+        &err,
+        "content/types.md:4:7: wrong type: integer `5`, expected a sequence in `tags`",
+    );
     assert_has(&err, "write `tags` as a list");
 }
 
 #[test]
 fn unknown_related_reference_suggests_an_existing_article() {
     let err = fails("related_unknown_ref");
-    assert_has(&err, "content/2025/a.md:5:5: related article `2025/isis-retrun` does not exist");
+    assert_has(
+        &err,
+        "content/2025/a.md:5:5: related article `2025/isis-retrun` does not exist",
+    );
     assert_has(&err, "did you mean `2025/isis-return`?");
 }
 
 #[test]
 fn javascript_url_is_refused() {
     let err = fails("javascript_url_related");
-    assert_has(&err, "content/x.md:6:11: `javascript:alert(1)` is not an http(s) or mailto URL");
+    assert_has(
+        &err,
+        "content/x.md:6:11: `javascript:alert(1)` is not an http(s) or mailto URL",
+    );
 }
 
 #[test]
 fn duplicate_urls_name_both_files() {
     let err = fails("duplicate_slugs");
-    assert_has(&err, "content/two.md:4:7: this article and content/one.md would both be written to `/one/`");
+    assert_has(
+        &err,
+        "content/two.md:4:7: this article and content/one.md would both be written to `/one/`",
+    );
 }
 
 #[test]
 fn path_tricks_in_slugs_are_refused() {
     let err = fails("slug_path_trick");
-    assert_has(&err, "content/x.md:4:8: slug `../../etc` is not a single path segment");
+    assert_has(
+        &err,
+        "content/x.md:4:8: slug `../../etc` is not a single path segment",
+    );
 }
 
 #[test]
@@ -183,22 +252,35 @@ fn missing_title_is_an_error() {
 #[test]
 fn body_link_to_a_missing_md_file_is_an_error() {
     let err = fails("body_link_missing_md");
-    assert_has(&err, "content/2025/a.md:5:13: link to `../2024/missing.md` names no article");
+    assert_has(
+        &err,
+        "content/2025/a.md:5:13: link to `../2024/missing.md` names no article",
+    );
 }
 
 #[test]
 fn body_javascript_link_is_an_error() {
     let err = fails("body_javascript_link");
-    assert_has(&err, "content/a.md:5:7: link to `javascript:alert(1)` uses the `javascript:` scheme");
+    assert_has(
+        &err,
+        "content/a.md:5:7: link to `javascript:alert(1)` uses the `javascript:` scheme",
+    );
 }
 
 #[test]
 fn non_utf8_file_is_an_error_with_its_position() {
     let dir = site("bad_date_feb_30");
-    std::fs::write(dir.path().join("content/date.md"), b"---\ntitle: \"\xd8\xa3\xff\"\ndate: 2025-01-01\n---\n").unwrap();
+    std::fs::write(
+        dir.path().join("content/date.md"),
+        b"---\ntitle: \"\xd8\xa3\xff\"\ndate: 2025-01-01\n---\n",
+    )
+    .unwrap();
     let out = warraq(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_has(&stderr(&out), "content/date.md:2:10: the file is not UTF-8 text");
+    assert_has(
+        &stderr(&out),
+        "content/date.md:2:10: the file is not UTF-8 text",
+    );
 }
 
 #[test]
@@ -213,7 +295,10 @@ fn all_errors_of_a_build_are_reported_together() {
     std::fs::remove_file(dir.path().join("content/a.md")).unwrap();
     std::fs::remove_file(dir.path().join("content/b.md")).unwrap();
     let out = warraq(dir.path(), &["build"]);
-    assert_has(&stderr(&out), "content/c.md:4:11: related article `nowhere` does not exist");
+    assert_has(
+        &stderr(&out),
+        "content/c.md:4:11: related article `nowhere` does not exist",
+    );
 }
 
 #[test]
@@ -235,9 +320,15 @@ fn site_templates_override_defaults_and_output_is_escaped() {
     let out = warraq(dir.path(), &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let article = read(dir.path().join("public/a/index.html"));
-    assert_has(&article, "<p class=\"custom-article\">&lt;script&gt;alert(1)&lt;/script&gt; عنوان</p>");
+    assert_has(
+        &article,
+        "<p class=\"custom-article\">&lt;script&gt;alert(1)&lt;/script&gt; عنوان</p>",
+    );
     let home = read(dir.path().join("public/index.html"));
-    assert!(!home.contains("<script>alert(1)"), "titles are escaped on the home page too");
+    assert!(
+        !home.contains("<script>alert(1)"),
+        "titles are escaped on the home page too"
+    );
     assert!(!home.contains("<b>وسم</b>"), "tag names are escaped");
 }
 
@@ -246,11 +337,23 @@ fn failed_build_leaves_previous_site_untouched() {
     let dir = site("good_site");
     assert!(warraq(dir.path(), &["build"]).status.success());
     let before = tree(&dir.path().join("public"));
-    std::fs::write(dir.path().join("content/2025/bad.md"), "---\ntitle: [unclosed\ndate: 2025-01-01\n---\n").unwrap();
+    std::fs::write(
+        dir.path().join("content/2025/bad.md"),
+        "---\ntitle: [unclosed\ndate: 2025-01-01\n---\n",
+    )
+    .unwrap();
     let out = warraq(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(tree(&dir.path().join("public")), before, "public/ must be byte-identical after a failed build");
-    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(Result::ok).filter(|e| e.file_name().to_string_lossy().contains("warraq-tmp")).collect();
+    assert_eq!(
+        tree(&dir.path().join("public")),
+        before,
+        "public/ must be byte-identical after a failed build"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains("warraq-tmp"))
+        .collect();
     assert!(leftovers.is_empty(), "no temporary folder is left behind");
 }
 
@@ -260,7 +363,10 @@ fn successful_rebuild_replaces_the_output_as_a_whole() {
     assert!(warraq(dir.path(), &["build"]).status.success());
     std::fs::remove_file(dir.path().join("content/2023/english.md")).unwrap();
     assert!(warraq(dir.path(), &["build"]).status.success());
-    assert!(!dir.path().join("public/2023/english").exists(), "stale pages disappear");
+    assert!(
+        !dir.path().join("public/2023/english").exists(),
+        "stale pages disappear"
+    );
 }
 
 #[test]
@@ -280,9 +386,13 @@ fn output_refuses_a_foreign_non_empty_folder() {
 fn output_accepts_an_empty_folder_and_a_previous_output() {
     let dir = site("good_site");
     std::fs::create_dir(dir.path().join("out")).unwrap();
-    assert!(warraq(dir.path(), &["build", "--output", "out"]).status.success());
+    assert!(warraq(dir.path(), &["build", "--output", "out"])
+        .status
+        .success());
     assert!(dir.path().join("out/.warraq-output").is_file());
-    assert!(warraq(dir.path(), &["build", "--output", "out"]).status.success());
+    assert!(warraq(dir.path(), &["build", "--output", "out"])
+        .status
+        .success());
 }
 
 #[test]
@@ -290,7 +400,17 @@ fn init_new_and_build_work_in_an_empty_folder() {
     let dir = tempfile::tempdir().unwrap();
     let site_dir = dir.path().join("x");
     assert!(warraq(dir.path(), &["init", "x"]).status.success());
-    let out = warraq(&site_dir, &["new", "تجربة أولى", "--tags", "سوريا, داعش", "--dir", "2025"]);
+    let out = warraq(
+        &site_dir,
+        &[
+            "new",
+            "تجربة أولى",
+            "--tags",
+            "سوريا, داعش",
+            "--dir",
+            "2025",
+        ],
+    );
     assert!(out.status.success(), "{}", stderr(&out));
     let article = read(site_dir.join("content/2025/تجربة-أولى.md"));
     assert_has(&article, "title: \"تجربة أولى\"");
@@ -298,9 +418,17 @@ fn init_new_and_build_work_in_an_empty_folder() {
     let out = warraq(&site_dir, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(site_dir.join("public/2025/تجربة-أولى/index.html").is_file());
-    assert!(!site_dir.join("templates").exists(), "embedded templates need no templates/ folder");
+    assert!(
+        !site_dir.join("templates").exists(),
+        "embedded templates need no templates/ folder"
+    );
     // a second `new` with the same title refuses to overwrite; `init` refuses an existing site
-    assert_eq!(warraq(&site_dir, &["new", "تجربة أولى", "--dir", "2025"]).status.code(), Some(2));
+    assert_eq!(
+        warraq(&site_dir, &["new", "تجربة أولى", "--dir", "2025"])
+            .status
+            .code(),
+        Some(2)
+    );
     assert_eq!(warraq(dir.path(), &["init", "x"]).status.code(), Some(2));
 }
 
@@ -310,6 +438,16 @@ fn help_has_examples_and_usage_errors_exit_2() {
     let out = warraq(dir.path(), &["build", "--help"]);
     assert!(out.status.success());
     assert_has(&stdout(&out), "Examples:");
-    assert_eq!(warraq(dir.path(), &["build", "--no-such-flag"]).status.code(), Some(2));
-    assert_eq!(warraq(dir.path(), &["build", "--root", "does-not-exist"]).status.code(), Some(2));
+    assert_eq!(
+        warraq(dir.path(), &["build", "--no-such-flag"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        warraq(dir.path(), &["build", "--root", "does-not-exist"])
+            .status
+            .code(),
+        Some(2)
+    );
 }

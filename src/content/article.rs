@@ -211,8 +211,12 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     };
     let (line, column) = match front_matter::locate_value(&culprit.file, "slug", "") {
         Some(_) if culprit.fm.slug.is_some() => {
-            let key = culprit.file.text[culprit.file.yaml.clone()].find("slug:").map(|i| culprit.file.yaml.start + i + "slug: ".len());
-            key.map_or((1, 1), |off| crate::diagnostics::line_column(&culprit.file.text, off))
+            let key = culprit.file.text[culprit.file.yaml.clone()]
+                .find("slug:")
+                .map(|i| culprit.file.yaml.start + i + "slug: ".len());
+            key.map_or((1, 1), |off| {
+                crate::diagnostics::line_column(&culprit.file.text, off)
+            })
         }
         _ => (1, 1),
     };
@@ -221,7 +225,10 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
         &culprit.file.text,
         line,
         column,
-        format!("this article and {} would both be written to `{path}`", crate::diagnostics::display_path(&other.shown)),
+        format!(
+            "this article and {} would both be written to `{path}`",
+            crate::diagnostics::display_path(&other.shown)
+        ),
     )
     .with_hint("give one of them a different `slug:` or file name")
 }

@@ -7,7 +7,9 @@ use std::process::{Command, Output};
 
 /// The fixture folder of a case.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 /// A temporary copy of a fixture site (tests never write into the repository).
@@ -54,10 +56,16 @@ pub fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| (e.path().strip_prefix(dir).expect("prefix").to_path_buf(), std::fs::read(e.path()).expect("read")))
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).expect("prefix").to_path_buf(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
         .collect()
 }
 
 pub fn read(path: impl AsRef<Path>) -> String {
-    std::fs::read_to_string(path.as_ref()).unwrap_or_else(|e| panic!("read {}: {e}", path.as_ref().display()))
+    std::fs::read_to_string(path.as_ref())
+        .unwrap_or_else(|e| panic!("read {}: {e}", path.as_ref().display()))
 }
