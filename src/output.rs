@@ -186,10 +186,27 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            let _ = fs::remove_dir_all(&old);
+            remove_in_parallel(&old);
         }
         Ok(())
     }
+}
+
+/// Removes a folder, its top-level entries in parallel (an archive has thousands of files and a
+/// single-threaded delete is a visible part of a rebuild). Failures leave litter, not damage.
+fn remove_in_parallel(dir: &Path) {
+    use rayon::prelude::*;
+    if let Ok(entries) = fs::read_dir(dir) {
+        let paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+        paths.par_iter().for_each(|p| {
+            let _ = if p.is_dir() {
+                fs::remove_dir_all(p)
+            } else {
+                fs::remove_file(p)
+            };
+        });
+    }
+    let _ = fs::remove_dir_all(dir);
 }
 
 impl Drop for Staging {

@@ -29,9 +29,14 @@ pub fn is_invisible_format(c: char) -> bool {
 
 /// Identity normalisation: NFC, without tashkeel, tatweel and invisible format characters.
 pub fn normalize(text: &str) -> String {
-    text.nfc()
-        .filter(|&c| !is_tashkeel(c) && c != TATWEEL && !is_invisible_format(c))
-        .collect()
+    let keep = |c: &char| !is_tashkeel(*c) && *c != TATWEEL && !is_invisible_format(*c);
+    // Nearly all text arrives composed; the quick check lets it skip the composition pass.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        text.chars().filter(keep).collect()
+    } else {
+        text.nfc().filter(keep).collect()
+    }
 }
 
 /// Folds one (already normalised) character for matching; `None` drops it.
@@ -49,25 +54,60 @@ fn fold_char(c: char) -> char {
 }
 
 /// Matching normalisation: [`normalize`], then spelling variants unified and Latin lower-cased.
+/// One pass over the text (the composition pass is skipped when the text is already NFC).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in normalize(text).chars() {
+    let mut push = |c: char| {
+        if is_tashkeel(c) || c == TATWEEL || is_invisible_format(c) {
+            return;
+        }
         let c = fold_char(c);
-        if c.is_uppercase() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_uppercase() {
             out.extend(c.to_lowercase());
         } else {
             out.push(c);
         }
+    };
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        text.chars().for_each(&mut push);
+    } else {
+        text.nfc().for_each(&mut push);
     }
     out
 }
 
-/// Splits text into folded word tokens (letters and digits; everything else separates).
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || is_tashkeel(c) || c == TATWEEL))
+/// True for characters that belong to a word (letters, digits, and the marks normalisation drops).
+/// ASCII and the Arabic block are decided by ranges: `char::is_alphanumeric` walks Unicode
+/// tables for every non-ASCII character, and Arabic bodies are made of nothing else.
+pub fn is_word_char(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' | '0'..='9' => true,
+        '\0'..='\x7f' => false,
+        '\u{0621}'..='\u{063A}'
+        | '\u{0641}'..='\u{064A}'
+        | '\u{0660}'..='\u{0669}'
+        | '\u{066E}'..='\u{06D3}' => true,
+        '\u{060C}' | '\u{061B}' | '\u{061F}' | '\u{066A}'..='\u{066D}' | '\u{06D4}' => false,
+        '\u{00A0}' | '\u{2000}'..='\u{206F}' => false,
+        _ => c.is_alphanumeric() || is_tashkeel(c) || c == TATWEEL,
+    }
+}
+
+/// The words of already-folded text, as slices.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded
+        .split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
-        .map(fold)
+}
+
+/// Counts words without normalising (for reading time).
+pub fn word_count(text: &str) -> usize {
+    text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
+        .count()
 }
 
 /// Common Arabic function words (already folded), and a few English ones, that carry no topic.
@@ -176,7 +216,9 @@ const STOP_WORDS: &[&str] = &[
 
 /// True for a folded token that is a stop word.
 pub fn is_stop_word(token: &str) -> bool {
-    STOP_WORDS.contains(&token)
+    static SET: std::sync::LazyLock<ahash::AHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+    SET.contains(token)
 }
 
 /// A light stemmer for folded Arabic tokens: strips the common proclitics (و، ف، ب، ك، ل + ال)
@@ -252,8 +294,25 @@ mod tests {
 
     #[test]
     fn tokens_split_on_punctuation_and_fold() {
-        let t: Vec<_> = tokens("داعش، في «سوريا»؟ UN-Council").collect();
+        let folded = fold("داعش، في «سوريا»؟ UN-Council");
+        let t: Vec<&str> = words(&folded).collect();
         assert_eq!(t, ["داعش", "في", "سوريا", "un", "council"]);
+    }
+
+    #[test]
+    fn word_chars_fast_path_agrees_with_unicode() {
+        for c in ('\u{0600}'..='\u{06FF}')
+            .chain(' '..='~')
+            .chain('\u{2000}'..='\u{206F}')
+        {
+            let slow = c.is_alphanumeric() || is_tashkeel(c) || c == TATWEEL;
+            assert_eq!(is_word_char(c), slow, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn word_count_counts_words_with_tashkeel_as_one() {
+        assert_eq!(word_count("الشَّرْع، في سوريا — 2025!"), 4);
     }
 
     #[test]

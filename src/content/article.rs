@@ -12,7 +12,7 @@ use super::front_matter::{self, ExternalUrl, FrontMatter, RelatedEntry, Source, 
 use super::markdown::{self, Heading, Resolved};
 use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::dates::ArticleDate;
-use crate::arabic::normalize::tokens;
+use crate::arabic::normalize::word_count;
 use crate::arabic::slug::slugify;
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic};
@@ -351,7 +351,7 @@ fn render_one(
         ),
         None => (body.first_paragraph_html, body.first_paragraph_text),
     };
-    let word_count = tokens(&body.text).count();
+    let word_count = word_count(&body.text);
     let tags =
         p.fm.tags
             .iter()

@@ -3,29 +3,41 @@
 //! ```text
 //! score = tag_weight  · Σ idf(shared tag) / Σ idf(own tags)
 //!       + text_weight · cosine(TF-IDF vectors)
-//!       + date_weight · 0.5^(|Δdays| / date_half_life_days)      (only for candidates found above)
+//!       + date_weight · 0.5^(|Δdays| / date_half_life_days)
 //! ```
 //!
 //! Terms are Arabic-normalised ([`fold`](crate::arabic::normalize::fold)), stop-word filtered and
-//! light-stemmed. Each article keeps only its `TERMS_PER_ARTICLE` strongest terms, and the
-//! candidates of an article are found through inverted indexes (term → articles, tag → articles)
-//! whose lists are capped at `POSTINGS_CAP`, so the work grows with the number of articles times
-//! those constants, never with its square. Declared related articles and backlinks are excluded;
-//! ties break by recency (lower index), so the result is deterministic.
+//! light-stemmed. Each article keeps its [`TERMS_PER_ARTICLE`] strongest terms.
+//!
+//! Scaling: candidates come from inverted indexes, never from all pairs. An article queries its
+//! [`QUERY_TERMS`] strongest terms; each term's postings keep only the [`POSTINGS_CAP`] articles in
+//! which the term weighs most ("impact-ordered" pruning), and only tags held by at most
+//! [`TAG_CAP`] articles generate candidates. The [`SHORTLIST`] best candidates by that partial score
+//! are then scored exactly (all shared tags, full cosine, date). Work per article is bounded by
+//! those constants, so the whole computation grows linearly with the archive. Declared related
+//! articles and backlinks are excluded; ties break by recency (lower index), so output is
+//! deterministic.
 
-use std::collections::HashMap;
-
+use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
 
 use super::related::Declared;
-use crate::arabic::normalize::{is_stop_word, light_stem, tokens};
+use crate::arabic::normalize::{fold, is_stop_word, light_stem, words};
 use crate::config::SimilarConfig;
 use crate::content::article::Article;
 
-const TERMS_PER_ARTICLE: usize = 48;
-const POSTINGS_CAP: usize = 2000;
+/// Terms kept per article.
+pub const TERMS_PER_ARTICLE: usize = 48;
+/// Terms an article looks up to find candidates.
+pub const QUERY_TERMS: usize = 12;
+/// Articles kept per term posting list (the ones where the term weighs most).
+pub const POSTINGS_CAP: usize = 200;
+/// Tags held by more articles than this do not generate candidates (they still score).
+pub const TAG_CAP: usize = 300;
+/// Candidates scored exactly.
+pub const SHORTLIST: usize = 64;
 
-/// A sparse, L2-normalised term vector.
+/// A sparse, L2-normalised term vector, sorted by term id.
 type Vector = Vec<(u32, f32)>;
 
 /// Computes the similar list of every article.
@@ -44,58 +56,61 @@ pub fn compute(
     let vectors = term_vectors(articles);
     let term_postings = postings(&vectors);
 
-    let mut tag_df = vec![0usize; tag_count];
-    for tags in article_tags {
-        for &t in tags {
-            tag_df[t] += 1;
-        }
-    }
-    let tag_idf: Vec<f32> = tag_df
-        .iter()
-        .map(|&df| ((n as f32 + 1.0) / (df as f32 + 0.5)).ln().max(0.0))
-        .collect();
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
         for &t in tags {
-            if tag_postings[t].len() < POSTINGS_CAP {
-                tag_postings[t].push(i as u32);
-            }
+            tag_postings[t].push(i as u32);
         }
     }
+    let tag_idf: Vec<f32> = tag_postings
+        .iter()
+        .map(|p| ((n as f32 + 1.0) / (p.len() as f32 + 0.5)).ln().max(0.0))
+        .collect();
+    let sorted_tags: Vec<Vec<usize>> = article_tags
+        .iter()
+        .map(|t| {
+            let mut t = t.clone();
+            t.sort_unstable();
+            t
+        })
+        .collect();
     let days: Vec<i64> = articles
         .iter()
         .map(|a| a.date.sort_key() / 86_400)
         .collect();
+    let scorer = Scorer {
+        vectors: &vectors,
+        tags: &sorted_tags,
+        tag_idf: &tag_idf,
+        days: &days,
+        config,
+    };
 
     (0..n)
         .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
-            |(scores, touched), i| {
-                let add = |scores: &mut Vec<f32>, touched: &mut Vec<u32>, j: u32, s: f32| {
-                    let slot = &mut scores[j as usize];
+            |(partial, touched), i| {
+                let mut add = |j: u32, s: f32| {
+                    let slot = &mut partial[j as usize];
                     if *slot == 0.0 {
                         touched.push(j);
                     }
                     *slot += s;
                 };
-                let own_tag_weight: f32 = article_tags[i].iter().map(|&t| tag_idf[t]).sum();
-                if own_tag_weight > 0.0 {
-                    for &t in &article_tags[i] {
-                        let s = config.tag_weight * tag_idf[t] / own_tag_weight;
+                let own: f32 = sorted_tags[i].iter().map(|&t| tag_idf[t]).sum();
+                for &t in &sorted_tags[i] {
+                    if tag_postings[t].len() <= TAG_CAP && own > 0.0 {
                         for &j in &tag_postings[t] {
-                            add(scores, touched, j, s + f32::MIN_POSITIVE);
+                            add(j, config.tag_weight * tag_idf[t] / own + f32::MIN_POSITIVE);
                         }
                     }
                 }
-                for &(term, w) in &vectors[i] {
+                let mut query: Vec<(u32, f32)> = vectors[i].clone();
+                query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                for &(term, w) in query.iter().take(QUERY_TERMS) {
                     for &(j, wj) in &term_postings[term as usize] {
-                        add(
-                            scores,
-                            touched,
-                            j,
-                            config.text_weight * w * wj + f32::MIN_POSITIVE,
-                        );
+                        add(j, config.text_weight * w * wj + f32::MIN_POSITIVE);
                     }
                 }
                 let excluded = |j: usize| {
@@ -105,57 +120,131 @@ pub fn compute(
                             .iter()
                             .any(|d| matches!(d, Declared::Article(k) if *k == j))
                 };
-                let mut best: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
+                let mut shortlist: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
                 for &j in touched.iter() {
-                    let mut s = scores[j as usize];
-                    scores[j as usize] = 0.0;
-                    if excluded(j as usize) {
-                        continue;
+                    let s = std::mem::take(&mut partial[j as usize]);
+                    if !excluded(j as usize) {
+                        shortlist.push((s, j));
                     }
-                    if config.date_weight > 0.0 && config.date_half_life_days > 0.0 {
-                        let delta = (days[i] - days[j as usize]).unsigned_abs() as f32;
-                        s += config.date_weight * 0.5f32.powf(delta / config.date_half_life_days);
-                    }
-                    best.push((s, j));
                 }
                 touched.clear();
-                let k = config.count.min(best.len());
-                let order =
-                    |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-                if k > 0 && k < best.len() {
-                    best.select_nth_unstable_by(k - 1, order);
-                    best.truncate(k);
-                }
-                best.sort_by(order);
+                top(&mut shortlist, SHORTLIST);
+                let mut best: Vec<(f32, u32)> = shortlist
+                    .into_iter()
+                    .map(|(_, j)| (scorer.score(i, j as usize), j))
+                    .collect();
+                top(&mut best, config.count);
                 best.into_iter().map(|(_, j)| j as usize).collect()
             },
         )
         .collect()
 }
 
-/// The analysed terms of an article: title (counted three times) and body.
-pub fn terms(article: &Article) -> impl Iterator<Item = String> + '_ {
-    let title = tokens(&article.title).collect::<Vec<_>>();
-    let title3 = title.clone().into_iter().chain(title.clone()).chain(title);
-    title3
-        .chain(tokens(&article.text))
-        .filter(|t| t.chars().count() > 1 && !is_stop_word(t))
-        .map(|t| light_stem(&t).to_string())
+/// Keeps the `k` best (score descending, then index ascending), sorted.
+fn top(items: &mut Vec<(f32, u32)>, k: usize) {
+    let order = |a: &(f32, u32), b: &(f32, u32)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    if k == 0 {
+        items.clear();
+        return;
+    }
+    if k < items.len() {
+        items.select_nth_unstable_by(k - 1, order);
+        items.truncate(k);
+    }
+    items.sort_by(order);
 }
 
-/// TF-IDF vectors, top terms only, L2-normalised.
+/// The exact score of a pair.
+struct Scorer<'a> {
+    vectors: &'a [Vector],
+    tags: &'a [Vec<usize>],
+    tag_idf: &'a [f32],
+    days: &'a [i64],
+    config: &'a SimilarConfig,
+}
+
+impl Scorer<'_> {
+    fn score(&self, i: usize, j: usize) -> f32 {
+        let c = self.config;
+        let own: f32 = self.tags[i].iter().map(|&t| self.tag_idf[t]).sum();
+        let shared: f32 = intersect(&self.tags[i], &self.tags[j])
+            .map(|t| self.tag_idf[t])
+            .sum();
+        let tags = if own > 0.0 { shared / own } else { 0.0 };
+        let text = cosine(&self.vectors[i], &self.vectors[j]);
+        let mut s = c.tag_weight * tags + c.text_weight * text;
+        if c.date_weight > 0.0 && c.date_half_life_days > 0.0 {
+            let delta = (self.days[i] - self.days[j]).unsigned_abs() as f32;
+            s += c.date_weight * 0.5f32.powf(delta / c.date_half_life_days);
+        }
+        s
+    }
+}
+
+/// Common elements of two sorted lists.
+fn intersect<'a>(a: &'a [usize], b: &'a [usize]) -> impl Iterator<Item = usize> + 'a {
+    let (mut x, mut y) = (0, 0);
+    std::iter::from_fn(move || {
+        while x < a.len() && y < b.len() {
+            match a[x].cmp(&b[y]) {
+                std::cmp::Ordering::Less => x += 1,
+                std::cmp::Ordering::Greater => y += 1,
+                std::cmp::Ordering::Equal => {
+                    x += 1;
+                    y += 1;
+                    return Some(a[x - 1]);
+                }
+            }
+        }
+        None
+    })
+}
+
+/// Dot product of two normalised sparse vectors sorted by term id.
+fn cosine(a: &Vector, b: &Vector) -> f32 {
+    let (mut x, mut y, mut dot) = (0, 0, 0.0);
+    while x < a.len() && y < b.len() {
+        match a[x].0.cmp(&b[y].0) {
+            std::cmp::Ordering::Less => x += 1,
+            std::cmp::Ordering::Greater => y += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a[x].1 * b[y].1;
+                x += 1;
+                y += 1;
+            }
+        }
+    }
+    dot
+}
+
+/// The analysed terms of a text: folded words, stop words and one-letter words dropped, stemmed.
+fn add_terms(text: &str, times: u32, tf: &mut HashMap<String, u32>) {
+    for word in words(&fold(text)) {
+        if word.chars().nth(1).is_none() || is_stop_word(word) {
+            continue;
+        }
+        let stem = light_stem(word);
+        match tf.get_mut(stem) {
+            Some(c) => *c += times,
+            None => {
+                tf.insert(stem.to_string(), times);
+            }
+        }
+    }
+}
+
+/// TF-IDF vectors, top terms only, L2-normalised, sorted by term id.
 fn term_vectors(articles: &[Article]) -> Vec<Vector> {
     let counts: Vec<HashMap<String, u32>> = articles
         .par_iter()
         .map(|a| {
-            let mut tf: HashMap<String, u32> = HashMap::new();
-            for t in terms(a) {
-                *tf.entry(t).or_default() += 1;
-            }
+            let mut tf: HashMap<String, u32> = HashMap::with_capacity(512);
+            add_terms(&a.title, 3, &mut tf);
+            add_terms(&a.text, 1, &mut tf);
             tf
         })
         .collect();
-    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut ids: HashMap<&str, u32> = HashMap::with_capacity(1 << 16);
     let mut df: Vec<u32> = Vec::new();
     for tf in &counts {
         for term in tf.keys() {
@@ -187,12 +276,13 @@ fn term_vectors(articles: &[Article]) -> Vec<Vector> {
                     *w /= norm;
                 }
             }
+            v.sort_unstable_by_key(|&(t, _)| t);
             v
         })
         .collect()
 }
 
-/// Term → (article, weight), each list capped to its strongest `POSTINGS_CAP` entries.
+/// Term → (article, weight), each list keeping its `POSTINGS_CAP` strongest entries.
 fn postings(vectors: &[Vector]) -> Vec<Vec<(u32, f32)>> {
     let terms = vectors
         .iter()
@@ -205,11 +295,13 @@ fn postings(vectors: &[Vector]) -> Vec<Vec<(u32, f32)>> {
             lists[t as usize].push((i as u32, w));
         }
     }
-    for list in &mut lists {
+    lists.par_iter_mut().for_each(|list| {
         if list.len() > POSTINGS_CAP {
-            list.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            list.select_nth_unstable_by(POSTINGS_CAP - 1, |a, b| {
+                b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+            });
             list.truncate(POSTINGS_CAP);
         }
-    }
+    });
     lists
 }
