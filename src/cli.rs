@@ -49,6 +49,24 @@ pub enum Command {
         #[arg(long, short)]
         verbose: bool,
     },
+    /// Check that every internal link, anchor and asset of the built site resolves
+    #[command(
+        after_help = "Examples:\n  warraq check                      # builds into a temporary folder, public/ untouched\n  warraq check --site public        # checks an existing folder of HTML\n  warraq check --format json > report.json\n\nExit codes: 0 every link resolves; 1 broken links or content errors; 2 usage or I/O trouble."
+    )]
+    Check {
+        /// The site folder (its site.yaml gives base_url)
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Check this folder of built HTML instead of building the site
+        #[arg(long, value_name = "DIR")]
+        site: Option<PathBuf>,
+        /// Report format: human (stderr) or json (stdout, stable schema)
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Include drafts in the build that is checked
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new article in content/
     #[command(
         after_help = "Examples:\n  warraq new \"عودة داعش إلى البادية\"\n  warraq new \"قراءة في خطاب النبأ\" --tags \"داعش, النبأ\" --dir 2025"
@@ -73,6 +91,13 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+/// Output format of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
 }
 
 /// Runs the parsed command line and returns the process exit code.
@@ -102,6 +127,33 @@ pub fn run(cli: Cli) -> ExitCode {
                     );
                 }
             })
+        }
+        Command::Check {
+            root,
+            site,
+            format,
+            drafts,
+        } => {
+            let options = BuildOptions {
+                drafts,
+                base_url: None,
+            };
+            match pipeline::check(&root, site.as_deref(), &options) {
+                Ok((name, outcome)) => {
+                    match format {
+                        Format::Json => println!("{}", crate::check::report::json(&name, &outcome)),
+                        Format::Human => {
+                            eprintln!("{}", crate::check::report::human(&name, &outcome))
+                        }
+                    }
+                    return if outcome.problems.is_empty() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::from(1)
+                    };
+                }
+                Err(failure) => Err(failure),
+            }
         }
         Command::New {
             title,

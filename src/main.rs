@@ -1,6 +1,7 @@
 //! warraq: a static-site generator for Arabic news-analysis archives.
 
 mod arabic;
+mod check;
 mod cli;
 mod config;
 mod content;

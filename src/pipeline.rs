@@ -107,7 +107,10 @@ pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<usize, Failure>
         templates::sources_for_errors(&loaded.root),
     );
     let pages = renderer.pages().len();
-    let errors = renderer.render_all(|path, bytes| staging.write(path, bytes));
+    let errors = renderer.render_all(
+        |paths| staging.create_folders(paths.iter().map(String::as_str)),
+        |path, bytes| staging.write(path, bytes),
+    );
     if errors.is_empty() {
         Ok(pages)
     } else {
@@ -143,4 +146,68 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         output,
         timings,
     })
+}
+
+/// `warraq check`: builds the site into a temporary folder (public/ is not touched) and checks it,
+/// or checks an existing folder of HTML when `site` is given.
+pub fn check(
+    root: &Path,
+    site: Option<&Path>,
+    options: &BuildOptions,
+) -> Result<(String, crate::check::Outcome), Failure> {
+    use crate::check::{self, Addressing, Sources};
+    let io = |e: std::io::Error| {
+        Failure::Usage(Diagnostic::new(None, format!("cannot read the site: {e}")))
+    };
+    if let Some(site) = site {
+        if !site.is_dir() {
+            return Err(Failure::Usage(Diagnostic::new(
+                None,
+                format!("`{}` is not a folder", site.display()),
+            )));
+        }
+        let config = if root.join("site.yaml").is_file() {
+            crate::config::Config::load(root).map_err(Failure::Site)?
+        } else {
+            crate::config::Config::default()
+        };
+        let addressing = Addressing {
+            base_path: config.base_path.clone(),
+            origin: config.origin.clone(),
+        };
+        let outcome = check::check(site, &addressing, &Sources::new()).map_err(io)?;
+        return Ok((site.display().to_string(), outcome));
+    }
+    let (loaded, _) = load_site(root, options)?;
+    let temp = check::temp_site_dir();
+    let staging = Staging::new(&temp)?;
+    render_into(&loaded, &staging)?;
+    let config = &loaded.site.config;
+    let addressing = Addressing {
+        base_path: config.base_path.clone(),
+        origin: config.origin.clone(),
+    };
+    let sources: Sources = loaded
+        .site
+        .articles
+        .iter()
+        .map(|a| {
+            (
+                format!("{}index.html", a.path.trim_start_matches('/')),
+                (
+                    crate::diagnostics::display_path(&a.shown),
+                    a.file.text.clone(),
+                ),
+            )
+        })
+        .collect();
+    let outcome = check::check(staging.path(), &addressing, &sources).map_err(io);
+    drop(staging);
+    if let Some(parent) = temp.parent() {
+        let _ = std::fs::remove_dir_all(parent);
+    }
+    Ok((
+        "(build of ".to_string() + &root.display().to_string() + ")",
+        outcome?,
+    ))
 }

@@ -349,7 +349,12 @@ fn render_one(
             format!("<p>{}</p>", escape_html(s.trim())),
             s.trim().to_string(),
         ),
-        None => (body.first_paragraph_html, body.first_paragraph_text),
+        // The first paragraph is shown on other pages too: its in-page links must name this page.
+        None => (
+            body.first_paragraph_html
+                .replace("href=\"#", &format!("href=\"{}#", config.href(&path))),
+            body.first_paragraph_text,
+        ),
     };
     let word_count = word_count(&body.text);
     let tags =

@@ -38,7 +38,6 @@ impl Site {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let t0 = std::time::Instant::now();
         let backlinks = related::backlinks(&articles, &declared);
         let similar = similar::compute(
             &articles,
@@ -48,7 +47,6 @@ impl Site {
             &backlinks,
             &config.similar,
         );
-        eprintln!("similar {:?}", t0.elapsed());
         let related = declared
             .into_iter()
             .zip(backlinks)

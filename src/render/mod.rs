@@ -297,19 +297,23 @@ impl<'a> Renderer<'a> {
 
     /// Renders every page in parallel, handing each result to `write` as soon as it exists.
     /// Returns every error.
-    pub fn render_all<W>(&self, write: W) -> Vec<Diagnostic>
+    /// `prepare` receives every output path first (to create folders once).
+    pub fn render_all<P, W>(&self, prepare: P, write: W) -> Vec<Diagnostic>
     where
+        P: FnOnce(&[String]) -> Result<(), Diagnostic>,
         W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
     {
         let pages = self.pages();
+        let paths: Vec<String> = pages.iter().map(|p| self.output_path(p)).collect();
+        if let Err(d) = prepare(&paths) {
+            return vec![d];
+        }
         let mut errors: Vec<Diagnostic> = pages
             .par_iter()
-            .filter_map(|page| {
-                let path = self.output_path(page);
-                match self.render(page) {
-                    Ok(html) => write(&path, html.as_bytes()).err(),
-                    Err(d) => Some(d),
-                }
+            .zip(paths.par_iter())
+            .filter_map(|(page, path)| match self.render(page) {
+                Ok(html) => write(path, html.as_bytes()).err(),
+                Err(d) => Some(d),
             })
             .collect();
         // The same template mistake fails on every page that uses it; report it once.

@@ -1,0 +1,496 @@
+//! `warraq check`: proves that every internal link of a built site resolves. It reads a folder of
+//! built HTML (ours or another generator's), parses every page with a real HTML parser
+//! (lol_html), and checks each `href`, `src`, `srcset`, `<link>`, feed and sitemap URL against the
+//! files of the folder, and each fragment against the ids and names of its target page.
+//! It builds nothing itself; `warraq check` without `--site` asks the pipeline for a build in a
+//! temporary folder first.
+
+pub mod report;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use lol_html::{element, text, HtmlRewriter, Settings};
+use percent_encoding::percent_decode_str;
+use rayon::prelude::*;
+use serde::Serialize;
+
+/// One link found in a page.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The attribute it came from (`href`, `src`, `srcset`, `loc`).
+    pub attribute: &'static str,
+    pub url: String,
+    /// The visible text of an `<a>`, or the alt text of an image.
+    pub text: String,
+}
+
+/// What one page holds.
+#[derive(Debug, Default)]
+struct PageScan {
+    links: Vec<Link>,
+    anchors: HashSet<String>,
+}
+
+/// A problem found by the check.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The target file does not exist.
+    BrokenLink,
+    /// The target exists but has no element with that id or name.
+    MissingAnchor,
+}
+
+/// One problem, with everything a report needs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    pub kind: Kind,
+    /// The page holding the link, relative to the site folder.
+    pub page: String,
+    /// The markdown file the page was built from, and the line of the link in it, when known.
+    pub source: Option<SourceRef>,
+    pub attribute: &'static str,
+    /// The link as written in the page.
+    pub url: String,
+    /// The file it resolved to, relative to the site folder.
+    pub resolved: String,
+    pub text: String,
+    /// A near-miss among existing files (or anchors).
+    pub suggestion: Option<String>,
+}
+
+/// Where a link came from in the content.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: Option<usize>,
+}
+
+/// How the site is addressed, to recognise internal absolute URLs.
+#[derive(Debug, Clone, Default)]
+pub struct Addressing {
+    /// `/` or `/archive/`.
+    pub base_path: String,
+    /// `https://example.org` when known.
+    pub origin: Option<String>,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Serialize)]
+pub struct Outcome {
+    pub pages: usize,
+    pub links: usize,
+    pub problems: Vec<Problem>,
+}
+
+/// Maps output pages to the markdown files they were built from (`2025/x/index.html` → file text).
+pub type Sources = HashMap<String, (String, std::sync::Arc<str>)>;
+
+/// Checks every page of `site`.
+pub fn check(site: &Path, addressing: &Addressing, sources: &Sources) -> std::io::Result<Outcome> {
+    let mut files: HashSet<String> = HashSet::new();
+    let mut pages: Vec<String> = Vec::new();
+    for entry in walkdir::WalkDir::new(site).follow_links(true) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = rel_path(site, entry.path());
+        if rel.ends_with(".html") || rel.ends_with(".htm") || rel.ends_with(".xml") {
+            pages.push(rel.clone());
+        }
+        files.insert(rel);
+    }
+    pages.sort();
+    let scans: Vec<(String, PageScan)> = pages
+        .par_iter()
+        .map(|rel| {
+            let bytes = std::fs::read(site.join(rel))?;
+            Ok((rel.clone(), scan(&bytes, rel.ends_with(".xml"))))
+        })
+        .collect::<std::io::Result<_>>()?;
+    let anchors: HashMap<&str, &HashSet<String>> = scans
+        .iter()
+        .map(|(p, s)| (p.as_str(), &s.anchors))
+        .collect();
+    let links = scans.iter().map(|(_, s)| s.links.len()).sum();
+    let checker = Checker {
+        files: &files,
+        anchors: &anchors,
+        addressing,
+    };
+    let mut problems: Vec<Problem> = scans
+        .par_iter()
+        .flat_map_iter(|(page, scan)| {
+            scan.links
+                .iter()
+                .filter_map(|link| checker.check_link(page, link))
+                .map(|p| with_source(p, sources))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    problems.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
+    problems.dedup_by(|a, b| a.page == b.page && a.url == b.url && a.attribute == b.attribute);
+    Ok(Outcome {
+        pages: pages.len(),
+        links,
+        problems,
+    })
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Collects links, ids and names of one page.
+fn scan(bytes: &[u8], xml: bool) -> PageScan {
+    let found = Rc::new(RefCell::new(PageScan::default()));
+    let push =
+        |found: &Rc<RefCell<PageScan>>, attribute: &'static str, url: String, text: String| {
+            found.borrow_mut().links.push(Link {
+                attribute,
+                url,
+                text,
+            });
+        };
+    let (f1, f2, f3, f4, f5, f6, f7) = (
+        found.clone(),
+        found.clone(),
+        found.clone(),
+        found.clone(),
+        found.clone(),
+        found.clone(),
+        found.clone(),
+    );
+    let mut handlers = vec![
+        element!("[id], a[name]", move |el| {
+            let mut f = f1.borrow_mut();
+            for attr in ["id", "name"] {
+                if let Some(v) = el.get_attribute(attr) {
+                    f.anchors.insert(v);
+                }
+            }
+            Ok(())
+        }),
+        element!("a[href], area[href]", move |el| {
+            if let Some(url) = el.get_attribute("href") {
+                push(&f2, "href", url, String::new());
+            }
+            Ok(())
+        }),
+        text!("a[href]", move |t| {
+            if let Some(last) = f3.borrow_mut().links.last_mut() {
+                last.text.push_str(t.as_str());
+            }
+            Ok(())
+        }),
+        element!("img[src], script[src], iframe[src], source[src], video[src], audio[src], track[src], embed[src]", move |el| {
+            if let Some(url) = el.get_attribute("src") {
+                let alt = el.get_attribute("alt").unwrap_or_default();
+                push(&f4, "src", url, alt);
+            }
+            Ok(())
+        }),
+        element!("img[srcset], source[srcset]", move |el| {
+            if let Some(set) = el.get_attribute("srcset") {
+                for candidate in set.split(',') {
+                    if let Some(url) = candidate.split_whitespace().next() {
+                        push(&f5, "srcset", url.to_string(), String::new());
+                    }
+                }
+            }
+            Ok(())
+        }),
+        element!("link[href]", move |el| {
+            if let Some(url) = el.get_attribute("href") {
+                push(&f6, "href", url, String::new());
+            }
+            Ok(())
+        }),
+    ];
+    if xml {
+        // Sitemaps list pages as the text of <loc>; feeds use <link href> (handled above).
+        handlers.push(text!("loc", move |t| {
+            let url = t.as_str().trim();
+            if !url.is_empty() {
+                let mut f = f7.borrow_mut();
+                match f.links.last_mut() {
+                    Some(last) if last.attribute == "loc" && !t.last_in_text_node() => {
+                        last.url.push_str(url)
+                    }
+                    _ => f.links.push(Link {
+                        attribute: "loc",
+                        url: url.to_string(),
+                        text: String::new(),
+                    }),
+                }
+            }
+            Ok(())
+        }));
+    }
+    let settings = handlers
+        .into_iter()
+        .fold(Settings::new(), Settings::append_element_content_handler);
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    // A malformed page still yields what was parsed before the fault.
+    let _ = rewriter.write(bytes);
+    let _ = rewriter.end();
+    found.take()
+}
+
+struct Checker<'a> {
+    files: &'a HashSet<String>,
+    anchors: &'a HashMap<&'a str, &'a HashSet<String>>,
+    addressing: &'a Addressing,
+}
+
+impl Checker<'_> {
+    /// Resolves one link of `page`; `None` when it is fine or not ours to check.
+    fn check_link(&self, page: &str, link: &Link) -> Option<Problem> {
+        let url = link.url.trim();
+        let local = self.local_part(url)?;
+        let (path_part, fragment) = match local.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (local, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or("");
+        let decoded = percent_decode_str(path_part).decode_utf8_lossy();
+        let problem = |kind, resolved: String, suggestion| Problem {
+            kind,
+            page: page.to_string(),
+            source: None,
+            attribute: link.attribute,
+            url: url.to_string(),
+            resolved,
+            text: link.text.trim().to_string(),
+            suggestion,
+        };
+        let target = if decoded.is_empty() {
+            page.to_string()
+        } else {
+            match self.resolve(page, &decoded) {
+                Some(t) => t,
+                None => {
+                    let wanted = normalize_path(page, &decoded);
+                    let suggestion = self.nearest_file(&wanted);
+                    return Some(problem(Kind::BrokenLink, wanted, suggestion));
+                }
+            }
+        };
+        let fragment = fragment
+            .map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned())
+            .filter(|f| !f.is_empty())?;
+        let ids = self.anchors.get(target.as_str())?;
+        if ids.contains(&fragment) || fragment == "top" {
+            return None;
+        }
+        let suggestion =
+            crate::diagnostics::did_you_mean(&fragment, ids.iter().map(String::as_str))
+                .map(|s| format!("#{s}"));
+        Some(problem(
+            Kind::MissingAnchor,
+            format!("{target}#{fragment}"),
+            suggestion,
+        ))
+    }
+
+    /// The site-relative part of a URL, or `None` for links that leave the site.
+    fn local_part<'u>(&self, url: &'u str) -> Option<&'u str> {
+        if url.is_empty() {
+            return None;
+        }
+        if let Some(origin) = &self.addressing.origin {
+            if let Some(rest) = url.strip_prefix(origin.as_str()) {
+                return Some(if rest.is_empty() { "/" } else { rest });
+            }
+        }
+        let lower = url.get(..12).unwrap_or(url).to_ascii_lowercase();
+        let has_scheme = lower
+            .find(':')
+            .is_some_and(|i| !lower[..i].contains(['/', '?', '#']));
+        if has_scheme || url.starts_with("//") {
+            return None;
+        }
+        Some(url)
+    }
+
+    /// The file a decoded path names, if it exists.
+    fn resolve(&self, page: &str, decoded: &str) -> Option<String> {
+        let path = if let Some(abs) = decoded.strip_prefix('/') {
+            let base = self.addressing.base_path.trim_start_matches('/');
+            abs.strip_prefix(base).unwrap_or(abs).to_string()
+        } else {
+            normalize_path(page, decoded)
+        };
+        let path = path.trim_start_matches('/');
+        let candidates = if path.is_empty() || path.ends_with('/') {
+            vec![format!("{path}index.html")]
+        } else {
+            vec![
+                path.to_string(),
+                format!("{path}/index.html"),
+                format!("{path}.html"),
+            ]
+        };
+        candidates
+            .into_iter()
+            .find(|c| self.files.contains(c.as_str()))
+    }
+
+    /// A near miss for a missing target: a page for a page, a file of the same kind for a file.
+    fn nearest_file(&self, wanted: &str) -> Option<String> {
+        let base = self.addressing.base_path.trim_start_matches('/');
+        let (wanted, candidates): (&str, Vec<&str>) = if wanted.is_empty() || wanted.ends_with('/')
+        {
+            (
+                wanted,
+                self.files
+                    .iter()
+                    .filter_map(|f| f.strip_suffix("index.html"))
+                    .collect(),
+            )
+        } else {
+            let ext = wanted.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+            (
+                wanted,
+                self.files
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|f| f.ends_with(ext))
+                    .collect(),
+            )
+        };
+        let limit = (wanted.chars().count() / 4).max(2);
+        candidates
+            .into_iter()
+            .map(|c| (strsim::levenshtein(wanted, c), c))
+            .filter(|&(d, _)| d <= limit)
+            .min()
+            .map(|(_, c)| format!("/{base}{c}"))
+    }
+}
+
+/// Resolves a relative path against the folder of `page` (`2025/x/index.html` + `../y/` → `2025/y/`).
+fn normalize_path(page: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = if path.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut p: Vec<&str> = page.split('/').collect();
+        p.pop();
+        p
+    };
+    for segment in path.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    joined
+}
+
+/// Adds the markdown source (and the line of the link in it) of a problem's page.
+fn with_source(mut problem: Problem, sources: &Sources) -> Problem {
+    if let Some((file, text)) = sources.get(&problem.page) {
+        let decoded = percent_decode_str(&problem.url)
+            .decode_utf8_lossy()
+            .into_owned();
+        let needles = [
+            problem.url.as_str(),
+            decoded.as_str(),
+            problem.text.as_str(),
+        ];
+        let line = needles
+            .iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| text.find(*n))
+            .map(|offset| text[..offset].matches('\n').count() + 1);
+        problem.source = Some(SourceRef {
+            file: file.clone(),
+            line,
+        });
+    }
+    problem
+}
+
+/// Where `check` should look when it builds the site itself.
+pub fn temp_site_dir() -> PathBuf {
+    std::env::temp_dir()
+        .join(format!("warraq-check-{}", std::process::id()))
+        .join("site")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_resolve_against_the_page_folder() {
+        assert_eq!(normalize_path("2025/x/index.html", "../y/"), "2025/y/");
+        assert_eq!(
+            normalize_path("2025/x/index.html", "img.png"),
+            "2025/x/img.png"
+        );
+        assert_eq!(normalize_path("index.html", "/tags/"), "tags/");
+    }
+
+    #[test]
+    fn scanning_finds_links_texts_ids_and_srcsets() {
+        let html = r#"<h2 id="مقدمة">x</h2><a name="old"></a><a href="/a/">نص <b>الرابط</b></a>
+            <img src="/i.png" alt="صورة" srcset="/i-2x.png 2x, /i-3x.png 3x"><link rel="stylesheet" href="/style.css">"#;
+        let s = scan(html.as_bytes(), false);
+        assert!(s.anchors.contains("مقدمة") && s.anchors.contains("old"));
+        let urls: Vec<_> = s.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            ["/a/", "/i.png", "/i-2x.png", "/i-3x.png", "/style.css"]
+        );
+        assert_eq!(s.links[0].text, "نص الرابط");
+        assert_eq!(s.links[1].text, "صورة");
+    }
+
+    #[test]
+    fn every_link_of_a_page_is_found() {
+        let html = r#"<html><head><link rel="stylesheet" href="/s.css"><link rel="alternate" href="/feed.xml"></head>
+            <body><nav><ul><li><a href="/">1</a></li><li><a href="/tags/">2</a></li><li><a href="/archive/">3</a></li></ul></nav>
+            <main><p><a href="/x/">x</a> and <a href="/y/">y</a></p></main></body></html>"#;
+        let s = scan(html.as_bytes(), false);
+        let urls: Vec<_> = s.links.iter().map(|l| l.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "/s.css",
+                "/feed.xml",
+                "/",
+                "/tags/",
+                "/archive/",
+                "/x/",
+                "/y/"
+            ]
+        );
+    }
+
+    #[test]
+    fn sitemap_locations_are_links() {
+        let s = scan(
+            b"<urlset><url><loc>https://example.org/a/</loc></url></urlset>",
+            true,
+        );
+        assert_eq!(s.links[0].url, "https://example.org/a/");
+        assert_eq!(s.links[0].attribute, "loc");
+    }
+}

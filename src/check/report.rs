@@ -1,0 +1,80 @@
+//! Reports of `warraq check`: human (grouped by page, to stderr) and JSON (a stable schema, to
+//! stdout; documented in README "warraq check").
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Kind, Outcome, Problem};
+
+/// The JSON report. `version` changes only when a field is removed or changes meaning.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub version: u32,
+    pub site: &'a str,
+    pub ok: bool,
+    pub pages: usize,
+    pub links: usize,
+    pub problems: &'a [Problem],
+}
+
+/// Renders the JSON report.
+pub fn json(site: &str, outcome: &Outcome) -> String {
+    let report = JsonReport {
+        version: 1,
+        site,
+        ok: outcome.problems.is_empty(),
+        pages: outcome.pages,
+        links: outcome.links,
+        problems: &outcome.problems,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+/// Renders the human report, grouped by page.
+pub fn human(site: &str, outcome: &Outcome) -> String {
+    let mut out = String::new();
+    let mut by_page: BTreeMap<&str, Vec<&Problem>> = BTreeMap::new();
+    for p in &outcome.problems {
+        by_page.entry(p.page.as_str()).or_default().push(p);
+    }
+    for (page, problems) in by_page {
+        let _ = write!(out, "{site}/{page}");
+        if let Some(source) = problems.first().and_then(|p| p.source.as_ref()) {
+            let _ = write!(out, " (from {})", source.file);
+        }
+        out.push('\n');
+        for p in problems {
+            let what = match p.kind {
+                Kind::BrokenLink => "broken link",
+                Kind::MissingAnchor => "missing anchor",
+            };
+            let _ = write!(out, "  ✗ {what}: {}", p.url);
+            if !p.text.is_empty() {
+                let _ = write!(out, " «{}»", p.text);
+            }
+            let _ = write!(out, " → {} does not exist", p.resolved);
+            if let Some(line) = p.source.as_ref().and_then(|s| s.line.map(|l| (s, l))) {
+                let _ = write!(out, "\n      at {}:{}", line.0.file, line.1);
+            }
+            if let Some(s) = &p.suggestion {
+                let _ = write!(out, "\n      did you mean {s}?");
+            }
+            out.push('\n');
+        }
+    }
+    let n = outcome.problems.len();
+    let _ = write!(
+        out,
+        "checked {} links in {} pages: {}",
+        outcome.links,
+        outcome.pages,
+        if n == 0 {
+            "all resolve".to_string()
+        } else {
+            format!("{n} broken")
+        }
+    );
+    out
+}

@@ -1,0 +1,112 @@
+//! `warraq check` end to end: broken links, missing anchors, Arabic paths, images, exit codes,
+//! the JSON report, and checking a folder another generator built.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn clean_site_passes_and_public_is_untouched() {
+    let dir = site("check_clean");
+    let out = warraq(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("all resolve"));
+    assert!(
+        !dir.path().join("public").exists(),
+        "check builds into a temporary folder"
+    );
+}
+
+#[test]
+fn broken_links_anchors_and_images_are_reported_with_page_source_and_line() {
+    let dir = site("check_links");
+    let out = warraq(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("2025/links/index.html (from content/2025/links.md)"),
+        "{err}"
+    );
+    // an Arabic path that does not exist, with its line in the markdown source
+    assert!(err.contains("broken link: /tags/%D8%BA"), "{err}");
+    assert!(
+        err.contains(
+            "«وسم غير موجود» → tags/غير-موجود/ does not exist\n      at content/2025/links.md:8"
+        ),
+        "{err}"
+    );
+    // a near miss gets a suggestion
+    assert!(
+        err.contains("«صفحة مفقودة» → 2025/targt/ does not exist"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean /2025/target/?"), "{err}");
+    // a missing anchor in an existing page
+    assert!(
+        err.contains("missing anchor: /2025/target/#%D8%AE"),
+        "{err}"
+    );
+    // a broken image
+    assert!(
+        err.contains("broken link: /images/missing.png «صورة مفقودة»"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("did you mean /?"),
+        "no useless suggestions: {err}"
+    );
+    assert!(err.contains("4 broken"), "{err}");
+    // the links that exist (Arabic raw and percent-encoded, Arabic anchor, image) are not reported
+    assert!(!err.contains("/tags/%D8%AF%D8%A7%D8%B9%D8%B4/ "), "{err}");
+    assert!(!err.contains("images/ok.gif"), "{err}");
+}
+
+#[test]
+fn json_report_has_a_stable_schema() {
+    let dir = site("check_links");
+    let out = warraq(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json = stdout(&out).replace(&dir.path().display().to_string(), "<root>");
+    let value: serde_json::Value = serde_json::from_str(&json).expect("valid JSON on stdout");
+    assert_eq!(value["ok"], false);
+    insta::assert_json_snapshot!(value["problems"]);
+}
+
+#[test]
+fn check_site_reads_a_folder_built_by_anything() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("out");
+    std::fs::create_dir_all(site.join("a")).unwrap();
+    std::fs::write(site.join("index.html"), r#"<a href="a/">a</a> <a href="b.html">b</a> <a href="https://example.org/x">ext</a> <a href="a/#top">top</a>"#).unwrap();
+    std::fs::write(
+        site.join("a/index.html"),
+        r#"<h1 id="x">x</h1><a href="../index.html#x">back</a> <a href="../">home</a>"#,
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["check", "--site", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("broken link: b.html «b» → b.html does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("missing anchor: ../index.html#x «back»"),
+        "{err}"
+    );
+    assert!(err.contains("2 broken"), "{err}");
+    assert_eq!(
+        warraq(dir.path(), &["check", "--site", "nowhere"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn content_errors_fail_check_with_exit_1() {
+    let dir = site("unknown_key_tgas");
+    let out = warraq(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("content/typo.md:4:1: unknown key `tgas`"));
+}
