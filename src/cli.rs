@@ -51,7 +51,7 @@ pub enum Command {
     },
     /// Check that every internal link, anchor and asset of the built site resolves
     #[command(
-        after_help = "Examples:\n  warraq check                      # builds into a temporary folder, public/ untouched\n  warraq check --site public        # checks an existing folder of HTML\n  warraq check --format json > report.json\n\nExit codes: 0 every link resolves; 1 broken links or content errors; 2 usage or I/O trouble."
+        after_help = "Examples:\n  warraq check                      # builds into a temporary folder, public/ untouched\n  warraq check --site public        # checks an existing folder of HTML\n  warraq check --format json > report.json\n  warraq check --external          # also request every external link\n\nExit codes: 0 every link resolves; 1 broken links or content errors; 2 usage or I/O trouble."
     )]
     Check {
         /// The site folder (its site.yaml gives base_url)
@@ -66,6 +66,9 @@ pub enum Command {
         /// Include drafts in the build that is checked
         #[arg(long)]
         drafts: bool,
+        /// Also request every external http(s) link (settings under `check:` in site.yaml)
+        #[arg(long)]
+        external: bool,
     },
     /// Create a new article in content/
     #[command(
@@ -133,12 +136,13 @@ pub fn run(cli: Cli) -> ExitCode {
             site,
             format,
             drafts,
+            external,
         } => {
             let options = BuildOptions {
                 drafts,
                 base_url: None,
             };
-            match pipeline::check(&root, site.as_deref(), &options) {
+            match pipeline::check(&root, site.as_deref(), &options, external) {
                 Ok((name, outcome)) => {
                     match format {
                         Format::Json => println!("{}", crate::check::report::json(&name, &outcome)),

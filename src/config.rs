@@ -39,12 +39,38 @@ impl Default for SimilarConfig {
     }
 }
 
-/// Settings of `warraq check` (`check:` in `site.yaml`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Settings of `warraq check --external` (`check:` in `site.yaml`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct CheckConfig {
     /// External URLs starting with any of these prefixes are not checked.
     pub exclude: Vec<String>,
+    /// Seconds before one request is abandoned.
+    pub timeout_secs: u64,
+    /// Further attempts after a timeout, a connection error, a 429 or a 5xx.
+    pub retries: u32,
+    /// First backoff between attempts, doubled each time (a 429's Retry-After wins).
+    pub backoff_ms: u64,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Requests in flight at once to one host.
+    pub per_host: usize,
+    /// How long a good result is reused from the cache (`.warraq-cache/`), in hours; 0 disables.
+    pub cache_hours: u64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            exclude: Vec::new(),
+            timeout_secs: 10,
+            retries: 2,
+            backoff_ms: 500,
+            concurrency: 8,
+            per_host: 2,
+            cache_hours: 24,
+        }
+    }
 }
 
 /// The file as written, every key optional.

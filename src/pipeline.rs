@@ -154,8 +154,9 @@ pub fn check(
     root: &Path,
     site: Option<&Path>,
     options: &BuildOptions,
+    external: bool,
 ) -> Result<(String, crate::check::Outcome), Failure> {
-    use crate::check::{self, Addressing, Sources};
+    use crate::check::{self, Addressing, ExternalCheck, Sources};
     let io = |e: std::io::Error| {
         Failure::Usage(Diagnostic::new(None, format!("cannot read the site: {e}")))
     };
@@ -175,7 +176,11 @@ pub fn check(
             base_path: config.base_path.clone(),
             origin: config.origin.clone(),
         };
-        let outcome = check::check(site, &addressing, &Sources::new()).map_err(io)?;
+        let ext = external.then(|| ExternalCheck {
+            config: &config.check,
+            cache: Some(check::external::cache_path(root)),
+        });
+        let outcome = check::check(site, &addressing, &Sources::new(), ext.as_ref()).map_err(io)?;
         return Ok((site.display().to_string(), outcome));
     }
     let (loaded, _) = load_site(root, options)?;
@@ -201,7 +206,11 @@ pub fn check(
             )
         })
         .collect();
-    let outcome = check::check(staging.path(), &addressing, &sources).map_err(io);
+    let ext = external.then(|| ExternalCheck {
+        config: &config.check,
+        cache: Some(check::external::cache_path(root)),
+    });
+    let outcome = check::check(staging.path(), &addressing, &sources, ext.as_ref()).map_err(io);
     drop(staging);
     if let Some(parent) = temp.parent() {
         let _ = std::fs::remove_dir_all(parent);

@@ -5,6 +5,7 @@
 //! It builds nothing itself; `warraq check` without `--site` asks the pipeline for a build in a
 //! temporary folder first.
 
+pub mod external;
 pub mod report;
 
 use std::cell::RefCell;
@@ -42,6 +43,12 @@ pub enum Kind {
     BrokenLink,
     /// The target exists but has no element with that id or name.
     MissingAnchor,
+    /// An external URL answered with an error status.
+    ExternalBroken,
+    /// An external URL did not answer in time.
+    ExternalTimeout,
+    /// An external URL could not be reached.
+    ExternalUnreachable,
 }
 
 /// One problem, with everything a report needs.
@@ -60,6 +67,18 @@ pub struct Problem {
     pub text: String,
     /// A near-miss among existing files (or anchors).
     pub suggestion: Option<String>,
+    /// The HTTP status of an external link.
+    pub status: Option<u16>,
+    /// What happened, for external links ("HTTP 404", "timeout").
+    pub detail: Option<String>,
+}
+
+/// An external link that works but redirects (reported so editors can update it).
+#[derive(Debug, Clone, Serialize)]
+pub struct Redirect {
+    pub page: String,
+    pub url: String,
+    pub final_url: String,
 }
 
 /// Where a link came from in the content.
@@ -84,13 +103,29 @@ pub struct Outcome {
     pub pages: usize,
     pub links: usize,
     pub problems: Vec<Problem>,
+    /// Distinct external URLs checked (0 without `--external`).
+    pub external: usize,
+    /// Of those, how many were answered from the cache.
+    pub cached: usize,
+    pub redirects: Vec<Redirect>,
+}
+
+/// What `--external` needs.
+pub struct ExternalCheck<'a> {
+    pub config: &'a crate::config::CheckConfig,
+    pub cache: Option<PathBuf>,
 }
 
 /// Maps output pages to the markdown files they were built from (`2025/x/index.html` → file text).
 pub type Sources = HashMap<String, (String, std::sync::Arc<str>)>;
 
 /// Checks every page of `site`.
-pub fn check(site: &Path, addressing: &Addressing, sources: &Sources) -> std::io::Result<Outcome> {
+pub fn check(
+    site: &Path,
+    addressing: &Addressing,
+    sources: &Sources,
+    external: Option<&ExternalCheck<'_>>,
+) -> std::io::Result<Outcome> {
     let mut files: HashSet<String> = HashSet::new();
     let mut pages: Vec<String> = Vec::new();
     for entry in walkdir::WalkDir::new(site).follow_links(true) {
@@ -132,13 +167,83 @@ pub fn check(site: &Path, addressing: &Addressing, sources: &Sources) -> std::io
                 .collect::<Vec<_>>()
         })
         .collect();
+    let (mut external_count, mut cached, mut redirects) = (0, 0, Vec::new());
+    if let Some(ext) = external {
+        let found = external_links(&scans, &checker, &ext.config.exclude);
+        let urls: Vec<String> = found.keys().cloned().collect();
+        let (results, from_cache) = external::check_all(&urls, ext.config, ext.cache.as_deref());
+        external_count = results.len();
+        cached = from_cache;
+        for result in results {
+            for (page, link) in found.get(&result.url).into_iter().flatten() {
+                if let Some(final_url) = &result.final_url {
+                    redirects.push(Redirect {
+                        page: page.clone(),
+                        url: result.url.clone(),
+                        final_url: final_url.clone(),
+                    });
+                }
+                let kind = match result.verdict {
+                    external::Verdict::Broken => Kind::ExternalBroken,
+                    external::Verdict::Timeout => Kind::ExternalTimeout,
+                    external::Verdict::Unreachable => Kind::ExternalUnreachable,
+                    external::Verdict::Ok | external::Verdict::Redirected => continue,
+                };
+                let problem = Problem {
+                    kind,
+                    page: page.clone(),
+                    source: None,
+                    attribute: link.attribute,
+                    url: result.url.clone(),
+                    resolved: String::new(),
+                    text: link.text.trim().to_string(),
+                    suggestion: None,
+                    status: result.status,
+                    detail: Some(result.detail.clone()),
+                };
+                problems.push(with_source(problem, sources));
+            }
+        }
+        redirects.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
+    }
     problems.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
     problems.dedup_by(|a, b| a.page == b.page && a.url == b.url && a.attribute == b.attribute);
     Ok(Outcome {
         pages: pages.len(),
         links,
         problems,
+        external: external_count,
+        cached,
+        redirects,
     })
+}
+
+/// Distinct external http(s) URLs, each with the pages and links that use it.
+fn external_links(
+    scans: &[(String, PageScan)],
+    checker: &Checker<'_>,
+    exclude: &[String],
+) -> std::collections::BTreeMap<String, Vec<(String, Link)>> {
+    let mut found: std::collections::BTreeMap<String, Vec<(String, Link)>> = Default::default();
+    for (page, scan) in scans {
+        for link in &scan.links {
+            let url = link.url.trim();
+            let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+            let is_http = lower.starts_with("http://") || lower.starts_with("https://");
+            if !is_http
+                || checker.local_part(url).is_some()
+                || exclude.iter().any(|e| url.starts_with(e.as_str()))
+            {
+                continue;
+            }
+            let url = url.split('#').next().unwrap_or(url).to_string();
+            found
+                .entry(url)
+                .or_default()
+                .push((page.clone(), link.clone()));
+        }
+    }
+    found
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
@@ -272,6 +377,8 @@ impl Checker<'_> {
             resolved,
             text: link.text.trim().to_string(),
             suggestion,
+            status: None,
+            detail: None,
         };
         let target = if decoded.is_empty() {
             page.to_string()

@@ -16,7 +16,10 @@ pub struct JsonReport<'a> {
     pub ok: bool,
     pub pages: usize,
     pub links: usize,
+    pub external: usize,
+    pub cached: usize,
     pub problems: &'a [Problem],
+    pub redirects: &'a [super::Redirect],
 }
 
 /// Renders the JSON report.
@@ -27,7 +30,10 @@ pub fn json(site: &str, outcome: &Outcome) -> String {
         ok: outcome.problems.is_empty(),
         pages: outcome.pages,
         links: outcome.links,
+        external: outcome.external,
+        cached: outcome.cached,
         problems: &outcome.problems,
+        redirects: &outcome.redirects,
     };
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
@@ -49,12 +55,22 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
             let what = match p.kind {
                 Kind::BrokenLink => "broken link",
                 Kind::MissingAnchor => "missing anchor",
+                Kind::ExternalBroken => "broken external link",
+                Kind::ExternalTimeout => "external link timed out",
+                Kind::ExternalUnreachable => "external link unreachable",
             };
             let _ = write!(out, "  ✗ {what}: {}", p.url);
             if !p.text.is_empty() {
                 let _ = write!(out, " «{}»", p.text);
             }
-            let _ = write!(out, " → {} does not exist", p.resolved);
+            match &p.detail {
+                Some(detail) => {
+                    let _ = write!(out, " → {detail}");
+                }
+                None => {
+                    let _ = write!(out, " → {} does not exist", p.resolved);
+                }
+            }
             if let Some(line) = p.source.as_ref().and_then(|s| s.line.map(|l| (s, l))) {
                 let _ = write!(out, "\n      at {}:{}", line.0.file, line.1);
             }
@@ -63,6 +79,20 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
             }
             out.push('\n');
         }
+    }
+    for r in &outcome.redirects {
+        let _ = writeln!(
+            out,
+            "{site}/{}\n  ↪ redirect: {} → {}",
+            r.page, r.url, r.final_url
+        );
+    }
+    if outcome.external > 0 {
+        let _ = writeln!(
+            out,
+            "checked {} external URLs ({} from the cache)",
+            outcome.external, outcome.cached
+        );
     }
     let n = outcome.problems.len();
     let _ = write!(
