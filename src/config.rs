@@ -74,7 +74,7 @@ impl Default for CheckConfig {
 }
 
 /// The file as written, every key optional.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     title: Option<String>,
@@ -115,27 +115,8 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config::from_raw(None).unwrap_or_else(|_| unreachable_default())
-    }
-}
-
-fn unreachable_default() -> Config {
-    // `from_raw(None)` has no input that can fail; keep a literal fallback anyway.
-    Config {
-        title: "أرشيف".into(),
-        description: String::new(),
-        base_url: "/".into(),
-        language: "ar".into(),
-        direction: Dir::Rtl,
-        per_page: 20,
-        date_style: DateStyle::Levant,
-        digits: Digits::Latin,
-        output: "public".into(),
-        feeds: true,
-        similar: SimilarConfig::default(),
-        check: CheckConfig::default(),
-        base_path: "/".into(),
-        origin: None,
+        // The defaults are valid by construction; no user input reaches this.
+        Config::from_raw(RawConfig::default()).expect("default settings are valid")
     }
 }
 
@@ -146,9 +127,7 @@ impl Config {
         let shown = PathBuf::from("site.yaml");
         let text = match std::fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Config::from_raw(None).map_err(|d| vec![d])
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
             Err(e) => {
                 return Err(vec![Diagnostic::new(
                     Some(&shown),
@@ -172,11 +151,11 @@ impl Config {
             .replace("\r\n", "\n");
         let source: Arc<str> = Arc::from(text.as_str());
         if source.trim().is_empty() {
-            return Config::from_raw(None).map_err(|d| vec![d]);
+            return Ok(Config::default());
         }
         let raw: RawConfig = serde_yaml::from_str(&source)
             .map_err(|e| vec![yaml::to_diagnostic(&shown, &source, 1, "site.yaml", &e)])?;
-        Config::from_raw(Some(raw)).map_err(|d| {
+        Config::from_raw(raw).map_err(|d| {
             vec![Diagnostic {
                 source: Some(source.clone()),
                 ..d
@@ -184,21 +163,7 @@ impl Config {
         })
     }
 
-    fn from_raw(raw: Option<RawConfig>) -> Result<Config, Diagnostic> {
-        let raw = raw.unwrap_or(RawConfig {
-            title: None,
-            description: None,
-            base_url: None,
-            language: None,
-            direction: None,
-            per_page: None,
-            date_style: None,
-            digits: None,
-            output: None,
-            feeds: None,
-            similar: None,
-            check: None,
-        });
+    fn from_raw(raw: RawConfig) -> Result<Config, Diagnostic> {
         let shown = Path::new("site.yaml");
         let language = raw.language.unwrap_or_else(|| "ar".into());
         let base_url = raw.base_url.unwrap_or_else(|| "/".into());

@@ -43,6 +43,7 @@ pub struct BuildOptions {
 pub struct Loaded {
     pub site: Site,
     pub tera: Tera,
+    pub templates: templates::Sources,
     pub root: PathBuf,
 }
 
@@ -71,7 +72,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings
     }
     let tera = templates::load(root, &config);
     let articles = article::load(root, &config, options.drafts);
-    let (tera, articles) = match (tera, articles) {
+    let ((tera, template_sources), articles) = match (tera, articles) {
         (Ok(t), Ok(a)) => (t, a),
         (t, a) => {
             let mut all = Vec::new();
@@ -92,6 +93,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings
         Loaded {
             site,
             tera,
+            templates: template_sources,
             root: root.to_path_buf(),
         },
         timings,
@@ -101,11 +103,7 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings
 /// Renders a loaded site into a staging folder (static files included).
 pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<usize, Failure> {
     staging.copy_static(&loaded.root).map_err(Failure::Usage)?;
-    let renderer = Renderer::new(
-        &loaded.site,
-        &loaded.tera,
-        templates::sources_for_errors(&loaded.root),
-    );
+    let renderer = Renderer::new(&loaded.site, &loaded.tera, loaded.templates.clone());
     let pages = renderer.pages().len();
     let errors = renderer.render_all(
         |paths| staging.create_folders(paths.iter().map(String::as_str)),

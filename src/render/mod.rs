@@ -6,8 +6,6 @@ pub mod context;
 pub mod filters;
 pub mod templates;
 
-use std::sync::Arc;
-
 use rayon::prelude::*;
 use tera::{Context, Tera, Value};
 
@@ -39,14 +37,14 @@ pub struct Renderer<'a> {
     summaries: Vec<Value>,
     /// 0..n: the home list and the site feed are every article, newest first.
     everything: Vec<usize>,
-    sources: Arc<Vec<(String, Arc<str>, bool)>>,
+    sources: templates::Sources,
 }
 
 /// How many entries a feed holds.
 pub const FEED_ENTRIES: usize = 20;
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, sources: Vec<(String, Arc<str>, bool)>) -> Self {
+    pub fn new(site: &'a Site, tera: &'a Tera, sources: templates::Sources) -> Self {
         let site_value =
             Value::from_serializable(&SiteContext::new(&site.config, site.articles.len()));
         let everything = (0..site.articles.len()).collect();
@@ -56,7 +54,7 @@ impl<'a> Renderer<'a> {
             site_value,
             summaries: context::summaries(site),
             everything,
-            sources: Arc::new(sources),
+            sources,
         }
     }
 

@@ -45,8 +45,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 pub const STATIC_DEFAULTS: &[(&str, &[u8])] =
     &[("style.css", include_bytes!("../../static/style.css"))];
 
+/// Template sources as loaded: (name, text, whether the site provided it). Kept for error reports.
+pub type Sources = Vec<(String, Arc<str>, bool)>;
+
 /// Loads the defaults, then the site's overrides, and compiles them.
-pub fn load(root: &Path, config: &Config) -> Result<Tera, Vec<Diagnostic>> {
+pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnostic>> {
     let mut sources: Vec<(String, Arc<str>, bool)> = DEFAULTS
         .iter()
         .map(|(name, src)| ((*name).to_string(), Arc::from(*src), false))
@@ -92,7 +95,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Tera, Vec<Diagnostic>> {
     filters::register(&mut tera, config);
     tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_ref())))
         .map_err(|e| vec![template_error(&e, &sources)])?;
-    Ok(tera)
+    Ok((tera, sources))
 }
 
 /// A Tera error as a diagnostic naming the template file and line.
@@ -131,20 +134,4 @@ pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -
         None => Diagnostic::new(Some(Path::new(&shown)), message),
     }
     .with_hint("fix the template; `warraq build` compiles every template before writing anything")
-}
-
-/// The template sources as loaded (for error reports during rendering).
-pub fn sources_for_errors(root: &Path) -> Vec<(String, Arc<str>, bool)> {
-    let mut sources: Vec<(String, Arc<str>, bool)> = DEFAULTS
-        .iter()
-        .map(|(name, src)| ((*name).to_string(), Arc::from(*src), false))
-        .collect();
-    let dir = root.join("templates");
-    for (name, text, custom) in &mut sources {
-        if let Ok(t) = std::fs::read_to_string(dir.join(name.as_str())) {
-            *text = Arc::from(t.replace("\r\n", "\n"));
-            *custom = true;
-        }
-    }
-    sources
 }
