@@ -70,6 +70,24 @@ pub enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Preview the site: build in memory, serve it, rebuild and reload on every change
+    #[command(
+        after_help = "Examples:\n  warraq serve\n  warraq serve --port 8080 --drafts\n  warraq serve --bind 0.0.0.0     # reachable from other machines: only when asked\n\nOpen pages reload by themselves after each edit; content errors are shown in the page until fixed."
+    )]
+    Serve {
+        /// The site folder
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Address to listen on (loopback unless another is given explicitly)
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port (0 picks a free one)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Include drafts
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new article in content/
     #[command(
         after_help = "Examples:\n  warraq new \"عودة داعش إلى البادية\"\n  warraq new \"قراءة في خطاب النبأ\" --tags \"داعش, النبأ\" --dir 2025"
@@ -159,6 +177,20 @@ pub fn run(cli: Cli) -> ExitCode {
                 Err(failure) => Err(failure),
             }
         }
+        Command::Serve {
+            root,
+            bind,
+            port,
+            drafts,
+        } => crate::serve::serve(crate::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            build: BuildOptions {
+                drafts,
+                base_url: None,
+            },
+        }),
         Command::New {
             title,
             tags,

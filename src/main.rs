@@ -11,6 +11,7 @@ mod output;
 mod pipeline;
 mod render;
 mod scaffold;
+mod serve;
 mod yaml;
 
 use clap::Parser;

@@ -250,3 +250,33 @@ impl Drop for Staging {
         }
     }
 }
+
+/// The static files of a site as data: the embedded defaults, then the site's `static/` over
+/// them (for `serve`, which keeps the site in memory).
+pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let mut files: std::collections::BTreeMap<String, Vec<u8>> = STATIC_DEFAULTS
+        .iter()
+        .map(|(name, bytes)| ((*name).to_string(), bytes.to_vec()))
+        .collect();
+    let dir = root.join("static");
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
+            let entry = entry.map_err(|e| {
+                Diagnostic::new(Some(&dir), format!("cannot read static files: {e}"))
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let key = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            let bytes = fs::read(entry.path())
+                .map_err(|e| Diagnostic::new(Some(entry.path()), format!("cannot read: {e}")))?;
+            files.insert(key, bytes);
+        }
+    }
+    Ok(files.into_iter().collect())
+}

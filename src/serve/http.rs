@@ -1,0 +1,259 @@
+//! Answers one request from the in-memory site: safe path resolution (nothing outside the site
+//! can be named), content types, the site's 404 page, the reload script and the error overlay
+//! injected into HTML, and the server-sent event stream that tells pages to reload.
+
+use std::io::Write;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Request, Response, StatusCode};
+
+use super::Shared;
+use crate::arabic::bidi::escape_html;
+use crate::diagnostics::Diagnostic;
+
+/// The path of the event stream; nothing in a site can live under `/__warraq/`.
+pub const EVENTS: &str = "/__warraq/events";
+
+/// Injected into every served HTML page (never into `build` output): reloads when the site's
+/// generation changes.
+const RELOAD_SCRIPT: &str = r#"<script>(function(){var g=null;var es=new EventSource("/__warraq/events");es.onmessage=function(e){if(g!==null&&e.data!==g){location.reload();}g=e.data;};})();</script>"#;
+
+/// A request path → the key of a file in the site, or `None` when the path tries to leave the
+/// site (`..` or `.` segments, backslashes, NUL, invalid UTF-8) — decoded first, so `%2e%2e`
+/// is caught too. The flag says whether a folder was asked for.
+pub fn site_key(raw_path: &str) -> Option<(String, bool)> {
+    let decoded = percent_decode_str(raw_path).decode_utf8().ok()?;
+    if !decoded.starts_with('/') || decoded.contains(['\\', '\0']) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for segment in decoded.split('/') {
+        match segment {
+            "" => {}
+            "." | ".." => return None,
+            s if s.contains(':') && parts.is_empty() => return None, // C:, file: …
+            s => parts.push(s),
+        }
+    }
+    let folder = decoded.ends_with('/') || parts.is_empty();
+    Some((parts.join("/"), folder))
+}
+
+fn content_type(key: &str) -> &'static str {
+    match key
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") if key.ends_with("feed.xml") => "application/atom+xml; charset=utf-8",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("avif") => "image/avif",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("woff") => "font/woff",
+        Some("pdf") => "application/pdf",
+        _ => "application/octet-stream",
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+/// The overlay listing the site's errors, as HTML.
+pub fn overlay(errors: &[Diagnostic]) -> String {
+    let mut body = String::new();
+    for d in errors {
+        body.push_str(&escape_html(&d.render(false)));
+        body.push_str("\n\n");
+    }
+    format!(
+        "<div id=\"warraq-errors\" dir=\"ltr\" lang=\"en\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+background:#2b0b0b;color:#fff;padding:1.5rem;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;text-align:left\">\
+<strong style=\"font-size:16px\">warraq: the site has {} problem(s); fix them and this page reloads by itself</strong>\n\n{body}</div>",
+        errors.len()
+    )
+}
+
+/// Adds the reload script (and the overlay, when there are errors) before `</body>`.
+fn inject(html: &[u8], errors: Option<&[Diagnostic]>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(html);
+    let extra = format!("{}{RELOAD_SCRIPT}", errors.map(overlay).unwrap_or_default());
+    let out = match text.rfind("</body>") {
+        Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]),
+        None => format!("{text}{extra}"),
+    };
+    out.into_bytes()
+}
+
+/// Answers one request.
+pub fn respond(request: Request, shared: &Shared) {
+    let raw = request
+        .url()
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    if raw == EVENTS {
+        stream_events(request, shared);
+        return;
+    }
+    let (status, key, bytes, errors) = {
+        let Ok(live) = shared.live.read() else { return };
+        let errors = live.errors.clone();
+        match site_key(&raw) {
+            None => (
+                404,
+                "404.html".to_string(),
+                live.files.get("404.html").cloned(),
+                errors,
+            ),
+            Some((key, folder)) => {
+                let index = if key.is_empty() {
+                    "index.html".to_string()
+                } else {
+                    format!("{key}/index.html")
+                };
+                if folder {
+                    match live.files.get(&index) {
+                        Some(b) => (200, index, Some(b.clone()), errors),
+                        None => (
+                            404,
+                            "404.html".to_string(),
+                            live.files.get("404.html").cloned(),
+                            errors,
+                        ),
+                    }
+                } else if let Some(b) = live.files.get(&key) {
+                    (200, key, Some(b.clone()), errors)
+                } else if live.files.contains_key(&index) {
+                    // A folder asked for without its slash: send the browser to the canonical URL.
+                    let location =
+                        format!("{}/", request.url().split(['?', '#']).next().unwrap_or(""));
+                    let mut response = Response::empty(StatusCode(301));
+                    if let Some(h) = header("Location", &location) {
+                        response.add_header(h);
+                    }
+                    let _ = request.respond(response);
+                    return;
+                } else {
+                    (
+                        404,
+                        "404.html".to_string(),
+                        live.files.get("404.html").cloned(),
+                        errors,
+                    )
+                }
+            }
+        }
+    };
+    let is_html = key.ends_with(".html");
+    let body = match (bytes, &errors) {
+        (Some(b), _) if is_html => inject(&b, errors.as_deref()),
+        (Some(b), _) => b.to_vec(),
+        // No page (the first build failed, or no 404.html): a bare page that can show the overlay.
+        (None, _) => inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>warraq</title></head><body><p>Not found.</p></body></html>", errors.as_deref()),
+    };
+    let content_type = if is_html || body.starts_with(b"<!doctype") {
+        "text/html; charset=utf-8"
+    } else {
+        content_type(&key)
+    };
+    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    for h in [
+        header("Content-Type", content_type),
+        header("Cache-Control", "no-store"),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        response.add_header(h);
+    }
+    let _ = request.respond(response);
+}
+
+/// Server-sent events: the current generation at once, then each new one; comments keep the
+/// connection alive. Written straight to the socket so every event is flushed when it happens.
+fn stream_events(request: Request, shared: &Shared) {
+    let (tx, rx) = mpsc::channel();
+    let current = shared.live.read().map(|l| l.generation).unwrap_or(0);
+    if let Ok(mut listeners) = shared.listeners.lock() {
+        listeners.push(tx);
+    }
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    if write!(out, "{head}retry: 500\ndata: {current}\n\n")
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(Duration::from_secs(15)) {
+            Ok(generation) => format!("data: {generation}\n\n"),
+            Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_that_leave_the_site_are_refused() {
+        for bad in [
+            "/../Cargo.toml",
+            "/%2e%2e/%2e%2e/etc/passwd",
+            "/a/%2E%2E/%2e%2E/x",
+            "/..\\..\\x",
+            "/a%5c..%5cb",
+            "/./x",
+            "/C:/Windows",
+            "/%00",
+            "/%ff",
+        ] {
+            assert_eq!(site_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn arabic_percent_encoded_paths_are_decoded() {
+        assert_eq!(
+            site_key("/tags/%D8%AF%D8%A7%D8%B9%D8%B4/"),
+            Some(("tags/داعش".to_string(), true))
+        );
+        assert_eq!(site_key("/"), Some((String::new(), true)));
+        assert_eq!(
+            site_key("//style.css"),
+            Some(("style.css".to_string(), false))
+        );
+    }
+
+    #[test]
+    fn injection_goes_before_the_end_of_body() {
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", None)).unwrap();
+        assert!(out.contains("<p>x</p><script>"), "{out}");
+        assert!(out.ends_with("</script></body></html>"));
+    }
+}
