@@ -15,6 +15,7 @@ use common::*;
 struct Server {
     child: Child,
     port: u16,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Drop for Server {
@@ -50,9 +51,15 @@ fn start(dir: &std::path::Path) -> Server {
                     .unwrap()
                     .parse()
                     .unwrap();
-                // keep draining stderr so the server never blocks on a full pipe
-                std::thread::spawn(move || for _ in rx {});
-                return Server { child, port };
+                // keep draining stderr (so the server never blocks on a full pipe) into a log
+                let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+                let sink = std::sync::Arc::clone(&log);
+                std::thread::spawn(move || {
+                    for line in rx {
+                        sink.lock().unwrap().push(line);
+                    }
+                });
+                return Server { child, port, log };
             }
         }
     }
@@ -158,6 +165,27 @@ fn serve_reloads_shows_errors_recovers_and_stays_inside_the_site() {
     assert!(elapsed < Duration::from_secs(5), "reload took {elapsed:?}");
     let (_, _, page) = get(port, "/2025/sharaa/");
     assert!(page.contains("طلبت واشنطن رسمياً"), "new content is served");
+    let (_, _, home) = get(port, "/");
+    assert!(
+        home.contains("طلبت واشنطن رسمياً"),
+        "list pages show the new summary"
+    );
+    let (_, _, tag) = get(port, "/tags/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/");
+    assert!(
+        tag.contains("طلبت واشنطن رسمياً"),
+        "tag pages show the new summary"
+    );
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|l| l.starts_with("updated ")),
+        "a body edit is applied incrementally: {:?}",
+        server.log.lock().unwrap()
+    );
 
     // Break the front-matter: every page shows the error with its position; the server stays up.
     std::fs::write(&article, original.replace("tags:", "tgas:")).unwrap();

@@ -390,6 +390,69 @@ fn render_one(
     (article, diagnostics)
 }
 
+/// `serve`'s fast path: re-reads article `i` after an edit. Returns the new article when only
+/// its body changed in a way that leaves every other article's data intact (the same
+/// front-matter and the same outgoing article links); `None` when a full rebuild is needed
+/// (including when the file now has an error, which the full rebuild reports).
+pub fn reload_body(
+    root: &Path,
+    config: &Config,
+    articles: &[Article],
+    i: usize,
+) -> Option<Article> {
+    let old = articles.get(i)?;
+    let bytes = std::fs::read(root.join(&old.shown)).ok()?;
+    let file = front_matter::split(&old.shown, bytes).ok()?;
+    let fm = front_matter::parse(&old.shown, &file).ok()?;
+    let tidy = |tags: &[String]| -> Vec<String> {
+        tags.iter()
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .filter(|t| !t.is_empty())
+            .collect()
+    };
+    let same = fm.title.0 == old.title
+        && fm.date == old.date
+        && fm.updated == old.updated
+        && tidy(&fm.tags) == old.tags
+        && fm.related == old.related
+        && fm.author.0 == old.authors
+        && fm.source == old.source
+        && fm.lang.as_ref().map(|l| &l.0) == old.lang.as_ref()
+        && fm.draft == old.draft
+        && fm.extra.clone().unwrap_or(serde_yaml::Value::Null) == old.extra;
+    if !same {
+        return None;
+    }
+    let parsed = Parsed {
+        shown: old.shown.clone(),
+        id: old.id.clone(),
+        file,
+        fm,
+    };
+    if site_path(&parsed).ok()? != old.path {
+        return None;
+    }
+    let by_id: HashMap<String, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(j, a)| (a.id.clone(), j))
+        .collect();
+    let by_path: HashMap<String, usize> = articles
+        .iter()
+        .enumerate()
+        .map(|(j, a)| (a.path.clone(), j))
+        .collect();
+    let paths: Vec<String> = articles.iter().map(|a| a.path.clone()).collect();
+    let links = LinkTable {
+        by_id: &by_id,
+        by_path: &by_path,
+        paths: &paths,
+        config,
+    };
+    let (article, problems) = render_one(parsed, old.path.clone(), config, &links);
+    (problems.is_empty() && article.links_to == old.links_to).then_some(article)
+}
+
 /// A declared related link as templates see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ExternalRelated {

@@ -180,7 +180,7 @@ impl<'de> Deserialize<'de> for RelatedEntry {
 }
 
 /// Where an article was first published (`source: {name, url}`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
     pub name: String,

@@ -91,6 +91,11 @@ pub fn summaries(site: &Site) -> Vec<Value> {
         .collect()
 }
 
+/// The list-form value of one article (after `serve` replaced it).
+pub fn summary_value(site: &Site, i: usize) -> Value {
+    Value::from_serializable(&summary(site, i))
+}
+
 fn summary(site: &Site, i: usize) -> Summary<'_> {
     let a: &Article = &site.articles[i];
     let config = &site.config;

@@ -14,7 +14,7 @@ use crate::index::Site;
 use context::{page_path, Paginator, SiteContext};
 
 /// What one output file is made of.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Page {
     Home { number: usize },
     Article(usize),
@@ -45,6 +45,16 @@ pub const FEED_ENTRIES: usize = 20;
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, tera: &'a Tera, sources: templates::Sources) -> Self {
+        Self::with_summaries(site, tera, sources, context::summaries(site))
+    }
+
+    /// A renderer reusing list-form values computed earlier (`serve` keeps them between edits).
+    pub fn with_summaries(
+        site: &'a Site,
+        tera: &'a Tera,
+        sources: templates::Sources,
+        summaries: Vec<Value>,
+    ) -> Self {
         let site_value =
             Value::from_serializable(&SiteContext::new(&site.config, site.articles.len()));
         let everything = (0..site.articles.len()).collect();
@@ -52,10 +62,44 @@ impl<'a> Renderer<'a> {
             site,
             tera,
             site_value,
-            summaries: context::summaries(site),
+            summaries,
             everything,
             sources,
         }
+    }
+
+    /// Gives the list-form values back, to be reused.
+    pub fn into_summaries(self) -> Vec<Value> {
+        self.summaries
+    }
+
+    /// The pages that show article `i`'s content or summary: its own page, the home and tag
+    /// pages that list it, and the feeds that include it. (Pages that only show its title, date
+    /// or URL — related lists, the archive, neighbours — do not change when only its body does.)
+    pub fn pages_showing(&self, i: usize) -> Vec<Page> {
+        let site = self.site;
+        let per_page = site.config.per_page;
+        let mut pages = vec![
+            Page::Article(i),
+            Page::Home {
+                number: i / per_page + 1,
+            },
+        ];
+        if site.config.feeds && i < FEED_ENTRIES {
+            pages.push(Page::Feed);
+        }
+        for &t in &site.article_tags[i] {
+            if let Some(pos) = site.tags[t].articles.iter().position(|&j| j == i) {
+                pages.push(Page::Tag {
+                    tag: t,
+                    number: pos / per_page + 1,
+                });
+                if site.config.feeds && pos < FEED_ENTRIES {
+                    pages.push(Page::TagFeed(t));
+                }
+            }
+        }
+        pages
     }
 
     /// Every page of the site.

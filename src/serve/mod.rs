@@ -37,6 +37,25 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Replaces some files (an incremental update) and announces a new generation.
+    fn update(&self, changed: Vec<(String, Vec<u8>)>) -> u64 {
+        let generation = {
+            let Ok(mut live) = self.live.write() else {
+                return 0;
+            };
+            for (path, bytes) in changed {
+                live.files.insert(path, Arc::new(bytes));
+            }
+            live.errors = None;
+            live.generation += 1;
+            live.generation
+        };
+        if let Ok(mut listeners) = self.listeners.lock() {
+            listeners.retain(|tx| tx.send(generation).is_ok());
+        }
+        generation
+    }
+
     fn publish(&self, files: Option<Files>, errors: Option<Vec<Diagnostic>>) -> u64 {
         let generation = {
             let Ok(mut live) = self.live.write() else {
@@ -64,8 +83,17 @@ pub struct ServeOptions {
     pub build: BuildOptions,
 }
 
+/// What an incremental update needs from the last full build.
+pub struct Model {
+    loaded: pipeline::Loaded,
+    summaries: Vec<tera::Value>,
+}
+
 /// Builds the whole site in memory.
-pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<Files, Vec<Diagnostic>> {
+pub fn build_in_memory(
+    root: &Path,
+    options: &BuildOptions,
+) -> Result<(Files, Model), Vec<Diagnostic>> {
     let (loaded, _) = pipeline::load_site(root, options).map_err(failure_diagnostics)?;
     let files = Mutex::new(Files::new());
     for (name, bytes) in crate::output::static_files(root).map_err(|d| vec![d])? {
@@ -87,9 +115,54 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<Files, Vec
     if !errors.is_empty() {
         return Err(errors);
     }
-    files
+    let summaries = renderer.into_summaries();
+    let files = files
         .into_inner()
-        .map_err(|_| vec![Diagnostic::new(None, "internal error: poisoned lock")])
+        .map_err(|_| vec![Diagnostic::new(None, "internal error: poisoned lock")])?;
+    Ok((files, Model { loaded, summaries }))
+}
+
+/// Applies body-only edits of articles `changed` without a full rebuild: each is re-read and, if
+/// nothing but its body changed, only the pages showing it are re-rendered. `None` asks for a
+/// full rebuild (the model's articles are only replaced once every edit qualified).
+fn update_incrementally(model: &mut Model, changed: &[usize]) -> Option<Vec<(String, Vec<u8>)>> {
+    let site = &model.loaded.site;
+    let root = &model.loaded.root;
+    let mut fresh = Vec::with_capacity(changed.len());
+    for &i in changed {
+        fresh.push((
+            i,
+            crate::content::article::reload_body(root, &site.config, &site.articles, i)?,
+        ));
+    }
+    let site = &mut model.loaded.site;
+    for (i, article) in fresh {
+        site.articles[i] = article;
+        model.summaries[i] = crate::render::context::summary_value(site, i);
+    }
+    let site = &model.loaded.site;
+    let renderer = crate::render::Renderer::with_summaries(
+        site,
+        &model.loaded.tera,
+        model.loaded.templates.clone(),
+        std::mem::take(&mut model.summaries),
+    );
+    let mut pages: Vec<crate::render::Page> = Vec::new();
+    for page in changed.iter().flat_map(|&i| renderer.pages_showing(i)) {
+        if !pages.contains(&page) {
+            pages.push(page);
+        }
+    }
+    let rendered: Result<Vec<(String, Vec<u8>)>, Diagnostic> = pages
+        .iter()
+        .map(|p| {
+            renderer
+                .render(p)
+                .map(|html| (renderer.output_path(p), html.into_bytes()))
+        })
+        .collect();
+    model.summaries = renderer.into_summaries();
+    rendered.ok()
 }
 
 fn failure_diagnostics(f: Failure) -> Vec<Diagnostic> {
@@ -131,13 +204,13 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
         live: RwLock::new(Live::default()),
         listeners: Mutex::new(Vec::new()),
     });
-    rebuild(&shared, &options.root, &options.build);
+    let model = rebuild(&shared, &options.root, &options.build);
     eprintln!("serving on http://{address}/ (Ctrl-C to stop)");
 
     let watcher_shared = Arc::clone(&shared);
     let root = options.root.clone();
     let build = options.build.clone();
-    std::thread::spawn(move || watch(&root, &build, &watcher_shared));
+    std::thread::spawn(move || watch(&root, &build, &watcher_shared, model));
 
     for request in server.incoming_requests() {
         let shared = Arc::clone(&shared);
@@ -147,16 +220,17 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
 }
 
 /// Rebuilds and publishes the result (files, or errors shown as an overlay).
-fn rebuild(shared: &Shared, root: &Path, options: &BuildOptions) {
+fn rebuild(shared: &Shared, root: &Path, options: &BuildOptions) -> Option<Model> {
     let start = Instant::now();
     match build_in_memory(root, options) {
-        Ok(files) => {
+        Ok((files, model)) => {
             let pages = files.len();
             let generation = shared.publish(Some(files), None);
             eprintln!(
                 "built {pages} files in {} ms (generation {generation})",
                 start.elapsed().as_millis()
             );
+            Some(model)
         }
         Err(mut errors) => {
             diagnostics::sort(&mut errors);
@@ -168,6 +242,7 @@ fn rebuild(shared: &Shared, root: &Path, options: &BuildOptions) {
                 errors.len()
             );
             shared.publish(None, Some(errors));
+            None
         }
     }
 }
@@ -207,7 +282,7 @@ const DEBOUNCE: Duration = Duration::from_millis(50);
 
 /// Watches the site and rebuilds on every change. Access events are ignored: a rebuild reads
 /// every source file and would otherwise trigger itself.
-fn watch(root: &Path, options: &BuildOptions, shared: &Shared) {
+fn watch(root: &Path, options: &BuildOptions, shared: &Shared, mut model: Option<Model>) {
     use notify::{EventKind, RecursiveMode, Watcher};
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = match notify::recommended_watcher(tx) {
@@ -234,14 +309,64 @@ fn watch(root: &Path, options: &BuildOptions, shared: &Shared) {
             && event.paths.iter().any(|p| is_relevant(&root, p))
     };
     while let Ok(event) = rx.recv() {
-        if !event.as_ref().is_ok_and(relevant) {
+        let Ok(first) = event else { continue };
+        if !relevant(&first) {
             continue;
         }
-        // Drain what follows within the debounce window.
-        while rx.recv_timeout(DEBOUNCE).is_ok() {}
+        // Gather what follows within the debounce window.
+        let start = Instant::now();
+        let mut events = vec![first];
+        while let Ok(next) = rx.recv_timeout(DEBOUNCE) {
+            events.extend(next.ok().filter(relevant));
+        }
+        let start = start + DEBOUNCE.min(start.elapsed());
+        if let Some(changed) = model
+            .as_ref()
+            .and_then(|m| edited_articles(m, &root, &events))
+        {
+            if let Some(pages) = model
+                .as_mut()
+                .and_then(|m| update_incrementally(m, &changed))
+            {
+                let n = pages.len();
+                let generation = shared.update(pages);
+                eprintln!(
+                    "updated {n} pages in {} ms (generation {generation})",
+                    start.elapsed().as_millis()
+                );
+                continue;
+            }
+        }
         watch_all(&mut watcher);
-        rebuild(shared, &root, options);
+        model = rebuild(shared, &root, options);
     }
+}
+
+/// The articles whose source files these events modified, when that is all they did (no file
+/// created or removed, nothing but articles touched); `None` otherwise.
+fn edited_articles(model: &Model, root: &Path, events: &[notify::Event]) -> Option<Vec<usize>> {
+    use notify::EventKind;
+    let by_file: HashMap<PathBuf, usize> = model
+        .loaded
+        .site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (root.join(&a.shown), i))
+        .collect();
+    let mut changed = Vec::new();
+    for event in events {
+        if matches!(event.kind, EventKind::Remove(_)) {
+            return None;
+        }
+        for path in &event.paths {
+            let i = *by_file.get(path)?;
+            if !changed.contains(&i) {
+                changed.push(i);
+            }
+        }
+    }
+    (!changed.is_empty()).then_some(changed)
 }
 
 #[cfg(test)]
