@@ -160,30 +160,20 @@ impl Staging {
 
     /// Copies the embedded default static files, then the site's `static/` over them.
     pub fn copy_static(&self, root: &Path) -> Result<(), Diagnostic> {
-        self.create_folders(STATIC_DEFAULTS.iter().map(|(name, _)| *name))?;
+        let own = site_static(root)?;
+        self.create_folders(
+            STATIC_DEFAULTS
+                .iter()
+                .map(|(name, _)| *name)
+                .chain(own.iter().map(|(key, _)| key.as_str())),
+        )?;
         for (name, bytes) in STATIC_DEFAULTS {
             self.write(name, bytes)?;
         }
-        let dir = root.join("static");
-        if !dir.is_dir() {
-            return Ok(());
-        }
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
-            let entry = entry.map_err(|e| {
-                Diagnostic::new(Some(&dir), format!("cannot read static files: {e}"))
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let to = self.temp.join(rel);
-            if let Some(parent) = to.parent() {
-                fs::create_dir_all(parent).map_err(|e| {
-                    Diagnostic::new(Some(parent), format!("cannot create the folder: {e}"))
-                })?;
-            }
-            fs::copy(entry.path(), &to)
-                .map_err(|e| Diagnostic::new(Some(entry.path()), format!("cannot copy: {e}")))?;
+        for (key, from) in own {
+            let to = self.resolve(&key)?;
+            fs::copy(&from, &to)
+                .map_err(|e| Diagnostic::new(Some(&from), format!("cannot copy: {e}")))?;
         }
         Ok(())
     }
@@ -251,6 +241,29 @@ impl Drop for Staging {
     }
 }
 
+/// The site's own static files: (output path with forward slashes, file on disk).
+fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+    let dir = root.join("static");
+    let mut files = Vec::new();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
+        let entry = entry
+            .map_err(|e| Diagnostic::new(Some(&dir), format!("cannot read static files: {e}")))?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let key = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            files.push((key, entry.into_path()));
+        }
+    }
+    Ok(files)
+}
+
 /// The static files of a site as data: the embedded defaults, then the site's `static/` over
 /// them (for `serve`, which keeps the site in memory).
 pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
@@ -258,25 +271,10 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
         .iter()
         .map(|(name, bytes)| ((*name).to_string(), bytes.to_vec()))
         .collect();
-    let dir = root.join("static");
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
-            let entry = entry.map_err(|e| {
-                Diagnostic::new(Some(&dir), format!("cannot read static files: {e}"))
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let key = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            let bytes = fs::read(entry.path())
-                .map_err(|e| Diagnostic::new(Some(entry.path()), format!("cannot read: {e}")))?;
-            files.insert(key, bytes);
-        }
+    for (key, path) in site_static(root)? {
+        let bytes = fs::read(&path)
+            .map_err(|e| Diagnostic::new(Some(&path), format!("cannot read: {e}")))?;
+        files.insert(key, bytes);
     }
     Ok(files.into_iter().collect())
 }
