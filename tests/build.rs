@@ -229,6 +229,30 @@ fn duplicate_urls_name_both_files() {
 }
 
 #[test]
+fn articles_cannot_take_urls_of_generated_pages() {
+    let dir = site("good_site");
+    std::fs::create_dir_all(dir.path().join("content/tags")).unwrap();
+    std::fs::write(
+        dir.path().join("content/tags/x.md"),
+        "---\ntitle: x\ndate: 2025-01-01\n---\nx\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/archive.md"),
+        "---\ntitle: y\ndate: 2025-01-01\n---\ny\n",
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_has(&err, "content/tags/x.md: this article's URL `/tags/x/` is inside `/tags/`, which warraq generates");
+    assert_has(
+        &err,
+        "content/archive.md: this article's URL `/archive/` is inside `/archive/`",
+    );
+}
+
+#[test]
 fn path_tricks_in_slugs_are_refused() {
     let err = fails("slug_path_trick");
     assert_has(

@@ -187,6 +187,43 @@ fn serve_reloads_shows_errors_recovers_and_stays_inside_the_site() {
         server.log.lock().unwrap()
     );
 
+    // Retitle it: the pages that show its title elsewhere follow (isis-return lists it as a backlink).
+    std::fs::write(
+        &article,
+        original.replace(
+            "الإدارة السورية الجديدة والتحالف الدولي",
+            "عنوان جديد للمقال",
+        ),
+    )
+    .unwrap();
+    let retitled = events.next();
+    assert!(retitled > second);
+    let (_, _, other) = get(port, "/2025/isis-return/");
+    assert!(
+        other.contains("عنوان جديد للمقال"),
+        "backlink titles follow the edit"
+    );
+    let (_, _, year) = get(port, "/archive/2025/");
+    assert!(
+        year.contains("عنوان جديد للمقال"),
+        "the archive follows the edit"
+    );
+    let updates = server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|l| l.starts_with("updated "))
+        .count();
+    assert_eq!(
+        updates,
+        2,
+        "both edits were incremental: {:?}",
+        server.log.lock().unwrap()
+    );
+    std::fs::write(&article, &original).unwrap();
+    let second = events.next();
+
     // Break the front-matter: every page shows the error with its position; the server stays up.
     std::fs::write(&article, original.replace("tags:", "tgas:")).unwrap();
     let third = events.next();

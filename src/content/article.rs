@@ -198,8 +198,24 @@ fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
         .with_hint("rename the file with letters or digits, or set `slug:` in the front-matter"));
     }
     segments.push(slug);
+    if let Some(section) = RESERVED
+        .iter()
+        .find(|r| segments.first().is_some_and(|s| s == *r))
+    {
+        return Err(Diagnostic::new(
+            Some(&p.shown),
+            format!(
+                "this article's URL `/{}/` is inside `/{section}/`, which warraq generates",
+                segments.join("/")
+            ),
+        )
+        .with_hint("move the file to another folder, or give it another `slug:`"));
+    }
     Ok(format!("/{}/", segments.join("/")))
 }
+
+/// First URL segments that belong to generated pages (tag pages, the archive, pagination, serve).
+const RESERVED: &[&str] = &["tags", "archive", "page", "__warraq"];
 
 fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     // Point at the file whose explicit `slug:` caused the collision; otherwise at the later path.
@@ -390,10 +406,11 @@ fn render_one(
     (article, diagnostics)
 }
 
-/// `serve`'s fast path: re-reads article `i` after an edit. Returns the new article when only
-/// its body changed in a way that leaves every other article's data intact (the same
-/// front-matter and the same outgoing article links); `None` when a full rebuild is needed
-/// (including when the file now has an error, which the full rebuild reports).
+/// `serve`'s fast path: re-reads article `i` after an edit. Returns the new article when the
+/// edit leaves the archive's structure intact: the same date, tags, related entries, slug,
+/// language, draft flag and outgoing article links (so no order, tag, URL or backlink changes).
+/// The title, summary, authors, source, `updated`, `extra` and body may change. `None` asks for
+/// a full rebuild (including when the file now has an error, which the full rebuild reports).
 pub fn reload_body(
     root: &Path,
     config: &Config,
@@ -410,17 +427,12 @@ pub fn reload_body(
             .filter(|t| !t.is_empty())
             .collect()
     };
-    let same = fm.title.0 == old.title
-        && fm.date == old.date
-        && fm.updated == old.updated
+    let same_structure = fm.date == old.date
         && tidy(&fm.tags) == old.tags
         && fm.related == old.related
-        && fm.author.0 == old.authors
-        && fm.source == old.source
         && fm.lang.as_ref().map(|l| &l.0) == old.lang.as_ref()
-        && fm.draft == old.draft
-        && fm.extra.clone().unwrap_or(serde_yaml::Value::Null) == old.extra;
-    if !same {
+        && fm.draft == old.draft;
+    if !same_structure {
         return None;
     }
     let parsed = Parsed {

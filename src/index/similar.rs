@@ -128,7 +128,7 @@ pub fn compute(
                     }
                 }
                 touched.clear();
-                top(&mut shortlist, SHORTLIST);
+                top(&mut shortlist, SHORTLIST.max(config.count * 4));
                 let mut best: Vec<(f32, u32)> = shortlist
                     .into_iter()
                     .map(|(_, j)| (scorer.score(i, j as usize), j))

@@ -73,9 +73,10 @@ impl<'a> Renderer<'a> {
         self.summaries
     }
 
-    /// The pages that show article `i`'s content or summary: its own page, the home and tag
-    /// pages that list it, and the feeds that include it. (Pages that only show its title, date
-    /// or URL — related lists, the archive, neighbours — do not change when only its body does.)
+    /// The pages that show anything of article `i` (used by `serve` after an edit that keeps the
+    /// archive's structure): its own page, the home and tag pages that list it, the feeds that
+    /// include it, its archive year, its neighbours (previous/next links), every article whose
+    /// related, backlinks or similar list shows it, and the sitemap.
     pub fn pages_showing(&self, i: usize) -> Vec<Page> {
         let site = self.site;
         let per_page = site.config.per_page;
@@ -84,6 +85,7 @@ impl<'a> Renderer<'a> {
             Page::Home {
                 number: i / per_page + 1,
             },
+            Page::Sitemap,
         ];
         if site.config.feeds && i < FEED_ENTRIES {
             pages.push(Page::Feed);
@@ -97,6 +99,30 @@ impl<'a> Renderer<'a> {
                 if site.config.feeds && pos < FEED_ENTRIES {
                     pages.push(Page::TagFeed(t));
                 }
+            }
+        }
+        if let Some(y) = site
+            .archive
+            .years
+            .iter()
+            .position(|y| y.months.iter().any(|m| m.articles.contains(&i)))
+        {
+            pages.push(Page::ArchiveYear(y));
+        }
+        let neighbours = [
+            i.checked_sub(1),
+            Some(i + 1).filter(|&j| j < site.articles.len()),
+        ];
+        pages.extend(neighbours.into_iter().flatten().map(Page::Article));
+        for (j, related) in site.related.iter().enumerate() {
+            let declared = related
+                .declared
+                .iter()
+                .any(|d| matches!(d, crate::index::related::Declared::Article(k) if *k == i));
+            if j != i
+                && (declared || related.backlinks.contains(&i) || related.similar.contains(&i))
+            {
+                pages.push(Page::Article(j));
             }
         }
         pages

@@ -122,9 +122,10 @@ pub fn build_in_memory(
     Ok((files, Model { loaded, summaries }))
 }
 
-/// Applies body-only edits of articles `changed` without a full rebuild: each is re-read and, if
-/// nothing but its body changed, only the pages showing it are re-rendered. `None` asks for a
-/// full rebuild (the model's articles are only replaced once every edit qualified).
+/// Applies edits of articles `changed` without a full rebuild: each is re-read and, if the edit
+/// keeps the archive's structure (see [`reload_body`](crate::content::article::reload_body)),
+/// only the pages showing it are re-rendered. `None` asks for a full rebuild (the model's
+/// articles are only replaced once every edit qualified).
 fn update_incrementally(model: &mut Model, changed: &[usize]) -> Option<Vec<(String, Vec<u8>)>> {
     let site = &model.loaded.site;
     let root = &model.loaded.root;
