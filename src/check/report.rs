@@ -26,7 +26,7 @@ pub struct JsonReport<'a> {
 pub fn json(site: &str, outcome: &Outcome) -> String {
     let report = JsonReport {
         version: 1,
-        site,
+        site: if site.is_empty() { "(build)" } else { site },
         ok: outcome.problems.is_empty(),
         pages: outcome.pages,
         links: outcome.links,
@@ -46,7 +46,12 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
         by_page.entry(p.page.as_str()).or_default().push(p);
     }
     for (page, problems) in by_page {
-        let _ = write!(out, "{site}/{page}");
+        // A folder given with --site prefixes its pages; a build checked in place shows site paths.
+        if site.is_empty() {
+            let _ = write!(out, "/{page}");
+        } else {
+            let _ = write!(out, "{site}/{page}");
+        }
         if let Some(source) = problems.first().and_then(|p| p.source.as_ref()) {
             let _ = write!(out, " (from {})", source.file);
         }
