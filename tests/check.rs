@@ -18,6 +18,18 @@ fn clean_site_passes_and_public_is_untouched() {
 }
 
 #[test]
+fn site_with_a_sub_path_base_url_checks_clean() {
+    // base_url https://example.org/archive/: sitemap and feed permalinks are internal, while
+    // https://example.org/news/123 (same host, outside the base path) is an external link.
+    let dir = site("good_site");
+    let out = warraq(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(warraq(dir.path(), &["build"]).status.success());
+    let out = warraq(dir.path(), &["check", "--site", "public"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
 fn broken_links_anchors_and_images_are_reported_with_page_source_and_line() {
     let dir = site("check_links");
     let out = warraq(dir.path(), &["check"]);

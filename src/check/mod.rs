@@ -322,22 +322,23 @@ fn scan(bytes: &[u8], xml: bool) -> PageScan {
         }),
     ];
     if xml {
-        // Sitemaps list pages as the text of <loc>; feeds use <link href> (handled above).
+        // Sitemaps list pages as the text of <loc>; feeds use <link href> (handled above). A text
+        // node may arrive in several chunks: join them until the node's last chunk.
+        let continuing = Rc::new(RefCell::new(false));
         handlers.push(text!("loc", move |t| {
-            let url = t.as_str().trim();
-            if !url.is_empty() {
-                let mut f = f7.borrow_mut();
-                match f.links.last_mut() {
-                    Some(last) if last.attribute == "loc" && !t.last_in_text_node() => {
-                        last.url.push_str(url)
-                    }
-                    _ => f.links.push(Link {
-                        attribute: "loc",
-                        url: url.to_string(),
-                        text: String::new(),
-                    }),
-                }
+            let mut f = f7.borrow_mut();
+            let chunk = t.as_str().trim();
+            let mut continued = continuing.borrow_mut();
+            match f.links.last_mut() {
+                Some(last) if *continued => last.url.push_str(chunk),
+                _ if !chunk.is_empty() => f.links.push(Link {
+                    attribute: "loc",
+                    url: chunk.to_string(),
+                    text: String::new(),
+                }),
+                _ => {}
             }
+            *continued = !t.last_in_text_node();
             Ok(())
         }));
     }
@@ -416,7 +417,11 @@ impl Checker<'_> {
         }
         if let Some(origin) = &self.addressing.origin {
             if let Some(rest) = url.strip_prefix(origin.as_str()) {
-                return Some(if rest.is_empty() { "/" } else { rest });
+                let rest = if rest.is_empty() { "/" } else { rest };
+                // The same host outside the site's base path is another site.
+                let base = &self.addressing.base_path;
+                let inside = rest.starts_with(base.as_str()) || format!("{rest}/") == *base;
+                return inside.then_some(rest);
             }
         }
         let lower = url.get(..12).unwrap_or(url).to_ascii_lowercase();
@@ -593,11 +598,46 @@ mod tests {
 
     #[test]
     fn sitemap_locations_are_links() {
-        let s = scan(
-            b"<urlset><url><loc>https://example.org/a/</loc></url></urlset>",
-            true,
+        let xml = "<urlset><url><loc>https://example.org/a/</loc></url>\n<url><loc> https://example.org/b/ </loc><lastmod>2025-01-01</lastmod></url></urlset>";
+        let s = scan(xml.as_bytes(), true);
+        let urls: Vec<_> = s
+            .links
+            .iter()
+            .map(|l| (l.attribute, l.url.as_str()))
+            .collect();
+        assert_eq!(
+            urls,
+            [
+                ("loc", "https://example.org/a/"),
+                ("loc", "https://example.org/b/")
+            ]
         );
-        assert_eq!(s.links[0].url, "https://example.org/a/");
-        assert_eq!(s.links[0].attribute, "loc");
+    }
+
+    #[test]
+    fn same_host_outside_the_base_path_is_external() {
+        let addressing = Addressing {
+            base_path: "/archive/".into(),
+            origin: Some("https://example.org".into()),
+        };
+        let (files, anchors) = (HashSet::new(), HashMap::new());
+        let checker = Checker {
+            files: &files,
+            anchors: &anchors,
+            addressing: &addressing,
+        };
+        assert_eq!(
+            checker.local_part("https://example.org/archive/x/"),
+            Some("/archive/x/")
+        );
+        assert_eq!(
+            checker.local_part("https://example.org/archive"),
+            Some("/archive")
+        );
+        assert_eq!(checker.local_part("https://example.org/news/1"), None);
+        assert_eq!(
+            checker.local_part("https://example.org.evil/archive/"),
+            None
+        );
     }
 }
