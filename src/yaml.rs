@@ -96,6 +96,9 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some(p) if p.starts_with("related") => Some(
                 "a related entry is an article path (2025/slug) or a map with `title` and optional `url`".to_string(),
             ),
+            _ if message.contains("invalid type: sequence") || message.contains("invalid type: map") => Some(
+                "a value starting with `[` or `{` is read as a list or a map; quote it if it is text: title: \"[…]\"".to_string(),
+            ),
             _ => Some("quote the value if it is meant as text".to_string()),
         };
         return (

@@ -168,7 +168,10 @@ fn unclosed_flow_sequence_points_at_the_fault() {
         &err,
         "content/broken.md:2:8: wrong type: sequence, expected a string in `title`",
     );
-    assert_has(&err, "quote the value if it is meant as text");
+    assert_has(
+        &err,
+        "a value starting with `[` or `{` is read as a list or a map; quote it if it is text",
+    );
 }
 
 #[test]
