@@ -217,39 +217,46 @@ fn cosine(a: &Vector, b: &Vector) -> f32 {
     dot
 }
 
+/// A term's identity: FNV-1a over its UTF-8 bytes. Keys are compact (8 bytes instead of an owned
+/// string per term and article, which dominated the build's peak memory) and identical on every
+/// machine, so ties break the same way everywhere. Collisions among the ~10^5 distinct stems of
+/// an archive are vanishingly unlikely (birthday bound ~10^-9).
+fn term_key(term: &str) -> u64 {
+    term.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// The analysed terms of a text: folded words, stop words and one-letter words dropped, stemmed.
-fn add_terms(text: &str, times: u32, tf: &mut HashMap<String, u32>) {
+fn add_terms(text: &str, times: u32, tf: &mut HashMap<u64, u32>) {
     for word in words(&fold(text)) {
         if word.chars().nth(1).is_none() || is_stop_word(word) {
             continue;
         }
-        let stem = light_stem(word);
-        match tf.get_mut(stem) {
-            Some(c) => *c += times,
-            None => {
-                tf.insert(stem.to_string(), times);
-            }
-        }
+        *tf.entry(term_key(light_stem(word))).or_default() += times;
     }
 }
 
 /// TF-IDF vectors, top terms only, L2-normalised, sorted by term id.
 fn term_vectors(articles: &[Article]) -> Vec<Vector> {
-    let counts: Vec<HashMap<String, u32>> = articles
+    // Per article: (term key, count), sorted by key.
+    let counts: Vec<Vec<(u64, u32)>> = articles
         .par_iter()
         .map(|a| {
-            let mut tf: HashMap<String, u32> = HashMap::with_capacity(512);
+            let mut tf: HashMap<u64, u32> = HashMap::with_capacity(512);
             add_terms(&a.title, 3, &mut tf);
             add_terms(&a.text, 1, &mut tf);
-            tf
+            let mut v: Vec<(u64, u32)> = tf.into_iter().collect();
+            v.sort_unstable_by_key(|&(k, _)| k);
+            v
         })
         .collect();
-    let mut ids: HashMap<&str, u32> = HashMap::with_capacity(1 << 16);
+    let mut ids: HashMap<u64, u32> = HashMap::with_capacity(1 << 16);
     let mut df: Vec<u32> = Vec::new();
     for tf in &counts {
-        for term in tf.keys() {
+        for &(key, _) in tf {
             let next = ids.len() as u32;
-            let id = *ids.entry(term.as_str()).or_insert(next);
+            let id = *ids.entry(key).or_insert(next);
             if id as usize == df.len() {
                 df.push(0);
             }
@@ -262,8 +269,8 @@ fn term_vectors(articles: &[Article]) -> Vec<Vector> {
         .map(|tf| {
             let mut v: Vector = tf
                 .iter()
-                .filter_map(|(term, &c)| {
-                    let id = *ids.get(term.as_str())?;
+                .filter_map(|&(key, c)| {
+                    let id = *ids.get(&key)?;
                     let idf = (n / df[id as usize] as f32).ln();
                     (idf > 0.0).then(|| (id, (1.0 + (c as f32).ln()) * idf))
                 })
