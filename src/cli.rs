@@ -140,6 +140,9 @@ pub fn run(cli: Cli) -> ExitCode {
                     built.pages,
                     built.output.display()
                 );
+                if built.relative_base {
+                    eprintln!("note: base_url is a path, so the sitemap and feeds carry relative links; set an absolute base_url (https://…) when publishing");
+                }
                 if verbose {
                     let t = &built.timings;
                     eprintln!(

@@ -118,6 +118,8 @@ pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<usize, Failure>
 
 /// Summary of a finished build.
 pub struct Built {
+    /// `base_url` has no scheme and host (feeds and sitemap cannot be absolute).
+    pub relative_base: bool,
     pub articles: usize,
     pub pages: usize,
     pub output: PathBuf,
@@ -139,6 +141,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     staging.commit()?;
     timings.commit = start.elapsed().as_secs_f64();
     Ok(Built {
+        relative_base: loaded.site.config.origin.is_none(),
         articles: loaded.site.articles.len(),
         pages,
         output,

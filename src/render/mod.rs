@@ -297,7 +297,12 @@ impl<'a> Renderer<'a> {
                 ("sitemap.xml", "/sitemap.xml".to_string())
             }
             Page::Robots => {
-                ctx.insert("sitemap_url", &config.permalink("/sitemap.xml"));
+                // robots.txt may only name a sitemap by its absolute URL.
+                let sitemap = config
+                    .origin
+                    .as_ref()
+                    .map(|_| config.permalink("/sitemap.xml"));
+                ctx.insert("sitemap_url", &sitemap);
                 ("robots.txt", "/robots.txt".to_string())
             }
             Page::NotFound => ("404.html", "/404.html".to_string()),
