@@ -253,11 +253,7 @@ fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
             .map_err(|e| Diagnostic::new(Some(&dir), format!("cannot read static files: {e}")))?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
-            let key = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let key = crate::diagnostics::display_path(rel);
             files.push((key, entry.into_path()));
         }
     }

@@ -342,6 +342,21 @@ fn template_syntax_error_names_the_template_and_line() {
 }
 
 #[test]
+fn template_render_error_is_reported_once_with_a_page_that_hit_it() {
+    // The template fails on all three articles; the report names it once.
+    let err = fails("template_render_error");
+    assert_eq!(
+        err.matches("Field `nope` is not defined").count(),
+        1,
+        "{err}"
+    );
+    assert_has(&err, "templates/article.html:2:");
+    // the first page it broke (miette wraps the long message after "a1/")
+    assert_has(&err, "while rendering a1/");
+    assert_has(&err, "error: 1 problem found");
+}
+
+#[test]
 fn site_templates_override_defaults_and_output_is_escaped() {
     let dir = site("template_override");
     let out = warraq(dir.path(), &["build"]);

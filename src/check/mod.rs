@@ -174,37 +174,9 @@ pub fn check(
         let (results, from_cache) = external::check_all(&urls, ext.config, ext.cache.as_deref());
         external_count = results.len();
         cached = from_cache;
-        for result in results {
-            for (page, link) in found.get(&result.url).into_iter().flatten() {
-                if let Some(final_url) = &result.final_url {
-                    redirects.push(Redirect {
-                        page: page.clone(),
-                        url: result.url.clone(),
-                        final_url: final_url.clone(),
-                    });
-                }
-                let kind = match result.verdict {
-                    external::Verdict::Broken => Kind::ExternalBroken,
-                    external::Verdict::Timeout => Kind::ExternalTimeout,
-                    external::Verdict::Unreachable => Kind::ExternalUnreachable,
-                    external::Verdict::Ok | external::Verdict::Redirected => continue,
-                };
-                let problem = Problem {
-                    kind,
-                    page: page.clone(),
-                    source: None,
-                    attribute: link.attribute,
-                    url: result.url.clone(),
-                    resolved: String::new(),
-                    text: link.text.trim().to_string(),
-                    suggestion: None,
-                    status: result.status,
-                    detail: Some(result.detail.clone()),
-                };
-                problems.push(with_source(problem, sources));
-            }
-        }
-        redirects.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
+        let (broken, redirected) = external_problems(&results, &found);
+        problems.extend(broken.into_iter().map(|p| with_source(p, sources)));
+        redirects = redirected;
     }
     problems.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
     problems.dedup_by(|a, b| a.page == b.page && a.url == b.url && a.attribute == b.attribute);
@@ -216,6 +188,45 @@ pub fn check(
         cached,
         redirects,
     })
+}
+
+/// Turns external results into problems (one per page using a failing URL) and redirects.
+fn external_problems(
+    results: &[external::Checked],
+    found: &std::collections::BTreeMap<String, Vec<(String, Link)>>,
+) -> (Vec<Problem>, Vec<Redirect>) {
+    let (mut problems, mut redirects) = (Vec::new(), Vec::new());
+    for result in results {
+        for (page, link) in found.get(&result.url).into_iter().flatten() {
+            if let Some(final_url) = &result.final_url {
+                redirects.push(Redirect {
+                    page: page.clone(),
+                    url: result.url.clone(),
+                    final_url: final_url.clone(),
+                });
+            }
+            let kind = match result.verdict {
+                external::Verdict::Broken => Kind::ExternalBroken,
+                external::Verdict::Timeout => Kind::ExternalTimeout,
+                external::Verdict::Unreachable => Kind::ExternalUnreachable,
+                external::Verdict::Ok | external::Verdict::Redirected => continue,
+            };
+            problems.push(Problem {
+                kind,
+                page: page.clone(),
+                source: None,
+                attribute: link.attribute,
+                url: result.url.clone(),
+                resolved: String::new(),
+                text: link.text.trim().to_string(),
+                suggestion: None,
+                status: result.status,
+                detail: Some(result.detail.clone()),
+            });
+        }
+    }
+    redirects.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
+    (problems, redirects)
 }
 
 /// Distinct external http(s) URLs, each with the pages and links that use it.
@@ -247,12 +258,7 @@ fn external_links(
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    crate::diagnostics::display_path(path.strip_prefix(root).unwrap_or(path))
 }
 
 /// Collects links, ids and names of one page.

@@ -159,14 +159,12 @@ fn parse_one(root: &Path, content: &Path, path: &Path) -> Result<Parsed, Diagnos
         .map_err(|e| Diagnostic::new(Some(&shown), format!("cannot read the file: {e}")))?;
     let file = front_matter::split(&shown, bytes)?;
     let fm = front_matter::parse(&shown, &file)?;
-    let id = path
-        .strip_prefix(content)
-        .unwrap_or(path)
-        .with_extension("")
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
+    let id = crate::diagnostics::display_path(
+        &path
+            .strip_prefix(content)
+            .unwrap_or(path)
+            .with_extension(""),
+    );
     Ok(Parsed {
         shown,
         id,
@@ -225,27 +223,25 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
         _ if a.id > b.id => (a, b),
         _ => (b, a),
     };
-    let (line, column) = match front_matter::locate_value(&culprit.file, "slug", "") {
-        Some(_) if culprit.fm.slug.is_some() => {
-            let key = culprit.file.text[culprit.file.yaml.clone()]
-                .find("slug:")
-                .map(|i| culprit.file.yaml.start + i + "slug: ".len());
-            key.map_or((1, 1), |off| {
-                crate::diagnostics::line_column(&culprit.file.text, off)
-            })
-        }
-        _ => (1, 1),
-    };
-    Diagnostic::at(
-        &culprit.shown,
-        &culprit.file.text,
-        line,
-        column,
-        format!(
-            "this article and {} would both be written to `{path}`",
-            crate::diagnostics::display_path(&other.shown)
-        ),
-    )
+    let message = format!(
+        "this article and {} would both be written to `{path}`",
+        crate::diagnostics::display_path(&other.shown)
+    );
+    // With an explicit slug, point at its value; otherwise at the file's first line.
+    let text = &culprit.file.text;
+    let slug_value = culprit
+        .fm
+        .slug
+        .as_ref()
+        .and_then(|_| front_matter::locate_value(&culprit.file, "slug", ""))
+        .map(|after_colon| {
+            let rest = &text[after_colon..];
+            after_colon + rest.len() - rest.trim_start_matches([' ', '\t']).len()
+        });
+    match slug_value {
+        Some(offset) => Diagnostic::at_offset(&culprit.shown, text, offset, message),
+        None => Diagnostic::at(&culprit.shown, text, 1, 1, message),
+    }
     .with_hint("give one of them a different `slug:` or file name")
 }
 
@@ -373,12 +369,7 @@ fn render_one(
         ),
     };
     let word_count = word_count(&body.text);
-    let tags =
-        p.fm.tags
-            .iter()
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|t| !t.is_empty())
-            .collect();
+    let tags = tidy_tags(&p.fm.tags);
     let article = Article {
         shown: p.shown,
         id: p.id,
@@ -421,14 +412,8 @@ pub fn reload_body(
     let bytes = std::fs::read(root.join(&old.shown)).ok()?;
     let file = front_matter::split(&old.shown, bytes).ok()?;
     let fm = front_matter::parse(&old.shown, &file).ok()?;
-    let tidy = |tags: &[String]| -> Vec<String> {
-        tags.iter()
-            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
-            .filter(|t| !t.is_empty())
-            .collect()
-    };
     let same_structure = fm.date == old.date
-        && tidy(&fm.tags) == old.tags
+        && tidy_tags(&fm.tags) == old.tags
         && fm.related == old.related
         && fm.lang.as_ref().map(|l| &l.0) == old.lang.as_ref()
         && fm.draft == old.draft;
@@ -463,6 +448,14 @@ pub fn reload_body(
     };
     let (article, problems) = render_one(parsed, old.path.clone(), config, &links);
     (problems.is_empty() && article.links_to == old.links_to).then_some(article)
+}
+
+/// Tags as written, with runs of whitespace tidied and empty ones dropped.
+fn tidy_tags(tags: &[String]) -> Vec<String> {
+    tags.iter()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .collect()
 }
 
 /// A declared related link as templates see it.

@@ -309,11 +309,9 @@ impl<'a> Renderer<'a> {
         };
         ctx.insert("current_url", &config.href(&current_path));
         ctx.insert("current_permalink", &config.permalink(&current_path));
-        self.tera.render(template, &ctx).map_err(|e| {
-            let mut d = templates::template_error(&e, &self.sources);
-            d.message = format!("{} (while rendering {})", d.message, self.output_path(page));
-            d
-        })
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| templates::template_error(&e, &self.sources))
     }
 
     fn tag_value(&self, t: usize) -> serde_json::Value {
@@ -369,8 +367,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders every page in parallel, handing each result to `write` as soon as it exists.
-    /// Returns every error.
-    /// `prepare` receives every output path first (to create folders once).
+    /// `prepare` receives every output path first (to create folders once). Returns every error.
     pub fn render_all<P, W>(&self, prepare: P, write: W) -> Vec<Diagnostic>
     where
         P: FnOnce(&[String]) -> Result<(), Diagnostic>,
@@ -381,22 +378,29 @@ impl<'a> Renderer<'a> {
         if let Err(d) = prepare(&paths) {
             return vec![d];
         }
-        let mut errors: Vec<Diagnostic> = pages
+        let mut failures: Vec<(Diagnostic, &String)> = pages
             .par_iter()
             .zip(paths.par_iter())
-            .filter_map(|(page, path)| match self.render(page) {
-                Ok(html) => write(path, html.as_bytes()).err(),
-                Err(d) => Some(d),
+            .filter_map(|(page, path)| {
+                let written = self
+                    .render(page)
+                    .and_then(|html| write(path, html.as_bytes()));
+                written.err().map(|d| (d, path))
             })
             .collect();
-        // The same template mistake fails on every page that uses it; report it once.
-        errors.sort_by(|a, b| (a.location(), &a.message).cmp(&(b.location(), &b.message)));
-        errors.dedup_by(|a, b| {
-            a.location() == b.location()
-                && a.message.split(" (while rendering").next()
-                    == b.message.split(" (while rendering").next()
+        // The same template mistake fails on every page that uses it: report it once, naming
+        // the first page it broke.
+        failures.sort_by(|(a, pa), (b, pb)| {
+            (a.location(), &a.message, pa).cmp(&(b.location(), &b.message, pb))
         });
-        errors
+        failures.dedup_by(|(a, _), (b, _)| a.location() == b.location() && a.message == b.message);
+        failures
+            .into_iter()
+            .map(|(mut d, path)| {
+                d.message = format!("{} (while rendering {path})", d.message);
+                d
+            })
+            .collect()
     }
 }
 

@@ -67,12 +67,9 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
             {
                 continue;
             }
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
+            let name = crate::diagnostics::display_path(
+                entry.path().strip_prefix(&dir).unwrap_or(entry.path()),
+            );
             let shown = Path::new("templates").join(&name);
             let text = std::fs::read_to_string(entry.path()).map_err(|e| {
                 vec![Diagnostic::new(

@@ -37,16 +37,13 @@ pub struct Shared {
 }
 
 impl Shared {
-    /// Replaces some files (an incremental update) and announces a new generation.
-    fn update(&self, changed: Vec<(String, Vec<u8>)>) -> u64 {
+    /// Changes what is served, bumps the generation and tells every open page.
+    fn change(&self, apply: impl FnOnce(&mut Live)) -> u64 {
         let generation = {
             let Ok(mut live) = self.live.write() else {
                 return 0;
             };
-            for (path, bytes) in changed {
-                live.files.insert(path, Arc::new(bytes));
-            }
-            live.errors = None;
+            apply(&mut live);
             live.generation += 1;
             live.generation
         };
@@ -56,22 +53,26 @@ impl Shared {
         generation
     }
 
+    /// Replaces some files (an incremental update); the site has no errors.
+    fn update(&self, changed: Vec<(String, Vec<u8>)>) -> u64 {
+        self.change(|live| {
+            live.files.extend(
+                changed
+                    .into_iter()
+                    .map(|(path, bytes)| (path, Arc::new(bytes))),
+            );
+            live.errors = None;
+        })
+    }
+
+    /// Publishes a full rebuild: new files, or errors to show over the last good ones.
     fn publish(&self, files: Option<Files>, errors: Option<Vec<Diagnostic>>) -> u64 {
-        let generation = {
-            let Ok(mut live) = self.live.write() else {
-                return 0;
-            };
+        self.change(|live| {
             if let Some(files) = files {
                 live.files = files;
             }
             live.errors = errors;
-            live.generation += 1;
-            live.generation
-        };
-        if let Ok(mut listeners) = self.listeners.lock() {
-            listeners.retain(|tx| tx.send(generation).is_ok());
-        }
-        generation
+        })
     }
 }
 
@@ -253,12 +254,10 @@ fn is_relevant(root: &Path, path: &Path) -> bool {
     let Ok(rel) = path.strip_prefix(root) else {
         return false;
     };
-    let mut components = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    let Some(first) = components.next() else {
+    let Some(first) = rel.components().next() else {
         return false;
     };
+    let first = first.as_os_str().to_string_lossy();
     let name = rel
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -272,7 +271,7 @@ fn is_relevant(root: &Path, path: &Path) -> bool {
         return false;
     }
     matches!(
-        first.as_str(),
+        first.as_ref(),
         "content" | "templates" | "static" | "site.yaml"
     )
 }
@@ -314,13 +313,12 @@ fn watch(root: &Path, options: &BuildOptions, shared: &Shared, mut model: Option
         if !relevant(&first) {
             continue;
         }
-        // Gather what follows within the debounce window.
-        let start = Instant::now();
+        // Gather what follows within the debounce window; the time reported starts after it.
         let mut events = vec![first];
         while let Ok(next) = rx.recv_timeout(DEBOUNCE) {
             events.extend(next.ok().filter(relevant));
         }
-        let start = start + DEBOUNCE.min(start.elapsed());
+        let start = Instant::now();
         if let Some(changed) = model
             .as_ref()
             .and_then(|m| edited_articles(m, &root, &events))
@@ -343,8 +341,10 @@ fn watch(root: &Path, options: &BuildOptions, shared: &Shared, mut model: Option
     }
 }
 
-/// The articles whose source files these events modified, when that is all they did (no file
-/// created or removed, nothing but articles touched); `None` otherwise.
+/// The articles whose source files these events touched, when that is all they did (nothing
+/// removed, no path other than an existing article's; editors that save by writing a new file
+/// and renaming it produce create events on the article's path, which count as edits);
+/// `None` otherwise.
 fn edited_articles(model: &Model, root: &Path, events: &[notify::Event]) -> Option<Vec<usize>> {
     use notify::EventKind;
     let by_file: HashMap<PathBuf, usize> = model
