@@ -193,6 +193,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url: None,
             },
+            color,
         }),
         Command::New {
             title,

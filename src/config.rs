@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::arabic::bidi::Dir;
 use crate::arabic::dates::{DateStyle, Digits};
 use crate::diagnostics::Diagnostic;
+use crate::url::{BadBaseUrl, BaseUrl};
 use crate::yaml;
 
 /// Settings of the similar-articles computation (`similar:` in `site.yaml`).
@@ -96,8 +97,8 @@ struct RawConfig {
 pub struct Config {
     pub title: String,
     pub description: String,
-    /// As written (`/`, `/archive/`, `https://example.org/`).
-    pub base_url: String,
+    /// Where the site lives (`/`, `/archive/`, `https://example.org/`).
+    pub base: BaseUrl,
     pub language: String,
     pub direction: Dir,
     pub per_page: usize,
@@ -107,10 +108,6 @@ pub struct Config {
     pub feeds: bool,
     pub similar: SimilarConfig,
     pub check: CheckConfig,
-    /// The path part of `base_url`, always with a leading and trailing slash (`/`, `/archive/`).
-    pub base_path: String,
-    /// `https://example.org` when `base_url` is absolute.
-    pub origin: Option<String>,
 }
 
 impl Default for Config {
@@ -166,13 +163,13 @@ impl Config {
     fn from_raw(raw: RawConfig) -> Result<Config, Diagnostic> {
         let shown = Path::new("site.yaml");
         let language = raw.language.unwrap_or_else(|| "ar".into());
-        let base_url = raw.base_url.unwrap_or_else(|| "/".into());
-        let (origin, base_path) = split_base_url(&base_url).ok_or_else(|| {
+        let written = raw.base_url.unwrap_or_else(|| "/".into());
+        let base = BaseUrl::parse(&written).map_err(|BadBaseUrl(why)| {
             Diagnostic::new(
                 Some(shown),
-                format!("`base_url: {base_url}` is not a URL or an absolute path"),
+                format!("`base_url: {written}` is not usable: {why}"),
             )
-            .with_hint("use `/`, `/archive/` or `https://example.org/archive/`")
+            .with_hint(BASE_URL_HINT)
         })?;
         let per_page = raw.per_page.unwrap_or(20);
         if per_page == 0 {
@@ -186,7 +183,7 @@ impl Config {
             description: raw.description.unwrap_or_default(),
             direction: raw.direction.unwrap_or_else(|| Dir::of_language(&language)),
             language,
-            base_url,
+            base,
             per_page,
             date_style: raw.date_style.unwrap_or_default(),
             digits: raw.digits.unwrap_or_default(),
@@ -194,95 +191,34 @@ impl Config {
             feeds: raw.feeds.unwrap_or(true),
             similar: raw.similar.unwrap_or_default(),
             check: raw.check.unwrap_or_default(),
-            base_path,
-            origin,
         })
     }
 
     /// Overrides `base_url` (from `--base-url`).
-    pub fn set_base_url(&mut self, base_url: &str) -> Result<(), Diagnostic> {
-        let (origin, base_path) = split_base_url(base_url).ok_or_else(|| {
-            Diagnostic::new(
-                None,
-                format!("`--base-url {base_url}` is not a URL or an absolute path"),
-            )
-            .with_hint("use `/`, `/archive/` or `https://example.org/archive/`")
+    pub fn set_base_url(&mut self, written: &str) -> Result<(), Diagnostic> {
+        self.base = BaseUrl::parse(written).map_err(|BadBaseUrl(why)| {
+            Diagnostic::new(None, format!("`--base-url {written}` is not usable: {why}"))
+                .with_hint(BASE_URL_HINT)
         })?;
-        self.base_url = base_url.to_string();
-        self.origin = origin;
-        self.base_path = base_path;
         Ok(())
     }
 
     /// The href of a site path (`/2025/x/` → `/base/2025/x/`, percent-encoded).
     pub fn href(&self, site_path: &str) -> String {
-        let joined = format!("{}{}", self.base_path, site_path.trim_start_matches('/'));
-        crate::arabic::slug::encode_path(&joined)
+        self.base.href(site_path)
     }
 
     /// The absolute URL of a site path when the base is absolute, the href otherwise.
     pub fn permalink(&self, site_path: &str) -> String {
-        match &self.origin {
-            Some(origin) => format!("{origin}{}", self.href(site_path)),
-            None => self.href(site_path),
-        }
+        self.base.permalink(site_path)
     }
 }
 
-/// `https://example.org/a/` → (Some("https://example.org"), "/a/"); `/a` → (None, "/a/").
-fn split_base_url(base_url: &str) -> Option<(Option<String>, String)> {
-    let with_slash = |p: &str| {
-        let p = if p.starts_with('/') {
-            p.to_string()
-        } else {
-            format!("/{p}")
-        };
-        if p.ends_with('/') {
-            p
-        } else {
-            format!("{p}/")
-        }
-    };
-    if let Some(rest) = base_url
-        .strip_prefix("https://")
-        .or_else(|| base_url.strip_prefix("http://"))
-    {
-        let scheme_len = base_url.len() - rest.len();
-        let host_end = rest.find('/').unwrap_or(rest.len());
-        if host_end == 0 || rest.contains(char::is_whitespace) {
-            return None;
-        }
-        let origin = base_url[..scheme_len + host_end].to_string();
-        return Some((Some(origin), with_slash(&rest[host_end..])));
-    }
-    if base_url.starts_with('/')
-        && !base_url.starts_with("//")
-        && !base_url.contains(char::is_whitespace)
-    {
-        return Some((None, with_slash(base_url)));
-    }
-    None
-}
+const BASE_URL_HINT: &str = "use `/`, `/archive/` or `https://example.org/archive/`";
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_urls_split_into_origin_and_path() {
-        assert_eq!(split_base_url("/"), Some((None, "/".into())));
-        assert_eq!(split_base_url("/archive"), Some((None, "/archive/".into())));
-        assert_eq!(
-            split_base_url("https://example.org"),
-            Some((Some("https://example.org".into()), "/".into()))
-        );
-        assert_eq!(
-            split_base_url("https://example.org/a/"),
-            Some((Some("https://example.org".into()), "/a/".into()))
-        );
-        assert_eq!(split_base_url("example.org"), None);
-        assert_eq!(split_base_url("javascript:alert(1)"), None);
-    }
 
     #[test]
     fn hrefs_include_the_base_path_and_are_encoded() {

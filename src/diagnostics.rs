@@ -9,6 +9,25 @@ use std::sync::Arc;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
 use serde::Serialize;
 
+/// Why a command failed, which decides its exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The content or the site has errors (exit 1), all of them.
+    Site(Vec<Diagnostic>),
+    /// Usage or I/O trouble (exit 2): one error, naming the path and the OS reason.
+    Usage(Diagnostic),
+}
+
+impl Failure {
+    /// Every diagnostic of the failure.
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        match self {
+            Failure::Site(d) => d,
+            Failure::Usage(d) => vec![d],
+        }
+    }
+}
+
 /// A problem in the user's site, with its position.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {

@@ -10,8 +10,10 @@ mod index;
 mod output;
 mod pipeline;
 mod render;
+mod routes;
 mod scaffold;
 mod serve;
+mod url;
 mod yaml;
 
 use clap::Parser;

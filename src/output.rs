@@ -7,8 +7,9 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Failure};
 use crate::render::templates::STATIC_DEFAULTS;
+use crate::render::Sink;
 
 /// The file that marks a folder as warraq's output.
 pub const MARKER: &str = ".warraq-output";
@@ -41,6 +42,16 @@ impl OutputError {
             }
             _ => None,
         }
+    }
+}
+
+impl From<OutputError> for Failure {
+    fn from(e: OutputError) -> Self {
+        let d = Diagnostic::new(None, e.to_string());
+        Failure::Usage(match e.hint() {
+            Some(h) => d.with_hint(h),
+            None => d,
+        })
     }
 }
 
@@ -110,7 +121,7 @@ impl Staging {
     pub fn create_folders<'a>(
         &self,
         files: impl IntoIterator<Item = &'a str>,
-    ) -> Result<(), Diagnostic> {
+    ) -> Result<(), Failure> {
         let mut folders = std::collections::BTreeSet::new();
         for rel in files {
             let mut parent = Path::new(rel).parent();
@@ -122,13 +133,11 @@ impl Staging {
             }
         }
         for folder in folders {
-            let path = self.resolve(&folder.to_string_lossy())?;
+            let rel = folder.to_string_lossy();
+            let path = self.resolve(&rel)?;
             match fs::create_dir(&path) {
                 Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
-                    return Err(Diagnostic::new(
-                        Some(&path),
-                        format!("cannot create the folder: {e}"),
-                    ));
+                    return Err(self.io_failure(&rel, &e));
                 }
                 _ => {}
             }
@@ -138,28 +147,48 @@ impl Staging {
 
     /// Writes one file whose folder exists (see [`Staging::create_folders`]), `rel` being a
     /// relative path with forward slashes.
-    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), Failure> {
         let path = self.resolve(rel)?;
-        fs::write(&path, bytes)
-            .map_err(|e| Diagnostic::new(Some(&path), format!("cannot write the file: {e}")))
+        fs::write(&path, bytes).map_err(|e| self.io_failure(rel, &e))
     }
 
-    fn resolve(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+    /// One I/O failure while writing the site: names the output folder (what the user chose),
+    /// the OS reason, and the file that was being written.
+    fn io_failure(&self, rel: &str, e: &io::Error) -> Failure {
+        let hint = match e.raw_os_error() {
+            Some(28) => "free some space on that disk, or choose another folder with --output",
+            Some(36) => "a file name is too long for this file system; shorten the slug or tag it comes from",
+            Some(13) | Some(30) => "make the folder writable, or choose another folder with --output",
+            _ => "check the folder and the disk, or choose another folder with --output",
+        };
+        Failure::Usage(
+            Diagnostic::new(
+                None,
+                format!(
+                    "cannot write the site into `{}`: {e} (while writing {rel})",
+                    self.target.display()
+                ),
+            )
+            .with_hint(hint),
+        )
+    }
+
+    fn resolve(&self, rel: &str) -> Result<PathBuf, Failure> {
         let rel_path = Path::new(rel);
         if rel_path
             .components()
             .any(|c| !matches!(c, Component::Normal(_)))
         {
-            return Err(Diagnostic::new(
+            return Err(Failure::Usage(Diagnostic::new(
                 None,
                 format!("refusing to write outside the output folder: `{rel}`"),
-            ));
+            )));
         }
         Ok(self.temp.join(rel_path))
     }
 
     /// Copies the embedded default static files, then the site's `static/` over them.
-    pub fn copy_static(&self, root: &Path) -> Result<(), Diagnostic> {
+    pub fn copy_static(&self, root: &Path) -> Result<(), Failure> {
         let own = site_static(root)?;
         self.create_folders(
             STATIC_DEFAULTS
@@ -168,12 +197,11 @@ impl Staging {
                 .chain(own.iter().map(|(key, _)| key.as_str())),
         )?;
         for (name, bytes) in STATIC_DEFAULTS {
-            self.write(name, bytes)?;
+            self.write_file(name, bytes)?;
         }
         for (key, from) in own {
             let to = self.resolve(&key)?;
-            fs::copy(&from, &to)
-                .map_err(|e| Diagnostic::new(Some(&from), format!("cannot copy: {e}")))?;
+            fs::copy(&from, &to).map_err(|e| self.io_failure(&key, &e))?;
         }
         Ok(())
     }
@@ -233,6 +261,16 @@ fn remove_in_parallel(dir: &Path) {
     let _ = fs::remove_dir_all(dir);
 }
 
+impl Sink for Staging {
+    fn prepare(&self, files: &[String]) -> Result<(), Failure> {
+        self.create_folders(files.iter().map(String::as_str))
+    }
+
+    fn write(&self, file: &str, bytes: Vec<u8>) -> Result<(), Failure> {
+        self.write_file(file, &bytes)
+    }
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
@@ -242,15 +280,19 @@ impl Drop for Staging {
 }
 
 /// The site's own static files: (output path with forward slashes, file on disk).
-fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
     let dir = root.join("static");
     let mut files = Vec::new();
     if !dir.is_dir() {
         return Ok(files);
     }
     for entry in walkdir::WalkDir::new(&dir).follow_links(true) {
-        let entry = entry
-            .map_err(|e| Diagnostic::new(Some(&dir), format!("cannot read static files: {e}")))?;
+        let entry = entry.map_err(|e| {
+            Failure::Usage(Diagnostic::new(
+                Some(&dir),
+                format!("cannot read static files: {e}"),
+            ))
+        })?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             let key = crate::diagnostics::display_path(rel);
@@ -262,14 +304,15 @@ fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
 
 /// The static files of a site as data: the embedded defaults, then the site's `static/` over
 /// them (for `serve`, which keeps the site in memory).
-pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Failure> {
     let mut files: std::collections::BTreeMap<String, Vec<u8>> = STATIC_DEFAULTS
         .iter()
         .map(|(name, bytes)| ((*name).to_string(), bytes.to_vec()))
         .collect();
     for (key, path) in site_static(root)? {
-        let bytes = fs::read(&path)
-            .map_err(|e| Diagnostic::new(Some(&path), format!("cannot read: {e}")))?;
+        let bytes = fs::read(&path).map_err(|e| {
+            Failure::Usage(Diagnostic::new(Some(&path), format!("cannot read: {e}")))
+        })?;
         files.insert(key, bytes);
     }
     Ok(files.into_iter().collect())

@@ -9,28 +9,11 @@ use tera::Tera;
 use crate::config::Config;
 use crate::content::article;
 use crate::diagnostics::Diagnostic;
+pub use crate::diagnostics::Failure;
 use crate::index::Site;
-use crate::output::{OutputError, Staging};
+use crate::output::Staging;
 use crate::render::{templates, Renderer};
-
-/// Why a command failed, which decides its exit code.
-#[derive(Debug)]
-pub enum Failure {
-    /// The content or the site has errors (exit 1).
-    Site(Vec<Diagnostic>),
-    /// Usage or I/O trouble (exit 2).
-    Usage(Diagnostic),
-}
-
-impl From<OutputError> for Failure {
-    fn from(e: OutputError) -> Self {
-        let d = Diagnostic::new(None, e.to_string());
-        Failure::Usage(match e.hint() {
-            Some(h) => d.with_hint(h),
-            None => d,
-        })
-    }
-}
+use crate::routes::Route;
 
 /// Options shared by the commands that build.
 #[derive(Debug, Clone, Default)]
@@ -58,12 +41,7 @@ pub struct Timings {
 
 /// Reads and indexes a site; every problem of every file is returned together.
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
-    if !root.is_dir() {
-        return Err(Failure::Usage(Diagnostic::new(
-            None,
-            format!("`{}` is not a folder", root.display()),
-        )));
-    }
+    check_layout(root)?;
     let mut timings = Timings::default();
     let start = Instant::now();
     let mut config = Config::load(root).map_err(Failure::Site)?;
@@ -100,20 +78,54 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings
     ))
 }
 
-/// Renders a loaded site into a staging folder (static files included).
-pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<usize, Failure> {
-    staging.copy_static(&loaded.root).map_err(Failure::Usage)?;
-    let renderer = Renderer::new(&loaded.site, &loaded.tera, loaded.templates.clone());
-    let pages = renderer.pages().len();
-    let errors = renderer.render_all(
-        |paths| staging.create_folders(paths.iter().map(String::as_str)),
-        |path, bytes| staging.write(path, bytes),
-    );
-    if errors.is_empty() {
-        Ok(pages)
-    } else {
-        Err(Failure::Site(errors))
+/// Refuses a root that holds no site, and site folders that are not folders: building those
+/// would publish an empty site over the previous one (exit 2, nothing written).
+fn check_layout(root: &Path) -> Result<(), Failure> {
+    let usage = |message: String, hint: &str| {
+        Failure::Usage(Diagnostic::new(None, message).with_hint(hint))
+    };
+    if !root.is_dir() {
+        return Err(usage(
+            format!("`{}` is not a folder", root.display()),
+            "give the site folder with --root",
+        ));
     }
+    let content = root.join("content");
+    if !content.exists() && !root.join("site.yaml").exists() {
+        return Err(usage(
+            format!(
+                "`{}` holds no site: it has neither content/ nor site.yaml",
+                root.display()
+            ),
+            "run `warraq init` to create a site here, or point --root at one",
+        ));
+    }
+    for sub in ["content", "templates", "static"] {
+        let path = root.join(sub);
+        match std::fs::metadata(&path) {
+            Ok(m) if !m.is_dir() => {
+                return Err(usage(
+                    format!("`{}` exists but is not a folder", path.display()),
+                    "rename or remove that file; warraq expects a folder of that name",
+                ))
+            }
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(usage(
+                    format!("cannot read `{}`: {e}", path.display()),
+                    "check the folder's permissions",
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Renders every page of a loaded site into a staging folder (static files included).
+pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<usize, Failure> {
+    staging.copy_static(&loaded.root)?;
+    let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
+    renderer.render_into(&loaded.site.pages(), staging)
 }
 
 /// Summary of a finished build.
@@ -141,7 +153,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     staging.commit()?;
     timings.commit = start.elapsed().as_secs_f64();
     Ok(Built {
-        relative_base: loaded.site.config.origin.is_none(),
+        relative_base: loaded.site.config.base.origin.is_none(),
         articles: loaded.site.articles.len(),
         pages,
         output,
@@ -150,14 +162,15 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
 }
 
 /// `warraq check`: builds the site into a temporary folder (public/ is not touched) and checks it,
-/// or checks an existing folder of HTML when `site` is given.
+/// or checks an existing folder of HTML when `site` is given. The temporary folder is removed on
+/// every path, failures included.
 pub fn check(
     root: &Path,
     site: Option<&Path>,
     options: &BuildOptions,
     external: bool,
 ) -> Result<(String, crate::check::Outcome), Failure> {
-    use crate::check::{self, Addressing, ExternalCheck, Sources};
+    use crate::check::{self, ExternalCheck, Sources};
     let io = |e: std::io::Error| {
         Failure::Usage(Diagnostic::new(None, format!("cannot read the site: {e}")))
     };
@@ -169,37 +182,38 @@ pub fn check(
             )));
         }
         let config = if root.join("site.yaml").is_file() {
-            crate::config::Config::load(root).map_err(Failure::Site)?
+            Config::load(root).map_err(Failure::Site)?
         } else {
-            crate::config::Config::default()
-        };
-        let addressing = Addressing {
-            base_path: config.base_path.clone(),
-            origin: config.origin.clone(),
+            Config::default()
         };
         let ext = external.then(|| ExternalCheck {
             config: &config.check,
             cache: Some(check::external::cache_path(root)),
         });
-        let outcome = check::check(site, &addressing, &Sources::new(), ext.as_ref()).map_err(io)?;
+        let outcome =
+            check::check(site, &config.base, &Sources::new(), ext.as_ref()).map_err(io)?;
         return Ok((site.display().to_string(), outcome));
     }
     let (loaded, _) = load_site(root, options)?;
-    let temp = check::temp_site_dir();
-    let staging = Staging::new(&temp)?;
+    let temp = tempfile::Builder::new()
+        .prefix("warraq-check-")
+        .tempdir()
+        .map_err(|e| {
+            Failure::Usage(Diagnostic::new(
+                None,
+                format!("cannot create a temporary folder: {e}"),
+            ))
+        })?;
+    let staging = Staging::new(&temp.path().join("site"))?;
     render_into(&loaded, &staging)?;
     let config = &loaded.site.config;
-    let addressing = Addressing {
-        base_path: config.base_path.clone(),
-        origin: config.origin.clone(),
-    };
     let sources: Sources = loaded
         .site
         .articles
         .iter()
         .map(|a| {
             (
-                format!("{}index.html", a.path.trim_start_matches('/')),
+                Route::Article { path: &a.path }.file(),
                 (
                     crate::diagnostics::display_path(&a.shown),
                     a.file.text.clone(),
@@ -211,10 +225,6 @@ pub fn check(
         config: &config.check,
         cache: Some(check::external::cache_path(root)),
     });
-    let outcome = check::check(staging.path(), &addressing, &sources, ext.as_ref()).map_err(io);
-    drop(staging);
-    if let Some(parent) = temp.parent() {
-        let _ = std::fs::remove_dir_all(parent);
-    }
-    Ok((String::new(), outcome?))
+    let outcome = check::check(staging.path(), &config.base, &sources, ext.as_ref()).map_err(io)?;
+    Ok((String::new(), outcome))
 }

@@ -141,7 +141,9 @@ fn serve_reloads_shows_errors_recovers_and_stays_inside_the_site() {
             .contains("content-type: text/html; charset=utf-8"),
         "{head}"
     );
-    assert!(body.contains("أحمد الشرع") && body.contains("EventSource(\"/__warraq/events\")"));
+    assert!(
+        body.contains("أحمد الشرع") && body.contains("new EventSource(\"/__warraq/events?since=")
+    );
     assert!(
         !dir.path().join("public").exists(),
         "serve writes nothing to disk"

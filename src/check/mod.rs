@@ -14,9 +14,10 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use lol_html::{element, text, HtmlRewriter, Settings};
-use percent_encoding::percent_decode_str;
 use rayon::prelude::*;
 use serde::Serialize;
+
+use crate::url::{self, BaseUrl};
 
 /// One link found in a page.
 #[derive(Debug, Clone)]
@@ -88,15 +89,6 @@ pub struct SourceRef {
     pub line: Option<usize>,
 }
 
-/// How the site is addressed, to recognise internal absolute URLs.
-#[derive(Debug, Clone, Default)]
-pub struct Addressing {
-    /// `/` or `/archive/`.
-    pub base_path: String,
-    /// `https://example.org` when known.
-    pub origin: Option<String>,
-}
-
 /// The outcome of a check.
 #[derive(Debug, Serialize)]
 pub struct Outcome {
@@ -122,7 +114,7 @@ pub type Sources = HashMap<String, (String, std::sync::Arc<str>)>;
 /// Checks every page of `site`.
 pub fn check(
     site: &Path,
-    addressing: &Addressing,
+    addressing: &BaseUrl,
     sources: &Sources,
     external: Option<&ExternalCheck<'_>>,
 ) -> std::io::Result<Outcome> {
@@ -240,14 +232,15 @@ fn external_links(
         for link in &scan.links {
             let url = link.url.trim();
             let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-            let is_http = lower.starts_with("http://") || lower.starts_with("https://");
+            let is_http = url::classify(url) == url::LinkKind::External
+                && (lower.starts_with("http://") || lower.starts_with("https://"));
             if !is_http
                 || checker.local_part(url).is_some()
                 || exclude.iter().any(|e| url.starts_with(e.as_str()))
             {
                 continue;
             }
-            let url = url.split('#').next().unwrap_or(url).to_string();
+            let url = url::without_fragment(url).to_string();
             found
                 .entry(url)
                 .or_default()
@@ -361,7 +354,7 @@ fn scan(bytes: &[u8], xml: bool) -> PageScan {
 struct Checker<'a> {
     files: &'a HashSet<String>,
     anchors: &'a HashMap<&'a str, &'a HashSet<String>>,
-    addressing: &'a Addressing,
+    addressing: &'a BaseUrl,
 }
 
 impl Checker<'_> {
@@ -369,12 +362,8 @@ impl Checker<'_> {
     fn check_link(&self, page: &str, link: &Link) -> Option<Problem> {
         let url = link.url.trim();
         let local = self.local_part(url)?;
-        let (path_part, fragment) = match local.split_once('#') {
-            Some((p, f)) => (p, Some(f)),
-            None => (local, None),
-        };
-        let path_part = path_part.split('?').next().unwrap_or("");
-        let decoded = percent_decode_str(path_part).decode_utf8_lossy();
+        let parts = url::split(local);
+        let decoded = url::decode(parts.path);
         let problem = |kind, resolved: String, suggestion| Problem {
             kind,
             page: page.to_string(),
@@ -399,9 +388,7 @@ impl Checker<'_> {
                 }
             }
         };
-        let fragment = fragment
-            .map(|f| percent_decode_str(f).decode_utf8_lossy().into_owned())
-            .filter(|f| !f.is_empty())?;
+        let fragment = parts.fragment.map(url::decode).filter(|f| !f.is_empty())?;
         let ids = self.anchors.get(target.as_str())?;
         if ids.contains(&fragment) || fragment == "top" {
             return None;
@@ -418,33 +405,13 @@ impl Checker<'_> {
 
     /// The site-relative part of a URL, or `None` for links that leave the site.
     fn local_part<'u>(&self, url: &'u str) -> Option<&'u str> {
-        if url.is_empty() {
-            return None;
-        }
-        if let Some(origin) = &self.addressing.origin {
-            if let Some(rest) = url.strip_prefix(origin.as_str()) {
-                let rest = if rest.is_empty() { "/" } else { rest };
-                // The same host outside the site's base path is another site.
-                let base = &self.addressing.base_path;
-                let inside = rest.starts_with(base.as_str()) || format!("{rest}/") == *base;
-                return inside.then_some(rest);
-            }
-        }
-        let lower = url.get(..12).unwrap_or(url).to_ascii_lowercase();
-        let has_scheme = lower
-            .find(':')
-            .is_some_and(|i| !lower[..i].contains(['/', '?', '#']));
-        if has_scheme || url.starts_with("//") {
-            return None;
-        }
-        Some(url)
+        self.addressing.local_part(url)
     }
 
     /// The file a decoded path names, if it exists.
     fn resolve(&self, page: &str, decoded: &str) -> Option<String> {
-        let path = if let Some(abs) = decoded.strip_prefix('/') {
-            let base = self.addressing.base_path.trim_start_matches('/');
-            abs.strip_prefix(base).unwrap_or(abs).to_string()
+        let path = if decoded.starts_with('/') {
+            self.addressing.strip(decoded).to_string()
         } else {
             normalize_path(page, decoded)
         };
@@ -465,7 +432,7 @@ impl Checker<'_> {
 
     /// A near miss for a missing target: a page for a page, a file of the same kind for a file.
     fn nearest_file(&self, wanted: &str) -> Option<String> {
-        let base = self.addressing.base_path.trim_start_matches('/');
+        let base = self.addressing.path.trim_start_matches('/');
         let (wanted, candidates): (&str, Vec<&str>) = if wanted.is_empty() || wanted.ends_with('/')
         {
             (
@@ -524,9 +491,7 @@ fn normalize_path(page: &str, path: &str) -> String {
 /// Adds the markdown source (and the line of the link in it) of a problem's page.
 fn with_source(mut problem: Problem, sources: &Sources) -> Problem {
     if let Some((file, text)) = sources.get(&problem.page) {
-        let decoded = percent_decode_str(&problem.url)
-            .decode_utf8_lossy()
-            .into_owned();
+        let decoded = url::decode(&problem.url);
         let needles = [
             problem.url.as_str(),
             decoded.as_str(),
@@ -543,13 +508,6 @@ fn with_source(mut problem: Problem, sources: &Sources) -> Problem {
         });
     }
     problem
-}
-
-/// Where `check` should look when it builds the site itself.
-pub fn temp_site_dir() -> PathBuf {
-    std::env::temp_dir()
-        .join(format!("warraq-check-{}", std::process::id()))
-        .join("site")
 }
 
 #[cfg(test)]
@@ -617,33 +575,6 @@ mod tests {
                 ("loc", "https://example.org/a/"),
                 ("loc", "https://example.org/b/")
             ]
-        );
-    }
-
-    #[test]
-    fn same_host_outside_the_base_path_is_external() {
-        let addressing = Addressing {
-            base_path: "/archive/".into(),
-            origin: Some("https://example.org".into()),
-        };
-        let (files, anchors) = (HashSet::new(), HashMap::new());
-        let checker = Checker {
-            files: &files,
-            anchors: &anchors,
-            addressing: &addressing,
-        };
-        assert_eq!(
-            checker.local_part("https://example.org/archive/x/"),
-            Some("/archive/x/")
-        );
-        assert_eq!(
-            checker.local_part("https://example.org/archive"),
-            Some("/archive")
-        );
-        assert_eq!(checker.local_part("https://example.org/news/1"), None);
-        assert_eq!(
-            checker.local_part("https://example.org.evil/archive/"),
-            None
         );
     }
 }

@@ -16,6 +16,8 @@ use crate::arabic::normalize::word_count;
 use crate::arabic::slug::slugify;
 use crate::config::Config;
 use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::routes;
+use crate::url;
 
 /// One article, loaded and rendered, not yet related to the others.
 #[derive(Debug)]
@@ -68,12 +70,16 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
         .map(|path| parse_one(root, &content, path))
         .collect();
     let mut diagnostics = Vec::new();
+    let mut failed = std::collections::HashSet::new();
     let mut parsed = Vec::with_capacity(results.len());
-    for r in results {
+    for (r, path) in results.into_iter().zip(&files) {
         match r {
             Ok(p) if p.fm.draft && !drafts => {}
             Ok(p) => parsed.push(p),
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                failed.insert(id_of(&content, path));
+                diagnostics.push(d);
+            }
         }
     }
     // Newest first; ties by id, so every build orders the same way.
@@ -84,25 +90,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
             .then_with(|| a.id.cmp(&b.id))
     });
 
-    let paths: Vec<Result<String, Diagnostic>> = parsed.iter().map(site_path).collect();
-    let mut by_path: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
-    let mut site_paths = Vec::with_capacity(parsed.len());
-    for (i, p) in paths.into_iter().enumerate() {
-        match p {
-            Ok(path) => {
-                if let Some(&first) = by_path.get(&path) {
-                    diagnostics.push(duplicate_url(&parsed[first], &parsed[i], &path));
-                } else {
-                    by_path.insert(path.clone(), i);
-                }
-                site_paths.push(path);
-            }
-            Err(d) => {
-                diagnostics.push(d);
-                site_paths.push(String::new());
-            }
-        }
-    }
+    let (site_paths, by_path) = assign_paths(&parsed, &mut diagnostics);
     let by_id: HashMap<String, usize> = parsed
         .iter()
         .enumerate()
@@ -110,6 +98,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
         .collect();
     let links = LinkTable {
         by_id: &by_id,
+        failed: &failed,
         by_path: &by_path,
         paths: &site_paths,
         config,
@@ -130,6 +119,42 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
     } else {
         Err(diagnostics)
     }
+}
+
+/// Gives every parsed article its site path; unusable and duplicate paths are errors.
+fn assign_paths(
+    parsed: &[Parsed],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Vec<String>, HashMap<String, usize>) {
+    let mut by_path: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
+    let mut site_paths = Vec::with_capacity(parsed.len());
+    for (i, p) in parsed.iter().enumerate() {
+        match site_path(p) {
+            Ok(path) => {
+                if let Some(&first) = by_path.get(&path) {
+                    diagnostics.push(duplicate_url(&parsed[first], p, &path));
+                } else {
+                    by_path.insert(path.clone(), i);
+                }
+                site_paths.push(path);
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                site_paths.push(String::new());
+            }
+        }
+    }
+    (site_paths, by_path)
+}
+
+/// The id of a source file: its path under `content/` without `.md` (`2025/x`).
+fn id_of(content: &Path, path: &Path) -> String {
+    crate::diagnostics::display_path(
+        &path
+            .strip_prefix(content)
+            .unwrap_or(path)
+            .with_extension(""),
+    )
 }
 
 /// Every `.md` file under `content/`, sorted, hidden files and folders skipped.
@@ -159,12 +184,7 @@ fn parse_one(root: &Path, content: &Path, path: &Path) -> Result<Parsed, Diagnos
         .map_err(|e| Diagnostic::new(Some(&shown), format!("cannot read the file: {e}")))?;
     let file = front_matter::split(&shown, bytes)?;
     let fm = front_matter::parse(&shown, &file)?;
-    let id = crate::diagnostics::display_path(
-        &path
-            .strip_prefix(content)
-            .unwrap_or(path)
-            .with_extension(""),
-    );
+    let id = id_of(content, path);
     Ok(Parsed {
         shown,
         id,
@@ -175,15 +195,13 @@ fn parse_one(root: &Path, content: &Path, path: &Path) -> Result<Parsed, Diagnos
 
 /// `/<slugified folders>/<slug>/`; the slug is the front-matter `slug` or the file name's.
 fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
-    let mut segments: Vec<String> = Vec::new();
     let mut parts: Vec<&str> = p.id.split('/').collect();
     let stem = parts.pop().unwrap_or("");
-    for folder in parts {
-        let s = slugify(folder);
-        if !s.is_empty() {
-            segments.push(s);
-        }
-    }
+    let folders: Vec<String> = parts
+        .into_iter()
+        .map(slugify)
+        .filter(|s| !s.is_empty())
+        .collect();
     let slug = match &p.fm.slug {
         Some(s) => s.0.clone(),
         None => slugify(stem),
@@ -195,25 +213,47 @@ fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
         )
         .with_hint("rename the file with letters or digits, or set `slug:` in the front-matter"));
     }
-    segments.push(slug);
-    if let Some(section) = RESERVED
-        .iter()
-        .find(|r| segments.first().is_some_and(|s| s == *r))
-    {
+    if slug.len() > MAX_NAME_BYTES {
+        let message = format!(
+            "this article's slug is {} bytes long; file systems allow at most {MAX_NAME_BYTES} bytes in a file or folder name",
+            slug.len()
+        );
+        let hint = "give the article a shorter `slug:` (about 120 Arabic letters at most)";
+        return Err(match p.fm.slug.as_ref().and_then(|_| slug_offset(p)) {
+            Some(offset) => Diagnostic::at_offset(&p.shown, &p.file.text, offset, message),
+            None => Diagnostic::new(Some(&p.shown), message),
+        }
+        .with_hint(hint));
+    }
+    let path = routes::article_path(&folders, &slug);
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if routes::reserved_first_segments().iter().any(|r| r == first) {
         return Err(Diagnostic::new(
             Some(&p.shown),
-            format!(
-                "this article's URL `/{}/` is inside `/{section}/`, which warraq generates",
-                segments.join("/")
-            ),
+            if first.contains('.') {
+                format!(
+                    "this article's URL `{path}` collides with `/{first}`, which warraq generates"
+                )
+            } else {
+                format!("this article's URL `{path}` is inside `/{first}/`, which warraq generates")
+            },
         )
         .with_hint("move the file to another folder, or give it another `slug:`"));
     }
-    Ok(format!("/{}/", segments.join("/")))
+    Ok(path)
 }
 
-/// First URL segments that belong to generated pages (tag pages, the archive, pagination, serve).
-const RESERVED: &[&str] = &["tags", "archive", "page", "__warraq"];
+/// The longest file or folder name (in bytes) common file systems accept.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// The offset of the `slug:` value in the file.
+fn slug_offset(p: &Parsed) -> Option<usize> {
+    let text = &p.file.text;
+    front_matter::locate_value(&p.file, "slug", "").map(|after_colon| {
+        let rest = &text[after_colon..];
+        after_colon + rest.len() - rest.trim_start_matches([' ', '\t']).len()
+    })
+}
 
 fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     // Point at the file whose explicit `slug:` caused the collision; otherwise at the later path.
@@ -229,15 +269,7 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     );
     // With an explicit slug, point at its value; otherwise at the file's first line.
     let text = &culprit.file.text;
-    let slug_value = culprit
-        .fm
-        .slug
-        .as_ref()
-        .and_then(|_| front_matter::locate_value(&culprit.file, "slug", ""))
-        .map(|after_colon| {
-            let rest = &text[after_colon..];
-            after_colon + rest.len() - rest.trim_start_matches([' ', '\t']).len()
-        });
+    let slug_value = culprit.fm.slug.as_ref().and_then(|_| slug_offset(culprit));
     match slug_value {
         Some(offset) => Diagnostic::at_offset(&culprit.shown, text, offset, message),
         None => Diagnostic::at(&culprit.shown, text, 1, 1, message),
@@ -248,6 +280,8 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
 /// What the resolver needs to know about all articles.
 struct LinkTable<'a> {
     by_id: &'a HashMap<String, usize>,
+    /// Ids of files that exist but failed to load (their errors are reported on their own).
+    failed: &'a std::collections::HashSet<String>,
     by_path: &'a HashMap<String, usize>,
     paths: &'a [String],
     config: &'a Config,
@@ -256,48 +290,42 @@ struct LinkTable<'a> {
 impl LinkTable<'_> {
     /// Resolves a body link of the article whose id is `from_id`.
     fn resolve(&self, from_id: &str, dest: &str) -> Result<Resolved, (String, Option<String>)> {
-        let (path_part, fragment) = match dest.find(['#', '?']) {
-            Some(i) => (&dest[..i], &dest[i..]),
-            None => (dest, ""),
-        };
-        let decoded = percent_encoding::percent_decode_str(path_part)
-            .decode_utf8_lossy()
-            .into_owned();
+        let parts = url::split(dest);
+        let decoded = url::decode(parts.path);
         if decoded.ends_with(".md") {
             let target_id = resolve_md(from_id, &decoded);
-            return match target_id.as_deref().and_then(|id| self.by_id.get(id)) {
-                Some(&i) => Ok(Resolved {
-                    href: Some(format!("{}{fragment}", self.config.href(&self.paths[i]))),
+            if let Some(&i) = target_id.as_deref().and_then(|id| self.by_id.get(id)) {
+                return Ok(Resolved {
+                    href: Some(format!(
+                        "{}{}",
+                        self.config.href(&self.paths[i]),
+                        parts.suffix()
+                    )),
                     target: Some(i),
-                }),
-                None => {
-                    let wanted = target_id.unwrap_or_else(|| decoded.clone());
-                    let hint = did_you_mean(&wanted, self.by_id.keys().map(String::as_str))
-                        .map(|near| format!("did you mean `{near}.md`? Paths are relative to this file"))
-                        .or_else(|| Some("paths to .md files are relative to this file (`../2024/x.md`) or to content/ (`/2024/x.md`)".into()));
-                    Err((
-                        format!(
-                            "link to `{dest}` names no article (looked for content/{wanted}.md)"
-                        ),
-                        hint,
-                    ))
-                }
-            };
+                });
+            }
+            // An article that exists but failed to load has its own error; this link is fine.
+            if target_id
+                .as_deref()
+                .is_some_and(|id| self.failed.contains(id))
+            {
+                return Ok(Resolved::default());
+            }
+            let wanted = target_id.unwrap_or_else(|| decoded.clone());
+            let hint = did_you_mean(&wanted, self.by_id.keys().map(String::as_str))
+                .map(|near| format!("did you mean `{near}.md`? Paths are relative to this file"))
+                .or_else(|| Some("paths to .md files are relative to this file (`../2024/x.md`) or to content/ (`/2024/x.md`)".into()));
+            return Err((
+                format!("link to `{dest}` names no article (looked for content/{wanted}.md)"),
+                hint,
+            ));
         }
-        if let Some(abs) = decoded.strip_prefix('/') {
-            let within = format!(
-                "/{}",
-                abs.strip_prefix(self.config.base_path.trim_start_matches('/'))
-                    .unwrap_or(abs)
-            );
-            let with_slash = if within.ends_with('/') {
-                within.clone()
-            } else {
-                format!("{within}/")
-            };
+        if decoded.starts_with('/') {
+            let within = self.config.base.strip(&decoded);
+            let with_slash = format!("{}/", within.trim_end_matches('/'));
             let target = self
                 .by_path
-                .get(&within)
+                .get(within)
                 .or_else(|| self.by_path.get(&with_slash))
                 .copied();
             return Ok(Resolved { href: None, target });
@@ -440,8 +468,10 @@ pub fn reload_body(
         .map(|(j, a)| (a.path.clone(), j))
         .collect();
     let paths: Vec<String> = articles.iter().map(|a| a.path.clone()).collect();
+    let failed = std::collections::HashSet::new();
     let links = LinkTable {
         by_id: &by_id,
+        failed: &failed,
         by_path: &by_path,
         paths: &paths,
         config,

@@ -109,11 +109,7 @@ impl ExternalUrl {
 
     /// The host of an http(s) URL, without `www.` (what readers recognise: "example.org").
     pub fn domain(&self) -> Option<&str> {
-        let rest = self.0.split_once("://")?.1;
-        let host = rest.split(['/', '?', '#']).next()?;
-        let host = host.rsplit('@').next()?;
-        let host = host.split(':').next()?;
-        Some(host.strip_prefix("www.").unwrap_or(host))
+        crate::url::domain(&self.0)
     }
 }
 

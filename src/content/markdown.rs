@@ -71,33 +71,6 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Schemes a link may use; anything else with a scheme (`javascript:`, `data:`, `vbscript:`) is refused.
-fn scheme_of(dest: &str) -> Option<String> {
-    let colon = dest.find(':')?;
-    let scheme = &dest[..colon];
-    let valid = !scheme.is_empty()
-        && scheme
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(c, '+' | '-' | '.')
-                || c.is_whitespace()
-                || c.is_control()
-        });
-    let before_path = !dest[..colon].contains(['/', '?', '#']);
-    (valid && before_path).then(|| {
-        scheme
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect::<String>()
-            .to_ascii_lowercase()
-    })
-}
-
-const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
-
 /// Renders a body whose surrounding direction is `context`.
 pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
@@ -329,8 +302,8 @@ fn link<'a>(
     offset: usize,
     resolve: &Resolver<'_>,
 ) -> Option<CowStr<'a>> {
-    if let Some(scheme) = scheme_of(dest) {
-        if !SAFE_SCHEMES.contains(&scheme.as_str()) {
+    match crate::url::classify(dest) {
+        crate::url::LinkKind::Unsafe(scheme) => {
             out.problems.push(BodyProblem {
                 offset,
                 message: format!(
@@ -342,9 +315,10 @@ fn link<'a>(
             });
             return Some(CowStr::from("#"));
         }
-        return None;
+        crate::url::LinkKind::External => return None,
+        crate::url::LinkKind::Relative => {}
     }
-    if dest.starts_with("//") || dest.starts_with('#') || dest.is_empty() {
+    if dest.starts_with('#') || dest.is_empty() {
         return None;
     }
     match resolve(dest) {

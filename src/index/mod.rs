@@ -2,6 +2,7 @@
 //! the date archive. Nothing here renders HTML; [`Site`] is what the renderer is fed.
 
 pub mod archive;
+pub mod pages;
 pub mod related;
 pub mod similar;
 pub mod tags;
@@ -11,6 +12,7 @@ use crate::content::article::Article;
 use crate::diagnostics::Diagnostic;
 
 pub use archive::Archive;
+pub use pages::{Page, FEED_ENTRIES};
 pub use related::Related;
 pub use tags::Tag;
 
@@ -66,5 +68,36 @@ impl Site {
             related,
             archive,
         })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A site of articles `(file stem, date, tags)` with `per_page: 2`, loaded from a temporary
+    /// folder through the real loader.
+    pub fn site_of(articles: &[(&str, &str, &[&str])]) -> Site {
+        site_with(articles, "per_page: 2\n")
+    }
+
+    /// Like [`site_of`] with the given `site.yaml`; bodies are given by `body_of(stem)`.
+    pub fn site_with(articles: &[(&str, &str, &[&str])], site_yaml: &str) -> Site {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("site.yaml"), site_yaml).expect("site.yaml");
+        std::fs::create_dir(dir.path().join("content")).expect("content/");
+        for (stem, date, tags) in articles {
+            let tags = tags.join(", ");
+            std::fs::write(
+                dir.path().join("content").join(format!("{stem}.md")),
+                format!(
+                    "---\ntitle: {stem}\ndate: {date}\ntags: [{tags}]\n---\nنص المقال {stem}.\n"
+                ),
+            )
+            .expect("article");
+        }
+        let config = Config::load(dir.path()).expect("config");
+        let loaded = crate::content::article::load(dir.path(), &config, false).expect("articles");
+        Site::build(config, loaded).expect("site")
     }
 }

@@ -24,6 +24,18 @@ pub struct Related {
     pub similar: Vec<usize>,
 }
 
+impl Related {
+    /// Whether any of the three lists shows article `i`.
+    pub fn shows(&self, i: usize) -> bool {
+        self.backlinks.contains(&i)
+            || self.similar.contains(&i)
+            || self
+                .declared
+                .iter()
+                .any(|d| matches!(d, Declared::Article(k) if *k == i))
+    }
+}
+
 /// Resolves every article's `related:`; unknown and self references are errors at their position.
 pub fn declared(articles: &[Article], diagnostics: &mut Vec<Diagnostic>) -> Vec<Vec<Declared>> {
     let by_id: HashMap<&str, usize> = articles

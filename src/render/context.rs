@@ -1,5 +1,8 @@
-//! The values templates see (documented in README "Template context"). Built once per article
-//! and shared by reference (Tera values are reference-counted), so list pages cost no re-serialising.
+//! The values templates see, one typed struct per page kind (documented in README "Templates
+//! and their context"; a test below keeps README and these types in step). An article's
+//! list-form value ([`Summary`]) is built once per article as a Tera value and shared by
+//! reference wherever it is listed (Tera values are reference-counted and pass through
+//! serialisation uncopied), so list pages cost no re-serialising.
 
 use serde::Serialize;
 use tera::Value;
@@ -7,8 +10,22 @@ use tera::Value;
 use crate::arabic::bidi::Dir;
 use crate::config::Config;
 use crate::content::article::Article;
+use crate::content::front_matter::Source;
+use crate::content::markdown::Heading;
 use crate::index::related::Declared;
 use crate::index::Site;
+use crate::routes::Route;
+
+/// What every template gets besides its page's own values.
+#[derive(Serialize)]
+pub struct Frame<'a, T: Serialize> {
+    pub site: &'a Value,
+    /// This page's href and absolute URL.
+    pub current_url: String,
+    pub current_permalink: String,
+    #[serde(flatten)]
+    pub page: T,
+}
 
 /// `site` in every template.
 #[derive(Serialize)]
@@ -35,15 +52,15 @@ impl<'a> SiteContext<'a> {
         SiteContext {
             title: &config.title,
             description: &config.description,
-            base_url: &config.base_url,
+            base_url: &config.base.written,
             language: &config.language,
             direction: config.direction,
             feeds: config.feeds,
-            home_url: config.href("/"),
-            tags_url: config.href("/tags/"),
-            archive_url: config.href("/archive/"),
-            feed_url: config.href("/feed.xml"),
-            permalink: config.permalink("/"),
+            home_url: config.href(&Route::Home { number: 1 }.path()),
+            tags_url: config.href(&Route::Tags.path()),
+            archive_url: config.href(&Route::Archive.path()),
+            feed_url: config.href(&Route::Feed.path()),
+            permalink: config.permalink(&Route::Home { number: 1 }.path()),
             generator: concat!("warraq ", env!("CARGO_PKG_VERSION")),
             article_count,
         }
@@ -59,39 +76,56 @@ pub struct TagRef<'a> {
     pub count: usize,
 }
 
-/// The fields of an article shown in lists (home, tags, archive, related lists).
-#[derive(Serialize)]
-struct Summary<'a> {
-    title: &'a str,
-    url: String,
-    permalink: String,
-    path: &'a str,
-    date: String,
-    date_rfc3339: String,
-    updated: Option<String>,
-    updated_rfc3339: String,
-    summary: &'a str,
-    description: &'a str,
-    tags: Vec<TagRef<'a>>,
-    authors: &'a [String],
-    lang: Option<&'a str>,
-    dir: Dir,
-    draft: bool,
-    word_count: usize,
-    reading_minutes: usize,
-    id: &'a str,
+/// A tag reference.
+pub fn tag_ref(site: &Site, t: usize) -> TagRef<'_> {
+    let tag = &site.tags[t];
+    TagRef {
+        name: &tag.name,
+        slug: &tag.slug,
+        url: site.config.href(
+            &Route::Tag {
+                slug: &tag.slug,
+                number: 1,
+            }
+            .path(),
+        ),
+        count: tag.articles.len(),
+    }
 }
 
-/// Builds the list-form value of every article.
+/// The fields of an article shown in lists (home, tags, archive, related lists, feeds).
+#[derive(Serialize)]
+pub struct Summary<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub permalink: String,
+    pub path: &'a str,
+    pub date: String,
+    pub date_rfc3339: String,
+    pub updated: Option<String>,
+    pub updated_rfc3339: String,
+    pub summary: &'a str,
+    pub description: &'a str,
+    pub tags: Vec<TagRef<'a>>,
+    pub authors: &'a [String],
+    pub lang: Option<&'a str>,
+    pub dir: Dir,
+    pub draft: bool,
+    pub word_count: usize,
+    pub reading_minutes: usize,
+    pub id: &'a str,
+}
+
+/// The list-form value of every article, built in parallel.
 pub fn summaries(site: &Site) -> Vec<Value> {
     use rayon::prelude::*;
     (0..site.articles.len())
         .into_par_iter()
-        .map(|i| Value::from_serializable(&summary(site, i)))
+        .map(|i| summary_value(site, i))
         .collect()
 }
 
-/// The list-form value of one article (after `serve` replaced it).
+/// The list-form value of one article.
 pub fn summary_value(site: &Site, i: usize) -> Value {
     Value::from_serializable(&summary(site, i))
 }
@@ -124,32 +158,47 @@ fn summary(site: &Site, i: usize) -> Summary<'_> {
     }
 }
 
-/// A tag reference.
-pub fn tag_ref(site: &Site, t: usize) -> TagRef<'_> {
-    let tag = &site.tags[t];
-    TagRef {
-        name: &tag.name,
-        slug: &tag.slug,
-        url: site.config.href(&format!("/tags/{}/", tag.slug)),
-        count: tag.articles.len(),
-    }
-}
-
 /// One entry of `page.related`.
 #[derive(Serialize)]
-struct RelatedItem<'a> {
-    title: &'a str,
-    url: Option<String>,
-    date: Option<String>,
-    external: bool,
-    domain: Option<&'a str>,
+pub struct RelatedItem<'a> {
+    pub title: &'a str,
+    pub url: Option<String>,
+    pub date: Option<String>,
+    pub external: bool,
+    pub domain: Option<&'a str>,
 }
 
-/// The full value of an article page: its summary fields plus body, headings and related lists.
-pub fn article(site: &Site, i: usize, summaries: &[Value]) -> Value {
+/// `page` on `article.html`: the summary's fields plus the body and the three lists.
+#[derive(Serialize)]
+pub struct ArticleValue<'a> {
+    #[serde(flatten)]
+    pub summary: &'a Value,
+    /// The rendered body (safe HTML).
+    pub content: Value,
+    pub headings: &'a [Heading],
+    pub related: Vec<RelatedItem<'a>>,
+    pub backlinks: Vec<&'a Value>,
+    pub similar: Vec<&'a Value>,
+    pub source: Option<&'a Source>,
+    pub extra: &'a serde_yaml::Value,
+    pub source_path: String,
+    /// The older neighbour.
+    pub previous: Option<&'a Value>,
+    /// The newer neighbour.
+    pub next: Option<&'a Value>,
+}
+
+/// `article.html`.
+#[derive(Serialize)]
+pub struct ArticlePage<'a> {
+    pub page: ArticleValue<'a>,
+}
+
+/// The article page's value.
+pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> ArticlePage<'a> {
     let a = &site.articles[i];
     let related = &site.related[i];
-    let declared: Vec<RelatedItem<'_>> = related
+    let declared = related
         .declared
         .iter()
         .map(|d| match d {
@@ -172,42 +221,135 @@ pub fn article(site: &Site, i: usize, summaries: &[Value]) -> Value {
             },
         })
         .collect();
-    let pick =
-        |list: &[usize]| -> Vec<Value> { list.iter().map(|&j| summaries[j].clone()).collect() };
-    let mut map = match summaries[i].as_map() {
-        Some(m) => m.clone(),
-        None => tera::Map::new(),
-    };
-    let mut put = |k: &'static str, v: Value| {
-        map.insert(k.into(), v);
-    };
-    put("content", Value::safe_string(&a.body_html));
-    put("headings", Value::from_serializable(&a.headings));
-    put("related", Value::from_serializable(&declared));
-    put("backlinks", Value::from(pick(&related.backlinks)));
-    put("similar", Value::from(pick(&related.similar)));
-    put("source", Value::from_serializable(&a.source));
-    put("extra", Value::from_serializable(&a.extra));
-    put(
-        "source_path",
-        Value::from(crate::diagnostics::display_path(&a.shown)),
-    );
-    put(
-        "previous",
-        i.checked_add(1)
-            .and_then(|j| summaries.get(j))
-            .cloned()
-            .unwrap_or(Value::none()),
-    );
-    put(
-        "next",
-        i.checked_sub(1)
-            .and_then(|j| summaries.get(j))
-            .cloned()
-            .unwrap_or(Value::none()),
-    );
-    Value::from(map)
+    let pick = |list: &[usize]| list.iter().map(|&j| &summaries[j]).collect();
+    ArticlePage {
+        page: ArticleValue {
+            summary: &summaries[i],
+            content: Value::safe_string(&a.body_html),
+            headings: &a.headings,
+            related: declared,
+            backlinks: pick(&related.backlinks),
+            similar: pick(&related.similar),
+            source: a.source.as_ref(),
+            extra: &a.extra,
+            source_path: crate::diagnostics::display_path(&a.shown),
+            previous: summaries.get(i + 1),
+            next: i.checked_sub(1).and_then(|j| summaries.get(j)),
+        },
+    }
 }
+
+/// `home.html`: one page of the newest articles.
+#[derive(Serialize)]
+pub struct HomePage<'a> {
+    pub pages: Vec<&'a Value>,
+    pub paginator: Paginator,
+}
+
+/// `tags.html`.
+#[derive(Serialize)]
+pub struct TagsPage<'a> {
+    pub tags: Vec<TagRef<'a>>,
+}
+
+/// `tag` on `tag.html`.
+#[derive(Serialize)]
+pub struct TagValue<'a> {
+    #[serde(flatten)]
+    pub tag: TagRef<'a>,
+    pub feed_url: String,
+}
+
+/// `tag.html`: one page of a tag's articles.
+#[derive(Serialize)]
+pub struct TagPage<'a> {
+    pub tag: TagValue<'a>,
+    pub pages: Vec<&'a Value>,
+    pub paginator: Paginator,
+}
+
+/// A year as linked from the archive.
+#[derive(Serialize)]
+pub struct YearRef {
+    pub year: i32,
+    pub count: usize,
+    pub url: String,
+}
+
+/// `archive.html`.
+#[derive(Serialize)]
+pub struct ArchivePage {
+    pub years: Vec<YearRef>,
+}
+
+/// One month of `archive_year.html`.
+#[derive(Serialize)]
+pub struct MonthGroup<'a> {
+    /// `2025-04`, for the `arabic_month` filter.
+    pub month: String,
+    pub number: u32,
+    pub pages: Vec<&'a Value>,
+}
+
+/// `archive_year.html`.
+#[derive(Serialize)]
+pub struct ArchiveYearPage<'a> {
+    pub year: YearRef,
+    pub months: Vec<MonthGroup<'a>>,
+    pub newer_year: Option<YearRef>,
+    pub older_year: Option<YearRef>,
+}
+
+/// `feed` on `feed.xml`.
+#[derive(Serialize)]
+pub struct FeedValue {
+    pub title: String,
+    pub id: String,
+    pub self_url: String,
+    pub alternate_url: String,
+    pub updated: String,
+}
+
+/// One entry of a feed: the summary's fields plus the full content.
+#[derive(Serialize)]
+pub struct FeedEntry<'a> {
+    #[serde(flatten)]
+    pub summary: &'a Value,
+    /// The body, with in-page links (`#…`) made to point at the article.
+    pub content: String,
+    pub atom_id: String,
+}
+
+/// `feed.xml`.
+#[derive(Serialize)]
+pub struct FeedPage<'a> {
+    pub feed: FeedValue,
+    pub entries: Vec<FeedEntry<'a>>,
+}
+
+/// One URL of the sitemap.
+#[derive(Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    pub lastmod: Option<String>,
+}
+
+/// `sitemap.xml`.
+#[derive(Serialize)]
+pub struct SitemapPage {
+    pub urls: Vec<SitemapUrl>,
+}
+
+/// `robots.txt`.
+#[derive(Serialize)]
+pub struct RobotsPage {
+    /// The sitemap's absolute URL (robots.txt may only name it so), when `base_url` is absolute.
+    pub sitemap_url: Option<String>,
+}
+
+/// `404.html` has nothing of its own.
+#[derive(Serialize)]
+pub struct NotFoundPage {}
 
 /// `paginator` on paginated lists.
 #[derive(Serialize)]
@@ -239,20 +381,18 @@ fn window(number: usize, total: usize) -> std::ops::RangeInclusive<usize> {
     end.saturating_sub(6).max(1)..=end
 }
 
-/// The site path of page `n` of a list whose first page is `base` (`/tags/x/` → `/tags/x/page/2/`).
-pub fn page_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
 impl Paginator {
-    pub fn new(config: &Config, base: &str, number: usize, total_items: usize) -> Paginator {
+    /// The paginator of page `number` of a list of `total_items`, whose page `n` lives at
+    /// `route(n)`.
+    pub fn new(
+        config: &Config,
+        number: usize,
+        total_items: usize,
+        route: impl Fn(usize) -> String,
+    ) -> Paginator {
         let per_page = config.per_page;
         let total_pages = total_items.div_ceil(per_page).max(1);
-        let url = |n: usize| config.href(&page_path(base, n));
+        let url = |n: usize| config.href(&route(n));
         Paginator {
             number,
             total_pages,
@@ -270,5 +410,69 @@ impl Paginator {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(p: &Paginator) -> Vec<usize> {
+        p.pages.iter().map(|l| l.number).collect()
+    }
+
+    #[test]
+    fn the_pagination_window_holds_seven_pages_around_the_current_one() {
+        assert_eq!(window(1, 1).collect::<Vec<_>>(), [1]);
+        assert_eq!(window(1, 3).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(window(1, 20).collect::<Vec<_>>(), [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(
+            window(10, 20).collect::<Vec<_>>(),
+            [7, 8, 9, 10, 11, 12, 13]
+        );
+        assert_eq!(
+            window(20, 20).collect::<Vec<_>>(),
+            [14, 15, 16, 17, 18, 19, 20]
+        );
+        assert_eq!(
+            window(19, 20).collect::<Vec<_>>(),
+            [14, 15, 16, 17, 18, 19, 20]
+        );
+    }
+
+    #[test]
+    fn paginators_link_their_neighbours_through_routes() {
+        let config = Config {
+            per_page: 10,
+            ..Config::default()
+        };
+        let route = |n| {
+            Route::Tag {
+                slug: "داعش",
+                number: n,
+            }
+            .path()
+        };
+        let first = Paginator::new(&config, 1, 25, route);
+        assert_eq!(first.total_pages, 3);
+        assert_eq!(first.previous, None);
+        assert_eq!(
+            first.next.as_deref(),
+            Some("/tags/%D8%AF%D8%A7%D8%B9%D8%B4/page/2/")
+        );
+        assert_eq!(numbers(&first), [1, 2, 3]);
+        let last = Paginator::new(&config, 3, 25, route);
+        assert_eq!(last.next, None);
+        assert_eq!(
+            last.previous.as_deref(),
+            Some("/tags/%D8%AF%D8%A7%D8%B9%D8%B4/page/2/")
+        );
+        assert_eq!(last.first, "/tags/%D8%AF%D8%A7%D8%B9%D8%B4/");
+        let empty = Paginator::new(&config, 1, 0, route);
+        assert_eq!((empty.total_pages, empty.next), (1, None));
+        let exact = Paginator::new(&config, 1, 10, route);
+        assert_eq!(exact.total_pages, 1);
+        let one_more = Paginator::new(&config, 1, 11, route);
+        assert_eq!(one_more.total_pages, 2);
     }
 }

@@ -1,32 +1,31 @@
-//! Rendering: a finished [`Site`] becomes a list of [`Page`]s (output path + template + context),
-//! each rendered independently, in parallel, by the compiled templates. Nothing here touches the
-//! file system; `output` writes what this produces.
+//! Rendering: the one stage that turns pages of a finished [`Site`] into bytes, for `build`
+//! (every page, into the staged output folder) and `serve` (every page or the ones an edit
+//! touched, into memory) alike. Which pages exist and where they live is the index's and the
+//! routes' business; this module builds each page's typed context, runs the compiled templates
+//! in parallel and hands the bytes to a [`Sink`]. Nothing here touches the file system itself.
 
 pub mod context;
 pub mod filters;
 pub mod templates;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
 use rayon::prelude::*;
+use serde::Serialize;
 use tera::{Context, Tera, Value};
 
-use crate::diagnostics::Diagnostic;
-use crate::index::Site;
-use context::{page_path, Paginator, SiteContext};
+use crate::diagnostics::{Diagnostic, Failure};
+use crate::index::{Page, Site, FEED_ENTRIES};
+use crate::routes::Route;
+use context::*;
 
-/// What one output file is made of.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Page {
-    Home { number: usize },
-    Article(usize),
-    Tags,
-    Tag { tag: usize, number: usize },
-    TagFeed(usize),
-    Archive,
-    ArchiveYear(usize),
-    Feed,
-    Sitemap,
-    Robots,
-    NotFound,
+/// Where rendered pages go: a staged output folder, or memory.
+pub trait Sink: Sync {
+    /// Called once with every file about to be written (to create folders once).
+    fn prepare(&self, files: &[String]) -> Result<(), Failure>;
+    /// Stores one file; a failure here is I/O trouble (exit 2), not a problem of the site.
+    fn write(&self, file: &str, bytes: Vec<u8>) -> Result<(), Failure>;
 }
 
 /// Everything rendering needs, prepared once.
@@ -35,16 +34,11 @@ pub struct Renderer<'a> {
     tera: &'a Tera,
     site_value: Value,
     summaries: Vec<Value>,
-    /// 0..n: the home list and the site feed are every article, newest first.
-    everything: Vec<usize>,
-    sources: templates::Sources,
+    sources: &'a templates::Sources,
 }
 
-/// How many entries a feed holds.
-pub const FEED_ENTRIES: usize = 20;
-
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, tera: &'a Tera, sources: templates::Sources) -> Self {
+    pub fn new(site: &'a Site, tera: &'a Tera, sources: &'a templates::Sources) -> Self {
         Self::with_summaries(site, tera, sources, context::summaries(site))
     }
 
@@ -52,18 +46,16 @@ impl<'a> Renderer<'a> {
     pub fn with_summaries(
         site: &'a Site,
         tera: &'a Tera,
-        sources: templates::Sources,
+        sources: &'a templates::Sources,
         summaries: Vec<Value>,
     ) -> Self {
         let site_value =
             Value::from_serializable(&SiteContext::new(&site.config, site.articles.len()));
-        let everything = (0..site.articles.len()).collect();
         Renderer {
             site,
             tera,
             site_value,
             summaries,
-            everything,
             sources,
         }
     }
@@ -73,279 +65,200 @@ impl<'a> Renderer<'a> {
         self.summaries
     }
 
-    /// The pages that show anything of article `i` (used by `serve` after an edit that keeps the
-    /// archive's structure): its own page, the home and tag pages that list it, the feeds that
-    /// include it, its archive year, its neighbours (previous/next links), every article whose
-    /// related, backlinks or similar list shows it, and the sitemap.
-    pub fn pages_showing(&self, i: usize) -> Vec<Page> {
-        let site = self.site;
-        let per_page = site.config.per_page;
-        let mut pages = vec![
-            Page::Article(i),
-            Page::Home {
-                number: i / per_page + 1,
-            },
-            Page::Sitemap,
-        ];
-        if site.config.feeds && i < FEED_ENTRIES {
-            pages.push(Page::Feed);
-        }
-        for &t in &site.article_tags[i] {
-            if let Some(pos) = site.tags[t].articles.iter().position(|&j| j == i) {
-                pages.push(Page::Tag {
-                    tag: t,
-                    number: pos / per_page + 1,
-                });
-                if site.config.feeds && pos < FEED_ENTRIES {
-                    pages.push(Page::TagFeed(t));
-                }
-            }
-        }
-        if let Some(y) = site
-            .archive
-            .years
-            .iter()
-            .position(|y| y.months.iter().any(|m| m.articles.contains(&i)))
-        {
-            pages.push(Page::ArchiveYear(y));
-        }
-        let neighbours = [
-            i.checked_sub(1),
-            Some(i + 1).filter(|&j| j < site.articles.len()),
-        ];
-        pages.extend(neighbours.into_iter().flatten().map(Page::Article));
-        for (j, related) in site.related.iter().enumerate() {
-            let declared = related
-                .declared
-                .iter()
-                .any(|d| matches!(d, crate::index::related::Declared::Article(k) if *k == i));
-            if j != i
-                && (declared || related.backlinks.contains(&i) || related.similar.contains(&i))
-            {
-                pages.push(Page::Article(j));
-            }
-        }
-        pages
+    /// Replaces the list-form value of article `i` (after `serve` re-read it).
+    pub fn refresh_summary(&mut self, i: usize) {
+        self.summaries[i] = summary_value(self.site, i);
     }
 
-    /// Every page of the site.
-    pub fn pages(&self) -> Vec<Page> {
-        let site = self.site;
-        let per_page = site.config.per_page;
-        let mut pages = Vec::with_capacity(site.articles.len() * 2);
-        let home_pages = site.articles.len().div_ceil(per_page).max(1);
-        pages.extend((1..=home_pages).map(|number| Page::Home { number }));
-        pages.extend((0..site.articles.len()).map(Page::Article));
-        pages.push(Page::Tags);
-        for (t, tag) in site.tags.iter().enumerate() {
-            pages.extend(
-                (1..=tag.articles.len().div_ceil(per_page).max(1))
-                    .map(|number| Page::Tag { tag: t, number }),
-            );
-            if site.config.feeds {
-                pages.push(Page::TagFeed(t));
-            }
-        }
-        pages.push(Page::Archive);
-        pages.extend((0..site.archive.years.len()).map(Page::ArchiveYear));
-        if site.config.feeds {
-            pages.push(Page::Feed);
-        }
-        pages.extend([Page::Sitemap, Page::Robots, Page::NotFound]);
-        pages
-    }
-
-    /// The output file of a page, relative to the output folder.
-    pub fn output_path(&self, page: &Page) -> String {
-        let site = self.site;
-        let dir_index = |p: &str| format!("{}index.html", p.trim_start_matches('/'));
-        match page {
-            Page::Home { number } => dir_index(&page_path("/", *number)),
-            Page::Article(i) => dir_index(&site.articles[*i].path),
-            Page::Tags => "tags/index.html".into(),
-            Page::Tag { tag, number } => dir_index(&page_path(
-                &format!("/tags/{}/", site.tags[*tag].slug),
-                *number,
-            )),
-            Page::TagFeed(t) => format!("tags/{}/feed.xml", site.tags[*t].slug),
-            Page::Archive => "archive/index.html".into(),
-            Page::ArchiveYear(y) => format!("archive/{}/index.html", site.archive.years[*y].year),
-            Page::Feed => "feed.xml".into(),
-            Page::Sitemap => "sitemap.xml".into(),
-            Page::Robots => "robots.txt".into(),
-            Page::NotFound => "404.html".into(),
-        }
+    /// The output file of a page.
+    pub fn file(&self, page: Page) -> String {
+        self.site.route(page).file()
     }
 
     /// Renders one page.
-    pub fn render(&self, page: &Page) -> Result<String, Diagnostic> {
+    pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
         let site = self.site;
         let config = &site.config;
-        let mut ctx = Context::new();
-        ctx.insert_value("site", self.site_value.clone());
-        let list = |ctx: &mut Context, items: &[usize], base: &str, number: usize| {
-            let start = (number - 1) * config.per_page;
-            let slice: Vec<Value> = items
-                .iter()
-                .skip(start)
-                .take(config.per_page)
-                .map(|&i| self.summaries[i].clone())
-                .collect();
-            ctx.insert_value("pages", Value::from(slice));
-            ctx.insert(
-                "paginator",
-                &Paginator::new(config, base, number, items.len()),
-            );
-        };
-        let (template, current_path) = match page {
+        let path = site.route(page).path();
+        let (template, ctx) = match page {
             Page::Home { number } => {
-                list(&mut ctx, &self.everything, "/", *number);
-                ("home.html", page_path("/", *number))
+                let (pages, paginator) = self.list(
+                    site.articles.len(),
+                    |k| k,
+                    number,
+                    |n| Route::Home { number: n }.path(),
+                );
+                (
+                    "home.html",
+                    self.frame(&path, HomePage { pages, paginator }),
+                )
             }
-            Page::Article(i) => {
-                ctx.insert_value("page", context::article(site, *i, &self.summaries));
-                ("article.html", site.articles[*i].path.clone())
-            }
+            Page::Article(i) => (
+                "article.html",
+                self.frame(&path, article_page(site, i, &self.summaries)),
+            ),
             Page::Tags => {
-                let tags: Vec<_> = (0..site.tags.len())
-                    .map(|t| context::tag_ref(site, t))
-                    .collect();
-                ctx.insert("tags", &tags);
-                ("tags.html", "/tags/".to_string())
+                let tags = (0..site.tags.len()).map(|t| tag_ref(site, t)).collect();
+                ("tags.html", self.frame(&path, TagsPage { tags }))
             }
             Page::Tag { tag, number } => {
-                let base = format!("/tags/{}/", site.tags[*tag].slug);
-                ctx.insert("tag", &self.tag_value(*tag));
-                list(&mut ctx, &site.tags[*tag].articles, &base, *number);
-                ("tag.html", page_path(&base, *number))
+                let slug = &site.tags[tag].slug;
+                let items = &site.tags[tag].articles;
+                let (pages, paginator) = self.list(
+                    items.len(),
+                    |k| items[k],
+                    number,
+                    |n| Route::Tag { slug, number: n }.path(),
+                );
+                let tag = TagValue {
+                    tag: tag_ref(site, tag),
+                    feed_url: config.href(&Route::TagFeed { slug }.path()),
+                };
+                let value = TagPage {
+                    tag,
+                    pages,
+                    paginator,
+                };
+                ("tag.html", self.frame(&path, value))
             }
             Page::TagFeed(t) => {
-                let tag = &site.tags[*t];
-                let path = format!("/tags/{}/feed.xml", tag.slug);
+                let tag = &site.tags[t];
                 let title = format!("{} — {}", config.title, tag.name);
-                self.feed(
-                    &mut ctx,
-                    &title,
-                    &path,
-                    &format!("/tags/{}/", tag.slug),
-                    &tag.articles,
-                );
-                ("feed.xml", path)
+                let alternate = Route::Tag {
+                    slug: &tag.slug,
+                    number: 1,
+                };
+                let feed = self.feed(&title, &path, &alternate.path(), &tag.articles);
+                ("feed.xml", self.frame(&path, feed))
             }
             Page::Archive => {
-                let years: Vec<_> = site
-                    .archive
-                    .years
-                    .iter()
-                    .map(|y| serde_json::json!({"year": y.year, "count": y.count, "url": config.href(&format!("/archive/{}/", y.year))}))
+                let years = (0..site.archive.years.len())
+                    .map(|y| self.year_ref(y))
                     .collect();
-                ctx.insert("years", &years);
-                ("archive.html", "/archive/".to_string())
+                ("archive.html", self.frame(&path, ArchivePage { years }))
             }
-            Page::ArchiveYear(y) => {
-                let year = &site.archive.years[*y];
-                let months: Vec<Value> = year
-                    .months
-                    .iter()
-                    .map(|m| {
-                        let mut map = tera::Map::new();
-                        map.insert(
-                            "month".into(),
-                            Value::from(format!("{}-{:02}", year.year, m.month)),
-                        );
-                        map.insert("number".into(), Value::from(m.month));
-                        map.insert(
-                            "pages".into(),
-                            Value::from(
-                                m.articles
-                                    .iter()
-                                    .map(|&i| self.summaries[i].clone())
-                                    .collect::<Vec<_>>(),
-                            ),
-                        );
-                        Value::from(map)
-                    })
-                    .collect();
-                let neighbour = |j: Option<usize>| {
-                    j.and_then(|j| site.archive.years.get(j)).map(|y| serde_json::json!({"year": y.year, "url": config.href(&format!("/archive/{}/", y.year))}))
-                };
-                ctx.insert(
-                    "year",
-                    &serde_json::json!({"year": year.year, "count": year.count}),
-                );
-                ctx.insert_value("months", Value::from(months));
-                ctx.insert("newer_year", &neighbour(y.checked_sub(1)));
-                ctx.insert("older_year", &neighbour(Some(y + 1)));
-                ("archive_year.html", format!("/archive/{}/", year.year))
-            }
+            Page::ArchiveYear(y) => ("archive_year.html", self.frame(&path, self.archive_year(y))),
             Page::Feed => {
-                self.feed(&mut ctx, &config.title, "/feed.xml", "/", &self.everything);
-                ("feed.xml", "/feed.xml".to_string())
+                let everything: Vec<usize> = (0..site.articles.len().min(FEED_ENTRIES)).collect();
+                let home = Route::Home { number: 1 }.path();
+                let feed = self.feed(&config.title, &path, &home, &everything);
+                ("feed.xml", self.frame(&path, feed))
             }
-            Page::Sitemap => {
-                let mut urls: Vec<serde_json::Value> =
-                    vec![serde_json::json!({"loc": config.permalink("/")})];
-                urls.extend(site.articles.iter().map(|a| {
-                    serde_json::json!({"loc": config.permalink(&a.path), "lastmod": a.updated.unwrap_or(a.date).machine()})
-                }));
-                urls.push(serde_json::json!({"loc": config.permalink("/tags/")}));
-                urls.extend(site.tags.iter().map(
-                    |t| serde_json::json!({"loc": config.permalink(&format!("/tags/{}/", t.slug))}),
-                ));
-                urls.push(serde_json::json!({"loc": config.permalink("/archive/")}));
-                ctx.insert("urls", &urls);
-                ("sitemap.xml", "/sitemap.xml".to_string())
-            }
+            Page::Sitemap => ("sitemap.xml", self.frame(&path, self.sitemap())),
             Page::Robots => {
                 // robots.txt may only name a sitemap by its absolute URL.
-                let sitemap = config
+                let sitemap_url = config
+                    .base
                     .origin
                     .as_ref()
-                    .map(|_| config.permalink("/sitemap.xml"));
-                ctx.insert("sitemap_url", &sitemap);
-                ("robots.txt", "/robots.txt".to_string())
+                    .map(|_| config.permalink(&Route::Sitemap.path()));
+                ("robots.txt", self.frame(&path, RobotsPage { sitemap_url }))
             }
-            Page::NotFound => ("404.html", "/404.html".to_string()),
+            Page::NotFound => ("404.html", self.frame(&path, NotFoundPage {})),
         };
-        ctx.insert("current_url", &config.href(&current_path));
-        ctx.insert("current_permalink", &config.permalink(&current_path));
+        let ctx = ctx.map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
         self.tera
             .render(template, &ctx)
-            .map_err(|e| templates::template_error(&e, &self.sources))
+            .map_err(|e| templates::template_error(&e, self.sources))
     }
 
-    fn tag_value(&self, t: usize) -> serde_json::Value {
-        let tag = context::tag_ref(self.site, t);
-        let feed = self
-            .site
-            .config
-            .href(&format!("/tags/{}/feed.xml", tag.slug));
-        serde_json::json!({"name": tag.name, "slug": tag.slug, "url": tag.url, "count": tag.count, "feed_url": feed})
-    }
-
-    fn feed(
-        &self,
-        ctx: &mut Context,
-        title: &str,
-        self_path: &str,
-        alternate: &str,
-        items: &[usize],
-    ) {
+    fn frame<T: Serialize>(&self, path: &str, page: T) -> tera::TeraResult<Context> {
         let config = &self.site.config;
-        let entries: Vec<Value> = items
+        Context::from_serialize(&Frame {
+            site: &self.site_value,
+            current_url: config.href(path),
+            current_permalink: config.permalink(path),
+            page,
+        })
+    }
+
+    /// Page `number` of a list of `total` articles whose `k`-th is `item(k)`, with its
+    /// paginator (only the page's own entries are touched, so pagination stays linear).
+    fn list(
+        &self,
+        total: usize,
+        item: impl Fn(usize) -> usize,
+        number: usize,
+        route: impl Fn(usize) -> String,
+    ) -> (Vec<&Value>, Paginator) {
+        let config = &self.site.config;
+        let start = ((number - 1) * config.per_page).min(total);
+        let end = (start + config.per_page).min(total);
+        let pages = (start..end).map(|k| &self.summaries[item(k)]).collect();
+        (pages, Paginator::new(config, number, total, route))
+    }
+
+    fn year_ref(&self, y: usize) -> YearRef {
+        let year = &self.site.archive.years[y];
+        YearRef {
+            year: year.year,
+            count: year.count,
+            url: self
+                .site
+                .config
+                .href(&Route::ArchiveYear { year: year.year }.path()),
+        }
+    }
+
+    fn archive_year(&self, y: usize) -> ArchiveYearPage<'_> {
+        let year = &self.site.archive.years[y];
+        let months = year
+            .months
             .iter()
-            .take(FEED_ENTRIES)
+            .map(|m| MonthGroup {
+                month: format!("{}-{:02}", year.year, m.month),
+                number: m.month,
+                pages: m.articles.iter().map(|&i| &self.summaries[i]).collect(),
+            })
+            .collect();
+        let years = self.site.archive.years.len();
+        ArchiveYearPage {
+            year: self.year_ref(y),
+            months,
+            newer_year: y.checked_sub(1).map(|j| self.year_ref(j)),
+            older_year: Some(y + 1).filter(|&j| j < years).map(|j| self.year_ref(j)),
+        }
+    }
+
+    fn sitemap(&self) -> SitemapPage {
+        let site = self.site;
+        let config = &site.config;
+        let at = |route: Route<'_>| SitemapUrl {
+            loc: config.permalink(&route.path()),
+            lastmod: None,
+        };
+        let mut urls = vec![at(Route::Home { number: 1 })];
+        urls.extend(site.articles.iter().map(|a| SitemapUrl {
+            loc: config.permalink(&a.path),
+            lastmod: Some(a.updated.unwrap_or(a.date).machine()),
+        }));
+        urls.push(at(Route::Tags));
+        urls.extend(site.tags.iter().map(|t| {
+            at(Route::Tag {
+                slug: &t.slug,
+                number: 1,
+            })
+        }));
+        urls.push(at(Route::Archive));
+        SitemapPage { urls }
+    }
+
+    fn feed(&self, title: &str, self_path: &str, alternate: &str, items: &[usize]) -> FeedPage<'_> {
+        let config = &self.site.config;
+        let items = &items[..items.len().min(FEED_ENTRIES)];
+        let entries = items
+            .iter()
             .map(|&i| {
                 let a = &self.site.articles[i];
-                let mut map = self.summaries[i].as_map().cloned().unwrap_or_default();
-                map.insert("content".into(), Value::from(a.body_html.as_str()));
-                map.insert("atom_id".into(), Value::from(atom_id(config, &a.path)));
-                Value::from(map)
+                FeedEntry {
+                    summary: &self.summaries[i],
+                    content: absolute_fragments(&a.body_html, &config.permalink(&a.path)),
+                    atom_id: atom_id(config, &a.path),
+                }
             })
             .collect();
         let updated = items
             .iter()
-            .take(FEED_ENTRIES)
             .map(|&i| {
                 let a = &self.site.articles[i];
                 a.updated.unwrap_or(a.date)
@@ -353,61 +266,96 @@ impl<'a> Renderer<'a> {
             .max_by_key(|d| d.sort_key())
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        ctx.insert(
-            "feed",
-            &serde_json::json!({
-                "title": title,
-                "id": atom_id(config, self_path),
-                "self_url": config.permalink(self_path),
-                "alternate_url": config.permalink(alternate),
-                "updated": updated,
-            }),
-        );
-        ctx.insert_value("entries", Value::from(entries));
+        FeedPage {
+            feed: FeedValue {
+                title: title.to_string(),
+                id: atom_id(config, self_path),
+                self_url: config.permalink(self_path),
+                alternate_url: config.permalink(alternate),
+                updated,
+            },
+            entries,
+        }
     }
 
-    /// Renders every page in parallel, handing each result to `write` as soon as it exists.
-    /// `prepare` receives every output path first (to create folders once). Returns every error.
-    pub fn render_all<P, W>(&self, prepare: P, write: W) -> Vec<Diagnostic>
-    where
-        P: FnOnce(&[String]) -> Result<(), Diagnostic>,
-        W: Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync,
-    {
-        let pages = self.pages();
-        let paths: Vec<String> = pages.iter().map(|p| self.output_path(p)).collect();
-        if let Err(d) = prepare(&paths) {
-            return vec![d];
-        }
+    /// Renders `pages` in parallel into `sink`. Template problems are collected (each distinct
+    /// one reported once, naming the first page it broke: exit 1); the first I/O failure of the
+    /// sink stops the work and is the only error reported (exit 2). Returns how many files
+    /// were written.
+    pub fn render_into(&self, pages: &[Page], sink: &dyn Sink) -> Result<usize, Failure> {
+        let files: Vec<String> = pages.iter().map(|&p| self.file(p)).collect();
+        sink.prepare(&files)?;
+        let stop = AtomicBool::new(false);
+        let io_failure: Mutex<Option<Failure>> = Mutex::new(None);
         let mut failures: Vec<(Diagnostic, &String)> = pages
             .par_iter()
-            .zip(paths.par_iter())
-            .filter_map(|(page, path)| {
-                let written = self
-                    .render(page)
-                    .and_then(|html| write(path, html.as_bytes()));
-                written.err().map(|d| (d, path))
+            .zip(files.par_iter())
+            .filter_map(|(&page, file)| {
+                if stop.load(Ordering::Relaxed) {
+                    return None;
+                }
+                match self.render(page) {
+                    Ok(text) => {
+                        if let Err(f) = sink.write(file, text.into_bytes()) {
+                            stop.store(true, Ordering::Relaxed);
+                            if let Ok(mut slot) = io_failure.lock() {
+                                slot.get_or_insert(f);
+                            }
+                        }
+                        None
+                    }
+                    Err(d) => Some((d, file)),
+                }
             })
             .collect();
-        // The same template mistake fails on every page that uses it: report it once, naming
-        // the first page it broke.
+        if let Some(f) = io_failure.into_inner().ok().flatten() {
+            return Err(f);
+        }
+        if failures.is_empty() {
+            return Ok(files.len());
+        }
+        // The same template mistake fails on every page that uses it: report it once.
         failures.sort_by(|(a, pa), (b, pb)| {
             (a.location(), &a.message, pa).cmp(&(b.location(), &b.message, pb))
         });
         failures.dedup_by(|(a, _), (b, _)| a.location() == b.location() && a.message == b.message);
-        failures
-            .into_iter()
-            .map(|(mut d, path)| {
-                d.message = format!("{} (while rendering {path})", d.message);
-                d
-            })
-            .collect()
+        Err(Failure::Site(
+            failures
+                .into_iter()
+                .map(|(mut d, file)| {
+                    d.message = format!("{} (while rendering {file})", d.message);
+                    d
+                })
+                .collect(),
+        ))
     }
 }
 
 /// An Atom id: the permalink when `base_url` is absolute, else a stable URN of the path.
 fn atom_id(config: &crate::config::Config, path: &str) -> String {
-    match &config.origin {
+    match &config.base.origin {
         Some(_) => config.permalink(path),
         None => format!("urn:warraq:{}", config.href(path)),
+    }
+}
+
+/// Makes in-page links (`href="#x"`: heading self-links, footnotes, the author's own) point at
+/// `page#x`, for HTML shown away from its page (feeds resolve `#x` against the feed).
+pub fn absolute_fragments(html: &str, page: &str) -> String {
+    html.replace("href=\"#", &format!("href=\"{page}#"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_page_links_are_made_to_name_their_page() {
+        let html =
+            "<a href=\"#x\">x</a> <a href=\"/y/#z\">y</a> <sup><a href=\"#fn-1\">1</a></sup>";
+        assert_eq!(
+            absolute_fragments(html, "https://e.org/a/"),
+            "<a href=\"https://e.org/a/#x\">x</a> <a href=\"/y/#z\">y</a> <sup><a href=\"https://e.org/a/#fn-1\">1</a></sup>"
+        );
     }
 }

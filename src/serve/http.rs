@@ -13,12 +13,20 @@ use super::Shared;
 use crate::arabic::bidi::escape_html;
 use crate::diagnostics::Diagnostic;
 
-/// The path of the event stream; nothing in a site can live under `/__warraq/`.
-pub const EVENTS: &str = "/__warraq/events";
-
-/// Injected into every served HTML page (never into `build` output): reloads when the site's
-/// generation changes.
-const RELOAD_SCRIPT: &str = r#"<script>(function(){var g=null;var es=new EventSource("/__warraq/events");es.onmessage=function(e){if(g!==null&&e.data!==g){location.reload();}g=e.data;};})();</script>"#;
+/// Injected into every served HTML page (never into `build` output). The tab knows which
+/// page it shows and the generation it was served at; the server tells it to reload only when
+/// that page changed since (at once, if it changed while the tab was loading). Before reloading
+/// it keeps the reader's scroll position, and restores it after.
+fn reload_script(page: &str, generation: u64) -> String {
+    let events = crate::routes::Route::ServeEvents.path();
+    let page = serde_json::to_string(page).unwrap_or_else(|_| "\"\"".into());
+    format!(
+        "<script>(function(){{var k=\"warraq-scroll:\"+location.pathname;var y=sessionStorage.getItem(k);\
+if(y!==null){{sessionStorage.removeItem(k);addEventListener(\"load\",function(){{scrollTo(0,+y);}});}}\
+var es=new EventSource(\"{events}?since={generation}&page=\"+encodeURIComponent({page}));\
+es.onmessage=function(){{es.close();sessionStorage.setItem(k,String(scrollY));location.reload();}};}})();</script>"
+    )
+}
 
 /// A request path → the key of a file in the site, or `None` when the path tries to leave the
 /// site (`..` or `.` segments, backslashes, NUL, invalid UTF-8) — decoded first, so `%2e%2e`
@@ -88,9 +96,13 @@ background:#2b0b0b;color:#fff;padding:1.5rem;font:14px/1.5 ui-monospace,monospac
 }
 
 /// Adds the reload script (and the overlay, when there are errors) before `</body>`.
-fn inject(html: &[u8], errors: Option<&[Diagnostic]>) -> Vec<u8> {
+fn inject(html: &[u8], errors: Option<&[Diagnostic]>, page: &str, generation: u64) -> Vec<u8> {
     let text = String::from_utf8_lossy(html);
-    let extra = format!("{}{RELOAD_SCRIPT}", errors.map(overlay).unwrap_or_default());
+    let extra = format!(
+        "{}{}",
+        errors.map(overlay).unwrap_or_default(),
+        reload_script(page, generation)
+    );
     let out = match text.rfind("</body>") {
         Some(i) => format!("{}{extra}{}", &text[..i], &text[i..]),
         None => format!("{text}{extra}"),
@@ -100,25 +112,24 @@ fn inject(html: &[u8], errors: Option<&[Diagnostic]>) -> Vec<u8> {
 
 /// Answers one request.
 pub fn respond(request: Request, shared: &Shared) {
-    let raw = request
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    if raw == EVENTS {
-        stream_events(request, shared);
+    let parts = crate::url::split(request.url());
+    let raw = parts.path.to_string();
+    if raw == crate::routes::Route::ServeEvents.path() {
+        let query = parts.query.unwrap_or("").to_string();
+        stream_events(request, &query, shared);
         return;
     }
-    let (status, key, bytes, errors) = {
+    let (status, key, bytes, errors, generation) = {
         let Ok(live) = shared.live.read() else { return };
         let errors = live.errors.clone();
+        let generation = live.generation;
         match site_key(&raw) {
             None => (
                 404,
                 "404.html".to_string(),
                 live.files.get("404.html").cloned(),
                 errors,
+                generation,
             ),
             Some((key, folder)) => {
                 let index = if key.is_empty() {
@@ -128,20 +139,21 @@ pub fn respond(request: Request, shared: &Shared) {
                 };
                 if folder {
                     match live.files.get(&index) {
-                        Some(b) => (200, index, Some(b.clone()), errors),
+                        Some(b) => (200, index, Some(b.clone()), errors, generation),
                         None => (
                             404,
                             "404.html".to_string(),
                             live.files.get("404.html").cloned(),
                             errors,
+                            generation,
                         ),
                     }
                 } else if let Some(b) = live.files.get(&key) {
-                    (200, key, Some(b.clone()), errors)
+                    (200, key, Some(b.clone()), errors, generation)
                 } else if live.files.contains_key(&index) {
-                    // A folder asked for without its slash: send the browser to the canonical URL.
-                    let location =
-                        format!("{}/", request.url().split(['?', '#']).next().unwrap_or(""));
+                    // A folder asked for without its slash: send the browser to the canonical
+                    // URL, built from the normalised path (never `//host/`).
+                    let location = crate::arabic::slug::encode_path(&format!("/{key}/"));
                     let mut response = Response::empty(StatusCode(301));
                     if let Some(h) = header("Location", &location) {
                         response.add_header(h);
@@ -154,6 +166,7 @@ pub fn respond(request: Request, shared: &Shared) {
                         "404.html".to_string(),
                         live.files.get("404.html").cloned(),
                         errors,
+                        generation,
                     )
                 }
             }
@@ -161,10 +174,10 @@ pub fn respond(request: Request, shared: &Shared) {
     };
     let is_html = key.ends_with(".html");
     let body = match (bytes, &errors) {
-        (Some(b), _) if is_html => inject(&b, errors.as_deref()),
+        (Some(b), _) if is_html => inject(&b, errors.as_deref(), &key, generation),
         (Some(b), _) => b.to_vec(),
         // No page (the first build failed, or no 404.html): a bare page that can show the overlay.
-        (None, _) => inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>warraq</title></head><body><p>Not found.</p></body></html>", errors.as_deref()),
+        (None, _) => inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>warraq</title></head><body><p>Not found.</p></body></html>", errors.as_deref(), &key, generation),
     };
     let content_type = if is_html || body.starts_with(b"<!doctype") {
         "text/html; charset=utf-8"
@@ -184,17 +197,40 @@ pub fn respond(request: Request, shared: &Shared) {
     let _ = request.respond(response);
 }
 
-/// Server-sent events: the current generation at once, then each new one; comments keep the
-/// connection alive. Written straight to the socket so every event is flushed when it happens.
-fn stream_events(request: Request, shared: &Shared) {
-    let (tx, rx) = mpsc::channel();
-    let current = shared.live.read().map(|l| l.generation).unwrap_or(0);
-    if let Ok(mut listeners) = shared.listeners.lock() {
-        listeners.push(tx);
+/// Server-sent events. With `page=<file>&since=<generation>` (what the injected script asks),
+/// an event is sent only when that page changed after `since` (at once if it already has);
+/// without them, every generation is announced, starting with the current one. Comments keep
+/// the connection alive. Written straight to the socket so every event is flushed at once.
+fn stream_events(request: Request, query: &str, shared: &Shared) {
+    let mut page = None;
+    let mut since = None;
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some(("page", v)) => page = Some(crate::url::decode(&v.replace('+', " "))),
+            Some(("since", v)) => since = v.parse::<u64>().ok(),
+            _ => {}
+        }
     }
+    let (tx, rx) = mpsc::channel();
+    let first = {
+        let Ok(live) = shared.live.read() else { return };
+        let first = match (&page, since) {
+            (Some(p), Some(s)) => live.changed_since(p, s).then_some(live.generation),
+            _ => Some(live.generation),
+        };
+        // Registered while the state is locked, so no change can slip between the two.
+        if let Ok(mut listeners) = shared.listeners.lock() {
+            listeners.push(super::Listener {
+                page: page.filter(|_| since.is_some()),
+                tx,
+            });
+        }
+        first
+    };
     let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
-    if write!(out, "{head}retry: 500\ndata: {current}\n\n")
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
+    let first = first.map(|g| format!("data: {g}\n\n")).unwrap_or_default();
+    if write!(out, "{head}{first}")
         .and_then(|()| out.flush())
         .is_err()
     {
@@ -252,8 +288,18 @@ mod tests {
 
     #[test]
     fn injection_goes_before_the_end_of_body() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", None)).unwrap();
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>",
+            None,
+            "index.html",
+            3,
+        ))
+        .unwrap();
         assert!(out.contains("<p>x</p><script>"), "{out}");
         assert!(out.ends_with("</script></body></html>"));
+        assert!(
+            out.contains("/__warraq/events?since=3&page=\"+encodeURIComponent(\"index.html\")"),
+            "{out}"
+        );
     }
 }

@@ -1,0 +1,353 @@
+//! URLs, owned once: the site's base URL (origin + path), turning site paths into hrefs and
+//! permalinks, classifying a link by its scheme, splitting off query and fragment, and
+//! recognising a URL that points back into the site. The loader, the markdown layer, the
+//! front-matter, `check` and `serve` all ask here instead of parsing URLs themselves.
+
+use crate::arabic::slug::encode_path;
+
+/// Where the site lives: `/`, `/archive/` or `https://example.org/archive/`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct BaseUrl {
+    /// As written.
+    pub written: String,
+    /// `https://example.org` when the base is absolute.
+    pub origin: Option<String>,
+    /// Always with a leading and a trailing slash: `/`, `/archive/`.
+    pub path: String,
+}
+
+/// Why a base URL was refused (the caller adds where it was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadBaseUrl(pub &'static str);
+
+impl BaseUrl {
+    /// Parses `/`, `/a`, `https://host`, `https://host/a/`. Refused: other schemes,
+    /// protocol-relative URLs, whitespace, a query or a fragment, an empty host.
+    pub fn parse(written: &str) -> Result<BaseUrl, BadBaseUrl> {
+        if written.contains(|c: char| c.is_whitespace() || c.is_control()) {
+            return Err(BadBaseUrl("it contains spaces or control characters"));
+        }
+        if written.contains(['?', '#']) {
+            return Err(BadBaseUrl(
+                "a base URL cannot have a query (`?`) or a fragment (`#`)",
+            ));
+        }
+        let lower = written.to_ascii_lowercase();
+        let rest = if lower.starts_with("https://") {
+            Some(&written[8..])
+        } else if lower.starts_with("http://") {
+            Some(&written[7..])
+        } else {
+            None
+        };
+        if let Some(rest) = rest {
+            let host_end = rest.find('/').unwrap_or(rest.len());
+            let host = &rest[..host_end];
+            if host.is_empty() || host.contains('@') || host.starts_with(':') {
+                return Err(BadBaseUrl("it has no host name"));
+            }
+            let scheme_len = written.len() - rest.len();
+            return Ok(BaseUrl {
+                written: written.to_string(),
+                origin: Some(format!("{}{host}", &lower[..scheme_len])),
+                path: with_slashes(&rest[host_end..]),
+            });
+        }
+        if written.starts_with('/') && !written.starts_with("//") {
+            return Ok(BaseUrl {
+                written: written.to_string(),
+                origin: None,
+                path: with_slashes(written),
+            });
+        }
+        Err(BadBaseUrl(
+            "it is neither an absolute path (`/`) nor an http(s) URL",
+        ))
+    }
+
+    /// The href of a site path (`/2025/x/` → `/base/2025/x/`, percent-encoded).
+    pub fn href(&self, site_path: &str) -> String {
+        let joined = format!("{}{}", self.path, site_path.trim_start_matches('/'));
+        encode_path(&joined)
+    }
+
+    /// The absolute URL of a site path when the base is absolute, the href otherwise.
+    pub fn permalink(&self, site_path: &str) -> String {
+        match &self.origin {
+            Some(origin) => format!("{origin}{}", self.href(site_path)),
+            None => self.href(site_path),
+        }
+    }
+
+    /// The part of a URL (as found in a page) that addresses this site, as a path from the
+    /// server root (`/base/x/#y`), or `None` when the URL leaves the site: another scheme,
+    /// another host, the same host outside the base path, or a protocol-relative URL.
+    pub fn local_part<'u>(&self, url: &'u str) -> Option<&'u str> {
+        if url.is_empty() {
+            return None;
+        }
+        if let Some(origin) = &self.origin {
+            let head = url.get(..origin.len()).unwrap_or("");
+            if head.eq_ignore_ascii_case(origin) {
+                let rest = &url[origin.len()..];
+                if !(rest.is_empty() || rest.starts_with(['/', '?', '#'])) {
+                    return None; // example.org.evil
+                }
+                let rest = if rest.is_empty() { "/" } else { rest };
+                let inside = rest.starts_with(self.path.as_str())
+                    || format!("{}/", split(rest).path) == self.path;
+                return inside.then_some(rest);
+            }
+        }
+        match classify(url) {
+            LinkKind::Relative => Some(url),
+            _ => None,
+        }
+    }
+
+    /// A server-root path (`/base/2025/x/`) as a site path (`/2025/x/`); paths outside the base
+    /// are returned unchanged.
+    pub fn strip<'p>(&self, path: &'p str) -> &'p str {
+        match path.strip_prefix(self.path.as_str()) {
+            Some(rest) => &path[path.len() - rest.len() - 1..],
+            None if format!("{path}/") == self.path => "/",
+            None => path,
+        }
+    }
+}
+
+fn with_slashes(p: &str) -> String {
+    let mut s = String::with_capacity(p.len() + 2);
+    if !p.starts_with('/') {
+        s.push('/');
+    }
+    s.push_str(p);
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+/// What a link destination is, by its scheme.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkKind {
+    /// No scheme: a path, `#fragment` or `?query` within the site (`//host` is [`LinkKind::External`]).
+    Relative,
+    /// http, https, mailto or tel (and protocol-relative `//host/...`).
+    External,
+    /// Any other scheme (`javascript:`, `data:`, `vbscript:`, `file:`), lower-cased, with the
+    /// whitespace and control characters browsers ignore removed.
+    Unsafe(String),
+}
+
+/// Schemes a link in content may use.
+pub const SAFE_SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// Classifies a destination the way a browser reads it: leading/trailing whitespace and the
+/// tabs and newlines browsers strip inside a scheme do not hide `java\tscript:`.
+pub fn classify(url: &str) -> LinkKind {
+    let url = url.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+    if url.starts_with("//") {
+        return LinkKind::External;
+    }
+    let Some(colon) = url.find(':') else {
+        return LinkKind::Relative;
+    };
+    let head = &url[..colon];
+    if head.contains(['/', '?', '#']) {
+        return LinkKind::Relative;
+    }
+    let scheme: String = head
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let valid = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !valid {
+        // `a:b` where `a` cannot be a scheme ("المادة:3") is a relative path to browsers.
+        return LinkKind::Relative;
+    }
+    if SAFE_SCHEMES.contains(&scheme.as_str()) {
+        LinkKind::External
+    } else {
+        LinkKind::Unsafe(scheme)
+    }
+}
+
+/// A URL cut into path, query and fragment (without their `?`/`#`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts<'u> {
+    pub path: &'u str,
+    pub query: Option<&'u str>,
+    pub fragment: Option<&'u str>,
+}
+
+impl Parts<'_> {
+    /// `?query#fragment` as written (empty when neither exists), to put back after a new path.
+    pub fn suffix(&self) -> String {
+        let mut s = String::new();
+        if let Some(q) = self.query {
+            s.push('?');
+            s.push_str(q);
+        }
+        if let Some(f) = self.fragment {
+            s.push('#');
+            s.push_str(f);
+        }
+        s
+    }
+}
+
+/// Splits off the fragment (first `#`) and the query (first `?` before it).
+pub fn split(url: &str) -> Parts<'_> {
+    let (rest, fragment) = match url.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (url, None),
+    };
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    Parts {
+        path,
+        query,
+        fragment,
+    }
+}
+
+/// The URL without its fragment.
+pub fn without_fragment(url: &str) -> &str {
+    url.split_once('#').map_or(url, |(u, _)| u)
+}
+
+/// Percent-decodes a path or fragment (invalid UTF-8 is replaced, never an error).
+pub fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The host of an http(s) URL without `www.`, what readers recognise ("example.org").
+pub fn domain(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    let host = host.split(':').next()?;
+    (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_split_into_origin_and_path() {
+        let b = BaseUrl::parse("/").unwrap();
+        assert_eq!((b.origin, b.path.as_str()), (None, "/"));
+        assert_eq!(BaseUrl::parse("/archive").unwrap().path, "/archive/");
+        let b = BaseUrl::parse("https://example.org").unwrap();
+        assert_eq!(b.origin.as_deref(), Some("https://example.org"));
+        assert_eq!(b.path, "/");
+        let b = BaseUrl::parse("HTTPS://example.org/a/").unwrap();
+        assert_eq!(b.origin.as_deref(), Some("https://example.org"));
+        assert_eq!(b.path, "/a/");
+        for bad in [
+            "example.org",
+            "javascript:alert(1)",
+            "//example.org/",
+            "https:///x",
+            "https://example.org/?q=1",
+            "https://example.org/#top",
+            "/a b/",
+            "",
+        ] {
+            assert!(BaseUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn hrefs_include_the_base_path_and_are_encoded() {
+        let b = BaseUrl::parse("https://example.org/ar/").unwrap();
+        assert_eq!(b.href("/tags/داعش/"), "/ar/tags/%D8%AF%D8%A7%D8%B9%D8%B4/");
+        assert_eq!(b.permalink("/"), "https://example.org/ar/");
+        assert_eq!(BaseUrl::parse("/").unwrap().permalink("/x/"), "/x/");
+    }
+
+    #[test]
+    fn schemes_are_classified_as_browsers_read_them() {
+        assert_eq!(classify("/a/"), LinkKind::Relative);
+        assert_eq!(classify("#x"), LinkKind::Relative);
+        assert_eq!(classify("a/b:c"), LinkKind::Relative);
+        assert_eq!(classify("المادة:3"), LinkKind::Relative);
+        assert_eq!(classify("https://x.org"), LinkKind::External);
+        assert_eq!(classify("MAILTO:a@b"), LinkKind::External);
+        assert_eq!(classify("//x.org/"), LinkKind::External);
+        for bad in [
+            "javascript:x",
+            " JavaScript:x",
+            "java\tscript:x",
+            "data:text/html,x",
+        ] {
+            assert!(matches!(classify(bad), LinkKind::Unsafe(_)), "{bad:?}");
+        }
+        assert_eq!(
+            classify("java\nscript:alert(1)"),
+            LinkKind::Unsafe("javascript".into())
+        );
+    }
+
+    #[test]
+    fn urls_split_into_path_query_and_fragment() {
+        let p = split("/a/?q=1#x?y");
+        assert_eq!(
+            (p.path, p.query, p.fragment),
+            ("/a/", Some("q=1"), Some("x?y"))
+        );
+        assert_eq!(p.suffix(), "?q=1#x?y");
+        assert_eq!(split("#f").path, "");
+        assert_eq!(split("x.md").suffix(), "");
+    }
+
+    #[test]
+    fn local_parts_stay_inside_the_base() {
+        let b = BaseUrl::parse("https://example.org/archive/").unwrap();
+        assert_eq!(
+            b.local_part("https://example.org/archive/x/"),
+            Some("/archive/x/")
+        );
+        assert_eq!(
+            b.local_part("https://example.org/archive"),
+            Some("/archive")
+        );
+        assert_eq!(
+            b.local_part("https://EXAMPLE.org/archive/#a"),
+            Some("/archive/#a")
+        );
+        assert_eq!(b.local_part("https://example.org/news/1"), None);
+        assert_eq!(b.local_part("https://example.org.evil/archive/"), None);
+        assert_eq!(b.local_part("https://other.org/archive/"), None);
+        assert_eq!(b.local_part("//example.org/archive/"), None);
+        assert_eq!(b.local_part("../x/"), Some("../x/"));
+        assert_eq!(b.local_part("mailto:a@b"), None);
+    }
+
+    #[test]
+    fn base_paths_are_stripped_to_site_paths() {
+        let b = BaseUrl::parse("/archive/").unwrap();
+        assert_eq!(b.strip("/archive/2025/x/"), "/2025/x/");
+        assert_eq!(b.strip("/archive/"), "/");
+        assert_eq!(b.strip("/archive"), "/");
+        assert_eq!(b.strip("/other/"), "/other/");
+        assert_eq!(BaseUrl::parse("/").unwrap().strip("/x/"), "/x/");
+    }
+
+    #[test]
+    fn domains_are_what_readers_recognise() {
+        assert_eq!(domain("https://www.example.org/x"), Some("example.org"));
+        assert_eq!(domain("http://u@host.org:8080/"), Some("host.org"));
+        assert_eq!(domain("mailto:a@b"), None);
+    }
+}
