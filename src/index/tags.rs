@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::arabic::normalize::fold;
 use crate::arabic::slug::slugify;
-use crate::content::article::Article;
+use crate::content::article::{Article, MAX_NAME_BYTES};
 use crate::content::front_matter::locate_value;
 use crate::diagnostics::Diagnostic;
 
@@ -44,6 +44,22 @@ pub fn index(
                         format!("tag `{tag}` has no letter or digit"),
                     )
                     .with_hint("remove it or write it with words"),
+                );
+                continue;
+            }
+            if slug.len() > MAX_NAME_BYTES {
+                let offset = locate_value(&article.file, "tags", tag).unwrap_or(0);
+                diagnostics.push(
+                    Diagnostic::at_offset(
+                        &article.shown,
+                        &article.file.text,
+                        offset,
+                        format!(
+                            "this tag is {} bytes long as a folder name; file systems allow at most {MAX_NAME_BYTES}",
+                            slug.len()
+                        ),
+                    )
+                    .with_hint("shorten the tag: a tag names a topic in a few words"),
                 );
                 continue;
             }
