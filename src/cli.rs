@@ -205,7 +205,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }),
         Command::Init { dir } => scaffold::init(&dir).map(|()| {
             eprintln!(
-                "created a new site in {}; next: cd into it and run `warraq build`",
+                "created a new site in {}; next: cd into it, run `warraq serve` and open http://127.0.0.1:1111/ to preview as you write; `warraq build` writes public/",
                 dir.display()
             );
         }),

@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteDiagnostic, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 
 /// Why a command failed, which decides its exit code.
@@ -134,8 +137,10 @@ impl Diagnostic {
                 let offset = offset_of(source, self.line, self.column.max(1));
                 let len = source[offset..].chars().next().map_or(0, char::len_utf8);
                 diagnostic = diagnostic.with_label(LabeledSpan::at(offset..offset + len, "here"));
-                let report = miette::Report::new(diagnostic)
-                    .with_source_code(NamedSource::new(file, source.to_string()));
+                let report = miette::Report::new(diagnostic).with_source_code(NamedSource::new(
+                    file,
+                    CharColumns(source.to_string()),
+                ));
                 handler.render_report(&mut out, report.as_ref())
             }
             _ => handler.render_report(&mut out, &diagnostic),
@@ -149,6 +154,65 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Source text whose snippet header counts columns in characters, like every other place
+/// warraq prints a position (miette counts bytes, which disagrees on Arabic lines).
+struct CharColumns(String);
+
+impl SourceCode for CharColumns {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.0.read_span(span, before, after)?;
+        if before != 0 {
+            return Ok(inner);
+        }
+        let offset = floor_char_boundary(&self.0, span.offset().min(self.0.len()));
+        let line_start = self.0[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.0[line_start..offset].chars().count();
+        Ok(Box::new(MietteSpanContents::new(
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The source lines around a diagnostic's position (at most one before and one after), each
+/// with its number and, on the line of the problem, the character range to mark. `None` when
+/// the diagnostic has no position.
+pub fn snippet(d: &Diagnostic) -> Option<Vec<(usize, String, Option<std::ops::Range<usize>>)>> {
+    let source = d.source.as_ref()?;
+    if d.line == 0 {
+        return None;
+    }
+    let lines: Vec<&str> = source.split('\n').collect();
+    let at = d.line - 1;
+    let line = lines.get(at)?;
+    let chars: Vec<char> = line.chars().collect();
+    let start = d.column.saturating_sub(1).min(chars.len());
+    let word = |c: &char| c.is_alphanumeric() || *c == '_';
+    let end = if chars.get(start).is_some_and(word) {
+        start + chars[start..].iter().take_while(|c| word(c)).count()
+    } else {
+        (start + 1).min(chars.len())
+    };
+    let first = at.saturating_sub(1);
+    let last = (at + 1).min(lines.len() - 1);
+    Some(
+        (first..=last)
+            .map(|i| {
+                let mark = (i == at).then_some(start..end);
+                (i + 1, lines[i].to_string(), mark)
+            })
+            .collect(),
+    )
 }
 
 /// Sorts diagnostics by file and position so a report reads top to bottom.
@@ -234,6 +298,22 @@ mod tests {
         assert_eq!(line_column(text, offset), (2, 16));
         assert_eq!(offset_of(text, 2, 16), offset);
         assert_eq!(offset_of(text, 9, 1), text.len());
+    }
+
+    #[test]
+    fn snippet_headers_count_characters_like_the_headline() {
+        let source: Arc<str> = Arc::from("---\ntitle: \"عنوان عربي طويل\" x\n---\n");
+        let d = Diagnostic::at(Path::new("content/a.md"), &source, 2, 26, "bad");
+        let out = d.render(false);
+        assert!(out.contains("content/a.md:2:26: bad"), "{out}");
+        assert!(out.contains("[content/a.md:2:26]"), "{out}");
+        let lines = snippet(&d).unwrap();
+        assert_eq!(lines.len(), 3);
+        let (n, text, mark) = &lines[1];
+        assert_eq!(*n, 2);
+        let mark = mark.clone().unwrap();
+        let marked: String = text.chars().skip(mark.start).take(mark.len()).collect();
+        assert_eq!(marked, "x");
     }
 
     #[test]

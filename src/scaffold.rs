@@ -36,7 +36,7 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
     let year = chrono::Local::now().date_naive().year();
     let today = chrono::Local::now().date_naive().format("%Y-%m-%d");
     let welcome = format!(
-        "---\ntitle: \"أهلاً بك في أرشيفك\"\ndate: {today}\ntags: [دليل]\n---\nهذا أول مقال في أرشيفك. اكتب مقالاتك في مجلد `content/` بصيغة Markdown، ثم شغّل `warraq build`.\n"
+        "---\ntitle: \"أهلاً بك في أرشيفك\"\ndate: {today}\ntags: [دليل]\n---\nهذا أول مقال في أرشيفك. اكتب مقالاتك في مجلد `content/` بصيغة Markdown.\n\n- شغّل `warraq serve` وافتح `http://127.0.0.1:1111/` لترى الموقع كما سيراه القراء؛ كل حفظ يظهر في المتصفح فوراً.\n- شغّل `warraq build` قبل النشر، فيُكتب الموقع كاملاً في مجلد `public/`.\n- شغّل `warraq check` لتتأكد أن كل رابط داخلي يصل إلى وجهته.\n"
     );
     let write = |rel: &str, text: &str| -> Result<(), Failure> {
         let path = dir.join(rel);

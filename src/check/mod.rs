@@ -7,13 +7,13 @@
 
 pub mod external;
 pub mod report;
+mod scan;
 
-use std::cell::RefCell;
+use scan::{scan, PageScan};
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 
-use lol_html::{element, text, HtmlRewriter, Settings};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -29,13 +29,6 @@ pub struct Link {
     pub text: String,
 }
 
-/// What one page holds.
-#[derive(Debug, Default)]
-struct PageScan {
-    links: Vec<Link>,
-    anchors: HashSet<String>,
-}
-
 /// A problem found by the check.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "kebab-case")]
@@ -44,6 +37,8 @@ pub enum Kind {
     BrokenLink,
     /// The target exists but has no element with that id or name.
     MissingAnchor,
+    /// Two elements of one page carry the same id (links to it reach only the first).
+    DuplicateId,
     /// An external URL answered with an error status.
     ExternalBroken,
     /// An external URL did not answer in time.
@@ -155,6 +150,7 @@ pub fn check(
             scan.links
                 .iter()
                 .filter_map(|link| checker.check_link(page, link))
+                .chain(scan.duplicates.iter().map(|id| duplicate_id(page, id)))
                 .map(|p| with_source(p, sources))
                 .collect::<Vec<_>>()
         })
@@ -180,6 +176,22 @@ pub fn check(
         cached,
         redirects,
     })
+}
+
+/// A page whose elements share an id.
+fn duplicate_id(page: &str, id: &str) -> Problem {
+    Problem {
+        kind: Kind::DuplicateId,
+        page: page.to_string(),
+        source: None,
+        attribute: "id",
+        url: format!("#{id}"),
+        resolved: String::new(),
+        text: String::new(),
+        suggestion: None,
+        status: None,
+        detail: Some(format!("more than one element has id=\"{id}\"")),
+    }
 }
 
 /// Turns external results into problems (one per page using a failing URL) and redirects.
@@ -252,103 +264,6 @@ fn external_links(
 
 fn rel_path(root: &Path, path: &Path) -> String {
     crate::diagnostics::display_path(path.strip_prefix(root).unwrap_or(path))
-}
-
-/// Collects links, ids and names of one page.
-fn scan(bytes: &[u8], xml: bool) -> PageScan {
-    let found = Rc::new(RefCell::new(PageScan::default()));
-    let push =
-        |found: &Rc<RefCell<PageScan>>, attribute: &'static str, url: String, text: String| {
-            found.borrow_mut().links.push(Link {
-                attribute,
-                url,
-                text,
-            });
-        };
-    let (f1, f2, f3, f4, f5, f6, f7) = (
-        found.clone(),
-        found.clone(),
-        found.clone(),
-        found.clone(),
-        found.clone(),
-        found.clone(),
-        found.clone(),
-    );
-    let mut handlers = vec![
-        element!("[id], a[name]", move |el| {
-            let mut f = f1.borrow_mut();
-            for attr in ["id", "name"] {
-                if let Some(v) = el.get_attribute(attr) {
-                    f.anchors.insert(v);
-                }
-            }
-            Ok(())
-        }),
-        element!("a[href], area[href]", move |el| {
-            if let Some(url) = el.get_attribute("href") {
-                push(&f2, "href", url, String::new());
-            }
-            Ok(())
-        }),
-        text!("a[href]", move |t| {
-            if let Some(last) = f3.borrow_mut().links.last_mut() {
-                last.text.push_str(t.as_str());
-            }
-            Ok(())
-        }),
-        element!("img[src], script[src], iframe[src], source[src], video[src], audio[src], track[src], embed[src]", move |el| {
-            if let Some(url) = el.get_attribute("src") {
-                let alt = el.get_attribute("alt").unwrap_or_default();
-                push(&f4, "src", url, alt);
-            }
-            Ok(())
-        }),
-        element!("img[srcset], source[srcset]", move |el| {
-            if let Some(set) = el.get_attribute("srcset") {
-                for candidate in set.split(',') {
-                    if let Some(url) = candidate.split_whitespace().next() {
-                        push(&f5, "srcset", url.to_string(), String::new());
-                    }
-                }
-            }
-            Ok(())
-        }),
-        element!("link[href]", move |el| {
-            if let Some(url) = el.get_attribute("href") {
-                push(&f6, "href", url, String::new());
-            }
-            Ok(())
-        }),
-    ];
-    if xml {
-        // Sitemaps list pages as the text of <loc>; feeds use <link href> (handled above). A text
-        // node may arrive in several chunks: join them until the node's last chunk.
-        let continuing = Rc::new(RefCell::new(false));
-        handlers.push(text!("loc", move |t| {
-            let mut f = f7.borrow_mut();
-            let chunk = t.as_str().trim();
-            let mut continued = continuing.borrow_mut();
-            match f.links.last_mut() {
-                Some(last) if *continued => last.url.push_str(chunk),
-                _ if !chunk.is_empty() => f.links.push(Link {
-                    attribute: "loc",
-                    url: chunk.to_string(),
-                    text: String::new(),
-                }),
-                _ => {}
-            }
-            *continued = !t.last_in_text_node();
-            Ok(())
-        }));
-    }
-    let settings = handlers
-        .into_iter()
-        .fold(Settings::new(), Settings::append_element_content_handler);
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    // A malformed page still yields what was parsed before the fault.
-    let _ = rewriter.write(bytes);
-    let _ = rewriter.end();
-    found.take()
 }
 
 struct Checker<'a> {
@@ -522,59 +437,5 @@ mod tests {
             "2025/x/img.png"
         );
         assert_eq!(normalize_path("index.html", "/tags/"), "tags/");
-    }
-
-    #[test]
-    fn scanning_finds_links_texts_ids_and_srcsets() {
-        let html = r#"<h2 id="مقدمة">x</h2><a name="old"></a><a href="/a/">نص <b>الرابط</b></a>
-            <img src="/i.png" alt="صورة" srcset="/i-2x.png 2x, /i-3x.png 3x"><link rel="stylesheet" href="/style.css">"#;
-        let s = scan(html.as_bytes(), false);
-        assert!(s.anchors.contains("مقدمة") && s.anchors.contains("old"));
-        let urls: Vec<_> = s.links.iter().map(|l| l.url.as_str()).collect();
-        assert_eq!(
-            urls,
-            ["/a/", "/i.png", "/i-2x.png", "/i-3x.png", "/style.css"]
-        );
-        assert_eq!(s.links[0].text, "نص الرابط");
-        assert_eq!(s.links[1].text, "صورة");
-    }
-
-    #[test]
-    fn every_link_of_a_page_is_found() {
-        let html = r#"<html><head><link rel="stylesheet" href="/s.css"><link rel="alternate" href="/feed.xml"></head>
-            <body><nav><ul><li><a href="/">1</a></li><li><a href="/tags/">2</a></li><li><a href="/archive/">3</a></li></ul></nav>
-            <main><p><a href="/x/">x</a> and <a href="/y/">y</a></p></main></body></html>"#;
-        let s = scan(html.as_bytes(), false);
-        let urls: Vec<_> = s.links.iter().map(|l| l.url.as_str()).collect();
-        assert_eq!(
-            urls,
-            [
-                "/s.css",
-                "/feed.xml",
-                "/",
-                "/tags/",
-                "/archive/",
-                "/x/",
-                "/y/"
-            ]
-        );
-    }
-
-    #[test]
-    fn sitemap_locations_are_links() {
-        let xml = "<urlset><url><loc>https://example.org/a/</loc></url>\n<url><loc> https://example.org/b/ </loc><lastmod>2025-01-01</lastmod></url></urlset>";
-        let s = scan(xml.as_bytes(), true);
-        let urls: Vec<_> = s
-            .links
-            .iter()
-            .map(|l| (l.attribute, l.url.as_str()))
-            .collect();
-        assert_eq!(
-            urls,
-            [
-                ("loc", "https://example.org/a/"),
-                ("loc", "https://example.org/b/")
-            ]
-        );
     }
 }

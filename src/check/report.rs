@@ -60,6 +60,7 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
             let what = match p.kind {
                 Kind::BrokenLink => "broken link",
                 Kind::MissingAnchor => "missing anchor",
+                Kind::DuplicateId => "duplicate id",
                 Kind::ExternalBroken => "broken external link",
                 Kind::ExternalTimeout => "external link timed out",
                 Kind::ExternalUnreachable => "external link unreachable",

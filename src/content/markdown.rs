@@ -12,12 +12,13 @@ use std::collections::HashSet;
 use std::ops::Range;
 
 use pulldown_cmark::{
-    html, Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    html, Alignment, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd,
 };
 use serde::Serialize;
 
 use crate::arabic::bidi::{escape_html, first_strong, Dir};
-use crate::arabic::slug::{encode_fragment, slugify};
+use super::anchors::Anchors;
+use crate::arabic::slug::encode_fragment;
 
 /// A heading of the article, for tables of contents and anchor checks.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -77,7 +78,8 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
         .into_offset_iter()
         .collect();
     let mut out = Rendered::default();
-    let mut ids = HashSet::new();
+    let mut anchors = Anchors::plan(events.iter().map(|(e, _)| e));
+    let mut footnotes_referenced: HashSet<String> = HashSet::new();
     let mut dirs: Vec<Dir> = vec![context];
     let mut rewritten: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
     let mut table_aligns: Vec<Alignment> = Vec::new();
@@ -115,29 +117,19 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
                         raw(format!("<p dir=\"{}\">", d.as_str()))
                     }),
                     Tag::Heading {
-                        level,
-                        id,
-                        classes,
-                        mut attrs,
+                        level, id, classes, ..
                     } => {
                         let text = plain_text(&events[i..]);
-                        let wanted = id
-                            .as_deref()
-                            .map(str::to_string)
-                            .unwrap_or_else(|| slugify(&text));
-                        let id = unique_id(
-                            &mut ids,
-                            if wanted.is_empty() {
-                                "section".into()
-                            } else {
-                                wanted
-                            },
-                        );
-                        if let Some(d) = attr {
-                            attrs.push(("dir".into(), Some(d.as_str().into())));
-                        }
+                        let id = anchors.heading_id(id.is_some(), &text);
+                        let level = anchors.open_heading(level);
+                        // Authors may give an id and classes, never other attributes
+                        // (`{#x onclick=…}` would write script into the page).
+                        let attrs = attr
+                            .map(|d| ("dir".into(), Some(d.as_str().into())))
+                            .into_iter()
+                            .collect();
                         out.headings.push(Heading {
-                            level: heading_number(level),
+                            level: level as u8,
                             id: id.clone(),
                             text,
                         });
@@ -148,6 +140,20 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
                             classes,
                             attrs,
                         })
+                    }
+                    Tag::FootnoteDefinition(label) => {
+                        let dir = attr
+                            .map(|d| format!(" dir=\"{}\"", d.as_str()))
+                            .unwrap_or_default();
+                        match anchors.footnote(&label) {
+                            Some(f) => raw(format!(
+                                "<div class=\"footnote-definition\" id=\"{}\"{dir}><sup class=\"footnote-definition-label\"><a href=\"#{}\">{}</a></sup>",
+                                escape_html(&f.id),
+                                encode_fragment(&f.ref_id),
+                                f.number
+                            )),
+                            None => Event::Start(Tag::FootnoteDefinition(label)),
+                        }
                     }
                     Tag::Item => attr.map_or(Event::Start(Tag::Item), |d| {
                         raw(format!("<li dir=\"{}\">", d.as_str()))
@@ -231,6 +237,10 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
                 rewritten.push(start);
             }
             Event::End(end) => {
+                let end = match end {
+                    TagEnd::Heading(_) => TagEnd::Heading(anchors.close_heading()),
+                    other => other,
+                };
                 match end {
                     TagEnd::Heading(_) => {
                         if let Some(id) = heading_anchor.pop() {
@@ -278,6 +288,22 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
                 out.text.push(' ');
                 rewritten.push(event);
             }
+            Event::FootnoteReference(label) => match anchors.footnote(&label) {
+                Some(f) => {
+                    // Only the first reference carries the id the definition links back to.
+                    let id = if footnotes_referenced.insert(label.to_string()) {
+                        format!(" id=\"{}\"", escape_html(&f.ref_id))
+                    } else {
+                        String::new()
+                    };
+                    rewritten.push(raw(format!(
+                        "<sup class=\"footnote-reference\"{id}><a href=\"#{}\">{}</a></sup>",
+                        encode_fragment(&f.id),
+                        f.number
+                    )));
+                }
+                None => rewritten.push(Event::FootnoteReference(label)),
+            },
             other => rewritten.push(other),
         }
     }
@@ -347,20 +373,6 @@ fn raw<'a>(html: String) -> Event<'a> {
 
 fn push_text(buffer: &mut String, text: &str) {
     buffer.push_str(text);
-}
-
-fn heading_number(level: HeadingLevel) -> u8 {
-    level as u8
-}
-
-fn unique_id(ids: &mut HashSet<String>, wanted: String) -> String {
-    if ids.insert(wanted.clone()) {
-        return wanted;
-    }
-    (1..)
-        .map(|n| format!("{wanted}-{n}"))
-        .find(|candidate| ids.insert(candidate.clone()))
-        .unwrap_or(wanted)
 }
 
 /// Blocks that get a `dir` of their own when their text runs the other way.

@@ -2,6 +2,7 @@
 //! and the loader that walks `content/`. Nothing here knows about other articles except through
 //! the link resolver the loader hands to the markdown renderer.
 
+pub mod anchors;
 pub mod article;
 pub mod front_matter;
 pub mod markdown;

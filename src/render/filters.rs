@@ -33,17 +33,25 @@ fn style_and_digits(
     Ok((style, digits))
 }
 
+/// The `dir=` argument of `isolate` and `directed`: `ltr`, `rtl`, or the site's direction.
+fn dir_argument(kwargs: &Kwargs, default: Dir) -> TeraResult<Dir> {
+    match kwargs.get::<&str>("dir")? {
+        None => Ok(default),
+        Some("ltr") => Ok(Dir::Ltr),
+        Some("rtl") => Ok(Dir::Rtl),
+        Some(other) => Err(tera::Error::message(format!(
+            "`dir=\"{other}\"` is not a direction; use \"ltr\" or \"rtl\" (or leave it out for the site's)"
+        ))),
+    }
+}
+
 /// `isolate`: the output is already-escaped HTML, so it is marked safe.
 struct Isolate(Dir);
 
-impl Filter<&str, Value> for Isolate {
-    fn call(&self, value: &str, kwargs: Kwargs, _: &State) -> Value {
-        let dir = match kwargs.get::<&str>("dir").ok().flatten() {
-            Some("ltr") => Dir::Ltr,
-            Some("rtl") => Dir::Rtl,
-            _ => self.0,
-        };
-        Value::safe_string(&isolate_html(value, dir))
+impl Filter<&str, TeraResult<Value>> for Isolate {
+    fn call(&self, value: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+        let dir = dir_argument(&kwargs, self.0)?;
+        Ok(Value::safe_string(&isolate_html(value, dir)))
     }
     fn is_safe(&self) -> bool {
         true
@@ -88,9 +96,12 @@ pub fn register(tera: &mut Tera, config: &Config) {
         },
     );
     tera.register_filter("isolate", Isolate(dir));
-    tera.register_filter("directed", move |value: &str, _: Kwargs, _: &State| {
-        directed_plain_text(value, dir)
-    });
+    tera.register_filter(
+        "directed",
+        move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            Ok(directed_plain_text(value, dir_argument(&kwargs, dir)?))
+        },
+    );
 }
 
 #[cfg(test)]
@@ -138,6 +149,20 @@ mod tests {
             render("{{ name | isolate }}", &config),
             "<bdi>Reuters &lt;b&gt;</bdi>"
         );
+    }
+
+    #[test]
+    fn directions_follow_the_text_they_are_given() {
+        let config = Config::default();
+        assert_eq!(render("{{ name | directed(dir='ltr') }}", &config), "Reuters &lt;b&gt;");
+        assert_eq!(render("{{ name | isolate(dir='ltr') }}", &config), "Reuters &lt;b&gt;");
+        let mut tera = Tera::new();
+        register(&mut tera, &config);
+        tera.add_raw_template("t.html", "{{ 'x' | isolate(dir='sideways') }}")
+            .unwrap();
+        let err = tera.render("t.html", &tera::Context::new()).unwrap_err();
+        let text = format!("{err:?}");
+        assert!(text.contains("not a direction"), "{text}");
     }
 
     #[test]

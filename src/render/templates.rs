@@ -42,8 +42,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 ];
 
 /// The embedded default static files: (path under `static/`, bytes).
-pub const STATIC_DEFAULTS: &[(&str, &[u8])] =
-    &[("style.css", include_bytes!("../../static/style.css"))];
+pub const STATIC_DEFAULTS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("favicon.ico", include_bytes!("../../static/favicon.ico")),
+];
 
 /// Template sources as loaded: (name, text, whether the site provided it). Kept for error reports.
 pub type Sources = Vec<(String, Arc<str>, bool)>;

@@ -80,17 +80,54 @@ fn header(name: &str, value: &str) -> Option<Header> {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
-/// The overlay listing the site's errors, as HTML.
+/// The overlay listing the site's errors, as HTML. Each problem shows its headline, the source
+/// lines around it with the offending text marked in the text itself (a caret under a
+/// reordered Arabic line would point at nothing), and the hint. Each line takes its own
+/// direction from its text.
 pub fn overlay(errors: &[Diagnostic]) -> String {
     let mut body = String::new();
     for d in errors {
-        body.push_str(&escape_html(&d.render(false)));
-        body.push_str("\n\n");
+        body.push_str("<section style=\"margin-block-end:1.5rem\">");
+        body.push_str(&format!(
+            "<p style=\"margin:0 0 .5rem;font-weight:bold\">× {}</p>",
+            escape_html(&d.headline())
+        ));
+        if let Some(lines) = crate::diagnostics::snippet(d) {
+            body.push_str("<div style=\"background:#1b0606;padding:.5rem;border-radius:4px\">");
+            for (number, text, mark) in lines {
+                let line = match mark {
+                    Some(range) => {
+                        let chars: Vec<char> = text.chars().collect();
+                        let part = |r: std::ops::Range<usize>| -> String {
+                            escape_html(&chars[r].iter().collect::<String>())
+                        };
+                        format!(
+                            "{}<mark style=\"background:#ffd54f;color:#000;outline:2px solid #ffd54f\">{}</mark>{}",
+                            part(0..range.start),
+                            part(range.clone()),
+                            part(range.end..chars.len())
+                        )
+                    }
+                    None => escape_html(&text),
+                };
+                body.push_str(&format!(
+                    "<div style=\"display:flex;gap:1rem\"><span style=\"opacity:.6;min-inline-size:3ch;text-align:end\">{number}</span><bdi dir=\"auto\" style=\"white-space:pre-wrap\">{line}</bdi></div>"
+                ));
+            }
+            body.push_str("</div>");
+        }
+        if let Some(hint) = &d.hint {
+            body.push_str(&format!(
+                "<p style=\"margin:.5rem 0 0\">help: {}</p>",
+                escape_html(hint)
+            ));
+        }
+        body.push_str("</section>");
     }
     format!(
-        "<div id=\"warraq-errors\" dir=\"ltr\" lang=\"en\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
-background:#2b0b0b;color:#fff;padding:1.5rem;font:14px/1.5 ui-monospace,monospace;white-space:pre-wrap;text-align:left\">\
-<strong style=\"font-size:16px\">warraq: the site has {} problem(s); fix them and this page reloads by itself</strong>\n\n{body}</div>",
+        "<div id=\"warraq-errors\" dir=\"ltr\" lang=\"en\" role=\"alert\" style=\"position:fixed;inset:0;z-index:2147483647;overflow:auto;\
+background:#2b0b0b;color:#fff;padding:1.5rem;font:14px/1.6 ui-monospace,monospace;text-align:left\">\
+<p style=\"font-size:16px;font-weight:bold;margin-block-start:0\">warraq: the site has {} problem(s); fix them and this page reloads by itself</p>{body}</div>",
         errors.len()
     )
 }
@@ -284,6 +321,19 @@ mod tests {
             site_key("//style.css"),
             Some(("style.css".to_string(), false))
         );
+    }
+
+    #[test]
+    fn the_overlay_marks_the_fault_in_the_text() {
+        let source: std::sync::Arc<str> =
+            std::sync::Arc::from("---\ntitle: \"عنوان <b>\" x\ndate: 2025-01-01\n---\n");
+        let d = Diagnostic::at(std::path::Path::new("content/a.md"), &source, 2, 20, "bad")
+            .with_hint("fix <it>");
+        let html = overlay(&[d]);
+        assert!(html.contains("× content/a.md:2:20: bad"), "{html}");
+        assert!(html.contains("title: &quot;عنوان &lt;b&gt;&quot; <mark"), "{html}");
+        assert!(html.contains(">x</mark>"), "{html}");
+        assert!(html.contains("help: fix &lt;it&gt;"), "{html}");
     }
 
     #[test]

@@ -1,0 +1,186 @@
+//! The anchors of one article body, planned before it is rendered: heading ids, footnote ids
+//! and numbers, and the heading level each author level becomes.
+//!
+//! - Explicit ids (`## عنوان {#id}`) are taken first and keep their name; footnotes get
+//!   `fn-<label>` (references `fnref-<label>`); automatic heading ids are made unique against
+//!   all of them, so no two elements of a page share an id.
+//! - Heading levels follow the author's outline, not their absolute numbers: a heading sits one
+//!   level below the nearest earlier heading the author wrote at a higher level, or at h2 (h1
+//!   is the page title). So `###` straight after the title is an h2, `#####` under it an h3,
+//!   and no page skips a level, while the author's relative structure is kept.
+
+use std::collections::{HashMap, HashSet};
+
+use pulldown_cmark::{Event, HeadingLevel, Tag};
+
+use crate::arabic::slug::slugify;
+
+/// A footnote: its number (order of first appearance) and its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Footnote {
+    pub number: usize,
+    pub id: String,
+    pub ref_id: String,
+}
+
+/// What the renderer needs to give every anchor its final name.
+#[derive(Debug, Default)]
+pub struct Anchors {
+    taken: HashSet<String>,
+    /// Explicit heading ids, in the order of their headings, already made unique.
+    explicit: Vec<String>,
+    next_explicit: usize,
+    footnotes: HashMap<String, Footnote>,
+    /// The open outline: (author level, rendered level) of the headings enclosing the next one.
+    outline: Vec<(u8, u8)>,
+}
+
+impl Anchors {
+    /// Plans the anchors of a body from its events.
+    pub fn plan<'e>(events: impl Iterator<Item = &'e Event<'e>> + Clone) -> Anchors {
+        let mut anchors = Anchors::default();
+        for event in events.clone() {
+            if let Event::Start(Tag::Heading { id, .. }) = event {
+                if let Some(id) = id {
+                    let unique = anchors.unique(id.to_string());
+                    anchors.explicit.push(unique);
+                }
+            }
+        }
+        for event in events {
+            let label = match event {
+                Event::FootnoteReference(label) => label,
+                Event::Start(Tag::FootnoteDefinition(label)) => label,
+                _ => continue,
+            };
+            if anchors.footnotes.contains_key(label.as_ref()) {
+                continue;
+            }
+            let number = anchors.footnotes.len() + 1;
+            let slug = match slugify(label) {
+                s if s.is_empty() => number.to_string(),
+                s => s,
+            };
+            let id = anchors.unique(format!("fn-{slug}"));
+            let ref_id = anchors.unique(format!("fnref-{slug}"));
+            anchors.footnotes.insert(
+                label.to_string(),
+                Footnote { number, id, ref_id },
+            );
+        }
+        anchors
+    }
+
+    /// The id of the next heading: its explicit id, or one made from its text.
+    pub fn heading_id(&mut self, explicit: bool, text: &str) -> String {
+        if explicit {
+            if let Some(id) = self.explicit.get(self.next_explicit) {
+                self.next_explicit += 1;
+                return id.clone();
+            }
+        }
+        let wanted = slugify(text);
+        self.unique(if wanted.is_empty() {
+            "section".into()
+        } else {
+            wanted
+        })
+    }
+
+    /// The rendered level of the next heading, written at an author's `level`: one below the
+    /// nearest enclosing heading of the outline, h2 at the top, h6 at most.
+    pub fn open_heading(&mut self, level: HeadingLevel) -> HeadingLevel {
+        let author = level as u8;
+        while self.outline.last().is_some_and(|&(a, _)| a >= author) {
+            self.outline.pop();
+        }
+        let rendered = self.outline.last().map_or(2, |&(_, r)| (r + 1).min(6));
+        self.outline.push((author, rendered));
+        Self::heading_level(rendered)
+    }
+
+    /// The rendered level of the heading being closed.
+    pub fn close_heading(&self) -> HeadingLevel {
+        Self::heading_level(self.outline.last().map_or(2, |&(_, r)| r))
+    }
+
+    fn heading_level(n: u8) -> HeadingLevel {
+        match n {
+            2 => HeadingLevel::H2,
+            3 => HeadingLevel::H3,
+            4 => HeadingLevel::H4,
+            5 => HeadingLevel::H5,
+            _ => HeadingLevel::H6,
+        }
+    }
+
+    /// A footnote by its label.
+    pub fn footnote(&self, label: &str) -> Option<&Footnote> {
+        self.footnotes.get(label)
+    }
+
+    fn unique(&mut self, wanted: String) -> String {
+        if self.taken.insert(wanted.clone()) {
+            return wanted;
+        }
+        let id = (1..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|candidate| !self.taken.contains(candidate))
+            .unwrap_or_default();
+        self.taken.insert(id.clone());
+        id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pulldown_cmark::{Options, Parser};
+
+    fn plan(md: &str) -> (Anchors, Vec<Event<'_>>) {
+        let events: Vec<Event<'_>> =
+            Parser::new_ext(md, Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES)
+                .collect();
+        (Anchors::plan(events.iter()), events)
+    }
+
+    #[test]
+    fn levels_are_ranked_from_h2_without_gaps() {
+        use HeadingLevel::*;
+        let levels = |md: &str| {
+            let (mut a, events) = plan(md);
+            events
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Start(Tag::Heading { level, .. }) => Some(a.open_heading(*level)),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(levels("### a\n\n##### b\n\n### c\n"), [H2, H3, H2]);
+        assert_eq!(levels("### a\n\n### b\n\n##### c\n\n## d\n"), [H2, H2, H3, H2]);
+        assert_eq!(
+            levels("# a\n\n## b\n\n### c\n\n#### d\n\n##### e\n\n###### f\n"),
+            [H2, H3, H4, H5, H6, H6]
+        );
+        // The author's first heading is deeper than a later one: no skip after the title.
+        assert_eq!(levels("## a\n\n# b\n\n## c\n"), [H2, H2, H3]);
+        assert_eq!(levels("#### a\n\n## b\n"), [H2, H2]);
+    }
+
+    #[test]
+    fn explicit_ids_win_over_earlier_automatic_ones() {
+        let (mut a, _) = plan("## Intro\n\n## مقدمة {#intro}\n");
+        assert_eq!(a.heading_id(false, "Intro"), "intro-1");
+        assert_eq!(a.heading_id(true, "مقدمة"), "intro");
+    }
+
+    #[test]
+    fn footnote_ids_never_meet_heading_ids() {
+        let (mut a, _) = plan("## fn-1\n\nنص[^1] و[^note].\n\n[^1]: x\n[^note]: y\n");
+        let f = a.footnote("1").cloned().unwrap();
+        assert_eq!((f.number, f.id.as_str(), f.ref_id.as_str()), (1, "fn-1", "fnref-1"));
+        assert_eq!(a.footnote("note").unwrap().number, 2);
+        assert_eq!(a.heading_id(false, "fn-1"), "fn-1-1");
+    }
+}
