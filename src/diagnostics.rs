@@ -137,10 +137,8 @@ impl Diagnostic {
                 let offset = offset_of(source, self.line, self.column.max(1));
                 let len = source[offset..].chars().next().map_or(0, char::len_utf8);
                 diagnostic = diagnostic.with_label(LabeledSpan::at(offset..offset + len, "here"));
-                let report = miette::Report::new(diagnostic).with_source_code(NamedSource::new(
-                    file,
-                    CharColumns(source.to_string()),
-                ));
+                let report = miette::Report::new(diagnostic)
+                    .with_source_code(NamedSource::new(file, CharColumns(source.to_string())));
                 handler.render_report(&mut out, report.as_ref())
             }
             _ => handler.render_report(&mut out, &diagnostic),
@@ -184,10 +182,19 @@ impl SourceCode for CharColumns {
     }
 }
 
-/// The source lines around a diagnostic's position (at most one before and one after), each
-/// with its number and, on the line of the problem, the character range to mark. `None` when
-/// the diagnostic has no position.
-pub fn snippet(d: &Diagnostic) -> Option<Vec<(usize, String, Option<std::ops::Range<usize>>)>> {
+/// One source line shown around a problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnippetLine {
+    /// 1-based.
+    pub number: usize,
+    pub text: String,
+    /// On the line of the problem: the characters to mark.
+    pub mark: Option<std::ops::Range<usize>>,
+}
+
+/// The source lines around a diagnostic's position (at most one before and one after). `None`
+/// when the diagnostic has no position.
+pub fn snippet(d: &Diagnostic) -> Option<Vec<SnippetLine>> {
     let source = d.source.as_ref()?;
     if d.line == 0 {
         return None;
@@ -207,9 +214,10 @@ pub fn snippet(d: &Diagnostic) -> Option<Vec<(usize, String, Option<std::ops::Ra
     let last = (at + 1).min(lines.len() - 1);
     Some(
         (first..=last)
-            .map(|i| {
-                let mark = (i == at).then_some(start..end);
-                (i + 1, lines[i].to_string(), mark)
+            .map(|i| SnippetLine {
+                number: i + 1,
+                text: lines[i].to_string(),
+                mark: (i == at).then_some(start..end),
             })
             .collect(),
     )
@@ -309,10 +317,15 @@ mod tests {
         assert!(out.contains("[content/a.md:2:26]"), "{out}");
         let lines = snippet(&d).unwrap();
         assert_eq!(lines.len(), 3);
-        let (n, text, mark) = &lines[1];
-        assert_eq!(*n, 2);
-        let mark = mark.clone().unwrap();
-        let marked: String = text.chars().skip(mark.start).take(mark.len()).collect();
+        let line = &lines[1];
+        assert_eq!(line.number, 2);
+        let mark = line.mark.clone().unwrap();
+        let marked: String = line
+            .text
+            .chars()
+            .skip(mark.start)
+            .take(mark.len())
+            .collect();
         assert_eq!(marked, "x");
     }
 

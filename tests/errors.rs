@@ -32,12 +32,26 @@ fn a_full_disk_is_one_error_naming_the_output_folder_with_exit_2() {
         .output()
         .expect("unshare (util-linux) runs");
     let err = stderr(&out);
-    assert_ne!(out.status.code(), Some(99), "cannot mount a tmpfs here: {err}");
+    assert_ne!(
+        out.status.code(),
+        Some(99),
+        "cannot mount a tmpfs here: {err}"
+    );
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert_has(&err, &format!("cannot write the site into `{}/public`", disk.path().display()));
+    assert_has(
+        &err,
+        &format!(
+            "cannot write the site into `{}/public`",
+            disk.path().display()
+        ),
+    );
     assert_has(&err, "No space left on device");
     assert_has(&err, "free some space on that disk");
-    assert_eq!(err.matches("×").count(), 1, "one error, not one per page:\n{err}");
+    assert_eq!(
+        err.matches("×").count(),
+        1,
+        "one error, not one per page:\n{err}"
+    );
     assert!(!err.contains("problems found"), "{err}");
 }
 
@@ -53,7 +67,10 @@ fn an_over_long_slug_is_an_error_at_its_value() {
     let out = warraq(dir.path(), &["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_has(&err, "content/long.md:4:7: this article's slug is 260 bytes long;");
+    assert_has(
+        &err,
+        "content/long.md:4:7: this article's slug is 260 bytes long;",
+    );
     assert!(!dir.path().join("public").exists());
 }
 
@@ -63,13 +80,19 @@ fn an_over_long_tag_is_an_error_at_its_value() {
     let tag = "وسم ".repeat(150);
     std::fs::write(
         dir.path().join("content/tagged.md"),
-        format!("---\ntitle: موسوم\ndate: 2025-01-01\ntags: [قصير, {}]\n---\nنص\n", tag.trim()),
+        format!(
+            "---\ntitle: موسوم\ndate: 2025-01-01\ntags: [قصير, {}]\n---\nنص\n",
+            tag.trim()
+        ),
     )
     .unwrap();
     let out = warraq(dir.path(), &["build"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert_has(&err, "content/tagged.md:4:14: this tag is 1049 bytes long as a folder name");
+    assert_has(
+        &err,
+        "content/tagged.md:4:14: this tag is 1049 bytes long as a folder name",
+    );
 }
 
 #[test]

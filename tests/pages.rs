@@ -29,7 +29,10 @@ fn feed_entries_link_in_page_anchors_to_their_article() {
     for feed in ["feed.xml", "tags/داعش/feed.xml"] {
         let xml = read(public.join(feed));
         // Escaped HTML inside <content>: an in-page link would read href=&quot;#…
-        assert!(!xml.contains("href=&quot;#"), "{feed} keeps an in-page link");
+        assert!(
+            !xml.contains("href=&quot;#"),
+            "{feed} keeps an in-page link"
+        );
     }
     let xml = read(public.join("feed.xml"));
     assert!(
@@ -49,7 +52,9 @@ fn footnotes_get_their_direction_and_ids_never_collide() {
         "{html}"
     );
     assert!(html.contains("<div class=\"footnote-definition\" id=\"fn-source\">"));
-    assert!(html.contains("<sup class=\"footnote-reference\" id=\"fnref-1\"><a href=\"#fn-1\">1</a></sup>"));
+    assert!(html.contains(
+        "<sup class=\"footnote-reference\" id=\"fnref-1\"><a href=\"#fn-1\">1</a></sup>"
+    ));
     // The explicit id keeps its name although an automatic one came first.
     assert!(html.contains("id=\"intro\">مقدمة"), "{html}");
     assert!(html.contains("id=\"intro-1\" dir=\"ltr\">Intro"), "{html}");
@@ -91,7 +96,10 @@ fn explicit_heading_attributes_are_limited_to_id_and_class() {
     );
     let html = read(build(dir.path()).join("2025/attrs/index.html"));
     assert!(html.contains("<h2 id=\"x\" class=\"y\">"), "{html}");
-    assert!(!html.contains("onclick") && !html.contains("color:red"), "{html}");
+    assert!(
+        !html.contains("onclick") && !html.contains("color:red"),
+        "{html}"
+    );
 }
 
 #[test]
@@ -114,11 +122,17 @@ fn every_page_has_a_favicon_and_a_site_can_replace_it() {
     let public = build(dir.path());
     assert!(public.join("favicon.ico").is_file());
     let home = read(public.join("index.html"));
-    assert!(home.contains("<link rel=\"icon\" href=\"/archive/favicon.ico\""), "{home}");
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"/archive/favicon.ico\""),
+        "{home}"
+    );
     std::fs::create_dir_all(dir.path().join("static")).unwrap();
     std::fs::write(dir.path().join("static/favicon.ico"), b"own icon").unwrap();
     let public = build(dir.path());
-    assert_eq!(std::fs::read(public.join("favicon.ico")).unwrap(), b"own icon");
+    assert_eq!(
+        std::fs::read(public.join("favicon.ico")).unwrap(),
+        b"own icon"
+    );
 }
 
 #[test]

@@ -178,7 +178,10 @@ mod tests {
 
     #[test]
     fn ids_carried_twice_are_found_once() {
-        let s = scan(br#"<h2 id="a">x</h2><p id="a">y</p><div id="a"></div><a id="b" name="b"></a>"#, false);
+        let s = scan(
+            br#"<h2 id="a">x</h2><p id="a">y</p><div id="a"></div><a id="b" name="b"></a>"#,
+            false,
+        );
         assert_eq!(s.duplicates, ["a"]);
     }
 }

@@ -40,11 +40,9 @@ impl Anchors {
     pub fn plan<'e>(events: impl Iterator<Item = &'e Event<'e>> + Clone) -> Anchors {
         let mut anchors = Anchors::default();
         for event in events.clone() {
-            if let Event::Start(Tag::Heading { id, .. }) = event {
-                if let Some(id) = id {
-                    let unique = anchors.unique(id.to_string());
-                    anchors.explicit.push(unique);
-                }
+            if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
+                let unique = anchors.unique(id.to_string());
+                anchors.explicit.push(unique);
             }
         }
         for event in events {
@@ -63,10 +61,9 @@ impl Anchors {
             };
             let id = anchors.unique(format!("fn-{slug}"));
             let ref_id = anchors.unique(format!("fnref-{slug}"));
-            anchors.footnotes.insert(
-                label.to_string(),
-                Footnote { number, id, ref_id },
-            );
+            anchors
+                .footnotes
+                .insert(label.to_string(), Footnote { number, id, ref_id });
         }
         anchors
     }
@@ -138,9 +135,11 @@ mod tests {
     use pulldown_cmark::{Options, Parser};
 
     fn plan(md: &str) -> (Anchors, Vec<Event<'_>>) {
-        let events: Vec<Event<'_>> =
-            Parser::new_ext(md, Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES)
-                .collect();
+        let events: Vec<Event<'_>> = Parser::new_ext(
+            md,
+            Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES,
+        )
+        .collect();
         (Anchors::plan(events.iter()), events)
     }
 
@@ -158,7 +157,10 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(levels("### a\n\n##### b\n\n### c\n"), [H2, H3, H2]);
-        assert_eq!(levels("### a\n\n### b\n\n##### c\n\n## d\n"), [H2, H2, H3, H2]);
+        assert_eq!(
+            levels("### a\n\n### b\n\n##### c\n\n## d\n"),
+            [H2, H2, H3, H2]
+        );
         assert_eq!(
             levels("# a\n\n## b\n\n### c\n\n#### d\n\n##### e\n\n###### f\n"),
             [H2, H3, H4, H5, H6, H6]
@@ -179,7 +181,10 @@ mod tests {
     fn footnote_ids_never_meet_heading_ids() {
         let (mut a, _) = plan("## fn-1\n\nنص[^1] و[^note].\n\n[^1]: x\n[^note]: y\n");
         let f = a.footnote("1").cloned().unwrap();
-        assert_eq!((f.number, f.id.as_str(), f.ref_id.as_str()), (1, "fn-1", "fnref-1"));
+        assert_eq!(
+            (f.number, f.id.as_str(), f.ref_id.as_str()),
+            (1, "fn-1", "fnref-1")
+        );
         assert_eq!(a.footnote("note").unwrap().number, 2);
         assert_eq!(a.heading_id(false, "fn-1"), "fn-1-1");
     }

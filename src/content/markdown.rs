@@ -11,13 +11,11 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{
-    html, Alignment, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{html, Alignment, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use crate::arabic::bidi::{escape_html, first_strong, Dir};
 use super::anchors::Anchors;
+use crate::arabic::bidi::{escape_html, first_strong, Dir};
 use crate::arabic::slug::encode_fragment;
 
 /// A heading of the article, for tables of contents and anchor checks.

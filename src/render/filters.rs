@@ -154,8 +154,14 @@ mod tests {
     #[test]
     fn directions_follow_the_text_they_are_given() {
         let config = Config::default();
-        assert_eq!(render("{{ name | directed(dir='ltr') }}", &config), "Reuters &lt;b&gt;");
-        assert_eq!(render("{{ name | isolate(dir='ltr') }}", &config), "Reuters &lt;b&gt;");
+        assert_eq!(
+            render("{{ name | directed(dir='ltr') }}", &config),
+            "Reuters &lt;b&gt;"
+        );
+        assert_eq!(
+            render("{{ name | isolate(dir='ltr') }}", &config),
+            "Reuters &lt;b&gt;"
+        );
         let mut tera = Tera::new();
         register(&mut tera, &config);
         tera.add_raw_template("t.html", "{{ 'x' | isolate(dir='sideways') }}")

@@ -5,6 +5,8 @@
 //! in parallel and hands the bytes to a [`Sink`]. Nothing here touches the file system itself.
 
 pub mod context;
+#[cfg(test)]
+mod contract;
 pub mod filters;
 pub mod templates;
 
@@ -77,6 +79,17 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page.
     pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
+        let (template, value) = self.context(page)?;
+        let ctx = Context::from_serialize(&value)
+            .map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| templates::template_error(&e, self.sources))
+    }
+
+    /// The template of a page and the context it gets (one typed struct per page kind, as a
+    /// Tera value).
+    pub fn context(&self, page: Page) -> Result<(&'static str, Value), Diagnostic> {
         let site = self.site;
         let config = &site.config;
         let path = site.route(page).path();
@@ -156,19 +169,23 @@ impl<'a> Renderer<'a> {
             }
             Page::NotFound => ("404.html", self.frame(&path, NotFoundPage {})),
         };
-        let ctx = ctx.map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
-        self.tera
-            .render(template, &ctx)
-            .map_err(|e| templates::template_error(&e, self.sources))
+        Ok((template, ctx?))
     }
 
-    fn frame<T: Serialize>(&self, path: &str, page: T) -> tera::TeraResult<Context> {
+    fn frame<T: Serialize>(&self, path: &str, page: T) -> Result<Value, Diagnostic> {
         let config = &self.site.config;
-        Context::from_serialize(&Frame {
+        Value::try_from_serializable(&Frame {
             site: &self.site_value,
             current_url: config.href(path),
             current_permalink: config.permalink(path),
             page,
+        })
+        .map_err(|e| {
+            Diagnostic::new(
+                None,
+                format!("the values of page {path} cannot be given to templates: {e}"),
+            )
+            .with_hint("`extra:` maps need text or number keys")
         })
     }
 

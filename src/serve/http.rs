@@ -94,7 +94,7 @@ pub fn overlay(errors: &[Diagnostic]) -> String {
         ));
         if let Some(lines) = crate::diagnostics::snippet(d) {
             body.push_str("<div style=\"background:#1b0606;padding:.5rem;border-radius:4px\">");
-            for (number, text, mark) in lines {
+            for crate::diagnostics::SnippetLine { number, text, mark } in lines {
                 let line = match mark {
                     Some(range) => {
                         let chars: Vec<char> = text.chars().collect();
@@ -331,7 +331,10 @@ mod tests {
             .with_hint("fix <it>");
         let html = overlay(&[d]);
         assert!(html.contains("× content/a.md:2:20: bad"), "{html}");
-        assert!(html.contains("title: &quot;عنوان &lt;b&gt;&quot; <mark"), "{html}");
+        assert!(
+            html.contains("title: &quot;عنوان &lt;b&gt;&quot; <mark"),
+            "{html}"
+        );
         assert!(html.contains(">x</mark>"), "{html}");
         assert!(html.contains("help: fix &lt;it&gt;"), "{html}");
     }

@@ -1,0 +1,20 @@
+//! Decides, when the tests are compiled, whether the browser tests can run here: they need
+//! Debian's Chromium and `npm ci` in tests/browser. Without them the browser test is marked
+//! ignored with the reason (so `cargo test` never reports it as passed when it did not run);
+//! under CI (`CI=true`) it always runs, and fails if the browser is missing.
+
+use std::path::Path;
+
+fn main() {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let modules = "tests/browser/node_modules/.package-lock.json";
+    println!("cargo::rustc-check-cfg=cfg(browser_tests)");
+    println!("cargo::rerun-if-changed={chromium}");
+    println!("cargo::rerun-if-changed={modules}");
+    println!("cargo::rerun-if-env-changed=CI");
+    println!("cargo::rerun-if-env-changed=CHROMIUM");
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    if ci || (Path::new(&chromium).exists() && Path::new(modules).exists()) {
+        println!("cargo::rustc-cfg=browser_tests");
+    }
+}
