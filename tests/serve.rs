@@ -1,6 +1,5 @@
-//! `warraq serve` end to end: starts the server on an ephemeral port, fetches an Arabic path,
-//! edits an article and observes the reload event and the new content, breaks the front-matter
-//! and gets the error overlay, fixes it and recovers, and tries path traversals.
+//! `warraq serve` end to end, one behaviour per test: each starts the real server on an
+//! ephemeral port over a copy of a fixture site.
 
 mod common;
 
@@ -95,14 +94,15 @@ fn get(port: u16, path: &str) -> (u16, String, String) {
 struct Events(BufReader<TcpStream>);
 
 impl Events {
-    fn open(port: u16) -> Events {
+    /// Every generation (`query` empty), or a tab's view (`?page=…&since=…`).
+    fn open(port: u16, query: &str) -> Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
             .unwrap();
         write!(
             stream,
-            "GET /__warraq/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+            "GET /__warraq/events{query} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
         )
         .unwrap();
         Events(BufReader::new(stream))
@@ -121,18 +121,54 @@ impl Events {
             }
         }
     }
+
+    /// Whether an event arrives within `wait`.
+    fn arrives_within(&mut self, wait: Duration) -> bool {
+        self.0.get_ref().set_read_timeout(Some(wait)).unwrap();
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match self.0.read_line(&mut line) {
+                Ok(0) | Err(_) => return false,
+                Ok(_) if line.starts_with("data: ") => return true,
+                Ok(_) => {}
+            }
+        }
+    }
 }
 
-#[test]
-fn serve_reloads_shows_errors_recovers_and_stays_inside_the_site() {
-    let dir = site("good_site");
-    std::fs::write(dir.path().join("secret.txt"), "TOP SECRET").unwrap();
-    let server = start(dir.path());
-    let port = server.port;
+fn log_has(server: &Server, prefix: &str) -> bool {
+    server
+        .log
+        .lock()
+        .unwrap()
+        .iter()
+        .any(|l| l.contains(prefix))
+}
 
-    // An Arabic path, percent-encoded as browsers send it; the page carries the reload script.
+/// Waits (at most 10 s) until the server's log has a line containing `text`.
+fn wait_for_log(server: &Server, text: &str) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if log_has(server, text) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "the log never said {text:?}: {:?}",
+        server.log.lock().unwrap()
+    );
+}
+
+const SHARAA: &str = "content/2025/sharaa.md";
+
+#[test]
+fn arabic_paths_are_served_with_the_reload_script_and_nothing_is_written() {
+    let dir = site("good_site");
+    let server = start(dir.path());
     let (status, head, body) = get(
-        port,
+        server.port,
         "/tags/%D8%A3%D8%AD%D9%85%D8%AF-%D8%A7%D9%84%D8%B4%D8%B1%D8%B9/",
     );
     assert_eq!(status, 200, "{head}");
@@ -141,113 +177,165 @@ fn serve_reloads_shows_errors_recovers_and_stays_inside_the_site() {
             .contains("content-type: text/html; charset=utf-8"),
         "{head}"
     );
+    assert!(body.contains("أحمد الشرع"));
     assert!(
-        body.contains("أحمد الشرع") && body.contains("new EventSource(\"/__warraq/events?since=")
+        body.contains("/__warraq/events?since=")
+            && body.contains("encodeURIComponent(\"tags/أحمد-الشرع/index.html\")"),
+        "the script knows its page and generation"
     );
-    assert!(
-        !dir.path().join("public").exists(),
-        "serve writes nothing to disk"
-    );
+    assert!(!dir.path().join("public").exists(), "serve writes nothing");
+}
 
-    let mut events = Events::open(port);
+#[test]
+fn a_body_edit_updates_the_article_and_the_lists_showing_it_incrementally() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let mut events = Events::open(server.port, "");
     let first = events.next();
-
-    // Edit an article: a reload event, then the new content.
-    let article = dir.path().join("content/2025/sharaa.md");
+    let article = dir.path().join(SHARAA);
     let original = read(&article);
-    let started = Instant::now();
     std::fs::write(
         &article,
         original.replace("طلبت واشنطن", "طلبت واشنطن رسمياً"),
     )
     .unwrap();
-    let second = events.next();
-    let elapsed = started.elapsed();
-    assert!(second > first);
-    assert!(elapsed < Duration::from_secs(5), "reload took {elapsed:?}");
-    let (_, _, page) = get(port, "/2025/sharaa/");
-    assert!(page.contains("طلبت واشنطن رسمياً"), "new content is served");
-    let (_, _, home) = get(port, "/");
+    assert!(events.next() > first);
+    for page in [
+        "/2025/sharaa/",
+        "/",
+        "/tags/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/",
+    ] {
+        let (_, _, body) = get(server.port, page);
+        assert!(body.contains("طلبت واشنطن رسمياً"), "{page} shows the edit");
+    }
+    wait_for_log(&server, "updated ");
     assert!(
-        home.contains("طلبت واشنطن رسمياً"),
-        "list pages show the new summary"
+        log_has(&server, "after content/2025/sharaa.md changed"),
+        "the log names the file"
     );
-    let (_, _, tag) = get(port, "/tags/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7/");
     assert!(
-        tag.contains("طلبت واشنطن رسمياً"),
-        "tag pages show the new summary"
-    );
-    std::thread::sleep(Duration::from_millis(100));
-    assert!(
-        server
-            .log
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.starts_with("updated ")),
-        "a body edit is applied incrementally: {:?}",
+        !log_has(&server, "rebuilding"),
+        "{:?}",
         server.log.lock().unwrap()
     );
+}
 
-    // Retitle it: the pages that show its title elsewhere follow (isis-return lists it as a backlink).
+#[test]
+fn a_retitle_reaches_backlinks_and_the_archive() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let mut events = Events::open(server.port, "");
+    events.next();
+    let article = dir.path().join(SHARAA);
+    let text = read(&article).replace(
+        "الإدارة السورية الجديدة والتحالف الدولي",
+        "عنوان جديد للمقال",
+    );
+    std::fs::write(&article, text).unwrap();
+    events.next();
+    for page in ["/2025/isis-return/", "/archive/2025/"] {
+        let (_, _, body) = get(server.port, page);
+        assert!(
+            body.contains("عنوان جديد للمقال"),
+            "{page} follows the edit"
+        );
+    }
+}
+
+#[test]
+fn a_save_through_a_temporary_file_and_rename_is_incremental() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let mut events = Events::open(server.port, "");
+    events.next();
+    let article = dir.path().join(SHARAA);
+    let temp = dir.path().join("content/2025/.sharaa.md.tmp-1234");
     std::fs::write(
-        &article,
-        original.replace(
-            "الإدارة السورية الجديدة والتحالف الدولي",
-            "عنوان جديد للمقال",
-        ),
+        &temp,
+        read(&article).replace("طلبت واشنطن", "طلبت واشنطن مجدداً"),
     )
     .unwrap();
-    let retitled = events.next();
-    assert!(retitled > second);
-    let (_, _, other) = get(port, "/2025/isis-return/");
+    std::fs::rename(&temp, &article).unwrap();
+    events.next();
+    let (_, _, body) = get(server.port, "/2025/sharaa/");
+    assert!(body.contains("طلبت واشنطن مجدداً"));
+    wait_for_log(&server, "updated ");
     assert!(
-        other.contains("عنوان جديد للمقال"),
-        "backlink titles follow the edit"
-    );
-    let (_, _, year) = get(port, "/archive/2025/");
-    assert!(
-        year.contains("عنوان جديد للمقال"),
-        "the archive follows the edit"
-    );
-    let updates = server
-        .log
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|l| l.starts_with("updated "))
-        .count();
-    assert_eq!(
-        updates,
-        2,
-        "both edits were incremental: {:?}",
+        !log_has(&server, "rebuilding"),
+        "{:?}",
         server.log.lock().unwrap()
     );
-    std::fs::write(&article, &original).unwrap();
-    let second = events.next();
+}
 
-    // Break the front-matter: every page shows the error with its position; the server stays up.
+#[test]
+fn only_tabs_whose_page_changed_are_told_to_reload() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let mut all = Events::open(server.port, "");
+    let generation = all.next();
+    let mut sharaa = Events::open(
+        server.port,
+        &format!("?since={generation}&page=2025%2Fsharaa%2Findex.html"),
+    );
+    let mut english = Events::open(
+        server.port,
+        &format!("?since={generation}&page=2023%2Fenglish%2Findex.html"),
+    );
+    let article = dir.path().join(SHARAA);
+    std::fs::write(
+        &article,
+        read(&article).replace("طلبت واشنطن", "طلبت واشنطن أمس"),
+    )
+    .unwrap();
+    assert!(all.next() > generation);
+    assert!(
+        sharaa.arrives_within(Duration::from_secs(5)),
+        "the edited page reloads"
+    );
+    assert!(
+        !english.arrives_within(Duration::from_millis(700)),
+        "a page that did not change keeps its reader's place"
+    );
+    // A tab that was still loading (served at an older generation) learns at once.
+    let mut late = Events::open(
+        server.port,
+        &format!("?since={generation}&page=2025%2Fsharaa%2Findex.html"),
+    );
+    assert!(late.arrives_within(Duration::from_secs(2)));
+}
+
+#[test]
+fn broken_front_matter_shows_the_overlay_until_it_is_fixed() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let mut events = Events::open(server.port, "");
+    let first = events.next();
+    let article = dir.path().join(SHARAA);
+    let original = read(&article);
     std::fs::write(&article, original.replace("tags:", "tgas:")).unwrap();
-    let third = events.next();
-    assert!(third > second);
-    let (status, _, page) = get(port, "/");
+    let broken = events.next();
+    assert!(broken > first);
+    let (status, _, page) = get(server.port, "/");
     assert_eq!(status, 200);
     assert!(page.contains("id=\"warraq-errors\""), "overlay shown");
     assert!(
         page.contains("content/2025/sharaa.md:4:1: unknown key `tgas` in front-matter"),
         "{page}"
     );
+    assert!(page.contains("<mark"), "the fault is marked in the text");
     assert!(page.contains("did you mean `tags`?"));
-
-    // Fix it: the overlay goes away by itself.
+    wait_for_log(&server, "changed: rebuilding");
     std::fs::write(&article, &original).unwrap();
-    let fourth = events.next();
-    assert!(fourth > third);
-    let (_, _, page) = get(port, "/2025/sharaa/");
+    assert!(events.next() > broken);
+    let (_, _, page) = get(server.port, "/2025/sharaa/");
     assert!(!page.contains("warraq-errors"));
-    assert!(page.contains("طلبت واشنطن"));
+}
 
-    // Nothing outside the site can be named.
+#[test]
+fn nothing_outside_the_site_can_be_named() {
+    let dir = site("good_site");
+    std::fs::write(dir.path().join("secret.txt"), "TOP SECRET").unwrap();
+    let server = start(dir.path());
     for attack in [
         "/../secret.txt",
         "/%2e%2e/secret.txt",
@@ -257,34 +345,51 @@ fn serve_reloads_shows_errors_recovers_and_stays_inside_the_site() {
         "//etc/passwd",
         "/C:/Windows/win.ini",
     ] {
-        let (status, _, body) = get(port, attack);
+        let (status, _, body) = get(server.port, attack);
         assert_eq!(status, 404, "{attack}");
         assert!(
             !body.contains("TOP SECRET") && !body.contains("root:"),
             "{attack}"
         );
     }
+}
 
-    // The site's own 404 page, content types, and folder redirects.
-    let (status, _, body) = get(port, "/no/such/page/");
+#[test]
+fn missing_pages_content_types_and_folder_redirects() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let (status, _, body) = get(server.port, "/no/such/page/");
     assert_eq!(status, 404);
     assert!(body.contains("الصفحة غير موجودة"));
-    let (_, head, _) = get(port, "/style.css");
+    let (_, head, _) = get(server.port, "/style.css");
     assert!(
         head.to_ascii_lowercase().contains("content-type: text/css"),
         "{head}"
     );
-    let (_, head, body) = get(port, "/feed.xml");
+    let (_, head, body) = get(server.port, "/feed.xml");
     assert!(
         head.to_ascii_lowercase()
             .contains("content-type: application/atom+xml"),
         "{head}"
     );
     assert!(!body.contains("EventSource"), "only HTML gets the script");
-    let (status, head, _) = get(port, "/tags");
+    let (status, head, _) = get(server.port, "/tags");
     assert_eq!(status, 301);
-    assert!(head.contains("Location: /tags/"), "{head}");
-    drop(server);
+    assert!(head.contains("Location: /tags/\r"), "{head}");
+    // Never a protocol-relative Location (`//tags/` would name another host).
+    let (status, head, _) = get(server.port, "//tags");
+    assert_eq!(status, 301);
+    assert!(head.contains("Location: /tags/\r"), "{head}");
+    let (status, _, _) = get(server.port, "/favicon.ico");
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn a_folder_without_a_site_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = warraq(dir.path(), &["serve", "--port", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("holds no site"), "{}", stderr(&out));
 }
 
 #[test]

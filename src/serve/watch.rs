@@ -203,10 +203,7 @@ pub fn run(
                         continue;
                     }
                 }
-                eprintln!(
-                    "{} changed the archive's structure: rebuilding…",
-                    names.join(", ")
-                );
+                eprintln!("{} changed: rebuilding…", names.join(", "));
             }
             Plan::Full(path) => eprintln!("{} changed: rebuilding…", shown(&path)),
         }
