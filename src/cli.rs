@@ -2,7 +2,7 @@
 //! (0 success; 1 the content or the site has errors; 2 usage or I/O trouble).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -131,27 +131,7 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             base_url,
             verbose,
-        } => {
-            let options = BuildOptions { drafts, base_url };
-            pipeline::build(&root, output.as_deref(), &options).map(|built| {
-                eprintln!(
-                    "built {} articles into {} pages in {}",
-                    built.articles,
-                    built.pages,
-                    built.output.display()
-                );
-                if built.relative_base {
-                    eprintln!("note: base_url is a path, so the sitemap and feeds carry relative links; set an absolute base_url (https://…) when publishing");
-                }
-                if verbose {
-                    let t = &built.timings;
-                    eprintln!(
-                        "  load {:.3}s, index {:.3}s, render+write {:.3}s, swap {:.3}s",
-                        t.load, t.index, t.render, t.commit
-                    );
-                }
-            })
-        }
+        } => build(&root, output.as_deref(), BuildOptions { drafts, base_url }, verbose),
         Command::Check {
             root,
             site,
@@ -163,20 +143,8 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url: None,
             };
-            match pipeline::check(&root, site.as_deref(), &options, external) {
-                Ok((name, outcome)) => {
-                    match format {
-                        Format::Json => println!("{}", crate::check::report::json(&name, &outcome)),
-                        Format::Human => {
-                            eprintln!("{}", crate::check::report::human(&name, &outcome))
-                        }
-                    }
-                    return if outcome.problems.is_empty() {
-                        ExitCode::SUCCESS
-                    } else {
-                        ExitCode::from(1)
-                    };
-                }
+            match check(&root, site.as_deref(), &options, external, format) {
+                Ok(code) => return code,
                 Err(failure) => Err(failure),
             }
         }
@@ -214,6 +182,53 @@ pub fn run(cli: Cli) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(failure, color),
     }
+}
+
+/// `warraq build`.
+fn build(
+    root: &Path,
+    output: Option<&Path>,
+    options: BuildOptions,
+    verbose: bool,
+) -> Result<(), Failure> {
+    let built = pipeline::build(root, output, &options)?;
+    eprintln!(
+        "built {} articles into {} pages in {}",
+        built.articles,
+        built.pages,
+        built.output.display()
+    );
+    if built.relative_base {
+        eprintln!("note: base_url is a path, so the sitemap and feeds carry relative links; set an absolute base_url (https://…) when publishing");
+    }
+    if verbose {
+        let t = &built.timings;
+        eprintln!(
+            "  load {:.3}s, index {:.3}s, render+write {:.3}s, swap {:.3}s",
+            t.load, t.index, t.render, t.commit
+        );
+    }
+    Ok(())
+}
+
+/// `warraq check`: the report, and exit 1 when anything is broken.
+fn check(
+    root: &Path,
+    site: Option<&Path>,
+    options: &BuildOptions,
+    external: bool,
+    format: Format,
+) -> Result<ExitCode, Failure> {
+    let (name, outcome) = pipeline::check(root, site, options, external)?;
+    match format {
+        Format::Json => println!("{}", crate::check::report::json(&name, &outcome)),
+        Format::Human => eprintln!("{}", crate::check::report::human(&name, &outcome)),
+    }
+    Ok(if outcome.problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Prints every diagnostic of a failure and gives its exit code.

@@ -3,21 +3,21 @@
 //! all files are collected; the caller gets either every article or every diagnostic.
 
 use std::collections::HashMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
 use super::front_matter::{self, ExternalUrl, FrontMatter, RelatedEntry, Source, SourceFile};
-use super::markdown::{self, Heading, Resolved};
+use super::links::LinkTable;
+use super::markdown::{self, Heading};
 use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::dates::ArticleDate;
 use crate::arabic::normalize::word_count;
 use crate::arabic::slug::slugify;
 use crate::config::Config;
-use crate::diagnostics::{did_you_mean, Diagnostic};
+use crate::diagnostics::Diagnostic;
 use crate::routes;
-use crate::url;
 
 /// One article, loaded and rendered, not yet related to the others.
 #[derive(Debug)]
@@ -277,84 +277,6 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     .with_hint("give one of them a different `slug:` or file name")
 }
 
-/// What the resolver needs to know about all articles.
-struct LinkTable<'a> {
-    by_id: &'a HashMap<String, usize>,
-    /// Ids of files that exist but failed to load (their errors are reported on their own).
-    failed: &'a std::collections::HashSet<String>,
-    by_path: &'a HashMap<String, usize>,
-    paths: &'a [String],
-    config: &'a Config,
-}
-
-impl LinkTable<'_> {
-    /// Resolves a body link of the article whose id is `from_id`.
-    fn resolve(&self, from_id: &str, dest: &str) -> Result<Resolved, (String, Option<String>)> {
-        let parts = url::split(dest);
-        let decoded = url::decode(parts.path);
-        if decoded.ends_with(".md") {
-            let target_id = resolve_md(from_id, &decoded);
-            if let Some(&i) = target_id.as_deref().and_then(|id| self.by_id.get(id)) {
-                return Ok(Resolved {
-                    href: Some(format!(
-                        "{}{}",
-                        self.config.href(&self.paths[i]),
-                        parts.suffix()
-                    )),
-                    target: Some(i),
-                });
-            }
-            // An article that exists but failed to load has its own error; this link is fine.
-            if target_id
-                .as_deref()
-                .is_some_and(|id| self.failed.contains(id))
-            {
-                return Ok(Resolved::default());
-            }
-            let wanted = target_id.unwrap_or_else(|| decoded.clone());
-            let hint = did_you_mean(&wanted, self.by_id.keys().map(String::as_str))
-                .map(|near| format!("did you mean `{near}.md`? Paths are relative to this file"))
-                .or_else(|| Some("paths to .md files are relative to this file (`../2024/x.md`) or to content/ (`/2024/x.md`)".into()));
-            return Err((
-                format!("link to `{dest}` names no article (looked for content/{wanted}.md)"),
-                hint,
-            ));
-        }
-        if decoded.starts_with('/') {
-            let within = self.config.base.strip(&decoded);
-            let with_slash = format!("{}/", within.trim_end_matches('/'));
-            let target = self
-                .by_path
-                .get(within)
-                .or_else(|| self.by_path.get(&with_slash))
-                .copied();
-            return Ok(Resolved { href: None, target });
-        }
-        Ok(Resolved::default())
-    }
-}
-
-/// The article id a `.md` link names, relative to the linking article (or to content/ for `/x.md`).
-fn resolve_md(from_id: &str, dest: &str) -> Option<String> {
-    let mut stack: Vec<&str> = if dest.starts_with('/') {
-        Vec::new()
-    } else {
-        let mut parts: Vec<&str> = from_id.split('/').collect();
-        parts.pop();
-        parts
-    };
-    for c in Path::new(dest.trim_end_matches(".md")).components() {
-        match c {
-            Component::Normal(s) => stack.push(s.to_str()?),
-            Component::ParentDir => {
-                stack.pop()?;
-            }
-            _ => {}
-        }
-    }
-    Some(stack.join("/"))
-}
-
 fn render_one(
     p: Parsed,
     path: String,
@@ -504,24 +426,5 @@ impl ExternalRelated {
             url: url.map(|u| u.0.clone()),
             domain: url.and_then(|u| u.domain()).map(str::to_string),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn md_links_resolve_relative_to_the_linking_file() {
-        assert_eq!(resolve_md("2025/a", "b.md").as_deref(), Some("2025/b"));
-        assert_eq!(
-            resolve_md("2025/a", "../2024/c.md").as_deref(),
-            Some("2024/c")
-        );
-        assert_eq!(
-            resolve_md("2025/a", "/2024/c.md").as_deref(),
-            Some("2024/c")
-        );
-        assert_eq!(resolve_md("a", "../../x.md"), None);
     }
 }

@@ -11,11 +11,15 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use pulldown_cmark::{html, Alignment, CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    html, Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use serde::Serialize;
 
 use super::anchors::Anchors;
-use crate::arabic::bidi::{escape_html, first_strong, Dir};
+use super::blocks::{direction_of, is_dir_block, is_dir_block_end, plain_text, plain_text_of};
+use super::links::body_link;
+use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::slug::encode_fragment;
 
 /// A heading of the article, for tables of contents and anchor checks.
@@ -75,391 +79,310 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
-    let mut out = Rendered::default();
-    let mut anchors = Anchors::plan(events.iter().map(|(e, _)| e));
-    let mut footnotes_referenced: HashSet<String> = HashSet::new();
-    let mut dirs: Vec<Dir> = vec![context];
-    let mut rewritten: Vec<Event<'_>> = Vec::with_capacity(events.len() + 16);
-    let mut table_aligns: Vec<Alignment> = Vec::new();
-    let mut cell_index = 0;
-    let mut in_head = false;
-    let mut image_depth = 0;
-    let mut code_depth = 0;
-    let mut top_depth = 0usize;
-    let mut first_paragraph: Option<Range<usize>> = None; // range in `rewritten`
-    let mut heading_anchor: Vec<String> = Vec::new();
-
+    let mut writer = Writer {
+        out: Rendered::default(),
+        anchors: Anchors::plan(events.iter().map(|(e, _)| e)),
+        resolve,
+        context,
+        footnotes_referenced: HashSet::new(),
+        dirs: vec![context],
+        rewritten: Vec::with_capacity(events.len() + 16),
+        table_aligns: Vec::new(),
+        cell_index: 0,
+        in_head: false,
+        image_depth: 0,
+        code_depth: 0,
+        top_depth: 0,
+        first_paragraph: None,
+        heading_anchor: Vec::new(),
+    };
     for (i, (event, range)) in events.iter().enumerate() {
-        let event = event.clone();
+        writer.event(event.clone(), &events[i..], range.start);
+    }
+    writer.finish(body.len())
+}
+
+/// The state of one body's rendering: pulldown-cmark events in, rewritten events out, plus
+/// what the archive keeps of the body (text, headings, links, problems).
+struct Writer<'e, 'r> {
+    out: Rendered,
+    anchors: Anchors,
+    resolve: &'r Resolver<'r>,
+    context: Dir,
+    footnotes_referenced: HashSet<String>,
+    /// The direction of each open block.
+    dirs: Vec<Dir>,
+    rewritten: Vec<Event<'e>>,
+    table_aligns: Vec<Alignment>,
+    cell_index: usize,
+    in_head: bool,
+    image_depth: usize,
+    code_depth: usize,
+    top_depth: usize,
+    /// The first top-level paragraph, as a range of `rewritten`.
+    first_paragraph: Option<Range<usize>>,
+    heading_anchor: Vec<String>,
+}
+
+impl<'e> Writer<'e, '_> {
+    /// Handles one event; `rest` starts with it, `offset` is its position in the body.
+    fn event(&mut self, event: Event<'e>, rest: &[(Event<'e>, Range<usize>)], offset: usize) {
         match event {
             Event::Start(tag) => {
-                let block_dir = if is_dir_block(&tag) {
-                    direction_of(&events[i..])
-                } else {
-                    None
-                };
-                let parent = *dirs.last().unwrap_or(&context);
-                let dir = block_dir.unwrap_or(parent);
-                let attr = (dir != parent).then_some(dir);
-                if is_block(&tag) {
-                    dirs.push(dir);
-                }
-                if top_depth == 0 && matches!(tag, Tag::Paragraph) && first_paragraph.is_none() {
-                    first_paragraph = Some(rewritten.len()..rewritten.len());
-                }
-                if is_block(&tag) || matches!(tag, Tag::Table(_)) {
-                    top_depth += 1;
-                }
-                let start = match tag {
-                    Tag::Paragraph => attr.map_or(Event::Start(Tag::Paragraph), |d| {
-                        raw(format!("<p dir=\"{}\">", d.as_str()))
-                    }),
-                    Tag::Heading {
-                        level, id, classes, ..
-                    } => {
-                        let text = plain_text(&events[i..]);
-                        let id = anchors.heading_id(id.is_some(), &text);
-                        let level = anchors.open_heading(level);
-                        // Authors may give an id and classes, never other attributes
-                        // (`{#x onclick=…}` would write script into the page).
-                        let attrs = attr
-                            .map(|d| ("dir".into(), Some(d.as_str().into())))
-                            .into_iter()
-                            .collect();
-                        out.headings.push(Heading {
-                            level: level as u8,
-                            id: id.clone(),
-                            text,
-                        });
-                        heading_anchor.push(id.clone());
-                        Event::Start(Tag::Heading {
-                            level,
-                            id: Some(id.into()),
-                            classes,
-                            attrs,
-                        })
-                    }
-                    Tag::FootnoteDefinition(label) => {
-                        let dir = attr
-                            .map(|d| format!(" dir=\"{}\"", d.as_str()))
-                            .unwrap_or_default();
-                        match anchors.footnote(&label) {
-                            Some(f) => raw(format!(
-                                "<div class=\"footnote-definition\" id=\"{}\"{dir}><sup class=\"footnote-definition-label\"><a href=\"#{}\">{}</a></sup>",
-                                escape_html(&f.id),
-                                encode_fragment(&f.ref_id),
-                                f.number
-                            )),
-                            None => Event::Start(Tag::FootnoteDefinition(label)),
-                        }
-                    }
-                    Tag::Item => attr.map_or(Event::Start(Tag::Item), |d| {
-                        raw(format!("<li dir=\"{}\">", d.as_str()))
-                    }),
-                    Tag::BlockQuote(kind) => match attr {
-                        Some(d) if kind.is_none() => {
-                            raw(format!("<blockquote dir=\"{}\">\n", d.as_str()))
-                        }
-                        _ => Event::Start(Tag::BlockQuote(kind)),
-                    },
-                    Tag::Table(aligns) => {
-                        table_aligns = aligns.clone();
-                        Event::Start(Tag::Table(aligns))
-                    }
-                    Tag::TableHead => {
-                        in_head = true;
-                        cell_index = 0;
-                        Event::Start(Tag::TableHead)
-                    }
-                    Tag::TableRow => {
-                        cell_index = 0;
-                        Event::Start(Tag::TableRow)
-                    }
-                    Tag::TableCell => {
-                        let cell = if in_head { "th" } else { "td" };
-                        let align = match table_aligns.get(cell_index) {
-                            Some(Alignment::Left) => " style=\"text-align: left\"",
-                            Some(Alignment::Center) => " style=\"text-align: center\"",
-                            Some(Alignment::Right) => " style=\"text-align: right\"",
-                            _ => "",
-                        };
-                        match attr {
-                            Some(d) => raw(format!("<{cell} dir=\"{}\"{align}>", d.as_str())),
-                            None => Event::Start(Tag::TableCell),
-                        }
-                    }
-                    Tag::CodeBlock(kind) => {
-                        code_depth += 1;
-                        let class = match &kind {
-                            CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
-                                let lang = lang.split([' ', ',']).next().unwrap_or("");
-                                format!(" class=\"language-{}\"", escape_html(lang))
-                            }
-                            _ => String::new(),
-                        };
-                        raw(format!("<pre dir=\"ltr\"><code{class}>"))
-                    }
-                    Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    } => {
-                        image_depth += 1;
-                        let dest_url =
-                            link(&mut out, &dest_url, range.start, resolve).unwrap_or(dest_url);
-                        Event::Start(Tag::Image {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        })
-                    }
-                    Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    } => {
-                        let dest_url =
-                            link(&mut out, &dest_url, range.start, resolve).unwrap_or(dest_url);
-                        Event::Start(Tag::Link {
-                            link_type,
-                            dest_url,
-                            title,
-                            id,
-                        })
-                    }
-                    other => Event::Start(other),
-                };
-                rewritten.push(start);
+                let start = self.start(tag, rest, offset);
+                self.rewritten.push(start);
             }
-            Event::End(end) => {
-                let end = match end {
-                    TagEnd::Heading(_) => TagEnd::Heading(anchors.close_heading()),
-                    other => other,
-                };
-                match end {
-                    TagEnd::Heading(_) => {
-                        if let Some(id) = heading_anchor.pop() {
-                            rewritten.push(raw(format!(
-                                " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
-                                encode_fragment(&id)
-                            )));
-                        }
-                    }
-                    TagEnd::TableHead => in_head = false,
-                    TagEnd::TableCell => cell_index += 1,
-                    TagEnd::Image => image_depth -= 1,
-                    TagEnd::CodeBlock => code_depth -= 1,
-                    _ => {}
-                }
-                if is_block_end(&end) {
-                    dirs.pop();
-                }
-                if is_block_end(&end) || matches!(end, TagEnd::Table) {
-                    top_depth = top_depth.saturating_sub(1);
-                }
-                rewritten.push(Event::End(end));
-                if top_depth == 0 && matches!(end, TagEnd::Paragraph) {
-                    if let Some(r) = first_paragraph.as_mut() {
-                        if r.start == r.end {
-                            r.end = rewritten.len();
-                        }
-                    }
-                }
-            }
-            Event::Code(code) if image_depth == 0 => {
-                push_text(&mut out.text, &code);
-                rewritten.push(raw(format!(
+            Event::End(end) => self.end(end),
+            Event::Code(code) if self.image_depth == 0 => {
+                self.out.text.push_str(&code);
+                self.rewritten.push(raw(format!(
                     "<code dir=\"ltr\">{}</code>",
                     escape_html(&code)
                 )));
             }
             Event::Text(text) => {
-                if code_depth == 0 {
-                    push_text(&mut out.text, &text);
+                if self.code_depth == 0 {
+                    self.out.text.push_str(&text);
                 }
-                rewritten.push(Event::Text(text));
+                self.rewritten.push(Event::Text(text));
             }
             Event::SoftBreak | Event::HardBreak => {
-                out.text.push(' ');
-                rewritten.push(event);
+                self.out.text.push(' ');
+                self.rewritten.push(event);
             }
-            Event::FootnoteReference(label) => match anchors.footnote(&label) {
-                Some(f) => {
-                    // Only the first reference carries the id the definition links back to.
-                    let id = if footnotes_referenced.insert(label.to_string()) {
-                        format!(" id=\"{}\"", escape_html(&f.ref_id))
-                    } else {
-                        String::new()
-                    };
-                    rewritten.push(raw(format!(
-                        "<sup class=\"footnote-reference\"{id}><a href=\"#{}\">{}</a></sup>",
-                        encode_fragment(&f.id),
-                        f.number
+            Event::FootnoteReference(label) => {
+                let reference = self.footnote_reference(&label);
+                self.rewritten
+                    .push(reference.unwrap_or(Event::FootnoteReference(label)));
+            }
+            other => self.rewritten.push(other),
+        }
+    }
+
+    /// The start of an element, with `dir` when its text runs against its parent's direction.
+    fn start(
+        &mut self,
+        tag: Tag<'e>,
+        rest: &[(Event<'e>, Range<usize>)],
+        offset: usize,
+    ) -> Event<'e> {
+        let block_dir = if is_dir_block(&tag) {
+            direction_of(rest)
+        } else {
+            None
+        };
+        let parent = *self.dirs.last().unwrap_or(&self.context);
+        let dir = block_dir.unwrap_or(parent);
+        let attr = (dir != parent).then_some(dir);
+        if is_dir_block(&tag) {
+            self.dirs.push(dir);
+        }
+        if self.top_depth == 0 && matches!(tag, Tag::Paragraph) && self.first_paragraph.is_none() {
+            self.first_paragraph = Some(self.rewritten.len()..self.rewritten.len());
+        }
+        if is_dir_block(&tag) || matches!(tag, Tag::Table(_)) {
+            self.top_depth += 1;
+        }
+        let with_dir = |name: &str, d: Dir| raw(format!("<{name} dir=\"{}\">", d.as_str()));
+        match tag {
+            Tag::Paragraph => attr.map_or(Event::Start(Tag::Paragraph), |d| with_dir("p", d)),
+            Tag::Heading {
+                level, id, classes, ..
+            } => self.heading(level, id.is_some(), classes, attr, rest),
+            Tag::FootnoteDefinition(label) => self
+                .footnote_definition(&label, attr)
+                .unwrap_or(Event::Start(Tag::FootnoteDefinition(label))),
+            Tag::Item => attr.map_or(Event::Start(Tag::Item), |d| with_dir("li", d)),
+            Tag::BlockQuote(kind) => match attr {
+                Some(d) if kind.is_none() => raw(format!("<blockquote dir=\"{}\">\n", d.as_str())),
+                _ => Event::Start(Tag::BlockQuote(kind)),
+            },
+            Tag::Table(aligns) => {
+                self.table_aligns = aligns.clone();
+                Event::Start(Tag::Table(aligns))
+            }
+            Tag::TableHead => {
+                self.in_head = true;
+                self.cell_index = 0;
+                Event::Start(Tag::TableHead)
+            }
+            Tag::TableRow => {
+                self.cell_index = 0;
+                Event::Start(Tag::TableRow)
+            }
+            Tag::TableCell => self.table_cell(attr),
+            Tag::CodeBlock(kind) => {
+                self.code_depth += 1;
+                let class = match &kind {
+                    CodeBlockKind::Fenced(lang) if !lang.is_empty() => {
+                        let lang = lang.split([' ', ',']).next().unwrap_or("");
+                        format!(" class=\"language-{}\"", escape_html(lang))
+                    }
+                    _ => String::new(),
+                };
+                raw(format!("<pre dir=\"ltr\"><code{class}>"))
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.image_depth += 1;
+                let dest_url =
+                    body_link(&mut self.out, &dest_url, offset, self.resolve).unwrap_or(dest_url);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                let dest_url =
+                    body_link(&mut self.out, &dest_url, offset, self.resolve).unwrap_or(dest_url);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => Event::Start(other),
+        }
+    }
+
+    /// A heading: its planned id and level; authors may give an id and classes, never other
+    /// attributes (`{#x onclick=…}` would write script into the page).
+    fn heading(
+        &mut self,
+        level: HeadingLevel,
+        explicit_id: bool,
+        classes: Vec<CowStr<'e>>,
+        attr: Option<Dir>,
+        rest: &[(Event<'e>, Range<usize>)],
+    ) -> Event<'e> {
+        let text = plain_text(rest);
+        let id = self.anchors.heading_id(explicit_id, &text);
+        let level = self.anchors.open_heading(level);
+        let attrs = attr
+            .map(|d| ("dir".into(), Some(d.as_str().into())))
+            .into_iter()
+            .collect();
+        self.out.headings.push(Heading {
+            level: level as u8,
+            id: id.clone(),
+            text,
+        });
+        self.heading_anchor.push(id.clone());
+        Event::Start(Tag::Heading {
+            level,
+            id: Some(id.into()),
+            classes,
+            attrs,
+        })
+    }
+
+    fn table_cell(&self, attr: Option<Dir>) -> Event<'e> {
+        let cell = if self.in_head { "th" } else { "td" };
+        let align = match self.table_aligns.get(self.cell_index) {
+            Some(Alignment::Left) => " style=\"text-align: left\"",
+            Some(Alignment::Center) => " style=\"text-align: center\"",
+            Some(Alignment::Right) => " style=\"text-align: right\"",
+            _ => "",
+        };
+        match attr {
+            Some(d) => raw(format!("<{cell} dir=\"{}\"{align}>", d.as_str())),
+            None => Event::Start(Tag::TableCell),
+        }
+    }
+
+    fn footnote_definition(&self, label: &str, attr: Option<Dir>) -> Option<Event<'e>> {
+        let f = self.anchors.footnote(label)?;
+        let dir = attr
+            .map(|d| format!(" dir=\"{}\"", d.as_str()))
+            .unwrap_or_default();
+        Some(raw(format!(
+            "<div class=\"footnote-definition\" id=\"{}\"{dir}><sup class=\"footnote-definition-label\"><a href=\"#{}\">{}</a></sup>",
+            escape_html(&f.id),
+            encode_fragment(&f.ref_id),
+            f.number
+        )))
+    }
+
+    /// A reference; only the first one to a footnote carries the id its definition links back to.
+    fn footnote_reference(&mut self, label: &str) -> Option<Event<'e>> {
+        let f = self.anchors.footnote(label)?;
+        let id = if self.footnotes_referenced.insert(label.to_string()) {
+            format!(" id=\"{}\"", escape_html(&f.ref_id))
+        } else {
+            String::new()
+        };
+        Some(raw(format!(
+            "<sup class=\"footnote-reference\"{id}><a href=\"#{}\">{}</a></sup>",
+            encode_fragment(&f.id),
+            f.number
+        )))
+    }
+
+    fn end(&mut self, end: TagEnd) {
+        let end = match end {
+            TagEnd::Heading(_) => TagEnd::Heading(self.anchors.close_heading()),
+            other => other,
+        };
+        match end {
+            TagEnd::Heading(_) => {
+                if let Some(id) = self.heading_anchor.pop() {
+                    self.rewritten.push(raw(format!(
+                        " <a class=\"anchor\" href=\"#{}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>",
+                        encode_fragment(&id)
                     )));
                 }
-                None => rewritten.push(Event::FootnoteReference(label)),
-            },
-            other => rewritten.push(other),
+            }
+            TagEnd::TableHead => self.in_head = false,
+            TagEnd::TableCell => self.cell_index += 1,
+            TagEnd::Image => self.image_depth -= 1,
+            TagEnd::CodeBlock => self.code_depth -= 1,
+            _ => {}
         }
-    }
-
-    if let Some(r) = first_paragraph.filter(|r| r.start < r.end) {
-        html::push_html(
-            &mut out.first_paragraph_html,
-            rewritten[r.clone()].iter().cloned(),
-        );
-        out.first_paragraph_text = plain_text_of(&rewritten[r]);
-    }
-    out.html.reserve(body.len() * 3 / 2);
-    html::push_html(&mut out.html, rewritten.into_iter());
-    out
-}
-
-/// Handles one link destination: refuses unsafe schemes, resolves internal ones.
-/// Returns the rewritten destination when there is one.
-fn link<'a>(
-    out: &mut Rendered,
-    dest: &str,
-    offset: usize,
-    resolve: &Resolver<'_>,
-) -> Option<CowStr<'a>> {
-    match crate::url::classify(dest) {
-        crate::url::LinkKind::Unsafe(scheme) => {
-            out.problems.push(BodyProblem {
-                offset,
-                message: format!(
-                    "link to `{dest}` uses the `{scheme}:` scheme, which is not allowed"
-                ),
-                hint: Some(
-                    "links may be http(s), mailto or tel URLs, or paths inside the site".into(),
-                ),
-            });
-            return Some(CowStr::from("#"));
+        if is_dir_block_end(&end) {
+            self.dirs.pop();
         }
-        crate::url::LinkKind::External => return None,
-        crate::url::LinkKind::Relative => {}
-    }
-    if dest.starts_with('#') || dest.is_empty() {
-        return None;
-    }
-    match resolve(dest) {
-        Ok(resolved) => {
-            if let Some(t) = resolved.target {
-                if !out.links_to.contains(&t) {
-                    out.links_to.push(t);
+        if is_dir_block_end(&end) || matches!(end, TagEnd::Table) {
+            self.top_depth = self.top_depth.saturating_sub(1);
+        }
+        self.rewritten.push(Event::End(end));
+        if self.top_depth == 0 && matches!(end, TagEnd::Paragraph) {
+            if let Some(r) = self.first_paragraph.as_mut() {
+                if r.start == r.end {
+                    r.end = self.rewritten.len();
                 }
             }
-            resolved.href.map(CowStr::from)
         }
-        Err((message, hint)) => {
-            out.problems.push(BodyProblem {
-                offset,
-                message,
-                hint,
-            });
-            None
+    }
+
+    fn finish(self, body_len: usize) -> Rendered {
+        let mut out = self.out;
+        if let Some(r) = self.first_paragraph.filter(|r| r.start < r.end) {
+            html::push_html(
+                &mut out.first_paragraph_html,
+                self.rewritten[r.clone()].iter().cloned(),
+            );
+            out.first_paragraph_text = plain_text_of(&self.rewritten[r]);
         }
+        out.html.reserve(body_len * 3 / 2);
+        html::push_html(&mut out.html, self.rewritten.into_iter());
+        out
     }
 }
 
 fn raw<'a>(html: String) -> Event<'a> {
     Event::InlineHtml(CowStr::from(html))
-}
-
-fn push_text(buffer: &mut String, text: &str) {
-    buffer.push_str(text);
-}
-
-/// Blocks that get a `dir` of their own when their text runs the other way.
-fn is_dir_block(tag: &Tag<'_>) -> bool {
-    matches!(
-        tag,
-        Tag::Paragraph
-            | Tag::Heading { .. }
-            | Tag::Item
-            | Tag::BlockQuote(_)
-            | Tag::TableCell
-            | Tag::FootnoteDefinition(_)
-    )
-}
-
-/// Blocks that open a direction context.
-fn is_block(tag: &Tag<'_>) -> bool {
-    is_dir_block(tag)
-}
-
-fn is_block_end(end: &TagEnd) -> bool {
-    matches!(
-        end,
-        TagEnd::Paragraph
-            | TagEnd::Heading(_)
-            | TagEnd::Item
-            | TagEnd::BlockQuote(_)
-            | TagEnd::TableCell
-            | TagEnd::FootnoteDefinition
-    )
-}
-
-/// Direction of the first strong character inside the element that starts at `events[0]`;
-/// code and raw HTML are skipped (they carry their own direction).
-fn direction_of(events: &[(Event<'_>, Range<usize>)]) -> Option<Dir> {
-    let mut depth = 0usize;
-    for (event, _) in events {
-        match event {
-            Event::Start(Tag::CodeBlock(_)) => depth += 1000,
-            Event::End(TagEnd::CodeBlock) => depth -= 1000,
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return None;
-                }
-            }
-            Event::Text(t) if depth < 1000 => {
-                if let Some(d) = first_strong(t) {
-                    return Some(d);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// Plain text of the element starting at `events[0]`.
-fn plain_text(events: &[(Event<'_>, Range<usize>)]) -> String {
-    let mut depth = 0usize;
-    let mut text = String::new();
-    for (event, _) in events {
-        match event {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
-            }
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    text.trim().to_string()
-}
-
-fn plain_text_of(events: &[Event<'_>]) -> String {
-    let mut text = String::new();
-    for event in events {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            _ => {}
-        }
-    }
-    text.trim().to_string()
 }
 
 #[cfg(test)]

@@ -4,5 +4,7 @@
 
 pub mod anchors;
 pub mod article;
+pub mod blocks;
 pub mod front_matter;
+pub mod links;
 pub mod markdown;

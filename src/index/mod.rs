@@ -81,23 +81,54 @@ pub(crate) mod tests {
         site_with(articles, "per_page: 2\n")
     }
 
-    /// Like [`site_of`] with the given `site.yaml`; bodies are given by `body_of(stem)`.
+    /// Like [`site_of`] with the given `site.yaml`.
     pub fn site_with(articles: &[(&str, &str, &[&str])], site_yaml: &str) -> Site {
+        let files: Vec<(String, String)> = articles
+            .iter()
+            .map(|(stem, date, tags)| {
+                let tags = tags.join(", ");
+                article(
+                    stem,
+                    &format!("date: {date}\ntags: [{tags}]"),
+                    &format!("نص المقال {stem}."),
+                )
+            })
+            .collect();
+        site_from(&files, site_yaml).expect("site")
+    }
+
+    /// A site of whole files `(stem under content/, text)`, or the problems it has.
+    pub fn site_from(files: &[(String, String)], site_yaml: &str) -> Result<Site, Vec<Diagnostic>> {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(dir.path().join("site.yaml"), site_yaml).expect("site.yaml");
         std::fs::create_dir(dir.path().join("content")).expect("content/");
-        for (stem, date, tags) in articles {
-            let tags = tags.join(", ");
-            std::fs::write(
-                dir.path().join("content").join(format!("{stem}.md")),
-                format!(
-                    "---\ntitle: {stem}\ndate: {date}\ntags: [{tags}]\n---\nنص المقال {stem}.\n"
-                ),
-            )
-            .expect("article");
+        for (stem, text) in files {
+            std::fs::write(dir.path().join("content").join(format!("{stem}.md")), text)
+                .expect("article");
         }
         let config = Config::load(dir.path()).expect("config");
-        let loaded = crate::content::article::load(dir.path(), &config, false).expect("articles");
-        Site::build(config, loaded).expect("site")
+        let loaded = crate::content::article::load(dir.path(), &config, false)?;
+        Site::build(config, loaded)
+    }
+
+    /// An article's file: title = stem, then the given front-matter lines and body.
+    pub fn article(stem: &str, front: &str, body: &str) -> (String, String) {
+        (
+            stem.to_string(),
+            format!("---\ntitle: {stem}\n{front}\n---\n{body}\n"),
+        )
+    }
+
+    /// The stems of a list of article indexes.
+    pub fn stems(site: &Site, list: &[usize]) -> Vec<String> {
+        list.iter().map(|&i| site.articles[i].id.clone()).collect()
+    }
+
+    /// The index of the article with this stem.
+    pub fn index_of(site: &Site, stem: &str) -> usize {
+        site.articles
+            .iter()
+            .position(|a| a.id == stem)
+            .expect("article")
     }
 }

@@ -98,3 +98,47 @@ pub fn backlinks(articles: &[Article], declared: &[Vec<Declared>]) -> Vec<Vec<us
     }
     back
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Declared;
+    use crate::index::tests::{article, index_of, site_from, stems};
+
+    #[test]
+    fn a_repeated_related_entry_is_listed_once() {
+        let files = [
+            article("a", "date: 2025-01-01\nrelated: [b, b]", "نص"),
+            article("b", "date: 2025-01-02", "نص"),
+        ];
+        let site = site_from(&files, "").unwrap();
+        let a = index_of(&site, "a");
+        assert_eq!(site.related[a].declared.len(), 1);
+        assert!(matches!(site.related[a].declared[0], Declared::Article(_)));
+    }
+
+    #[test]
+    fn an_article_cannot_relate_to_itself() {
+        let files = [article("a", "date: 2025-01-01\nrelated: [a]", "نص")];
+        let problems = site_from(&files, "").err().expect("an error");
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].location(), "content/a.md:4:11");
+        assert!(problems[0].message.contains("is this article itself"));
+    }
+
+    #[test]
+    fn backlinks_count_each_article_once_newest_first() {
+        let files = [
+            // Declares b and links to it from the body: one backlink.
+            article(
+                "a",
+                "date: 2025-01-03\nrelated: [b]",
+                "انظر [ب](b.md) و[ب مرة أخرى](b.md).",
+            ),
+            article("b", "date: 2025-01-01", "نص"),
+            article("c", "date: 2025-01-02", "[ب](/b/)"),
+        ];
+        let site = site_from(&files, "").unwrap();
+        let b = index_of(&site, "b");
+        assert_eq!(stems(&site, &site.related[b].backlinks), ["a", "c"]);
+    }
+}

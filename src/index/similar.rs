@@ -312,3 +312,115 @@ fn postings(vectors: &[Vector]) -> Vec<Vec<(u32, f32)>> {
     });
     lists
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::index::tests::{article, index_of, site_from, stems};
+
+    const BODY: &str = "البادية السورية والرقة ودير الزور والحدود العراقية";
+
+    fn similar_of(files: &[(String, String)], yaml: &str, stem: &str) -> Vec<String> {
+        let site = site_from(files, yaml).expect("site");
+        let i = index_of(&site, stem);
+        stems(&site, &site.related[i].similar)
+    }
+
+    #[test]
+    fn count_zero_turns_the_computation_off() {
+        let files = [
+            article("a", "date: 2025-01-01\ntags: [x]", BODY),
+            article("b", "date: 2025-01-02\ntags: [x]", BODY),
+        ];
+        let site = site_from(&files, "similar: {count: 0}").unwrap();
+        assert!(site.related.iter().all(|r| r.similar.is_empty()));
+    }
+
+    #[test]
+    fn declared_backlinked_and_self_are_excluded() {
+        let files = [
+            article("a", "date: 2025-01-05\ntags: [x]\nrelated: [b]", BODY),
+            article("b", "date: 2025-01-04\ntags: [x]", BODY),
+            article(
+                "c",
+                "date: 2025-01-03\ntags: [x]",
+                &format!("{BODY} [a](a.md)"),
+            ),
+            article("d", "date: 2025-01-02\ntags: [x]", BODY),
+        ];
+        assert_eq!(similar_of(&files, "", "a"), ["d"]);
+        // b is declared by a, so a is b's backlink: excluded from b's similar list too.
+        assert_eq!(similar_of(&files, "", "b"), ["c", "d"]);
+    }
+
+    #[test]
+    fn ties_break_by_recency() {
+        let files = [
+            article("a", "date: 2025-01-01\ntags: [x]", BODY),
+            article("new", "date: 2025-03-01\ntags: [x]", BODY),
+            article("old", "date: 2024-11-01\ntags: [x]", BODY),
+        ];
+        // Equal tags and text; no date term: the newer one first.
+        assert_eq!(
+            similar_of(&files, "similar: {date_weight: 0}", "a"),
+            ["new", "old"]
+        );
+    }
+
+    #[test]
+    fn the_date_term_prefers_the_closer_article_by_its_half_life() {
+        let files = [
+            article("a", "date: 2025-01-01\ntags: [x]", BODY),
+            article("near", "date: 2024-12-01\ntags: [x]", BODY),
+            article("far", "date: 2025-06-01\ntags: [x]", BODY),
+        ];
+        // Without the date term the newer (far) comes first; with it, the nearer one does.
+        assert_eq!(
+            similar_of(&files, "similar: {date_weight: 0}", "a"),
+            ["far", "near"]
+        );
+        assert_eq!(
+            similar_of(
+                &files,
+                "similar: {date_weight: 1, date_half_life_days: 30}",
+                "a"
+            ),
+            ["near", "far"]
+        );
+    }
+
+    #[test]
+    fn rare_shared_tags_weigh_more_than_common_ones() {
+        let files = [
+            article("a", "date: 2025-01-01\ntags: [rare, common]", BODY),
+            article("b", "date: 2025-01-02\ntags: [common]", BODY),
+            article("c", "date: 2024-01-02\ntags: [rare]", BODY),
+            article("d", "date: 2024-01-03\ntags: [common]", BODY),
+            article("e", "date: 2024-01-04\ntags: [common]", BODY),
+        ];
+        let yaml = "similar: {text_weight: 0, date_weight: 0, count: 1}";
+        assert_eq!(similar_of(&files, yaml, "a"), ["c"]);
+    }
+
+    #[test]
+    fn text_similarity_decides_when_tags_do_not() {
+        let files = [
+            article(
+                "a",
+                "date: 2025-01-01\ntags: [x]",
+                "النفط والغاز وحقول الطاقة شرق الفرات",
+            ),
+            article(
+                "oil",
+                "date: 2024-01-01\ntags: [x]",
+                "حقول النفط والغاز شرق الفرات والطاقة",
+            ),
+            article(
+                "camp",
+                "date: 2025-02-01\ntags: [x]",
+                "مخيم الهول والنساء والأطفال",
+            ),
+        ];
+        let yaml = "similar: {tag_weight: 0, date_weight: 0, count: 1}";
+        assert_eq!(similar_of(&files, yaml, "a"), ["oil"]);
+    }
+}

@@ -150,71 +150,36 @@ fn inject(html: &[u8], errors: Option<&[Diagnostic]>, page: &str, generation: u6
 /// Answers one request.
 pub fn respond(request: Request, shared: &Shared) {
     let parts = crate::url::split(request.url());
-    let raw = parts.path.to_string();
-    if raw == crate::routes::Route::ServeEvents.path() {
+    if parts.path == crate::routes::Route::ServeEvents.path() {
         let query = parts.query.unwrap_or("").to_string();
         stream_events(request, &query, shared);
         return;
     }
-    let (status, key, bytes, errors, generation) = {
+    let (found, errors, generation) = {
         let Ok(live) = shared.live.read() else { return };
-        let errors = live.errors.clone();
-        let generation = live.generation;
-        match site_key(&raw) {
-            None => (
-                404,
-                "404.html".to_string(),
-                live.files.get("404.html").cloned(),
-                errors,
-                generation,
-            ),
-            Some((key, folder)) => {
-                let index = if key.is_empty() {
-                    "index.html".to_string()
-                } else {
-                    format!("{key}/index.html")
-                };
-                if folder {
-                    match live.files.get(&index) {
-                        Some(b) => (200, index, Some(b.clone()), errors, generation),
-                        None => (
-                            404,
-                            "404.html".to_string(),
-                            live.files.get("404.html").cloned(),
-                            errors,
-                            generation,
-                        ),
-                    }
-                } else if let Some(b) = live.files.get(&key) {
-                    (200, key, Some(b.clone()), errors, generation)
-                } else if live.files.contains_key(&index) {
-                    // A folder asked for without its slash: send the browser to the canonical
-                    // URL, built from the normalised path (never `//host/`).
-                    let location = crate::arabic::slug::encode_path(&format!("/{key}/"));
-                    let mut response = Response::empty(StatusCode(301));
-                    if let Some(h) = header("Location", &location) {
-                        response.add_header(h);
-                    }
-                    let _ = request.respond(response);
-                    return;
-                } else {
-                    (
-                        404,
-                        "404.html".to_string(),
-                        live.files.get("404.html").cloned(),
-                        errors,
-                        generation,
-                    )
-                }
+        (
+            lookup(&live, parts.path),
+            live.errors.clone(),
+            live.generation,
+        )
+    };
+    let (status, key, bytes) = match found {
+        Found::File { status, key, bytes } => (status, key, bytes),
+        Found::Folder(location) => {
+            let mut response = Response::empty(StatusCode(301));
+            if let Some(h) = header("Location", &location) {
+                response.add_header(h);
             }
+            let _ = request.respond(response);
+            return;
         }
     };
     let is_html = key.ends_with(".html");
-    let body = match (bytes, &errors) {
-        (Some(b), _) if is_html => inject(&b, errors.as_deref(), &key, generation),
-        (Some(b), _) => b.to_vec(),
+    let body = match bytes {
+        Some(b) if is_html => inject(&b, errors.as_deref(), &key, generation),
+        Some(b) => b.to_vec(),
         // No page (the first build failed, or no 404.html): a bare page that can show the overlay.
-        (None, _) => inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>warraq</title></head><body><p>Not found.</p></body></html>", errors.as_deref(), &key, generation),
+        None => inject(b"<!doctype html><html><head><meta charset=\"utf-8\"><title>warraq</title></head><body><p>Not found.</p></body></html>", errors.as_deref(), &key, generation),
     };
     let content_type = if is_html || body.starts_with(b"<!doctype") {
         "text/html; charset=utf-8"
@@ -232,6 +197,43 @@ pub fn respond(request: Request, shared: &Shared) {
         response.add_header(h);
     }
     let _ = request.respond(response);
+}
+
+/// What a request path names in the served site.
+enum Found {
+    /// A file (or the 404 page, with status 404; `bytes` is `None` when there is none).
+    File {
+        status: u16,
+        key: String,
+        bytes: Option<std::sync::Arc<Vec<u8>>>,
+    },
+    /// A folder asked for without its trailing slash: where to send the browser.
+    Folder(String),
+}
+
+fn lookup(live: &super::Live, raw: &str) -> Found {
+    let not_found = || Found::File {
+        status: 404,
+        key: "404.html".to_string(),
+        bytes: live.files.get("404.html").cloned(),
+    };
+    let Some((key, folder)) = site_key(raw) else {
+        return not_found();
+    };
+    let index = crate::routes::file_of(&format!("/{key}/"));
+    let file = if folder { &index } else { &key };
+    if let Some(bytes) = live.files.get(file) {
+        return Found::File {
+            status: 200,
+            key: file.clone(),
+            bytes: Some(bytes.clone()),
+        };
+    }
+    if !folder && live.files.contains_key(&index) {
+        // Built from the normalised path, so never `//host/`.
+        return Found::Folder(crate::arabic::slug::encode_path(&format!("/{key}/")));
+    }
+    not_found()
 }
 
 /// Server-sent events. With `page=<file>&since=<generation>` (what the injected script asks),
