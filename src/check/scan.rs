@@ -18,7 +18,9 @@ pub struct PageScan {
     pub duplicates: Vec<String>,
 }
 
-/// Collects links, ids and names of one page.
+/// Collects links, ids and names of one page. (Long because it is one list of lol_html
+/// handlers, one per kind of element, sharing the page's findings; split, each would need the
+/// same shared state passed around.)
 pub fn scan(bytes: &[u8], xml: bool) -> PageScan {
     let found = Rc::new(RefCell::new(PageScan::default()));
     let push =

@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn an_article_cannot_relate_to_itself() {
         let files = [article("a", "date: 2025-01-01\nrelated: [a]", "نص")];
-        let problems = site_from(&files, "").err().expect("an error");
+        let problems = site_from(&files, "").expect_err("an error");
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].location(), "content/a.md:4:11");
         assert!(problems[0].message.contains("is this article itself"));

@@ -55,7 +55,6 @@ pub fn compute(
     }
     let vectors = term_vectors(articles);
     let term_postings = postings(&vectors);
-
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
         for &t in tags {
@@ -78,66 +77,91 @@ pub fn compute(
         .iter()
         .map(|a| a.date.sort_key() / 86_400)
         .collect();
-    let scorer = Scorer {
-        vectors: &vectors,
-        tags: &sorted_tags,
-        tag_idf: &tag_idf,
-        days: &days,
-        config,
+    let index = Index {
+        term_postings: &term_postings,
+        tag_postings: &tag_postings,
+        scorer: Scorer {
+            vectors: &vectors,
+            tags: &sorted_tags,
+            tag_idf: &tag_idf,
+            days: &days,
+            config,
+        },
+        declared,
+        backlinks,
     };
-
     (0..n)
         .into_par_iter()
         .map_init(
             || (vec![0f32; n], Vec::<u32>::new()),
-            |(partial, touched), i| {
-                let mut add = |j: u32, s: f32| {
-                    let slot = &mut partial[j as usize];
-                    if *slot == 0.0 {
-                        touched.push(j);
-                    }
-                    *slot += s;
-                };
-                let own: f32 = sorted_tags[i].iter().map(|&t| tag_idf[t]).sum();
-                for &t in &sorted_tags[i] {
-                    if tag_postings[t].len() <= TAG_CAP && own > 0.0 {
-                        for &j in &tag_postings[t] {
-                            add(j, config.tag_weight * tag_idf[t] / own + f32::MIN_POSITIVE);
-                        }
-                    }
-                }
-                let mut query: Vec<(u32, f32)> = vectors[i].clone();
-                query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-                for &(term, w) in query.iter().take(QUERY_TERMS) {
-                    for &(j, wj) in &term_postings[term as usize] {
-                        add(j, config.text_weight * w * wj + f32::MIN_POSITIVE);
-                    }
-                }
-                let excluded = |j: usize| {
-                    j == i
-                        || backlinks[i].binary_search(&j).is_ok()
-                        || declared[i]
-                            .iter()
-                            .any(|d| matches!(d, Declared::Article(k) if *k == j))
-                };
-                let mut shortlist: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
-                for &j in touched.iter() {
-                    let s = std::mem::take(&mut partial[j as usize]);
-                    if !excluded(j as usize) {
-                        shortlist.push((s, j));
-                    }
-                }
-                touched.clear();
-                top(&mut shortlist, SHORTLIST.max(config.count * 4));
-                let mut best: Vec<(f32, u32)> = shortlist
-                    .into_iter()
-                    .map(|(_, j)| (scorer.score(i, j as usize), j))
-                    .collect();
-                top(&mut best, config.count);
-                best.into_iter().map(|(_, j)| j as usize).collect()
-            },
+            |(partial, touched), i| index.similar_to(i, partial, touched),
         )
         .collect()
+}
+
+/// The inverted indexes and the exact scorer, built once for all articles.
+struct Index<'a> {
+    term_postings: &'a [Vec<(u32, f32)>],
+    tag_postings: &'a [Vec<u32>],
+    scorer: Scorer<'a>,
+    declared: &'a [Vec<Declared>],
+    backlinks: &'a [Vec<usize>],
+}
+
+impl Index<'_> {
+    /// The similar list of article `i`. `partial` (one slot per article, all zero) and
+    /// `touched` (empty) are scratch space reused between articles of one thread.
+    fn similar_to(&self, i: usize, partial: &mut [f32], touched: &mut Vec<u32>) -> Vec<usize> {
+        let s = &self.scorer;
+        let config = s.config;
+        let mut add = |j: u32, score: f32| {
+            let slot = &mut partial[j as usize];
+            if *slot == 0.0 {
+                touched.push(j);
+            }
+            *slot += score;
+        };
+        let own: f32 = s.tags[i].iter().map(|&t| s.tag_idf[t]).sum();
+        for &t in &s.tags[i] {
+            if self.tag_postings[t].len() <= TAG_CAP && own > 0.0 {
+                for &j in &self.tag_postings[t] {
+                    add(
+                        j,
+                        config.tag_weight * s.tag_idf[t] / own + f32::MIN_POSITIVE,
+                    );
+                }
+            }
+        }
+        let mut query: Vec<(u32, f32)> = s.vectors[i].clone();
+        query.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        for &(term, w) in query.iter().take(QUERY_TERMS) {
+            for &(j, wj) in &self.term_postings[term as usize] {
+                add(j, config.text_weight * w * wj + f32::MIN_POSITIVE);
+            }
+        }
+        let excluded = |j: usize| {
+            j == i
+                || self.backlinks[i].binary_search(&j).is_ok()
+                || self.declared[i]
+                    .iter()
+                    .any(|d| matches!(d, Declared::Article(k) if *k == j))
+        };
+        let mut shortlist: Vec<(f32, u32)> = Vec::with_capacity(touched.len());
+        for &j in touched.iter() {
+            let score = std::mem::take(&mut partial[j as usize]);
+            if !excluded(j as usize) {
+                shortlist.push((score, j));
+            }
+        }
+        touched.clear();
+        top(&mut shortlist, SHORTLIST.max(config.count * 4));
+        let mut best: Vec<(f32, u32)> = shortlist
+            .into_iter()
+            .map(|(_, j)| (s.score(i, j as usize), j))
+            .collect();
+        top(&mut best, config.count);
+        best.into_iter().map(|(_, j)| j as usize).collect()
+    }
 }
 
 /// Keeps the `k` best (score descending, then index ascending), sorted.

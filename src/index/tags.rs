@@ -76,29 +76,11 @@ pub fn index(
         }
         article_slugs.push(slugs);
     }
-    let mut tags: Vec<Tag> = by_slug
-        .into_iter()
-        .map(|(slug, b)| {
-            let name = b
-                .spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .map(|(s, _)| s)
-                .unwrap_or_else(|| slug.clone());
-            Tag {
-                name,
-                slug,
-                articles: b.articles,
-            }
-        })
-        .collect();
-    tags.sort_by_cached_key(|t| {
-        (
-            std::cmp::Reverse(t.articles.len()),
-            fold(&t.name),
-            t.slug.clone(),
-        )
-    });
+    let tags = named_and_sorted(
+        by_slug
+            .into_iter()
+            .map(|(slug, b)| (slug, b.spellings, b.articles)),
+    );
     let position: HashMap<&str, usize> = tags
         .iter()
         .enumerate()
@@ -114,4 +96,33 @@ pub fn index(
         })
         .collect();
     (tags, article_tags)
+}
+
+/// Tags named by their most used spelling (ties: the first in sorted order), sorted by count,
+/// then normalised name.
+fn named_and_sorted(
+    found: impl Iterator<Item = (String, HashMap<String, usize>, Vec<usize>)>,
+) -> Vec<Tag> {
+    let mut tags: Vec<Tag> = found
+        .map(|(slug, spellings, articles)| {
+            let name = spellings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                .map(|(s, _)| s)
+                .unwrap_or_else(|| slug.clone());
+            Tag {
+                name,
+                slug,
+                articles,
+            }
+        })
+        .collect();
+    tags.sort_by_cached_key(|t| {
+        (
+            std::cmp::Reverse(t.articles.len()),
+            fold(&t.name),
+            t.slug.clone(),
+        )
+    });
+    tags
 }

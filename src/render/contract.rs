@@ -65,6 +65,8 @@ fn keys(value: &Json, summary: &BTreeSet<String>, out: &mut BTreeSet<String>) {
     }
 }
 
+/// (One test, read top to bottom: site, summary, then one row per template; splitting it
+/// would load the fixture site once per part.)
 #[test]
 fn readme_documents_exactly_the_context_each_template_gets() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/context_contract");

@@ -88,7 +88,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// The template of a page and the context it gets (one typed struct per page kind, as a
-    /// Tera value).
+    /// Tera value). One match arm per page kind, each a few lines: kept together so every
+    /// kind's template and context can be read at once.
     pub fn context(&self, page: Page) -> Result<(&'static str, Value), Diagnostic> {
         let site = self.site;
         let config = &site.config;
