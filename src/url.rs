@@ -218,6 +218,13 @@ pub fn split(url: &str) -> Parts<'_> {
     }
 }
 
+/// Makes in-page links (`href="#x"`: heading self-links, footnotes, the author's own) point at
+/// `page#x`, for HTML shown away from its page (list pages, and feeds, which resolve `#x`
+/// against the feed itself).
+pub fn anchors_to(html: &str, page: &str) -> String {
+    html.replace("href=\"#", &format!("href=\"{page}#"))
+}
+
 /// The URL without its fragment.
 pub fn without_fragment(url: &str) -> &str {
     url.split_once('#').map_or(url, |(u, _)| u)
@@ -342,6 +349,16 @@ mod tests {
         assert_eq!(b.strip("/archive"), "/");
         assert_eq!(b.strip("/other/"), "/other/");
         assert_eq!(BaseUrl::parse("/").unwrap().strip("/x/"), "/x/");
+    }
+
+    #[test]
+    fn in_page_links_are_made_to_name_their_page() {
+        let html =
+            "<a href=\"#x\">x</a> <a href=\"/y/#z\">y</a> <sup><a href=\"#fn-1\">1</a></sup>";
+        assert_eq!(
+            anchors_to(html, "https://e.org/a/"),
+            "<a href=\"https://e.org/a/#x\">x</a> <a href=\"/y/#z\">y</a> <sup><a href=\"https://e.org/a/#fn-1\">1</a></sup>"
+        );
     }
 
     #[test]

@@ -313,8 +313,7 @@ fn render_one(
         ),
         // The first paragraph is shown on other pages too: its in-page links must name this page.
         None => (
-            body.first_paragraph_html
-                .replace("href=\"#", &format!("href=\"{}#", config.href(&path))),
+            crate::url::anchors_to(&body.first_paragraph_html, &config.href(&path)),
             body.first_paragraph_text,
         ),
     };

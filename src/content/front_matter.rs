@@ -92,15 +92,12 @@ impl ExternalUrl {
     /// Validates the scheme; the error says what was found.
     pub fn parse(raw: &str) -> Result<Self, String> {
         let url = raw.trim();
-        let lower: String = url
-            .chars()
-            .filter(|c| !c.is_whitespace() && !c.is_control())
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let ok = (lower.starts_with("https://") || lower.starts_with("http://"))
-            && url.len() > "https://".len()
-            || lower.starts_with("mailto:") && url.len() > "mailto:".len();
-        if ok && !url.contains(char::is_whitespace) {
+        let lower = url.to_ascii_lowercase();
+        let scheme_ok = crate::url::classify(url) == crate::url::LinkKind::External
+            && (lower.starts_with("https://") && url.len() > "https://".len()
+                || lower.starts_with("http://") && url.len() > "http://".len()
+                || lower.starts_with("mailto:") && url.len() > "mailto:".len());
+        if scheme_ok && !url.contains(|c: char| c.is_whitespace() || c.is_control()) {
             Ok(ExternalUrl(url.to_string()))
         } else {
             Err(format!("`{url}` is not an http(s) or mailto URL"))

@@ -270,7 +270,7 @@ impl<'a> Renderer<'a> {
                 let a = &self.site.articles[i];
                 FeedEntry {
                     summary: &self.summaries[i],
-                    content: absolute_fragments(&a.body_html, &config.permalink(&a.path)),
+                    content: crate::url::anchors_to(&a.body_html, &config.permalink(&a.path)),
                     atom_id: atom_id(config, &a.path),
                 }
             })
@@ -354,26 +354,5 @@ fn atom_id(config: &crate::config::Config, path: &str) -> String {
     match &config.base.origin {
         Some(_) => config.permalink(path),
         None => format!("urn:warraq:{}", config.href(path)),
-    }
-}
-
-/// Makes in-page links (`href="#x"`: heading self-links, footnotes, the author's own) point at
-/// `page#x`, for HTML shown away from its page (feeds resolve `#x` against the feed).
-pub fn absolute_fragments(html: &str, page: &str) -> String {
-    html.replace("href=\"#", &format!("href=\"{page}#"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn in_page_links_are_made_to_name_their_page() {
-        let html =
-            "<a href=\"#x\">x</a> <a href=\"/y/#z\">y</a> <sup><a href=\"#fn-1\">1</a></sup>";
-        assert_eq!(
-            absolute_fragments(html, "https://e.org/a/"),
-            "<a href=\"https://e.org/a/#x\">x</a> <a href=\"/y/#z\">y</a> <sup><a href=\"https://e.org/a/#fn-1\">1</a></sup>"
-        );
     }
 }
