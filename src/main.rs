@@ -1,25 +1,9 @@
-//! warraq: a static-site generator for Arabic news-analysis archives.
-
-mod arabic;
-mod check;
-mod cli;
-mod config;
-mod content;
-mod diagnostics;
-mod index;
-mod output;
-mod pipeline;
-mod render;
-mod routes;
-mod scaffold;
-mod serve;
-mod url;
-mod yaml;
+//! The `warraq` command: parses the command line and runs it (see [`warraq::cli`]).
 
 use clap::Parser;
 
 fn main() -> std::process::ExitCode {
-    let cli = match cli::Cli::try_parse() {
+    let cli = match warraq::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -31,5 +15,5 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
-    cli::run(cli)
+    warraq::cli::run(cli)
 }
