@@ -145,7 +145,8 @@ impl Config {
         let text = text
             .strip_prefix('\u{FEFF}')
             .unwrap_or(&text)
-            .replace("\r\n", "\n");
+            .replace("\r\n", "\n")
+            .replace('\r', "\n");
         let source: Arc<str> = Arc::from(text.as_str());
         if source.trim().is_empty() {
             return Ok(Config::default());

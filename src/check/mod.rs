@@ -7,7 +7,7 @@
 
 pub mod external;
 pub mod report;
-mod scan;
+pub mod scan;
 
 use scan::{scan, PageScan};
 
@@ -379,7 +379,7 @@ impl Checker<'_> {
 }
 
 /// Resolves a relative path against the folder of `page` (`2025/x/index.html` + `../y/` → `2025/y/`).
-fn normalize_path(page: &str, path: &str) -> String {
+pub fn normalize_path(page: &str, path: &str) -> String {
     let mut parts: Vec<&str> = if path.starts_with('/') {
         Vec::new()
     } else {

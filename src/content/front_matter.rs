@@ -264,8 +264,9 @@ pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    // CRLF and lone CR (old Mac files) both end lines, for YAML as for our positions.
     let text: Arc<str> = if text.contains('\r') {
-        Arc::from(text.replace("\r\n", "\n"))
+        Arc::from(text.replace("\r\n", "\n").replace('\r', "\n"))
     } else {
         Arc::from(text)
     };
@@ -409,6 +410,15 @@ mod tests {
         let d = fm("title: x\ndate: 2025-01-01\ntags: 5\n").unwrap_err();
         assert!(d.message.starts_with("wrong type"), "{}", d.message);
         assert_eq!(d.line, 4);
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_so_positions_stay_inside_the_file() {
+        // Found by fuzzing: YAML counted each CR as a line, we did not, and pointed past the end.
+        let bytes = b"---\rtitle: x\rdate: 2025-02-30\r---\rbody\r".to_vec();
+        let file = split(Path::new("content/a.md"), bytes).unwrap();
+        let d = parse(Path::new("content/a.md"), &file).unwrap_err();
+        assert_eq!(d.location(), "content/a.md:3:7");
     }
 
     #[test]

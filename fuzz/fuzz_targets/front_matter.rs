@@ -1,0 +1,22 @@
+//! Any bytes as an article file: splitting the front-matter and parsing it must never panic, and
+//! every error must carry a position inside the file.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use std::path::Path;
+use warraq::content::front_matter::{parse, split};
+
+fuzz_target!(|data: &[u8]| {
+    let shown = Path::new("content/fuzz.md");
+    let file = match split(shown, data.to_vec()) {
+        Ok(f) => f,
+        Err(d) => {
+            assert!(d.line >= 1);
+            return;
+        }
+    };
+    if let Err(d) = parse(shown, &file) {
+        let lines = file.text.split('\n').count();
+        assert!(d.line >= 1 && d.line <= lines.max(1), "line {} of {}", d.line, lines);
+        let _ = d.render(false);
+    }
+});

@@ -1,0 +1,28 @@
+//! Any text as an article body: rendering with the bidi, anchor and link layers must never
+//! panic, problems must point inside the body, and no unsafe URL scheme may reach an href.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use warraq::arabic::bidi::Dir;
+use warraq::content::markdown::{render, Resolved};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(body) = std::str::from_utf8(data) else { return };
+    for dir in [Dir::Rtl, Dir::Ltr] {
+        let resolve = |dest: &str| -> Result<Resolved, (String, Option<String>)> {
+            if dest.ends_with(".md") {
+                Ok(Resolved { href: Some(format!("/x/{}/", dest.len())), target: Some(dest.len() % 3) })
+            } else if dest.starts_with("/missing") {
+                Err(("missing".into(), None))
+            } else {
+                Ok(Resolved::default())
+            }
+        };
+        let out = render(body, dir, &resolve);
+        for p in &out.problems {
+            assert!(p.offset <= body.len());
+        }
+        let lower = out.html.to_ascii_lowercase();
+        assert!(!lower.contains("href=\"javascript:"), "{}", out.html);
+        assert!(!lower.contains("src=\"javascript:"), "{}", out.html);
+    }
+});
