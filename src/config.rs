@@ -148,6 +148,11 @@ impl Config {
             .replace("\r\n", "\n")
             .replace('\r', "\n");
         let source: Arc<str> = Arc::from(text.as_str());
+        if let Some(d) =
+            crate::content::front_matter::control_character(&shown, &source, 0..source.len())
+        {
+            return Err(vec![d]);
+        }
         if source.trim().is_empty() {
             return Ok(Config::default());
         }

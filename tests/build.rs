@@ -166,7 +166,7 @@ fn unclosed_flow_sequence_points_at_the_fault() {
     // libyaml reads the rest of the document as the unclosed list, so the error is its type.
     assert_has(
         &err,
-        "content/broken.md:2:8: wrong type: sequence, expected a string in `title`",
+        "content/broken.md:2:8: wrong type: sequence, expected text in `title`",
     );
     assert_has(
         &err,

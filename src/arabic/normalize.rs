@@ -261,6 +261,50 @@ pub fn is_arabic_letter(c: char) -> bool {
         && c.is_alphabetic()
 }
 
+/// Whether a character has no place in text a reader or a feed reader gets: C0 controls other
+/// than tab, newline and carriage return, DEL, C1 controls, and the noncharacters U+FFFE/U+FFFF
+/// (none is allowed in XML 1.0 documents; browsers show them as boxes or nothing).
+pub fn is_forbidden_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// Text with every [forbidden control](is_forbidden_control) replaced by spaces of the same
+/// byte length, so byte offsets into it stay those of the original.
+pub fn blank_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_forbidden_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_forbidden_control(c) {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Text with every [forbidden control](is_forbidden_control) removed (for rendered output).
+pub fn strip_controls(text: String) -> String {
+    // Fast path: rendered pages almost never hold one; bytes below 0x20 or 0x7F, 0xC2 0x80–0x9F
+    // (C1) and 0xEF 0xBF 0xBE/0xBF (U+FFFE/U+FFFF) are what to look for.
+    let b = text.as_bytes();
+    let suspect = b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || x == 0x7F
+            || (x == 0xC2 && b.get(i + 1).is_some_and(|&y| (0x80..=0x9F).contains(&y)))
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    });
+    if suspect {
+        text.chars().filter(|&c| !is_forbidden_control(c)).collect()
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +314,19 @@ mod tests {
         assert_eq!(normalize("الشَّرْع"), "الشرع");
         assert_eq!(normalize("داعـــش"), "داعش");
         assert_eq!(normalize("ٱلْعَرَبِيَّةُ"), "ٱلعربية");
+    }
+
+    #[test]
+    fn controls_are_blanked_in_place_or_stripped() {
+        let text = "أ\u{1b}ب\u{0}c\u{85}d\u{FFFF}\te\n";
+        let blanked = blank_controls(text);
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked, "أ ب c  d   \te\n");
+        assert_eq!(strip_controls(text.to_string()), "أبcd\te\n");
+        assert!(matches!(
+            blank_controls("نص"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

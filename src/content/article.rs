@@ -289,7 +289,10 @@ fn render_one(
             .map_or(config.direction, |l| Dir::of_language(&l.0));
     let id = p.id.clone();
     let resolver = |dest: &str| links.resolve(&id, dest);
-    let body = markdown::render(p.file.body(), dir, &resolver);
+    // Control characters in a body are blanked (same byte length, so positions hold): they
+    // would make feeds invalid XML and show as nothing or boxes.
+    let body_text = crate::arabic::normalize::blank_controls(p.file.body());
+    let body = markdown::render(&body_text, dir, &resolver);
     let diagnostics: Vec<Diagnostic> = body
         .problems
         .iter()

@@ -21,11 +21,11 @@ pub struct FrontMatter {
     pub date: ArticleDate,
     #[serde(default)]
     pub updated: Option<ArticleDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_list")]
     pub tags: Vec<String>,
     #[serde(default)]
     pub related: Vec<RelatedEntry>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_text")]
     pub summary: Option<String>,
     #[serde(default)]
     pub author: OneOrMany,
@@ -41,17 +41,103 @@ pub struct FrontMatter {
     pub extra: Option<serde_yaml::Value>,
 }
 
+/// The most tags one article may have: more is a mistake (a pasted list), and every tag page
+/// repeats each listed article's tags, so the output would grow with the square of it.
+pub const MAX_TAGS: usize = 50;
+
+/// Text written in front-matter: a string, or a number or boolean taken as written (`2025`).
+/// One rule for values that mean nothing: `null`/`~`/nothing is refused where text is required
+/// (an optional key written so is simply absent, see [`optional_text`]); text that is empty or
+/// holds only invisible characters (spaces, bidi controls, zero-width characters) is refused
+/// everywhere. Errors quote the value so they are positioned at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+struct TextVisitor;
+
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = Text;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("text")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+        let visible = v.chars().any(|c| {
+            !c.is_whitespace()
+                && !crate::arabic::normalize::is_invisible_format(c)
+                && !c.is_control()
+        });
+        if v.is_empty() {
+            Err(E::custom(
+                "`\"\"` is empty; write the text, or remove the entry",
+            ))
+        } else if !visible {
+            Err(E::custom(format!(
+                "`{v}` holds only invisible characters; write the text, or remove the entry"
+            )))
+        } else {
+            Ok(Text(v.trim().to_string()))
+        }
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+        self.visit_str(&v)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+        Ok(Text(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+        Ok(Text(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+        Ok(Text(v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+        Ok(Text(v.to_string()))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+        Err(E::custom(
+            "this value is empty (`null`, `~` or nothing); write the text, or remove the entry",
+        ))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Text, E> {
+        self.visit_unit()
+    }
+}
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(TextVisitor)
+    }
+}
+
+/// A required text, as a plain `String` field.
+fn required_text<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Text::deserialize(d)?.0)
+}
+
+/// An optional text: `null` means absent; empty or invisible text is still an error.
+fn optional_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<Text>::deserialize(d)?.map(|t| t.0))
+}
+
+/// A list of texts (`tags`): each item follows [`Text`]'s rule; at most [`MAX_TAGS`].
+fn text_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    let list = Option::<Vec<Text>>::deserialize(d)?.unwrap_or_default();
+    if list.len() > MAX_TAGS {
+        return Err(de::Error::custom(format!(
+            "`tags` has {} entries; an article may have at most {MAX_TAGS}",
+            list.len()
+        )));
+    }
+    Ok(list.into_iter().map(|t| t.0).collect())
+}
+
 /// A non-empty title.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Title(pub String);
 
 impl<'de> Deserialize<'de> for Title {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        if s.trim().is_empty() {
-            return Err(de::Error::custom("`title` is empty"));
-        }
-        Ok(Title(s.trim().to_string()))
+        Ok(Title(Text::deserialize(d)?.0))
     }
 }
 
@@ -68,18 +154,18 @@ pub struct OneOrMany(pub Vec<String>);
 
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Many(Vec<String>),
-        }
-        match Raw::deserialize(d) {
-            Ok(Raw::One(s)) => Ok(OneOrMany(vec![s])),
-            Ok(Raw::Many(v)) => Ok(OneOrMany(v)),
-            Err(_) => Err(de::Error::custom(
+        use serde_yaml::Value;
+        let text = |v: Value| Text::deserialize(v).map(|t| t.0).map_err(de::Error::custom);
+        // `author: null` is no author; an empty or invisible name is an error.
+        match Option::<Value>::deserialize(d)? {
+            None => Ok(OneOrMany::default()),
+            Some(Value::Sequence(items)) => Ok(OneOrMany(
+                items.into_iter().map(text).collect::<Result<_, _>>()?,
+            )),
+            Some(Value::Mapping(_)) | Some(Value::Tagged(_)) => Err(de::Error::custom(
                 "`author` must be a name or a list of names",
             )),
+            Some(v) => Ok(OneOrMany(vec![text(v)?])),
         }
     }
 }
@@ -157,7 +243,7 @@ impl<'de> Deserialize<'de> for RelatedEntry {
                 let mut url: Option<ExternalUrl> = None;
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "title" => title = Some(map.next_value()?),
+                        "title" => title = Some(map.next_value::<Text>()?.0),
                         "url" => url = Some(map.next_value()?),
                         other => return Err(de::Error::unknown_field(other, &["title", "url"])),
                     }
@@ -176,6 +262,7 @@ impl<'de> Deserialize<'de> for RelatedEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    #[serde(deserialize_with = "required_text")]
     pub name: String,
     #[serde(default)]
     pub url: Option<ExternalUrl>,
@@ -309,8 +396,34 @@ pub fn parse(shown: &Path, file: &SourceFile) -> Result<FrontMatter, Diagnostic>
         )
         .with_hint("add at least `title:` and `date:`"));
     }
+    if let Some(d) = control_character(shown, &file.text, file.yaml.clone()) {
+        return Err(d);
+    }
     serde_yaml::from_str(yaml)
         .map_err(|e| yaml::to_diagnostic(shown, &file.text, first_line, "front-matter", &e))
+}
+
+/// The first forbidden control character in `text[range]`, as an error at its position.
+pub fn control_character(
+    shown: &Path,
+    text: &Arc<str>,
+    range: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
+    let (i, c) = text[range.clone()]
+        .char_indices()
+        .find(|&(_, c)| crate::arabic::normalize::is_forbidden_control(c))?;
+    Some(
+        Diagnostic::at_offset(
+            shown,
+            text,
+            range.start + i,
+            format!(
+                "an invisible control character (U+{:04X}) is here; feeds and pages cannot carry it",
+                c as u32
+            ),
+        )
+        .with_hint("delete it (it often comes from copying text out of another program)"),
+    )
 }
 
 /// Byte offset, in the file, of `needle` as the value of a top-level `key` (or of an item of its

@@ -82,8 +82,11 @@ impl<'a> Renderer<'a> {
         let (template, value) = self.context(page)?;
         let ctx = Context::from_serialize(&value)
             .map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
+        // Whatever a template or a value holds, no page or feed carries a control character
+        // (feed readers reject such XML as a whole).
         self.tera
             .render(template, &ctx)
+            .map(crate::arabic::normalize::strip_controls)
             .map_err(|e| templates::template_error(&e, self.sources))
     }
 

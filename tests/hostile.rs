@@ -1,0 +1,161 @@
+//! Hostile and careless input (issue #13): values that mean nothing, control characters, pasted
+//! tag lists, raw HTML that would run script, nonsense settings. Each class gets its error at
+//! the value's position (exit 1) or is made harmless, and never reaches a reader.
+
+mod common;
+
+use common::*;
+
+fn write_article(dir: &std::path::Path, name: &str, text: &str) {
+    std::fs::write(dir.join("content").join(name), text).unwrap();
+}
+
+/// Builds the good site with one extra article; returns (exit code, stderr).
+fn build_with(name: &str, text: &str) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = site("good_site");
+    write_article(dir.path(), name, text);
+    let out = warraq(dir.path(), &["build"]);
+    (out.status.code(), stderr(&out), dir)
+}
+
+fn assert_error_at(text: &str, location: &str, message: &str) {
+    let (code, err, dir) = build_with("x.md", text);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains(&format!("{location}: {message}")),
+        "expected `{location}: {message}…` in\n{err}"
+    );
+    assert!(!dir.path().join("public").exists(), "nothing is written");
+}
+
+#[test]
+fn values_that_mean_nothing_are_errors_at_the_value() {
+    assert_error_at(
+        "---\ntitle: null\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:8",
+        "this value is empty",
+    );
+    assert_error_at(
+        "---\ntitle: ~\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:8",
+        "this value is empty",
+    );
+    assert_error_at(
+        "---\ntitle: \"\"\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:8",
+        "`\"\"` is empty",
+    );
+    assert_error_at(
+        "---\ntitle: \"\u{200F}\u{2067}\u{200B}\"\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:9",
+        "`\u{200F}\u{2067}\u{200B}` holds only invisible characters",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags: [سوريا, null]\n---\nx\n",
+        "content/x.md:4:15",
+        "this value is empty",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags: [سوريا, \"\"]\n---\nx\n",
+        "content/x.md:4:15",
+        "`\"\"` is empty",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags:\n  - سوريا\n  - \"\u{200E}\"\n---\nx\n",
+        "content/x.md:6:6",
+        "`\u{200E}` holds only invisible characters",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\nauthor: [كاتب, \"  \"]\n---\nx\n",
+        "content/x.md:4:17",
+        "`  ` holds only invisible characters",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\nsummary: \"\"\n---\nx\n",
+        "content/x.md:4:10",
+        "`\"\"` is empty",
+    );
+}
+
+#[test]
+fn an_optional_key_written_empty_is_absent_and_numbers_are_text() {
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: 1984\ndate: 2025-01-01\ntags: [2011, سوريا]\nsummary: ~\nauthor: null\n---\nنص.\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/x/index.html"));
+    assert!(page.contains("<h1>1984</h1>"), "{page}");
+    assert!(dir.path().join("public/tags/2011/index.html").is_file());
+    assert!(!page.contains(">null<"));
+}
+
+#[test]
+fn control_characters_are_errors_in_front_matter_and_removed_from_bodies() {
+    assert_error_at(
+        "---\ntitle: \"عنوان \u{1b}[31m أحمر\"\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:15",
+        "an invisible control character (U+001B) is here",
+    );
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: نظيف\ndate: 2030-01-01\n---\nنص فيه\u{0}صفر و\u{1b}هروب و\u{7f} و\u{85} و\u{FFFF}.\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let public = dir.path().join("public");
+    for file in ["x/index.html", "feed.xml", "index.html"] {
+        let text = read(public.join(file));
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFF}'),
+            "{file} carries a control character"
+        );
+    }
+    let feed = std::fs::read(public.join("feed.xml")).unwrap();
+    atom_syndication::Feed::read_from(&feed[..]).expect("the feed is well-formed XML");
+}
+
+#[test]
+fn a_control_character_in_site_yaml_is_an_error() {
+    let dir = site("good_site");
+    std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\u{7}\"\n").unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("site.yaml:1:14: an invisible control character (U+0007)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_pasted_list_of_thousands_of_tags_is_an_error_not_half_a_gigabyte() {
+    let tags: Vec<String> = (0..2000).map(|i| format!("وسم{i}")).collect();
+    let (code, err, dir) = build_with(
+        "x.md",
+        &format!(
+            "---\ntitle: t\ndate: 2025-01-01\ntags: [{}]\n---\nx\n",
+            tags.join(", ")
+        ),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("`tags` has 2000 entries; an article may have at most 50"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/x.md:4:"),
+        "positioned at the tags: {err}"
+    );
+    assert!(!dir.path().join("public").exists());
+    let fifty: Vec<String> = (0..50).map(|i| format!("وسم{i}")).collect();
+    let (code, err, _) = build_with(
+        "x.md",
+        &format!(
+            "---\ntitle: t\ndate: 2025-01-01\ntags: [{}]\n---\nx\n",
+            fifty.join(", ")
+        ),
+    );
+    assert_eq!(code, Some(0), "{err}");
+}
