@@ -409,16 +409,23 @@ pub fn control_character(
     text: &Arc<str>,
     range: std::ops::Range<usize>,
 ) -> Option<Diagnostic> {
-    let (i, c) = text[range.clone()]
-        .char_indices()
-        .find(|&(_, c)| crate::arabic::normalize::is_forbidden_control(c))?;
+    // YAML also ends lines at U+2028 and U+2029, invisible in an editor: refused too, so YAML's
+    // positions and ours always agree.
+    let (i, c) = text[range.clone()].char_indices().find(|&(_, c)| {
+        crate::arabic::normalize::is_forbidden_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    })?;
+    let what = if c.is_control() {
+        "an invisible control character"
+    } else {
+        "an invisible line separator"
+    };
     Some(
         Diagnostic::at_offset(
             shown,
             text,
             range.start + i,
             format!(
-                "an invisible control character (U+{:04X}) is here; feeds and pages cannot carry it",
+                "{what} (U+{:04X}) is here; feeds and pages cannot carry it",
                 c as u32
             ),
         )
@@ -532,6 +539,20 @@ mod tests {
         let file = split(Path::new("content/a.md"), bytes).unwrap();
         let d = parse(Path::new("content/a.md"), &file).unwrap_err();
         assert_eq!(d.location(), "content/a.md:3:7");
+    }
+
+    #[test]
+    fn yaml_line_breaks_we_do_not_count_are_refused_where_they_are() {
+        // Found by fuzzing: YAML ends a line at NEL (U+0085), LS and PS; positions then pointed
+        // past the end of the file.
+        for (bytes, location) in [
+            (b"---\ntitle: \"\xc2\x85 20203\n---\n".to_vec(), "content/a.md:2:9"),
+            ("---\ntitle: x\u{2028}y\ndate: 2025-01-01\n---\n".as_bytes().to_vec(), "content/a.md:2:9"),
+        ] {
+            let file = split(Path::new("content/a.md"), bytes).unwrap();
+            let d = parse(Path::new("content/a.md"), &file).unwrap_err();
+            assert_eq!(d.location(), location, "{}", d.message);
+        }
     }
 
     #[test]
