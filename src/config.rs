@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::arabic::bidi::Dir;
 use crate::arabic::dates::{DateStyle, Digits};
+use crate::content::raw_html::HtmlPolicy;
 use crate::diagnostics::Diagnostic;
 use crate::url::{BadBaseUrl, BaseUrl};
 use crate::yaml;
@@ -90,6 +91,18 @@ struct RawConfig {
     feeds: Option<bool>,
     similar: Option<SimilarConfig>,
     check: Option<CheckConfig>,
+    raw_html: Option<RawHtml>,
+    embed_hosts: Option<Vec<String>>,
+}
+
+/// `raw_html:` in `site.yaml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum RawHtml {
+    /// Raw HTML allowed; what runs script is an error, and the rest is sanitised.
+    Safe,
+    /// Authors' HTML is kept as written.
+    Trusted,
 }
 
 /// The site's configuration, with every default filled in.
@@ -108,6 +121,8 @@ pub struct Config {
     pub feeds: bool,
     pub similar: SimilarConfig,
     pub check: CheckConfig,
+    /// What authors' raw HTML may do (`raw_html`, `embed_hosts`).
+    pub html: HtmlPolicy,
 }
 
 impl Default for Config {
@@ -197,6 +212,12 @@ impl Config {
             feeds: raw.feeds.unwrap_or(true),
             similar: raw.similar.unwrap_or_default(),
             check: raw.check.unwrap_or_default(),
+            html: HtmlPolicy {
+                trusted: raw.raw_html == Some(RawHtml::Trusted),
+                embed_hosts: raw
+                    .embed_hosts
+                    .unwrap_or_else(|| HtmlPolicy::default().embed_hosts),
+            },
         })
     }
 

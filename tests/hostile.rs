@@ -159,3 +159,52 @@ fn a_pasted_list_of_thousands_of_tags_is_an_error_not_half_a_gigabyte() {
     );
     assert_eq!(code, Some(0), "{err}");
 }
+
+#[test]
+fn raw_html_that_would_run_script_is_an_error_at_its_position() {
+    let text = "---\ntitle: t\ndate: 2025-01-01\n---\nنص.\n\n<p>x</p><script>alert(1)</script>\n\nفقرة <img src=x onerror=alert(1)> و<a href=\"&#106;avascript:alert(1)\">رابط</a>.\n\n<iframe src=\"https://evil.example/x\"></iframe>\n";
+    let (code, err, dir) = build_with("x.md", text);
+    assert_eq!(code, Some(1), "{err}");
+    for expected in [
+        "content/x.md:7:9: raw HTML `<script>` would run code in readers' browsers",
+        "content/x.md:9:17: the event handler `onerror` would run script",
+        "content/x.md:9:39: `href` uses the `javascript:` scheme",
+        "content/x.md:11:9: this iframe loads `https://evil.example/x`",
+    ] {
+        assert!(err.contains(expected), "expected {expected} in\n{err}");
+    }
+    assert!(
+        err.contains("raw_html: trusted"),
+        "the hint names the setting: {err}"
+    );
+    assert!(!dir.path().join("public").exists());
+}
+
+#[test]
+fn safe_raw_html_and_listed_embeds_are_kept_and_trusted_sites_keep_everything() {
+    let text = "---\ntitle: t\ndate: 2025-01-01\n---\n<figure><img src=\"/a.png\" alt=\"صورة\"><figcaption>تعليق</figcaption></figure>\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" allowfullscreen></iframe>\n\n<details><summary>المزيد</summary>\n\nنص <mark>مهم</mark>.\n\n</details>\n";
+    let (code, err, dir) = build_with("x.md", text);
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/x/index.html"));
+    for kept in [
+        "<figcaption>تعليق</figcaption>",
+        "src=\"https://www.youtube.com/embed/xyz\"",
+        "<summary>المزيد</summary>",
+        "<mark>مهم</mark>",
+    ] {
+        assert!(page.contains(kept), "{kept} lost:\n{page}");
+    }
+
+    let dir = site("good_site");
+    std::fs::write(dir.path().join("site.yaml"), "raw_html: trusted\n").unwrap();
+    write_article(
+        dir.path(),
+        "x.md",
+        "---\ntitle: t\ndate: 2025-01-01\n---\n<script>trackReaders()</script>\n",
+    );
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        read(dir.path().join("public/x/index.html")).contains("<script>trackReaders()</script>")
+    );
+}

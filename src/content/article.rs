@@ -292,7 +292,7 @@ fn render_one(
     // Control characters in a body are blanked (same byte length, so positions hold): they
     // would make feeds invalid XML and show as nothing or boxes.
     let body_text = crate::arabic::normalize::blank_controls(p.file.body());
-    let body = markdown::render(&body_text, dir, &resolver);
+    let body = markdown::render(&body_text, dir, &resolver, &config.html);
     let diagnostics: Vec<Diagnostic> = body
         .problems
         .iter()

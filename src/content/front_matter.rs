@@ -546,8 +546,16 @@ mod tests {
         // Found by fuzzing: YAML ends a line at NEL (U+0085), LS and PS; positions then pointed
         // past the end of the file.
         for (bytes, location) in [
-            (b"---\ntitle: \"\xc2\x85 20203\n---\n".to_vec(), "content/a.md:2:9"),
-            ("---\ntitle: x\u{2028}y\ndate: 2025-01-01\n---\n".as_bytes().to_vec(), "content/a.md:2:9"),
+            (
+                b"---\ntitle: \"\xc2\x85 20203\n---\n".to_vec(),
+                "content/a.md:2:9",
+            ),
+            (
+                "---\ntitle: x\u{2028}y\ndate: 2025-01-01\n---\n"
+                    .as_bytes()
+                    .to_vec(),
+                "content/a.md:2:9",
+            ),
         ] {
             let file = split(Path::new("content/a.md"), bytes).unwrap();
             let d = parse(Path::new("content/a.md"), &file).unwrap_err();

@@ -19,6 +19,7 @@ use serde::Serialize;
 use super::anchors::Anchors;
 use super::blocks::{direction_of, is_dir_block, is_dir_block_end, plain_text, plain_text_of};
 use super::links::body_link;
+use super::raw_html::{self, HtmlPolicy};
 use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::slug::encode_fragment;
 
@@ -75,7 +76,7 @@ fn options() -> Options {
 }
 
 /// Renders a body whose surrounding direction is `context`.
-pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
+pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>, policy: &HtmlPolicy) -> Rendered {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
@@ -83,6 +84,9 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
         out: Rendered::default(),
         anchors: Anchors::plan(events.iter().map(|(e, _)| e)),
         resolve,
+        policy,
+        has_raw_html: false,
+        body,
         context,
         footnotes_referenced: HashSet::new(),
         dirs: vec![context],
@@ -97,7 +101,7 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>) -> Rendered {
         heading_anchor: Vec::new(),
     };
     for (i, (event, range)) in events.iter().enumerate() {
-        writer.event(event.clone(), &events[i..], range.start);
+        writer.event(event.clone(), &events[i..], range.clone());
     }
     writer.finish(body.len())
 }
@@ -108,6 +112,10 @@ struct Writer<'e, 'r> {
     out: Rendered,
     anchors: Anchors,
     resolve: &'r Resolver<'r>,
+    policy: &'r HtmlPolicy,
+    /// Whether the body holds raw HTML (then the result is sanitised, unless trusted).
+    has_raw_html: bool,
+    body: &'e str,
     context: Dir,
     footnotes_referenced: HashSet<String>,
     /// The direction of each open block.
@@ -126,11 +134,19 @@ struct Writer<'e, 'r> {
 
 impl<'e> Writer<'e, '_> {
     /// Handles one event; `rest` starts with it, `offset` is its position in the body.
-    fn event(&mut self, event: Event<'e>, rest: &[(Event<'e>, Range<usize>)], offset: usize) {
+    fn event(&mut self, event: Event<'e>, rest: &[(Event<'e>, Range<usize>)], range: Range<usize>) {
+        let offset = range.start;
         match event {
             Event::Start(tag) => {
+                if matches!(tag, Tag::HtmlBlock) {
+                    self.raw_html(range);
+                }
                 let start = self.start(tag, rest, offset);
                 self.rewritten.push(start);
+            }
+            Event::InlineHtml(html) => {
+                self.raw_html(range);
+                self.rewritten.push(Event::InlineHtml(html));
             }
             Event::End(end) => self.end(end),
             Event::Code(code) if self.image_depth == 0 => {
@@ -156,6 +172,24 @@ impl<'e> Writer<'e, '_> {
                     .push(reference.unwrap_or(Event::FootnoteReference(label)));
             }
             other => self.rewritten.push(other),
+        }
+    }
+
+    /// Checks a fragment of the author's raw HTML against the policy (problems at their place).
+    fn raw_html(&mut self, range: Range<usize>) {
+        self.has_raw_html = true;
+        if self.policy.trusted {
+            return;
+        }
+        let Some(fragment) = self.body.get(range.clone()) else {
+            return;
+        };
+        for p in raw_html::problems(fragment, self.policy) {
+            self.out.problems.push(BodyProblem {
+                offset: range.start + p.offset,
+                message: p.message,
+                hint: Some(raw_html::HINT.into()),
+            });
         }
     }
 
@@ -377,6 +411,10 @@ impl<'e> Writer<'e, '_> {
         }
         out.html.reserve(body_len * 3 / 2);
         html::push_html(&mut out.html, self.rewritten.into_iter());
+        if self.has_raw_html && !self.policy.trusted {
+            out.html = raw_html::sanitize(&out.html, self.policy);
+            out.first_paragraph_html = raw_html::sanitize(&out.first_paragraph_html, self.policy);
+        }
         out
     }
 }
@@ -390,7 +428,12 @@ mod tests {
     use super::*;
 
     fn md(body: &str) -> Rendered {
-        render(body, Dir::Rtl, &|_| Ok(Resolved::default()))
+        render(
+            body,
+            Dir::Rtl,
+            &|_| Ok(Resolved::default()),
+            &HtmlPolicy::default(),
+        )
     }
 
     #[test]
@@ -458,9 +501,12 @@ mod tests {
 
     #[test]
     fn ltr_article_marks_arabic_blocks_rtl() {
-        let r = render("English.\n\nفقرة عربية\n", Dir::Ltr, &|_| {
-            Ok(Resolved::default())
-        });
+        let r = render(
+            "English.\n\nفقرة عربية\n",
+            Dir::Ltr,
+            &|_| Ok(Resolved::default()),
+            &HtmlPolicy::default(),
+        );
         assert!(r.html.contains("<p>English.</p>"));
         assert!(r.html.contains("<p dir=\"rtl\">فقرة عربية</p>"));
     }
@@ -505,6 +551,7 @@ mod tests {
                 }),
                 _ => Err(("no such page".into(), None)),
             },
+            &HtmlPolicy::default(),
         );
         assert!(r.html.contains("href=\"/2024/x/\""), "{}", r.html);
         assert_eq!(r.links_to, [3]);

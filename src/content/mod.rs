@@ -8,3 +8,4 @@ pub mod blocks;
 pub mod front_matter;
 pub mod links;
 pub mod markdown;
+pub mod raw_html;
