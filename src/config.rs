@@ -173,12 +173,7 @@ impl Config {
         }
         let raw: RawConfig = serde_yaml::from_str(&source)
             .map_err(|e| vec![yaml::to_diagnostic(&shown, &source, 1, "site.yaml", &e)])?;
-        Config::from_raw(raw).map_err(|d| {
-            vec![Diagnostic {
-                source: Some(source.clone()),
-                ..d
-            }]
-        })
+        Config::from_raw(raw).map_err(|d| vec![positioned(d, &source)])
     }
 
     fn from_raw(raw: RawConfig) -> Result<Config, Diagnostic> {
@@ -192,6 +187,13 @@ impl Config {
             )
             .with_hint(BASE_URL_HINT)
         })?;
+        if !crate::content::front_matter::is_language_tag(&language) {
+            return Err(Diagnostic::new(
+                Some(shown),
+                format!("`language: {language}` is not a language tag"),
+            )
+            .with_hint("use a tag like `ar`, `en`, `fr` or `ar-MA`"));
+        }
         let per_page = raw.per_page.unwrap_or(20);
         if per_page == 0 {
             return Err(Diagnostic::new(
@@ -238,6 +240,35 @@ impl Config {
     /// The absolute URL of a site path when the base is absolute, the href otherwise.
     pub fn permalink(&self, site_path: &str) -> String {
         self.base.permalink(site_path)
+    }
+}
+
+/// Places a settings error at its key's value: messages quote the setting as `` `key: value` ``.
+fn positioned(d: Diagnostic, source: &Arc<str>) -> Diagnostic {
+    let key = d
+        .message
+        .split('`')
+        .nth(1)
+        .and_then(|quoted| quoted.split(':').next())
+        .map(str::trim)
+        .filter(|k| !k.is_empty());
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        if let Some(k) = key {
+            if let Some(rest) = line.strip_prefix(k).and_then(|r| r.strip_prefix(':')) {
+                let value = offset + k.len() + 1 + (rest.len() - rest.trim_start().len());
+                let at = Diagnostic::at_offset(Path::new("site.yaml"), source, value, d.message);
+                return match d.hint {
+                    Some(h) => at.with_hint(h),
+                    None => at,
+                };
+            }
+        }
+        offset += line.len();
+    }
+    Diagnostic {
+        source: Some(source.clone()),
+        ..d
     }
 }
 

@@ -208,3 +208,58 @@ fn safe_raw_html_and_listed_embeds_are_kept_and_trusted_sites_keep_everything() 
         read(dir.path().join("public/x/index.html")).contains("<script>trackReaders()</script>")
     );
 }
+
+#[test]
+fn nonsense_settings_are_errors_with_the_allowed_values() {
+    for (yaml, expected) in [
+        (
+            "title: t\nlanguage: \"ar; x\"\n",
+            "site.yaml:2:11: `language: ar; x` is not a language tag",
+        ),
+        (
+            "base_url: \"https://example.org/?page=1\"\n",
+            "site.yaml:1:11: `base_url: https://example.org/?page=1` is not usable",
+        ),
+        (
+            "base_url: \"https://example.org/#top\"\n",
+            "site.yaml:1:11: `base_url: https://example.org/#top` is not usable",
+        ),
+        (
+            "raw_html: sometimes\n",
+            "site.yaml:1:11: unknown variant `sometimes`, expected `safe` or `trusted`",
+        ),
+    ] {
+        let dir = site("good_site");
+        std::fs::write(dir.path().join("site.yaml"), yaml).unwrap();
+        let out = warraq(dir.path(), &["build"]);
+        assert_eq!(out.status.code(), Some(1), "{yaml}");
+        assert!(
+            stderr(&out).contains(expected),
+            "{expected}\n{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn template_errors_name_the_template_file() {
+    for (template, expected) in [
+        (
+            "{% include \"missing.html\" %}",
+            "templates/404.html:1:12: Unknown template `missing.html`",
+        ),
+        (
+            "{{ 'x' | isolate(dir=\"sideways\") }}",
+            "templates/404.html:1:",
+        ),
+    ] {
+        let dir = site("good_site");
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/404.html"), template).unwrap();
+        let out = warraq(dir.path(), &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(expected), "{expected}\n{err}");
+        assert!(!err.contains("template error: error:"), "{err}");
+    }
+}

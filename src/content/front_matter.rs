@@ -290,6 +290,17 @@ impl<'de> Deserialize<'de> for Slug {
     }
 }
 
+/// Whether `text` has the shape of a BCP 47 language tag: a 2–3 letter (or 4–8 letter)
+/// language, then subtags of 1–8 letters or digits (`ar`, `en`, `fr-MA`, `zh-Hant-TW`).
+pub fn is_language_tag(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let language = parts.next().unwrap_or("");
+    (2..=8).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && text.len() <= 35
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// A language tag (`en`, `fr-MA`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lang(pub String);
@@ -297,12 +308,7 @@ pub struct Lang(pub String);
 impl<'de> Deserialize<'de> for Lang {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        let valid = !raw.is_empty()
-            && raw.len() <= 35
-            && raw.split('-').all(|p| {
-                !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric())
-            });
-        if valid {
+        if is_language_tag(&raw) {
             Ok(Lang(raw))
         } else {
             Err(de::Error::custom(format!(

@@ -97,7 +97,8 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
     Ok((tera, sources))
 }
 
-/// A Tera error as a diagnostic naming the template file and line.
+/// A Tera error as a diagnostic naming the template file (`templates/404.html`, or that it is
+/// the embedded default) and position.
 pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -> Diagnostic {
     let report = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
@@ -105,7 +106,7 @@ pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -
     };
     let mut message = match report {
         Some(r) => r.message().to_string(),
-        None => err.to_string(),
+        None => err.kind().to_string(),
     };
     let mut source = std::error::Error::source(err);
     while let Some(s) = source {
@@ -113,24 +114,81 @@ pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -
         message.push_str(&s.to_string());
         source = s.source();
     }
-    let Some(r) = report else {
+    let place = match report {
+        Some(r) => Some((
+            r.filename().to_string(),
+            r.span().start_line,
+            r.span().start_col + 1,
+        )),
+        // Checks made when templates are compiled (an unknown include or filter) come as
+        // ready-made reports: "error: …\n --> name:line:col\n…".
+        None => match parse_report(&message) {
+            Some((what, place)) => {
+                message = what;
+                Some(place)
+            }
+            None => None,
+        },
+    };
+    let Some((name, line, column)) = place else {
         return Diagnostic::new(None, format!("template error: {message}"));
     };
-    let name = r.filename();
-    let found = sources.iter().find(|(n, _, _)| n == name);
+    let found = sources.iter().find(|(n, _, _)| *n == name);
     let shown = match found {
         Some((_, _, true)) | None => format!("templates/{name}"),
         Some((_, _, false)) => format!("templates/{name} (embedded default)"),
     };
     match found {
-        Some((_, text, _)) => Diagnostic::at(
-            Path::new(&shown),
-            text,
-            r.span().start_line,
-            r.span().start_col + 1,
-            message,
-        ),
+        Some((_, text, _)) => Diagnostic::at(Path::new(&shown), text, line, column, message),
         None => Diagnostic::new(Some(Path::new(&shown)), message),
     }
     .with_hint("fix the template; `warraq build` compiles every template before writing anything")
+}
+
+/// The message and place of a report Tera generated as text.
+fn parse_report(text: &str) -> Option<(String, (String, usize, usize))> {
+    let mut lines = text.lines();
+    let message = lines.next()?.strip_prefix("error: ")?.to_string();
+    let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.trim().parse().ok()?;
+    let line = parts.next()?.trim().parse().ok()?;
+    let name = parts.next()?.to_string();
+    Some((message, (name, line, column)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(template: &str) -> Diagnostic {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(dir.path().join("templates/404.html"), template).unwrap();
+        load(dir.path(), &Config::default())
+            .expect_err("an error")
+            .remove(0)
+    }
+
+    #[test]
+    fn compile_time_errors_name_the_template_file_and_position() {
+        for (template, location, message) in [
+            (
+                "{% include \"missing.html\" %}",
+                "templates/404.html:1:12",
+                "Unknown template `missing.html`",
+            ),
+            (
+                "x\n{{ a | nosuchfilter }}",
+                "templates/404.html:2:8",
+                "Unknown filter `nosuchfilter`",
+            ),
+            ("{% for x in %}", "templates/404.html:1:13", "Found `%}`"),
+        ] {
+            let d = error_of(template);
+            assert_eq!(d.location(), location, "{}", d.message);
+            assert!(d.message.starts_with(message), "{}", d.message);
+            assert!(!d.message.contains("error:"), "{}", d.message);
+        }
+    }
 }
