@@ -48,6 +48,9 @@ pub enum Command {
         /// Print the time each stage took
         #[arg(long, short)]
         verbose: bool,
+        /// Allow an empty site to replace a published one that has articles
+        #[arg(long)]
+        allow_empty: bool,
     },
     /// Check that every internal link, anchor and asset of the built site resolves
     #[command(
@@ -131,7 +134,17 @@ pub fn run(cli: Cli) -> ExitCode {
             drafts,
             base_url,
             verbose,
-        } => build(&root, output.as_deref(), BuildOptions { drafts, base_url }, verbose),
+            allow_empty,
+        } => build(
+            &root,
+            output.as_deref(),
+            BuildOptions {
+                drafts,
+                base_url,
+                allow_empty,
+            },
+            verbose,
+        ),
         Command::Check {
             root,
             site,
@@ -142,6 +155,7 @@ pub fn run(cli: Cli) -> ExitCode {
             let options = BuildOptions {
                 drafts,
                 base_url: None,
+                allow_empty: true,
             };
             match check(&root, site.as_deref(), &options, external, format) {
                 Ok(code) => return code,
@@ -160,6 +174,7 @@ pub fn run(cli: Cli) -> ExitCode {
             build: BuildOptions {
                 drafts,
                 base_url: None,
+                allow_empty: true,
             },
             color,
         }),

@@ -20,6 +20,8 @@ use crate::routes::Route;
 pub struct BuildOptions {
     pub drafts: bool,
     pub base_url: Option<String>,
+    /// Replace a published site that has articles with one that has none (`--allow-empty`).
+    pub allow_empty: bool,
 }
 
 /// A loaded, indexed site with its compiled templates.
@@ -117,6 +119,42 @@ fn check_layout(root: &Path) -> Result<(), Failure> {
             }
             _ => {}
         }
+        walk_cleanly(&path)?;
+    }
+    for (name, _) in templates::DEFAULTS {
+        let path = root.join("templates").join(name);
+        if path.symlink_metadata().is_ok() && !path.is_file() {
+            return Err(usage(
+                format!("`{}` is not a file", path.display()),
+                "a template must be a file; remove or rename that folder (or broken link)",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Walks a source folder (following links, as the loaders do) and turns the first problem —
+/// a symlink loop, an unreadable folder — into a usage error naming the path (exit 2).
+fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+        if let Err(e) = entry {
+            let path = e
+                .path()
+                .map_or_else(|| dir.display().to_string(), |p| p.display().to_string());
+            let why = if e.loop_ancestor().is_some() {
+                "it is a symbolic link that loops back to a folder containing it".to_string()
+            } else {
+                e.io_error()
+                    .map_or_else(|| e.to_string(), |io| io.to_string())
+            };
+            return Err(Failure::Usage(
+                Diagnostic::new(None, format!("cannot read `{path}`: {why}"))
+                    .with_hint("remove the link or fix the folder's permissions"),
+            ));
+        }
     }
     Ok(())
 }
@@ -145,12 +183,25 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         Some(o) => o.to_path_buf(),
         None => root.join(&loaded.site.config.output),
     };
+    let published = crate::output::published_articles(&output);
+    if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
+        return Err(Failure::Usage(
+            Diagnostic::new(
+                None,
+                format!(
+                    "this build has no articles and would replace `{}`, which has {published}",
+                    output.display()
+                ),
+            )
+            .with_hint("check content/ (and --drafts); to publish an empty site on purpose, run `warraq build --allow-empty`"),
+        ));
+    }
     let start = Instant::now();
     let staging = Staging::new(&output)?;
     let pages = render_into(&loaded, &staging)?;
     timings.render = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    staging.commit()?;
+    staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();
     Ok(Built {
         relative_base: loaded.site.config.base.origin.is_none(),

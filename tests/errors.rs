@@ -135,3 +135,47 @@ fn check_removes_its_temporary_folder_even_when_the_build_fails_to_render() {
     let left: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert!(left.is_empty(), "check left {left:?} behind");
 }
+
+#[test]
+fn an_emptied_content_folder_does_not_replace_a_published_archive() {
+    let dir = site("good_site");
+    assert_eq!(warraq(dir.path(), &["build"]).status.code(), Some(0));
+    let before = tree(&dir.path().join("public"));
+    std::fs::remove_dir_all(dir.path().join("content")).unwrap();
+    std::fs::create_dir(dir.path().join("content")).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("this build has no articles and would replace"),
+        "{err}"
+    );
+    assert!(err.contains("--allow-empty"), "{err}");
+    assert_eq!(tree(&dir.path().join("public")), before);
+    let out = warraq(dir.path(), &["build", "--allow-empty"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(dir.path().join("public/index.html").is_file());
+}
+
+#[test]
+fn a_symlink_loop_or_a_template_folder_is_an_io_error_and_keeps_the_site() {
+    let dir = site("good_site");
+    assert_eq!(warraq(dir.path(), &["build"]).status.code(), Some(0));
+    let before = tree(&dir.path().join("public"));
+    std::os::unix::fs::symlink("..", dir.path().join("content/2025/loop")).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("content/2025/loop`: it is a symbolic link that loops back"),
+        "{err}"
+    );
+    assert_eq!(tree(&dir.path().join("public")), before);
+    std::fs::remove_file(dir.path().join("content/2025/loop")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates/base.html")).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("templates/base.html` is not a file"), "{err}");
+    assert_eq!(tree(&dir.path().join("public")), before);
+}
