@@ -375,11 +375,17 @@ fn missing_pages_content_types_and_folder_redirects() {
     assert!(!body.contains("EventSource"), "only HTML gets the script");
     let (status, head, _) = get(server.port, "/tags");
     assert_eq!(status, 301);
-    assert!(head.contains("Location: /tags/\r"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("location: /tags/\r"),
+        "{head}"
+    );
     // Never a protocol-relative Location (`//tags/` would name another host).
     let (status, head, _) = get(server.port, "//tags");
     assert_eq!(status, 301);
-    assert!(head.contains("Location: /tags/\r"), "{head}");
+    assert!(
+        head.to_ascii_lowercase().contains("location: /tags/\r"),
+        "{head}"
+    );
     let (status, _, _) = get(server.port, "/favicon.ico");
     assert_eq!(status, 200);
 }
@@ -404,4 +410,98 @@ fn serve_refuses_a_busy_port_with_exit_2() {
         "{}",
         stderr(&out)
     );
+}
+
+/// Sends raw bytes on a new connection and returns what came back (or an empty string).
+fn raw(port: u16, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let _ = stream.write_all(request);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+fn rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn huge_declared_bodies_and_unknown_methods_cost_nothing_and_get_405() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let pid = server.child.id();
+    let idle = rss_kb(pid);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "BREW"] {
+        let answer = raw(
+            server.port,
+            format!("{method} / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\nConnection: close\r\n\r\nabc").as_bytes(),
+        );
+        assert!(answer.starts_with("HTTP/1.1 405"), "{method}: {answer}");
+        assert!(
+            answer.to_ascii_lowercase().contains("allow: get, head"),
+            "{answer}"
+        );
+    }
+    let answer = raw(
+        server.port,
+        b"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000000000\r\nConnection: close\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    // Oversized headers are refused, the server stays up.
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(200_000)
+    );
+    let answer = raw(server.port, big.as_bytes());
+    assert!(!answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let (status, _, _) = get(server.port, "/");
+    assert_eq!(status, 200, "the server is still up");
+    assert!(
+        rss_kb(pid) < idle + 100 * 1024,
+        "memory grew from {idle} kB to {} kB",
+        rss_kb(pid)
+    );
+}
+
+#[test]
+fn a_burst_of_500_concurrent_requests_is_served_within_bounded_memory() {
+    let dir = site("good_site");
+    let server = start(dir.path());
+    let pid = server.child.id();
+    let (status, _, _) = get(server.port, "/");
+    assert_eq!(status, 200);
+    let idle = rss_kb(pid);
+    // A client that never finishes its headers does not hold the others up.
+    let mut slow = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: ").unwrap();
+    let port = server.port;
+    let threads: Vec<_> = (0..500)
+        .map(|i| {
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 { "/" } else { "/2025/sharaa/" };
+                get(port, path).0
+            })
+        })
+        .collect();
+    let ok = threads
+        .into_iter()
+        .map(|t| t.join().unwrap_or(0))
+        .filter(|&s| s == 200)
+        .count();
+    assert_eq!(ok, 500, "every request was answered");
+    let peak = rss_kb(pid);
+    assert!(
+        peak < idle + 100 * 1024,
+        "memory grew from {idle} kB to {peak} kB"
+    );
+    drop(slow);
 }

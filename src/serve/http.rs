@@ -1,13 +1,19 @@
-//! Answers one request from the in-memory site: safe path resolution (nothing outside the site
-//! can be named), content types, the site's 404 page, the reload script and the error overlay
-//! injected into HTML, and the server-sent event stream that tells pages to reload.
+//! The dev server's HTTP side, on hyper (HTTP/1.1) and tokio: bounded request lines, headers
+//! and connections, a timeout for clients that never finish their headers, request bodies never
+//! read (so a declared length costs nothing), and for each request: safe path resolution
+//! (nothing outside the site can be named), GET and HEAD only (405 otherwise), content types,
+//! the site's 404 page, the reload script and error overlay injected into HTML, and the
+//! server-sent event stream that tells pages to reload.
 
-use std::io::Write;
-use std::sync::mpsc;
+use std::convert::Infallible;
+use std::sync::Arc;
 use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{combinators::BoxBody, BodyExt, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::{header, Method, Request, Response, StatusCode};
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Request, Response, StatusCode};
 
 use super::Shared;
 use crate::arabic::bidi::escape_html;
@@ -74,10 +80,6 @@ fn content_type(key: &str) -> &'static str {
         Some("pdf") => "application/pdf",
         _ => "application/octet-stream",
     }
-}
-
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
 }
 
 /// The overlay listing the site's errors, as HTML. Each problem shows its headline, the source
@@ -147,31 +149,67 @@ fn inject(html: &[u8], errors: Option<&[Diagnostic]>, page: &str, generation: u6
     out.into_bytes()
 }
 
-/// Answers one request.
-pub fn respond(request: Request, shared: &Shared) {
-    let parts = crate::url::split(request.url());
-    if parts.path == crate::routes::Route::ServeEvents.path() {
-        let query = parts.query.unwrap_or("").to_string();
-        stream_events(request, &query, shared);
-        return;
+/// The body of every response.
+pub type Body = BoxBody<Bytes, Infallible>;
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).boxed()
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut response = Response::new(full(text));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// Answers one request (the body, if any, is never read).
+pub async fn handle(
+    request: Request<Incoming>,
+    shared: Arc<Shared>,
+) -> Result<Response<Body>, Infallible> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "Only GET and HEAD are served.\n",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, header::HeaderValue::from_static("GET, HEAD"));
+        return Ok(response);
     }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let parts = crate::url::split(&target);
+    if parts.path == crate::routes::Route::ServeEvents.path() {
+        return Ok(stream_events(parts.query.unwrap_or(""), &shared));
+    }
+    Ok(respond(parts.path, &shared))
+}
+
+/// The response for a path of the site.
+fn respond(path: &str, shared: &Shared) -> Response<Body> {
     let (found, errors, generation) = {
-        let Ok(live) = shared.live.read() else { return };
-        (
-            lookup(&live, parts.path),
-            live.errors.clone(),
-            live.generation,
-        )
+        let Ok(live) = shared.live.read() else {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
+        };
+        (lookup(&live, path), live.errors.clone(), live.generation)
     };
     let (status, key, bytes) = match found {
         Found::File { status, key, bytes } => (status, key, bytes),
         Found::Folder(location) => {
-            let mut response = Response::empty(StatusCode(301));
-            if let Some(h) = header("Location", &location) {
-                response.add_header(h);
+            let mut response = Response::new(full(""));
+            *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+            if let Ok(value) = header::HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
             }
-            let _ = request.respond(response);
-            return;
+            return response;
         }
     };
     let is_html = key.ends_with(".html");
@@ -186,17 +224,18 @@ pub fn respond(request: Request, shared: &Shared) {
     } else {
         content_type(&key)
     };
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    for h in [
-        header("Content-Type", content_type),
-        header("Cache-Control", "no-store"),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        response.add_header(h);
-    }
-    let _ = request.respond(response);
+    let mut response = Response::new(full(body));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(content_type),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 /// What a request path names in the served site.
@@ -239,8 +278,8 @@ fn lookup(live: &super::Live, raw: &str) -> Found {
 /// Server-sent events. With `page=<file>&since=<generation>` (what the injected script asks),
 /// an event is sent only when that page changed after `since` (at once if it already has);
 /// without them, every generation is announced, starting with the current one. Comments keep
-/// the connection alive. Written straight to the socket so every event is flushed at once.
-fn stream_events(request: Request, query: &str, shared: &Shared) {
+/// the connection alive; the stream ends when the client goes away.
+fn stream_events(query: &str, shared: &Shared) -> Response<Body> {
     let mut page = None;
     let mut since = None;
     for pair in query.split('&') {
@@ -250,9 +289,11 @@ fn stream_events(request: Request, query: &str, shared: &Shared) {
             _ => {}
         }
     }
-    let (tx, rx) = mpsc::channel();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<u64>();
     let first = {
-        let Ok(live) = shared.live.read() else { return };
+        let Ok(live) = shared.live.read() else {
+            return plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
+        };
         let first = match (&page, since) {
             (Some(p), Some(s)) => live.changed_since(p, s).then_some(live.generation),
             _ => Some(live.generation),
@@ -266,29 +307,39 @@ fn stream_events(request: Request, query: &str, shared: &Shared) {
         }
         first
     };
-    let mut out = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\nretry: 500\n\n";
-    let first = first.map(|g| format!("data: {g}\n\n")).unwrap_or_default();
-    if write!(out, "{head}{first}")
-        .and_then(|()| out.flush())
-        .is_err()
-    {
-        return;
-    }
-    loop {
-        let message = match rx.recv_timeout(Duration::from_secs(15)) {
-            Ok(generation) => format!("data: {generation}\n\n"),
-            Err(mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(mpsc::RecvTimeoutError::Disconnected) => return,
-        };
-        if out
-            .write_all(message.as_bytes())
-            .and_then(|()| out.flush())
-            .is_err()
-        {
-            return;
+    let (frames, body) = tokio::sync::mpsc::channel::<Result<Frame<Bytes>, Infallible>>(8);
+    tokio::spawn(async move {
+        let mut message = String::from("retry: 500\n\n");
+        if let Some(g) = first {
+            message.push_str(&format!("data: {g}\n\n"));
         }
-    }
+        loop {
+            if frames
+                .send(Ok(Frame::data(Bytes::from(message))))
+                .await
+                .is_err()
+            {
+                return;
+            }
+            message = match tokio::time::timeout(Duration::from_secs(15), rx.recv()).await {
+                Ok(Some(generation)) => format!("data: {generation}\n\n"),
+                Ok(None) => return,
+                Err(_) => ": keep-alive\n\n".to_string(),
+            };
+        }
+    });
+    let stream = tokio_stream::wrappers::ReceiverStream::new(body);
+    let mut response = Response::new(StreamBody::new(stream).boxed());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static("text/event-stream"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
 }
 
 #[cfg(test)]

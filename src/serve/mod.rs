@@ -13,7 +13,8 @@ mod watch;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::path::PathBuf;
-use std::sync::{mpsc, Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
 
 use crate::diagnostics::{Diagnostic, Failure};
 use crate::pipeline::BuildOptions;
@@ -43,7 +44,7 @@ impl Live {
 /// An open event stream: the page it watches (all changes when `None`).
 pub struct Listener {
     pub page: Option<String>,
-    pub tx: mpsc::Sender<u64>,
+    pub tx: tokio::sync::mpsc::UnboundedSender<u64>,
 }
 
 /// State shared between the watcher and the request threads.
@@ -133,9 +134,16 @@ pub struct ServeOptions {
     pub color: bool,
 }
 
+/// Connections served at once; more wait until one closes (open event streams count).
+const MAX_CONNECTIONS: usize = 512;
+/// A client must send its request line and headers within this time.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The most a request line plus headers may take (bytes); longer requests are refused.
+const MAX_REQUEST_HEAD: usize = 64 * 1024;
+
 /// Runs the server until the process is stopped.
 pub fn serve(options: ServeOptions) -> Result<(), Failure> {
-    let server = tiny_http::Server::http((options.bind, options.port)).map_err(|e| {
+    let listener = std::net::TcpListener::bind((options.bind, options.port)).map_err(|e| {
         Failure::Usage(
             Diagnostic::new(
                 None,
@@ -144,9 +152,8 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
             .with_hint("choose another port with --port, or stop the program using this one"),
         )
     })?;
-    let address = server
-        .server_addr()
-        .to_ip()
+    let address = listener
+        .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_default();
     if !options.bind.is_loopback() {
@@ -155,6 +162,16 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
             options.bind
         );
     }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::Usage(Diagnostic::new(
+                None,
+                format!("cannot start the server: {e}"),
+            ))
+        })?;
     let shared = Arc::new(Shared::default());
     // Watch before the first build, so edits saved while it runs are not lost.
     let watcher = watch::Watcher::start(&options.root);
@@ -177,19 +194,51 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
     eprintln!("serving on http://{address}/ (Ctrl-C to stop)");
     let worker = Arc::clone(&shared);
     std::thread::spawn(move || watch::run(watcher, &options, &worker, model));
-    for request in server.incoming_requests() {
+    runtime
+        .block_on(accept(listener, shared))
+        .map_err(|e| Failure::Usage(Diagnostic::new(None, format!("the server stopped: {e}"))))
+}
+
+/// Accepts connections and serves each on its own task, at most [`MAX_CONNECTIONS`] at once.
+async fn accept(listener: std::net::TcpListener, shared: Arc<Shared>) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    listener.set_nonblocking(true)?;
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
+            return Ok(());
+        };
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors and the like: wait a little rather than spin.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || http::respond(request, &shared));
+        tokio::spawn(async move {
+            let _slot = slot;
+            let service = hyper::service::service_fn(move |request| {
+                http::handle(request, Arc::clone(&shared))
+            });
+            let connection = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT)
+                .max_buf_size(MAX_REQUEST_HEAD)
+                .serve_connection(TokioIo::new(stream), service);
+            let _ = connection.await;
+        });
     }
-    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn listen(shared: &Shared, page: Option<&str>) -> mpsc::Receiver<u64> {
-        let (tx, rx) = mpsc::channel();
+    fn listen(shared: &Shared, page: Option<&str>) -> tokio::sync::mpsc::UnboundedReceiver<u64> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         shared.listeners.lock().unwrap().push(Listener {
             page: page.map(str::to_string),
             tx,
@@ -205,7 +254,7 @@ mod tests {
             .map(|(k, v)| (k.to_string(), Arc::new(v.as_bytes().to_vec())))
             .collect();
         shared.publish(Some(files.clone()), None);
-        let (a, b, all) = (
+        let (mut a, mut b, mut all) = (
             listen(&shared, Some("a.html")),
             listen(&shared, Some("b.html")),
             listen(&shared, None),
