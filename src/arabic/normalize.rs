@@ -268,10 +268,23 @@ pub fn is_forbidden_control(c: char) -> bool {
     (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
 }
 
+/// A fast byte scan (texts almost never hold one): bytes below 0x20 other than tab, newline and
+/// CR, 0x7F, 0xC2 0x80–0x9F (C1) and 0xEF 0xBF 0xBE/0xBF (U+FFFE/U+FFFF).
+fn may_hold_controls(b: &[u8]) -> bool {
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
+            || x == 0x7F
+            || (x == 0xC2 && b.get(i + 1).is_some_and(|&y| (0x80..=0x9F).contains(&y)))
+            || (x == 0xEF
+                && b.get(i + 1) == Some(&0xBF)
+                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    })
+}
+
 /// Text with every [forbidden control](is_forbidden_control) replaced by spaces of the same
 /// byte length, so byte offsets into it stay those of the original.
 pub fn blank_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_forbidden_control) {
+    if !may_hold_controls(text.as_bytes()) {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());

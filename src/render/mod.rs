@@ -82,12 +82,18 @@ impl<'a> Renderer<'a> {
         let (template, value) = self.context(page)?;
         let ctx = Context::from_serialize(&value)
             .map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
-        // Whatever a template or a value holds, no page or feed carries a control character
-        // (feed readers reject such XML as a whole).
-        self.tera
+        // Values are checked for control characters where they are written; as a last line of
+        // defence (a site's own template), XML output is stripped of them too, since feed readers
+        // reject such a feed as a whole.
+        let text = self
+            .tera
             .render(template, &ctx)
-            .map(crate::arabic::normalize::strip_controls)
-            .map_err(|e| templates::template_error(&e, self.sources))
+            .map_err(|e| templates::template_error(&e, self.sources))?;
+        Ok(if template.ends_with(".xml") {
+            crate::arabic::normalize::strip_controls(text)
+        } else {
+            text
+        })
     }
 
     /// The template of a page and the context it gets (one typed struct per page kind, as a
