@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every fuzz target for SECONDS seconds each (default 60), one after another, on the
+# Runs every fuzz target (or the ones named after SECONDS) for SECONDS seconds each (default
+# 60), one after another, on the
 # checked-in seeds plus a working corpus (fuzz/corpus/, not committed). A crash stops the run
 # and leaves the input in fuzz/artifacts/<target>/. Needs nightly and cargo-fuzz:
 #   rustup toolchain install nightly && cargo install cargo-fuzz
@@ -7,7 +8,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
+shift || true
 targets=(front_matter markdown check_scan arabic_text)
+if [ "$#" -gt 0 ]; then targets=("$@"); fi
 cargo +nightly fuzz build -O
 bin="target/x86_64-unknown-linux-gnu/release"
 for target in "${targets[@]}"; do
