@@ -300,18 +300,7 @@ pub fn blank_controls(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Text with every [forbidden control](is_forbidden_control) removed (for rendered output).
 pub fn strip_controls(text: String) -> String {
-    // Fast path: rendered pages almost never hold one; bytes below 0x20 or 0x7F, 0xC2 0x80–0x9F
-    // (C1) and 0xEF 0xBF 0xBE/0xBF (U+FFFE/U+FFFF) are what to look for.
-    let b = text.as_bytes();
-    let suspect = b.iter().enumerate().any(|(i, &x)| {
-        (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
-            || x == 0x7F
-            || (x == 0xC2 && b.get(i + 1).is_some_and(|&y| (0x80..=0x9F).contains(&y)))
-            || (x == 0xEF
-                && b.get(i + 1) == Some(&0xBF)
-                && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
-    });
-    if suspect {
+    if may_hold_controls(text.as_bytes()) {
         text.chars().filter(|&c| !is_forbidden_control(c)).collect()
     } else {
         text

@@ -34,32 +34,27 @@ pub fn index(
         let mut slugs = Vec::new();
         for tag in &article.tags {
             let slug = slugify(tag);
-            if slug.is_empty() {
+            let problem = if slug.is_empty() {
+                Some((
+                    format!("tag `{tag}` has no letter or digit"),
+                    "remove it or write it with words",
+                ))
+            } else if slug.len() > MAX_NAME_BYTES {
+                Some((
+                    format!(
+                        "this tag is {} bytes long as a folder name; file systems allow at most {MAX_NAME_BYTES}",
+                        slug.len()
+                    ),
+                    "shorten the tag: a tag names a topic in a few words",
+                ))
+            } else {
+                None
+            };
+            if let Some((message, hint)) = problem {
                 let offset = locate_value(&article.file, "tags", tag).unwrap_or(0);
                 diagnostics.push(
-                    Diagnostic::at_offset(
-                        &article.shown,
-                        &article.file.text,
-                        offset,
-                        format!("tag `{tag}` has no letter or digit"),
-                    )
-                    .with_hint("remove it or write it with words"),
-                );
-                continue;
-            }
-            if slug.len() > MAX_NAME_BYTES {
-                let offset = locate_value(&article.file, "tags", tag).unwrap_or(0);
-                diagnostics.push(
-                    Diagnostic::at_offset(
-                        &article.shown,
-                        &article.file.text,
-                        offset,
-                        format!(
-                            "this tag is {} bytes long as a folder name; file systems allow at most {MAX_NAME_BYTES}",
-                            slug.len()
-                        ),
-                    )
-                    .with_hint("shorten the tag: a tag names a topic in a few words"),
+                    Diagnostic::at_offset(&article.shown, &article.file.text, offset, message)
+                        .with_hint(hint),
                 );
                 continue;
             }
