@@ -9,3 +9,4 @@ pub mod front_matter;
 pub mod links;
 pub mod markdown;
 pub mod raw_html;
+pub mod source;

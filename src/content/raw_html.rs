@@ -112,7 +112,8 @@ pub fn embed_allowed(url: &str, hosts: &[String]) -> bool {
     })
 }
 
-/// The problems of one fragment of raw HTML (a block, or an inline tag).
+/// The problems of one fragment of raw HTML (a block, or an inline tag). (Long because it is
+/// one lol_html handler that looks at an element and each of its attributes.)
 pub fn problems(fragment: &str, policy: &HtmlPolicy) -> Vec<HtmlProblem> {
     let found: Rc<RefCell<Vec<HtmlProblem>>> = Rc::default();
     let sink = Rc::clone(&found);
