@@ -133,7 +133,9 @@ impl Diagnostic {
         }
         let mut out = String::new();
         let rendered = match (&self.source, &self.file) {
-            (Some(source), Some(file)) if self.line > 0 => {
+            // A snippet of a very long line (minified HTML, a pasted blob) would bury the
+            // message and cost seconds to lay out: the headline and hint say enough.
+            (Some(source), Some(file)) if self.line > 0 && !line_too_long(source, self.line) => {
                 let offset = offset_of(source, self.line, self.column.max(1));
                 let len = source[offset..].chars().next().map_or(0, char::len_utf8);
                 diagnostic = diagnostic.with_label(LabeledSpan::at(offset..offset + len, "here"));
@@ -221,6 +223,13 @@ pub fn snippet(d: &Diagnostic) -> Option<Vec<SnippetLine>> {
             })
             .collect(),
     )
+}
+
+/// Whether line `line` (1-based) of `text` is too long to show as a snippet.
+fn line_too_long(text: &str, line: usize) -> bool {
+    text.split('\n')
+        .nth(line.saturating_sub(1))
+        .is_some_and(|l| l.len() > 2000)
 }
 
 /// Sorts diagnostics by file and position so a report reads top to bottom.

@@ -263,3 +263,35 @@ fn template_errors_name_the_template_file() {
         assert!(!err.contains("template error: error:"), "{err}");
     }
 }
+
+#[test]
+fn deep_nesting_and_repetition_are_handled_not_choked_on() {
+    // Thousands of identical headings get unique ids (in linear time: ids continue counting).
+    let headings: String = (0..5000).map(|_| "## عنوان\n\n").collect();
+    let (code, err, dir) = build_with(
+        "x.md",
+        &format!("---\ntitle: t\ndate: 2025-01-01\n---\n{headings}"),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/x/index.html"));
+    assert!(page.contains("id=\"عنوان-4999\""));
+    assert!(!page.contains("id=\"عنوان-5000\""));
+    // Blockquotes nested 50 000 deep build (directions are decided in one pass).
+    let (code, err, _) = build_with(
+        "x.md",
+        &format!(
+            "---\ntitle: t\ndate: 2025-01-01\n---\n{} English\n",
+            ">".repeat(50_000)
+        ),
+    );
+    assert_eq!(code, Some(0), "{err}");
+    // Raw HTML nested deeper than 256 elements is refused at its position.
+    assert_error_at(
+        &format!(
+            "---\ntitle: t\ndate: 2025-01-01\n---\n{}x\n",
+            "<div>".repeat(100_000)
+        ),
+        "content/x.md:5:1281",
+        "raw HTML is nested more than 256 elements deep here",
+    );
+}

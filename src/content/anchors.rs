@@ -27,6 +27,8 @@ pub struct Footnote {
 #[derive(Debug, Default)]
 pub struct Anchors {
     taken: HashSet<String>,
+    /// The next suffix to try for each wanted id.
+    suffixes: HashMap<String, usize>,
     /// Explicit heading ids, in the order of their headings, already made unique.
     explicit: Vec<String>,
     next_explicit: usize,
@@ -120,12 +122,16 @@ impl Anchors {
         if self.taken.insert(wanted.clone()) {
             return wanted;
         }
-        let id = (1..)
-            .map(|n| format!("{wanted}-{n}"))
-            .find(|candidate| !self.taken.contains(candidate))
-            .unwrap_or_default();
-        self.taken.insert(id.clone());
-        id
+        // Suffixes continue where the last one for this name stopped, so a page with thousands
+        // of identical headings stays linear.
+        let next = self.suffixes.entry(wanted.clone()).or_insert(1);
+        loop {
+            let candidate = format!("{wanted}-{next}");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
     }
 }
 

@@ -33,30 +33,42 @@ pub fn is_dir_block_end(end: &TagEnd) -> bool {
     )
 }
 
-/// Direction of the first strong character inside the element that starts at `events[0]`;
-/// code and raw HTML are skipped (they carry their own direction).
-pub fn direction_of(events: &[(Event<'_>, Range<usize>)]) -> Option<Dir> {
-    let mut depth = 0usize;
-    for (event, _) in events {
+/// For every event that starts a [direction block](is_dir_block), the direction of the first
+/// strong character inside it (`None` when it has none); code blocks and raw HTML are skipped
+/// (they carry their own direction). One pass over the events, so deeply nested blocks stay
+/// linear.
+pub fn block_directions(events: &[(Event<'_>, Range<usize>)]) -> Vec<Option<Dir>> {
+    let mut dirs = vec![None; events.len()];
+    let mut open: Vec<usize> = Vec::new();
+    // The innermost open blocks still waiting for a strong character (a suffix of `open`).
+    let mut undecided: Vec<usize> = Vec::new();
+    let mut code = 0usize;
+    for (i, (event, _)) in events.iter().enumerate() {
         match event {
-            Event::Start(Tag::CodeBlock(_)) => depth += 1000,
-            Event::End(TagEnd::CodeBlock) => depth -= 1000,
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return None;
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Start(tag) if is_dir_block(tag) => {
+                open.push(i);
+                undecided.push(i);
+            }
+            Event::End(end) if is_dir_block_end(end) => {
+                if let Some(j) = open.pop() {
+                    if undecided.last() == Some(&j) {
+                        undecided.pop();
+                    }
                 }
             }
-            Event::Text(t) if depth < 1000 => {
+            Event::Text(t) if code == 0 && !undecided.is_empty() => {
                 if let Some(d) = first_strong(t) {
-                    return Some(d);
+                    for j in undecided.drain(..) {
+                        dirs[j] = Some(d);
+                    }
                 }
             }
             _ => {}
         }
     }
-    None
+    dirs
 }
 
 /// Plain text of the element starting at `events[0]`.

@@ -17,7 +17,7 @@ use pulldown_cmark::{
 use serde::Serialize;
 
 use super::anchors::Anchors;
-use super::blocks::{direction_of, is_dir_block, is_dir_block_end, plain_text, plain_text_of};
+use super::blocks::{block_directions, is_dir_block, is_dir_block_end, plain_text, plain_text_of};
 use super::links::body_link;
 use super::raw_html::{self, HtmlPolicy};
 use crate::arabic::bidi::{escape_html, Dir};
@@ -83,6 +83,7 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>, policy: &HtmlPol
     let mut writer = Writer {
         out: Rendered::default(),
         anchors: Anchors::plan(events.iter().map(|(e, _)| e)),
+        directions: block_directions(&events),
         resolve,
         policy,
         has_raw_html: false,
@@ -101,7 +102,7 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>, policy: &HtmlPol
         heading_anchor: Vec::new(),
     };
     for (i, (event, range)) in events.iter().enumerate() {
-        writer.event(event.clone(), &events[i..], range.clone());
+        writer.event(i, event.clone(), &events[i..], range.clone());
     }
     writer.finish(body.len())
 }
@@ -111,6 +112,8 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>, policy: &HtmlPol
 struct Writer<'e, 'r> {
     out: Rendered,
     anchors: Anchors,
+    /// The direction of each block-starting event's text (see [`block_directions`]).
+    directions: Vec<Option<Dir>>,
     resolve: &'r Resolver<'r>,
     policy: &'r HtmlPolicy,
     /// Whether the body holds raw HTML (then the result is sanitised, unless trusted).
@@ -134,14 +137,20 @@ struct Writer<'e, 'r> {
 
 impl<'e> Writer<'e, '_> {
     /// Handles one event; `rest` starts with it, `offset` is its position in the body.
-    fn event(&mut self, event: Event<'e>, rest: &[(Event<'e>, Range<usize>)], range: Range<usize>) {
+    fn event(
+        &mut self,
+        index: usize,
+        event: Event<'e>,
+        rest: &[(Event<'e>, Range<usize>)],
+        range: Range<usize>,
+    ) {
         let offset = range.start;
         match event {
             Event::Start(tag) => {
                 if matches!(tag, Tag::HtmlBlock) {
                     self.raw_html(range);
                 }
-                let start = self.start(tag, rest, offset);
+                let start = self.start(tag, self.directions[index], rest, offset);
                 self.rewritten.push(start);
             }
             Event::InlineHtml(html) => {
@@ -198,14 +207,10 @@ impl<'e> Writer<'e, '_> {
     fn start(
         &mut self,
         tag: Tag<'e>,
+        block_dir: Option<Dir>,
         rest: &[(Event<'e>, Range<usize>)],
         offset: usize,
     ) -> Event<'e> {
-        let block_dir = if is_dir_block(&tag) {
-            direction_of(rest)
-        } else {
-            None
-        };
         let parent = *self.dirs.last().unwrap_or(&self.context);
         let dir = block_dir.unwrap_or(parent);
         let attr = (dir != parent).then_some(dir);
@@ -412,7 +417,8 @@ impl<'e> Writer<'e, '_> {
         }
         out.html.reserve(body_len * 3 / 2);
         html::push_html(&mut out.html, self.rewritten.into_iter());
-        if self.has_raw_html && !self.policy.trusted {
+        // (A body with problems fails the build: no need to clean it.)
+        if self.has_raw_html && !self.policy.trusted && out.problems.is_empty() {
             out.html = raw_html::sanitize(&out.html, self.policy);
             out.first_paragraph_html = raw_html::sanitize(&out.first_paragraph_html, self.policy);
         }

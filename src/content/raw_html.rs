@@ -86,6 +86,10 @@ const URL_ATTRIBUTES: &[&str] = &[
     "values",
 ];
 
+/// How deeply raw HTML may nest elements (real pages stay far below; a hostile document nested
+/// a hundred thousand deep would make sanitising quadratic).
+pub const MAX_DEPTH: usize = 256;
+
 /// One problem in a fragment of raw HTML, at a byte offset of the fragment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HtmlProblem {
@@ -118,12 +122,30 @@ pub fn problems(fragment: &str, policy: &HtmlPolicy) -> Vec<HtmlProblem> {
     let found: Rc<RefCell<Vec<HtmlProblem>>> = Rc::default();
     let sink = Rc::clone(&found);
     let hosts = policy.embed_hosts.clone();
+    let depth = Rc::new(std::cell::Cell::new(0usize));
     let handler = element!("*", move |el| {
         let start = el.source_location().bytes().start;
         let name = el.tag_name().to_ascii_lowercase();
         let push = |offset: usize, message: String| {
             sink.borrow_mut().push(HtmlProblem { offset, message });
         };
+        if el.can_have_content() {
+            depth.set(depth.get() + 1);
+            if depth.get() == MAX_DEPTH + 1 {
+                push(
+                    start,
+                    format!("raw HTML is nested more than {MAX_DEPTH} elements deep here"),
+                );
+            }
+            if let Some(handlers) = el.end_tag_handlers() {
+                let depth = Rc::clone(&depth);
+                let on_end: lol_html::EndTagHandler<'static> = Box::new(move |_| {
+                    depth.set(depth.get().saturating_sub(1));
+                    Ok(())
+                });
+                handlers.push(on_end);
+            }
+        }
         if FORBIDDEN_ELEMENTS.contains(&name.as_str()) {
             push(
                 start,
@@ -195,10 +217,18 @@ pub fn problems(fragment: &str, policy: &HtmlPolicy) -> Vec<HtmlProblem> {
     });
     let settings = Settings::new().append_element_content_handler(handler);
     let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    // A malformed fragment still yields what was parsed before the fault.
-    let _ = rewriter.write(fragment.as_bytes());
-    let _ = rewriter.end();
+    // Malformed HTML is parsed as browsers do; what the parser refuses (its memory bound, hit
+    // by absurdly large or deep fragments) is a problem in itself, never a pass.
+    let read = rewriter
+        .write(fragment.as_bytes())
+        .and_then(|()| rewriter.end());
     let mut found = found.take();
+    if let Err(e) = read {
+        found.push(HtmlProblem {
+            offset: 0,
+            message: format!("this raw HTML cannot be read safely ({e})"),
+        });
+    }
     found.sort_by_key(|p| p.offset);
     found.dedup();
     found
@@ -318,6 +348,7 @@ mod tests {
             r#"<base href="https://evil.example/">"#,
             r#"<svg onload=alert(1)>"#,
             r#"<iframe src="https://evil.example/"></iframe>"#,
+            &"<div>".repeat(300),
         ] {
             assert!(!messages(bad).is_empty(), "not found: {bad}");
         }
