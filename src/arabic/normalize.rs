@@ -31,11 +31,22 @@ pub fn is_invisible_format(c: char) -> bool {
 pub fn normalize(text: &str) -> String {
     let keep = |c: &char| !is_tashkeel(*c) && *c != TATWEEL && !is_invisible_format(*c);
     // Nearly all text arrives composed; the quick check lets it skip the composition pass.
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    let stripped: String = if unicode_normalization::is_nfc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
     {
         text.chars().filter(keep).collect()
     } else {
         text.nfc().filter(keep).collect()
+    };
+    // Composing first keeps ا + hamza as أ; but a removed mark may have stood between a letter
+    // and a mark that compose with it (found by fuzzing: h, U+0656, U+0323), so compose again
+    // when the result is not composed, and normalising twice changes nothing.
+    if unicode_normalization::is_nfc_quick(stripped.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        stripped
+    } else {
+        stripped.nfc().filter(keep).collect()
     }
 }
 
@@ -316,6 +327,15 @@ mod tests {
         assert_eq!(normalize("الشَّرْع"), "الشرع");
         assert_eq!(normalize("داعـــش"), "داعش");
         assert_eq!(normalize("ٱلْعَرَبِيَّةُ"), "ٱلعربية");
+    }
+
+    #[test]
+    fn normalizing_twice_changes_nothing() {
+        // Found by fuzzing: a removed mark between a letter and a mark that composes with it.
+        let text = "h\u{656}\u{323}x";
+        assert_eq!(normalize(text), "\u{1E25}x");
+        assert_eq!(normalize(&normalize(text)), normalize(text));
+        assert_eq!(normalize("ا\u{654}"), "أ", "hamza above still composes");
     }
 
     #[test]
