@@ -11,8 +11,14 @@ seconds="${1:-60}"
 shift || true
 targets=(front_matter markdown check_scan arabic_text)
 if [ "$#" -gt 0 ]; then targets=("$@"); fi
-cargo +nightly fuzz build -O
-bin="target/x86_64-unknown-linux-gnu/release"
+# FUZZ_PROFILE=dev builds faster and runs slower (CI's short runs); the default is optimised.
+if [ "${FUZZ_PROFILE:-release}" = dev ]; then
+  cargo +nightly fuzz build --dev
+  bin="target/x86_64-unknown-linux-gnu/debug"
+else
+  cargo +nightly fuzz build -O
+  bin="target/x86_64-unknown-linux-gnu/release"
+fi
 for target in "${targets[@]}"; do
   mkdir -p "corpus/$target" "artifacts/$target"
   echo "==> $target for ${seconds}s"
