@@ -275,7 +275,9 @@ struct Checker<'a> {
 impl Checker<'_> {
     /// Resolves one link of `page`; `None` when it is fine or not ours to check.
     fn check_link(&self, page: &str, link: &Link) -> Option<Problem> {
-        let url = link.url.trim();
+        // Attribute values and XML text arrive as written: `&amp;` means `&` to a browser.
+        let unescaped = html_escape::decode_html_entities(link.url.trim());
+        let url: &str = &unescaped;
         let local = self.local_part(url)?;
         let parts = url::split(local);
         let decoded = url::decode(parts.path);
@@ -437,5 +439,19 @@ mod tests {
             "2025/x/img.png"
         );
         assert_eq!(normalize_path("index.html", "/tags/"), "tags/");
+    }
+
+    #[test]
+    fn entities_in_links_and_ids_are_read_as_browsers_read_them() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.html"),
+            r#"<a href="x.html#a&amp;b">1</a><a href="x.html?q=1&amp;r=2">2</a><a href="&#x2F;x.html">3</a>"#,
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("x.html"), r#"<h2 id="a&b">x</h2>"#).unwrap();
+        let base = BaseUrl::parse("/").unwrap();
+        let outcome = check(dir.path(), &base, &Sources::new(), None).unwrap();
+        assert!(outcome.problems.is_empty(), "{:?}", outcome.problems);
     }
 }

@@ -43,9 +43,14 @@ pub fn scan(bytes: &[u8], xml: bool) -> PageScan {
     let mut handlers = vec![
         element!("[id], a[name]", move |el| {
             let mut f = f1.borrow_mut();
-            let id = el.get_attribute("id");
+            // Values arrive as written; browsers match fragments against the decoded ones.
+            let decoded = |v: String| html_escape::decode_html_entities(&v).into_owned();
+            let id = el.get_attribute("id").map(decoded);
             // `<a id="x" name="x">` is one anchor, not two.
-            let name = el.get_attribute("name").filter(|n| Some(n) != id.as_ref());
+            let name = el
+                .get_attribute("name")
+                .map(decoded)
+                .filter(|n| Some(n) != id.as_ref());
             for v in id.into_iter().chain(name) {
                 if !f.anchors.insert(v.clone()) && !f.duplicates.contains(&v) {
                     f.duplicates.push(v);
@@ -176,6 +181,15 @@ mod tests {
                 ("loc", "https://example.org/b/")
             ]
         );
+    }
+
+    #[test]
+    fn ids_are_read_as_browsers_read_them() {
+        let s = scan(
+            br#"<h2 id="a&amp;b">x</h2><a href="/x/#a&amp;b">y</a>"#,
+            false,
+        );
+        assert!(s.anchors.contains("a&b"), "{:?}", s.anchors);
     }
 
     #[test]
