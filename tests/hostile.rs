@@ -295,3 +295,17 @@ fn deep_nesting_and_repetition_are_handled_not_choked_on() {
         "raw HTML is nested more than 256 elements deep here",
     );
 }
+
+#[test]
+fn extra_data_templates_cannot_take_is_an_error_in_the_article() {
+    let (code, err, _) = build_with(
+        "x.md",
+        "---\ntitle: t\ndate: 2025-01-01\nextra: {[1, 2]: x}\n---\nنص\n",
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("content/x.md:4:"), "{err}");
+    assert!(
+        err.contains("`extra:` maps need text or number keys"),
+        "{err}"
+    );
+}

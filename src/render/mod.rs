@@ -179,7 +179,17 @@ impl<'a> Renderer<'a> {
             }
             Page::NotFound => ("404.html", self.frame(&path, NotFoundPage {})),
         };
-        Ok((template, ctx?))
+        // Only an article's `extra:` can hold values templates cannot take: say where it is.
+        let ctx = ctx.map_err(|d| match page {
+            Page::Article(i) => {
+                let a = &site.articles[i];
+                let at = crate::content::source::locate_value(&a.file, "extra", "").unwrap_or(0);
+                Diagnostic::at_offset(&a.shown, &a.file.text, at, d.message)
+                    .with_hint("`extra:` maps need text or number keys")
+            }
+            _ => d,
+        })?;
+        Ok((template, ctx))
     }
 
     fn frame<T: Serialize>(&self, path: &str, page: T) -> Result<Value, Diagnostic> {
