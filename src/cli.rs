@@ -219,8 +219,8 @@ fn build(
     if verbose {
         let t = &built.timings;
         eprintln!(
-            "  load {:.3}s, index {:.3}s, render+write {:.3}s, swap {:.3}s",
-            t.load, t.index, t.render, t.commit
+            "  load {:.3}s, index {:.3}s, render+write {:.3}s (search index {:.3}s), swap {:.3}s",
+            t.load, t.index, t.render, t.search, t.commit
         );
     }
     Ok(())

@@ -89,6 +89,7 @@ struct RawConfig {
     digits: Option<Digits>,
     output: Option<PathBuf>,
     feeds: Option<bool>,
+    search: Option<bool>,
     similar: Option<SimilarConfig>,
     check: Option<CheckConfig>,
     raw_html: Option<RawHtml>,
@@ -119,6 +120,8 @@ pub struct Config {
     pub digits: Digits,
     pub output: PathBuf,
     pub feeds: bool,
+    /// The search page and its index (`search: false` leaves both out).
+    pub search: bool,
     pub similar: SimilarConfig,
     pub check: CheckConfig,
     /// What authors' raw HTML may do (`raw_html`, `embed_hosts`).
@@ -212,6 +215,7 @@ impl Config {
             digits: raw.digits.unwrap_or_default(),
             output: raw.output.unwrap_or_else(|| "public".into()),
             feeds: raw.feeds.unwrap_or(true),
+            search: raw.search.unwrap_or(true),
             similar: raw.similar.unwrap_or_default(),
             check: raw.check.unwrap_or_default(),
             html: HtmlPolicy {

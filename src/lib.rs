@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod render;
 pub mod routes;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod url;
 pub mod yaml;

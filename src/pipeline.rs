@@ -37,6 +37,8 @@ pub struct Loaded {
 pub struct Timings {
     pub load: f64,
     pub index: f64,
+    /// Building the search index (part of `render`, which writes it).
+    pub search: f64,
     pub render: f64,
     pub commit: f64,
 }
@@ -159,11 +161,31 @@ fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Renders every page of a loaded site into a staging folder (static files included).
-pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<usize, Failure> {
+/// Renders every page of a loaded site into a staging folder (static files and the search
+/// index included); returns the number of pages and the seconds the search index took (built
+/// alongside the pages, on the same threads).
+pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<(usize, f64), Failure> {
     staging.copy_static(&loaded.root)?;
     let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
-    renderer.render_into(&loaded.site.pages(), staging)
+    let (pages, search) = rayon::join(
+        || renderer.render_into(&loaded.site.pages(), staging),
+        || {
+            let start = Instant::now();
+            write_search(&loaded.site, staging).map(|_| start.elapsed().as_secs_f64())
+        },
+    );
+    Ok((pages?, search?))
+}
+
+/// Writes the search index (nothing when `search: false`).
+pub fn write_search(
+    site: &crate::index::Site,
+    sink: &dyn crate::render::Sink,
+) -> Result<(), Failure> {
+    if site.config.search {
+        crate::search::write(site, sink)?;
+    }
+    Ok(())
 }
 
 /// Summary of a finished build.
@@ -198,8 +220,9 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     }
     let start = Instant::now();
     let staging = Staging::new(&output)?;
-    let pages = render_into(&loaded, &staging)?;
+    let (pages, search) = render_into(&loaded, &staging)?;
     timings.render = start.elapsed().as_secs_f64();
+    timings.search = search;
     let start = Instant::now();
     staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();

@@ -9,6 +9,8 @@
 pub const TAGS: &str = "tags";
 /// The section of the date archive.
 pub const ARCHIVE: &str = "archive";
+/// The search page; its index files live under it (see [`crate::search`]).
+pub const SEARCH: &str = crate::search::index::FOLDER;
 /// The segment before a page number in paginated lists (`/page/2/`, `/tags/x/page/2/`).
 pub const PAGE: &str = "page";
 /// `serve`'s own endpoints (live reload), never part of a built site.
@@ -47,6 +49,8 @@ pub enum Route<'a> {
     Sitemap,
     Robots,
     NotFound,
+    /// The search page (`/search/`, `/search/?q=…`).
+    Search,
     /// `serve`'s live-reload event stream.
     ServeEvents,
 }
@@ -67,6 +71,7 @@ impl Route<'_> {
             Route::Sitemap => format!("/{SITEMAP_FILE}"),
             Route::Robots => format!("/{ROBOTS_FILE}"),
             Route::NotFound => format!("/{NOT_FOUND_FILE}"),
+            Route::Search => format!("/{SEARCH}/"),
             Route::ServeEvents => format!("/{SERVE}/events"),
         }
     }
@@ -119,6 +124,7 @@ pub fn reserved_first_segments() -> Vec<String> {
         Route::Sitemap,
         Route::Robots,
         Route::NotFound,
+        Route::Search,
         Route::ServeEvents,
     ];
     let mut segments: Vec<String> = every_kind
@@ -183,6 +189,7 @@ mod tests {
             (Route::Sitemap, "/sitemap.xml", "sitemap.xml"),
             (Route::Robots, "/robots.txt", "robots.txt"),
             (Route::NotFound, "/404.html", "404.html"),
+            (Route::Search, "/search/", "search/index.html"),
         ];
         for (route, path, file) in cases {
             assert_eq!(route.path(), path, "{route:?}");
@@ -201,6 +208,7 @@ mod tests {
                 "feed.xml",
                 "page",
                 "robots.txt",
+                "search",
                 "sitemap.xml",
                 "tags"
             ]

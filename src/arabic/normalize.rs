@@ -5,8 +5,8 @@
 //! "داعـــش" = "داعش"). Slugs and tag identity are built on it.
 //!
 //! [`fold`] goes further for matching (search, similarity): it also unifies the spelling variants
-//! readers type interchangeably (أ/إ/آ/ٱ → ا, ى → ي, ة → ه, ؤ → و, ئ → ي), Arabic-Indic digits and
-//! Latin case.
+//! readers type interchangeably (أ/إ/آ/ٱ → ا, ى/ی → ي, ة → ه, the seated hamzas ؤ/ئ → ء so that
+//! مسؤول = مسئول, Persian ک → ك), Arabic-Indic and Persian digits and Latin case.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -50,44 +50,161 @@ pub fn normalize(text: &str) -> String {
     }
 }
 
-/// Folds one (already normalised) character for matching; `None` drops it.
+/// Folds one (already normalised) character for matching.
 fn fold_char(c: char) -> char {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
-        'ى' => 'ي',
-        'ة' => 'ه',
-        'ؤ' => 'و',
-        'ئ' => 'ي',
+        'ى' | 'ی' => 'ي',
+        'ة' | 'ۀ' => 'ه',
+        // The hamza carriers: مسؤول and مسئول are one word, and ؤ → و with ئ → ي alone would keep
+        // them apart (مسوول, مسيول). Every seated hamza becomes the bare hamza.
+        'ؤ' | 'ئ' => 'ء',
+        'ک' => 'ك',
         '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
         '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
         _ => c,
     }
 }
 
+/// [`fold_char`] as data, for the search script (which must fold exactly as the index did):
+/// every character it changes, with what it becomes. A test proves the two agree.
+pub const FOLD_TABLE: &[(char, char)] = &[
+    ('أ', 'ا'),
+    ('إ', 'ا'),
+    ('آ', 'ا'),
+    ('ٱ', 'ا'),
+    ('ى', 'ي'),
+    ('ی', 'ي'),
+    ('ة', 'ه'),
+    ('ۀ', 'ه'),
+    ('ؤ', 'ء'),
+    ('ئ', 'ء'),
+    ('ک', 'ك'),
+    ('٠', '0'),
+    ('١', '1'),
+    ('٢', '2'),
+    ('٣', '3'),
+    ('٤', '4'),
+    ('٥', '5'),
+    ('٦', '6'),
+    ('٧', '7'),
+    ('٨', '8'),
+    ('٩', '9'),
+    ('۰', '0'),
+    ('۱', '1'),
+    ('۲', '2'),
+    ('۳', '3'),
+    ('۴', '4'),
+    ('۵', '5'),
+    ('۶', '6'),
+    ('۷', '7'),
+    ('۸', '8'),
+    ('۹', '9'),
+];
+
+/// The characters [`fold`] drops, as inclusive ranges: tashkeel, tatweel and the
+/// [invisible format characters](is_invisible_format). A test proves the ranges agree.
+pub const DROPPED_RANGES: &[(char, char)] = &[
+    ('\u{064B}', '\u{065F}'),
+    ('\u{0670}', '\u{0670}'),
+    ('\u{0640}', '\u{0640}'),
+    ('\u{200B}', '\u{200F}'),
+    ('\u{202A}', '\u{202E}'),
+    ('\u{2066}', '\u{2069}'),
+    ('\u{FEFF}', '\u{FEFF}'),
+    ('\u{061C}', '\u{061C}'),
+];
+
+/// [`is_word_char`] as data, for the search script: characters in `WORD_RANGES` are word
+/// characters, those in `NON_WORD_RANGES` are not, ASCII is letters and digits only, and
+/// everything else is a word character when it is alphanumeric or in [`WORD_MARK_RANGES`].
+pub const WORD_RANGES: &[(char, char)] = &[
+    ('\u{0621}', '\u{063A}'),
+    ('\u{0641}', '\u{064A}'),
+    ('\u{0660}', '\u{0669}'),
+    ('\u{066E}', '\u{06D3}'),
+];
+/// Marks that belong to the word they sit on (tashkeel, tatweel); see [`WORD_RANGES`].
+pub const WORD_MARK_RANGES: &[(char, char)] = &[
+    ('\u{064B}', '\u{065F}'),
+    ('\u{0670}', '\u{0670}'),
+    ('\u{0640}', '\u{0640}'),
+];
+/// See [`WORD_RANGES`].
+pub const NON_WORD_RANGES: &[(char, char)] = &[
+    ('\u{060C}', '\u{060C}'),
+    ('\u{061B}', '\u{061B}'),
+    ('\u{061F}', '\u{061F}'),
+    ('\u{066A}', '\u{066D}'),
+    ('\u{06D4}', '\u{06D4}'),
+    ('\u{00A0}', '\u{00A0}'),
+    ('\u{2000}', '\u{206F}'),
+];
+
 /// Matching normalisation: [`normalize`], then spelling variants unified and Latin lower-cased.
 /// One pass over the text (the composition pass is skipped when the text is already NFC).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut push = |c: char| {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            return;
+        }
         if is_tashkeel(c) || c == TATWEEL || is_invisible_format(c) {
             return;
         }
         let c = fold_char(c);
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-        } else if c.is_uppercase() {
-            out.extend(c.to_lowercase());
-        } else {
+        // The Arabic block has no case: skip the Unicode table walk for it.
+        if ('\u{0600}'..='\u{06FF}').contains(&c) || !c.is_uppercase() {
             out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
         }
     };
-    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    if surely_nfc(text) {
+        // Byte by byte: ASCII and the two-byte Arabic block (lead bytes D8–DB) are decided
+        // without decoding into chars, which is most of every archive's text.
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                let mut run = i + 1;
+                while run < bytes.len() && bytes[run] < 0x80 {
+                    run += 1;
+                }
+                text[i..run].chars().for_each(&mut push);
+                i = run;
+            } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
+                let c = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
+                push(char::from_u32(c).unwrap_or(' '));
+                i += 2;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                push(c);
+                i += c.len_utf8();
+            }
+        }
+    } else if unicode_normalization::is_nfc_quick(text.chars())
+        == unicode_normalization::IsNormalized::Yes
     {
         text.chars().for_each(&mut push);
     } else {
         text.nfc().for_each(&mut push);
     }
     out
+}
+
+/// A fast test for text that composition cannot change *as far as [`fold`] sees it*: characters
+/// below the combining marks (U+0300), general punctuation, and the Arabic block except the three
+/// marks that compose with a letter before them (maddah, hamza above and below). Marks of the
+/// Arabic block may still be out of canonical order, but fold drops them all.
+fn surely_nfc(text: &str) -> bool {
+    text.chars().all(|c| {
+        (c as u32) < 0x300
+            || ('\u{0600}'..='\u{06FF}').contains(&c) && !('\u{0653}'..='\u{0655}').contains(&c)
+            || ('\u{2000}'..='\u{206F}').contains(&c)
+    })
 }
 
 /// True for characters that belong to a word (letters, digits, and the marks normalisation drops).
@@ -122,7 +239,7 @@ pub fn word_count(text: &str) -> usize {
 }
 
 /// Common Arabic function words (already folded), and a few English ones, that carry no topic.
-const STOP_WORDS: &[&str] = &[
+pub const STOP_WORDS: &[&str] = &[
     "في",
     "من",
     "على",
@@ -266,6 +383,16 @@ pub fn light_stem(token: &str) -> &str {
     word
 }
 
+/// The Arabic-script blocks of [`is_arabic_letter`], for the search script (a test proves they
+/// agree).
+pub const ARABIC_RANGES: &[(char, char)] = &[
+    ('\u{0600}', '\u{06FF}'),
+    ('\u{0750}', '\u{077F}'),
+    ('\u{08A0}', '\u{08FF}'),
+    ('\u{FB50}', '\u{FDFF}'),
+    ('\u{FE70}', '\u{FEFF}'),
+];
+
 /// True for a letter of the Arabic script.
 pub fn is_arabic_letter(c: char) -> bool {
     matches!(c, '\u{0600}'..='\u{06FF}' | '\u{0750}'..='\u{077F}' | '\u{08A0}'..='\u{08FF}' | '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFF}')
@@ -369,6 +496,59 @@ mod tests {
         assert_eq!(fold("مستشفى"), fold("مستشفي"));
         assert_eq!(fold("مدرسة"), "مدرسه");
         assert_eq!(fold("Reuters ٢٠٢٥"), "reuters 2025");
+    }
+
+    #[test]
+    fn fold_unifies_hamza_carriers_and_persian_letters() {
+        assert_eq!(fold("مسؤول"), fold("مسئول"));
+        assert_eq!(fold("شؤون"), fold("شئون"));
+        assert_eq!(fold("کتاب"), fold("كتاب"));
+        assert_eq!(fold("ایران"), fold("ايران"));
+        assert_eq!(fold("۲۰۲۵"), "2025");
+    }
+
+    #[test]
+    fn the_exported_tables_are_the_functions() {
+        for c in (0u32..0x3_0000).filter_map(char::from_u32) {
+            let mapped = FOLD_TABLE.iter().find(|(from, _)| *from == c).map(|p| p.1);
+            assert_eq!(fold_char(c), mapped.unwrap_or(c), "U+{:04X}", c as u32);
+            let dropped = DROPPED_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c));
+            assert_eq!(
+                dropped,
+                is_tashkeel(c) || c == TATWEEL || is_invisible_format(c),
+                "U+{:04X}",
+                c as u32
+            );
+            let by_table = if c.is_ascii() {
+                c.is_ascii_alphanumeric()
+            } else if WORD_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c)) {
+                true
+            } else if NON_WORD_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c)) {
+                false
+            } else {
+                c.is_alphanumeric() || WORD_MARK_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c))
+            };
+            assert_eq!(is_word_char(c), by_table, "U+{:04X}", c as u32);
+            let arabic =
+                ARABIC_RANGES.iter().any(|&(a, b)| (a..=b).contains(&c)) && c.is_alphabetic();
+            assert_eq!(is_arabic_letter(c), arabic, "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn the_fast_path_folds_as_composition_would() {
+        // Marks out of canonical order, a composing hamza, Latin with a combining accent.
+        for text in [
+            "الشَّرْع",
+            "الشْرَّع",
+            "ا\u{654}حمد",
+            "e\u{301}té",
+            "ئ\u{64b}\u{654}",
+            "Ǆ Σ İ",
+        ] {
+            let slow: String = text.nfc().collect::<String>();
+            assert_eq!(fold(text), fold(&slow), "{text:?}");
+        }
     }
 
     #[test]

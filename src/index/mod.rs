@@ -6,6 +6,7 @@ pub mod pages;
 pub mod related;
 pub mod similar;
 pub mod tags;
+pub mod terms;
 
 use crate::config::Config;
 use crate::content::article::Article;
@@ -29,6 +30,8 @@ pub struct Site {
     /// For each article: declared, backlinks, similar.
     pub related: Vec<Related>,
     pub archive: Archive,
+    /// For each article, its analysed text (similar articles and search read it).
+    pub terms: Vec<terms::Terms>,
 }
 
 impl Site {
@@ -41,8 +44,10 @@ impl Site {
             return Err(diagnostics);
         }
         let backlinks = related::backlinks(&articles, &declared);
+        let terms = terms::all(&articles, config.search);
         let similar = similar::compute(
             &articles,
+            &terms,
             &article_tags,
             tags.len(),
             &declared,
@@ -67,6 +72,7 @@ impl Site {
             article_tags,
             related,
             archive,
+            terms,
         })
     }
 }

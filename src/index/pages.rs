@@ -22,6 +22,7 @@ pub enum Page {
     Sitemap,
     Robots,
     NotFound,
+    Search,
 }
 
 impl Site {
@@ -48,6 +49,7 @@ impl Site {
             Page::Sitemap => Route::Sitemap,
             Page::Robots => Route::Robots,
             Page::NotFound => Route::NotFound,
+            Page::Search => Route::Search,
         }
     }
 
@@ -79,6 +81,9 @@ impl Site {
             pages.push(Page::Feed);
         }
         pages.extend([Page::Sitemap, Page::Robots, Page::NotFound]);
+        if self.config.search {
+            pages.push(Page::Search);
+        }
         pages
     }
 

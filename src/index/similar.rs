@@ -22,7 +22,8 @@ use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
 
 use super::related::Declared;
-use crate::arabic::normalize::{fold, is_stop_word, light_stem, words};
+use super::terms::{Terms, BODY, TITLE};
+use crate::arabic::normalize::{is_stop_word, light_stem};
 use crate::config::SimilarConfig;
 use crate::content::article::Article;
 
@@ -43,6 +44,7 @@ type Vector = Vec<(u32, f32)>;
 /// Computes the similar list of every article.
 pub fn compute(
     articles: &[Article],
+    terms: &[Terms],
     article_tags: &[Vec<usize>],
     tag_count: usize,
     declared: &[Vec<Declared>],
@@ -53,7 +55,7 @@ pub fn compute(
     if config.count == 0 || n < 2 {
         return vec![Vec::new(); n];
     }
-    let vectors = term_vectors(articles);
+    let vectors = term_vectors(terms);
     let term_postings = postings(&vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
@@ -251,25 +253,25 @@ fn term_key(term: &str) -> u64 {
     })
 }
 
-/// The analysed terms of a text: folded words, stop words and one-letter words dropped, stemmed.
-fn add_terms(text: &str, times: u32, tf: &mut HashMap<u64, u32>) {
-    for word in words(&fold(text)) {
-        if word.chars().nth(1).is_none() || is_stop_word(word) {
-            continue;
-        }
-        *tf.entry(term_key(light_stem(word))).or_default() += times;
-    }
-}
+/// Title words count three times.
+const TITLE_WEIGHT: u32 = 3;
 
-/// TF-IDF vectors, top terms only, L2-normalised, sorted by term id.
-fn term_vectors(articles: &[Article]) -> Vec<Vector> {
+/// TF-IDF vectors, top terms only, L2-normalised, sorted by term id. Terms are the stems of the
+/// folded title and body words, stop words and one-letter words left out.
+fn term_vectors(terms: &[Terms]) -> Vec<Vector> {
     // Per article: (term key, count), sorted by key.
-    let counts: Vec<Vec<(u64, u32)>> = articles
+    let counts: Vec<Vec<(u64, u32)>> = terms
         .par_iter()
-        .map(|a| {
+        .map(|t| {
             let mut tf: HashMap<u64, u32> = HashMap::with_capacity(512);
-            add_terms(&a.title, 3, &mut tf);
-            add_terms(&a.text, 1, &mut tf);
+            for (i, w) in t.words.iter().enumerate() {
+                let times = TITLE_WEIGHT * w.counts[TITLE] + w.counts[BODY];
+                let word = t.word(i as u32);
+                if times == 0 || word.chars().nth(1).is_none() || is_stop_word(word) {
+                    continue;
+                }
+                *tf.entry(term_key(light_stem(word))).or_default() += times;
+            }
             let mut v: Vec<(u64, u32)> = tf.into_iter().collect();
             v.sort_unstable_by_key(|&(k, _)| k);
             v
@@ -287,7 +289,7 @@ fn term_vectors(articles: &[Article]) -> Vec<Vector> {
             df[id as usize] += 1;
         }
     }
-    let n = articles.len() as f32;
+    let n = terms.len() as f32;
     counts
         .par_iter()
         .map(|tf| {

@@ -36,11 +36,14 @@ pub struct SiteContext<'a> {
     pub language: &'a str,
     pub direction: Dir,
     pub feeds: bool,
+    /// Whether the site has a search page (`search_url`).
+    pub search: bool,
     /// Hrefs of the site-wide pages.
     pub home_url: String,
     pub tags_url: String,
     pub archive_url: String,
     pub feed_url: String,
+    pub search_url: String,
     /// Absolute URL of the home page when `base_url` is absolute.
     pub permalink: String,
     pub generator: &'static str,
@@ -56,10 +59,12 @@ impl<'a> SiteContext<'a> {
             language: &config.language,
             direction: config.direction,
             feeds: config.feeds,
+            search: config.search,
             home_url: config.href(&Route::Home { number: 1 }.path()),
             tags_url: config.href(&Route::Tags.path()),
             archive_url: config.href(&Route::Archive.path()),
             feed_url: config.href(&Route::Feed.path()),
+            search_url: config.href(&Route::Search.path()),
             permalink: config.permalink(&Route::Home { number: 1 }.path()),
             generator: concat!("warraq ", env!("CARGO_PKG_VERSION")),
             article_count,
@@ -350,6 +355,15 @@ pub struct RobotsPage {
 /// `404.html` has nothing of its own.
 #[derive(Serialize)]
 pub struct NotFoundPage {}
+
+/// `search.html`.
+#[derive(Serialize)]
+pub struct SearchPage {
+    /// Href of the index's `meta.json`; the script finds every other index file beside it.
+    pub index_url: String,
+    /// Href of the search script (`static/search.js`, embedded by default).
+    pub script_url: String,
+}
 
 /// `paginator` on paginated lists.
 #[derive(Serialize)]

@@ -178,6 +178,13 @@ impl<'a> Renderer<'a> {
                 ("robots.txt", self.frame(&path, RobotsPage { sitemap_url }))
             }
             Page::NotFound => ("404.html", self.frame(&path, NotFoundPage {})),
+            Page::Search => {
+                let page = SearchPage {
+                    index_url: config.href(&format!("{path}meta.json")),
+                    script_url: config.href("/search.js"),
+                };
+                ("search.html", self.frame(&path, page))
+            }
         };
         // Only an article's `extra:` can hold values templates cannot take: say where it is.
         let ctx = ctx.map_err(|d| match page {

@@ -24,6 +24,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/archive_year.html"),
     ),
     ("404.html", include_str!("../../templates/404.html")),
+    ("search.html", include_str!("../../templates/search.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
     ("robots.txt", include_str!("../../templates/robots.txt")),
@@ -45,6 +46,7 @@ pub const DEFAULTS: &[(&str, &str)] = &[
 pub const STATIC_DEFAULTS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("favicon.ico", include_bytes!("../../static/favicon.ico")),
+    ("search.js", include_bytes!("../../static/search.js")),
 ];
 
 /// Template sources as loaded: (name, text, whether the site provided it). Kept for error reports.

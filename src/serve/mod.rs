@@ -83,9 +83,15 @@ impl Shared {
 
     /// Replaces some files (an incremental update); the site has no errors. Returns the
     /// generation and how many files actually changed.
-    fn update(&self, changed: Vec<(String, Vec<u8>)>) -> (u64, usize) {
+    fn update(&self, changed: Vec<(String, Vec<u8>)>, removed: Vec<String>) -> (u64, usize) {
         let mut count = 0;
         let generation = self.change(|live, generation| {
+            for path in removed {
+                if live.files.remove(&path).is_some() {
+                    live.changed_at.insert(path, generation);
+                    count += 1;
+                }
+            }
             for (path, bytes) in changed {
                 if live.files.get(&path).map(|b| b.as_slice()) != Some(bytes.as_slice()) {
                     live.changed_at.insert(path.clone(), generation);
@@ -259,13 +265,13 @@ mod tests {
             listen(&shared, Some("b.html")),
             listen(&shared, None),
         );
-        let (g, n) = shared.update(vec![("a.html".into(), b"A2".to_vec())]);
+        let (g, n) = shared.update(vec![("a.html".into(), b"A2".to_vec())], vec![]);
         assert_eq!(n, 1);
         assert_eq!(a.try_recv(), Ok(g));
         assert!(b.try_recv().is_err(), "b did not change");
         assert_eq!(all.try_recv(), Ok(g));
         // A save that changes nothing reloads nobody.
-        shared.update(vec![("b.html".into(), b"B".to_vec())]);
+        shared.update(vec![("b.html".into(), b"B".to_vec())], vec![]);
         assert!(b.try_recv().is_err());
         // Errors show on every page; a tab that reconnects later still learns it is stale.
         let e = shared.publish(None, Some(vec![Diagnostic::new(None, "x")]));

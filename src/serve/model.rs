@@ -49,6 +49,15 @@ impl Sink for MemorySink {
 pub struct Model {
     pub loaded: Loaded,
     summaries: Vec<tera::Value>,
+    /// The search index's files as last built.
+    search: std::collections::BTreeSet<String>,
+}
+
+/// What a refresh changed: files written, and files that no longer exist.
+#[derive(Debug, Default)]
+pub struct Refresh {
+    pub files: Vec<(String, Vec<u8>)>,
+    pub removed: Vec<String>,
 }
 
 /// Builds the whole site in memory: the same stages as `build`, static files included.
@@ -63,7 +72,19 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<(Files, Mo
     renderer.render_into(&loaded.site.pages(), &sink)?;
     let summaries = renderer.into_summaries();
     files.extend(sink.into_files().into_iter().map(|(k, v)| (k, Arc::new(v))));
-    Ok((files, Model { loaded, summaries }))
+    let search = MemorySink::default();
+    pipeline::write_search(&loaded.site, &search)?;
+    let search = search.into_files();
+    let names = search.iter().map(|(k, _)| k.clone()).collect();
+    files.extend(search.into_iter().map(|(k, v)| (k, Arc::new(v))));
+    Ok((
+        files,
+        Model {
+            loaded,
+            summaries,
+            search: names,
+        },
+    ))
 }
 
 impl Model {
@@ -84,7 +105,9 @@ impl Model {
             )?;
             fresh.push((i, article));
         }
+        let search = self.loaded.site.config.search;
         for (i, article) in fresh {
+            self.loaded.site.terms[i] = crate::index::terms::Terms::of(&article, search);
             self.loaded.site.articles[i] = article;
         }
         let mut pages: Vec<Page> = changed
@@ -96,14 +119,17 @@ impl Model {
         self.render(&pages, changed)
     }
 
-    /// Recomputes every similar list (they depend on all texts, so any edit may move them)
-    /// and re-renders the articles whose list changed. Returns those files (often none).
-    pub fn refresh_similar(&mut self) -> Option<Vec<(String, Vec<u8>)>> {
+    /// Recomputes every similar list (they depend on all texts, so any edit may move them),
+    /// re-renders the articles whose list changed, and rebuilds the search index. Returns the
+    /// files (the search files that did not change are among them: the server counts only the
+    /// ones whose bytes differ) and the search files that no longer exist.
+    pub fn refresh_similar(&mut self) -> Option<Refresh> {
         let site = &self.loaded.site;
         let declared: Vec<_> = site.related.iter().map(|r| r.declared.clone()).collect();
         let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
         let fresh = similar::compute(
             &site.articles,
+            &site.terms,
             &site.article_tags,
             site.tags.len(),
             &declared,
@@ -117,10 +143,20 @@ impl Model {
                 pages.push(Page::Article(j));
             }
         }
-        if pages.is_empty() {
-            return Some(Vec::new());
-        }
-        self.render(&pages, &[])
+        let mut files = if pages.is_empty() {
+            Vec::new()
+        } else {
+            self.render(&pages, &[])?
+        };
+        let sink = MemorySink::default();
+        pipeline::write_search(&self.loaded.site, &sink).ok()?;
+        let search = sink.into_files();
+        let names: std::collections::BTreeSet<String> =
+            search.iter().map(|(k, _)| k.clone()).collect();
+        let removed = self.search.difference(&names).cloned().collect();
+        self.search = names;
+        files.extend(search);
+        Some(Refresh { files, removed })
     }
 
     /// Renders `pages` after refreshing the list-form values of articles `refreshed`.
@@ -237,10 +273,16 @@ mod tests {
                 .unwrap_or_else(|| panic!("{what}: not incremental"));
             let second = model.refresh_similar().expect("similar");
             if what.contains("new words") {
-                assert!(!second.is_empty(), "the fixture must move similar lists");
+                assert!(
+                    second.files.iter().any(|(k, _)| k.ends_with(".html")),
+                    "the fixture must move similar lists"
+                );
             }
-            for (k, v) in first.into_iter().chain(second) {
+            for (k, v) in first.into_iter().chain(second.files) {
                 served.insert(k, Arc::new(v));
+            }
+            for k in &second.removed {
+                served.remove(k);
             }
             let expected = full(root);
             let mut differing: Vec<&String> = expected

@@ -193,7 +193,7 @@ pub fn run(
             Plan::Edit(articles) => {
                 if let Some(m) = model.as_mut() {
                     if let Some(files) = m.update(&articles) {
-                        let (generation, n) = shared.update(files);
+                        let (generation, n) = shared.update(files, Vec::new());
                         eprintln!(
                             "updated {n} pages in {} ms after {} changed (generation {generation})",
                             start.elapsed().as_millis(),
@@ -215,11 +215,11 @@ pub fn run(
 /// Brings similar lists up to date after an incremental edit (a second, smaller update).
 fn refresh_similar(model: &mut Model, shared: &Shared) {
     let start = Instant::now();
-    if let Some(files) = model.refresh_similar() {
-        if !files.is_empty() {
-            let (generation, n) = shared.update(files);
+    if let Some(refresh) = model.refresh_similar() {
+        let (generation, n) = shared.update(refresh.files, refresh.removed);
+        if n > 0 {
             eprintln!(
-                "similar lists: updated {n} pages in {} ms (generation {generation})",
+                "similar lists and search: updated {n} files in {} ms (generation {generation})",
                 start.elapsed().as_millis()
             );
         }

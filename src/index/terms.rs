@@ -1,0 +1,179 @@
+//! The analysed text of every article, computed once and shared by similar articles and search:
+//! each field [folded](crate::arabic::normalize::fold) and split into words, with each distinct
+//! word's count per field and each distinct pair of adjacent words' weighted count.
+
+use ahash::AHashMap as HashMap;
+
+use crate::arabic::normalize::{self, fold};
+use crate::content::article::Article;
+
+/// Words longer than this (in bytes, folded) are not indexed: URLs, hashes, run-on junk.
+pub const MAX_WORD_BYTES: usize = 96;
+
+/// The fields of an article, in this order in [`Terms`] counts.
+pub const TITLE: usize = 0;
+pub const TAGS: usize = 1;
+pub const SUMMARY: usize = 2;
+pub const BODY: usize = 3;
+
+/// Each field's weight for search (title and tags ×5, summary ×2, body ×1).
+pub const SEARCH_WEIGHTS: [f32; 4] = [5.0, 5.0, 2.0, 1.0];
+
+/// One distinct word of an article.
+#[derive(Debug, Clone)]
+pub struct Word {
+    /// FNV-1a of the folded word.
+    pub hash: u64,
+    start: u32,
+    end: u32,
+    /// Occurrences per field.
+    pub counts: [u32; 4],
+}
+
+impl Word {
+    /// The weighted frequency search uses.
+    pub fn search_tf(&self) -> f32 {
+        self.counts
+            .iter()
+            .zip(SEARCH_WEIGHTS)
+            .map(|(&c, w)| c as f32 * w)
+            .sum()
+    }
+}
+
+/// One article's analysed text.
+#[derive(Debug, Clone, Default)]
+pub struct Terms {
+    folded: String,
+    /// Distinct words, in order of first appearance.
+    pub words: Vec<Word>,
+    /// Distinct adjacent pairs within a field: both words (indexes into `words`) and the
+    /// pair's weighted frequency. Empty when the site has no search.
+    pub pairs: Vec<(u32, u32, f32)>,
+    /// Words in the title and body.
+    pub length: u32,
+}
+
+impl Terms {
+    /// The folded text of word `i`.
+    pub fn word(&self, i: u32) -> &str {
+        let w = &self.words[i as usize];
+        &self.folded[w.start as usize..w.end as usize]
+    }
+
+    /// Analyses an article's title, tags, summary and body; `pairs` also counts adjacent pairs.
+    pub fn of(article: &Article, pairs: bool) -> Terms {
+        let tags = article.tags.join("\n");
+        analyse(
+            [&article.title, &tags, &article.description, &article.text],
+            pairs,
+        )
+    }
+}
+
+/// The terms of every article, in parallel; `pairs` when the site has search.
+pub fn all(articles: &[Article], pairs: bool) -> Vec<Terms> {
+    use rayon::prelude::*;
+    articles.par_iter().map(|a| Terms::of(a, pairs)).collect()
+}
+
+/// FNV-1a, 64 bits: stable across machines and runs.
+pub fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A pair's identity from its words' hashes (order matters).
+pub fn pair_hash(a: u64, b: u64) -> u64 {
+    a.rotate_left(23).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b
+}
+
+pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
+    let mut folded = String::new();
+    let mut ranges = [(0usize, 0usize); 4];
+    for (f, text) in fields.iter().enumerate() {
+        let start = folded.len();
+        folded.push_str(&fold(text));
+        ranges[f] = (start, folded.len());
+        folded.push('\n');
+    }
+    let mut words: Vec<Word> = Vec::with_capacity(512);
+    let mut pairs: Vec<(u32, u32, f32)> = Vec::with_capacity(if with_pairs { 1024 } else { 0 });
+    let mut length = 0u32;
+    {
+        let mut word_at: HashMap<&str, u32> = HashMap::with_capacity(512);
+        let mut pair_at: HashMap<u64, u32> = HashMap::with_capacity(1024);
+        let base = folded.as_ptr() as usize;
+        for (f, &(start, end)) in ranges.iter().enumerate() {
+            let weight = SEARCH_WEIGHTS[f];
+            let mut previous: Option<u32> = None;
+            for w in normalize::words(&folded[start..end]) {
+                if w.len() > MAX_WORD_BYTES {
+                    previous = None;
+                    continue;
+                }
+                if f == TITLE || f == BODY {
+                    length += 1;
+                }
+                let i = *word_at.entry(w).or_insert_with(|| {
+                    let s = (w.as_ptr() as usize - base) as u32;
+                    words.push(Word {
+                        hash: fnv(w.as_bytes()),
+                        start: s,
+                        end: s + w.len() as u32,
+                        counts: [0; 4],
+                    });
+                    words.len() as u32 - 1
+                });
+                words[i as usize].counts[f] += 1;
+                if with_pairs {
+                    if let Some(p) = previous {
+                        let j = *pair_at
+                            .entry(u64::from(p) << 32 | u64::from(i))
+                            .or_insert_with(|| {
+                                pairs.push((p, i, 0.0));
+                                pairs.len() as u32 - 1
+                            });
+                        pairs[j as usize].2 += weight;
+                    }
+                }
+                previous = Some(i);
+            }
+        }
+    }
+    Terms {
+        folded,
+        words,
+        pairs,
+        length: length.max(1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_and_pairs_are_counted_per_field() {
+        let t = analyse(["الدولة الإسلامية", "", "", "الدولة الاسلامية في سوريا"], true);
+        let w: Vec<(&str, [u32; 4])> = (0..t.words.len() as u32)
+            .map(|i| (t.word(i), t.words[i as usize].counts))
+            .collect();
+        assert!(w.contains(&("الدوله", [1, 0, 0, 1])));
+        assert!(w.contains(&("سوريا", [0, 0, 0, 1])));
+        assert_eq!(t.words[0].search_tf(), 6.0);
+        let p: Vec<(&str, &str, f32)> = t
+            .pairs
+            .iter()
+            .map(|&(a, b, tf)| (t.word(a), t.word(b), tf))
+            .collect();
+        assert!(p.contains(&("الدوله", "الاسلاميه", 6.0)));
+        assert!(
+            !p.iter().any(|&(a, b, _)| a == "الاسلاميه" && b == "الدوله"),
+            "no pair across fields"
+        );
+        assert_eq!(t.length, 6);
+        assert!(analyse(["a b", "", "", ""], false).pairs.is_empty());
+    }
+}

@@ -1,0 +1,246 @@
+//! How search reads a word, on both sides: the index (here) and the reader's query (the search
+//! script, which receives these rules as data in the index's `meta.json`, so the two cannot drift;
+//! `tests/search_script.rs` runs the script on words analysed here).
+//!
+//! A word is first [folded](crate::arabic::normalize::fold): tashkeel, tatweel and bidi controls
+//! dropped, alef forms → ا, ى → ي, ة → ه, seated hamzas → ء (مسؤول = مسئول), Persian letters and
+//! digits unified, Latin lower-cased. Its **keys** are then the folded word itself (an exact match)
+//! and its *loose* forms:
+//!
+//! 1. the word without its clitics, peeled in Arabic order: a conjunction (و ف), then a preposition
+//!    (ب ك ل), then the article (ال, with ل + ال written لل). Each peel keeps at least
+//!    [`MIN_AFTER_CLITIC`] letters (two after the article), so "وليد" stays whole;
+//! 2. the last of those forms without one inflectional suffix ([`SUFFIXES`], each with the letters
+//!    it must leave), so المقاتلون, مقاتلين and والمقاتلين share مقاتل.
+//!
+//! **Protected terms** (the words of the site's tags: its names) are never peeled of a one-letter
+//! clitic nor of a suffix, so فلسطين never becomes لسطين and بيروت never يروت; only the article may
+//! still come off (الانتخابات still meets انتخابات). A word whose peeling reaches a protected form
+//! stops there (وفلسطين → فلسطين).
+//!
+//! Two words match loosely when their key sets meet; an exact match ranks above a loose one.
+
+use std::collections::HashSet;
+
+use crate::arabic::normalize::{self, is_arabic_letter};
+
+/// Conjunctions peeled first.
+pub const CONJUNCTIONS: &[char] = &['و', 'ف'];
+/// Prepositions peeled after a conjunction.
+pub const PREPOSITIONS: &[char] = &['ب', 'ك', 'ل'];
+/// Letters a one-letter clitic must leave.
+pub const MIN_AFTER_CLITIC: usize = 3;
+/// Letters the article must leave.
+pub const MIN_AFTER_ARTICLE: usize = 2;
+/// Suffixes (folded), longest first, with the letters each must leave. One is removed at most.
+pub const SUFFIXES: &[(&str, usize)] = &[
+    ("ات", 3),
+    ("ون", 3),
+    ("ين", 3),
+    ("ان", 4),
+    ("يه", 4),
+    ("ها", 3),
+    ("ه", 3),
+    ("ي", 4),
+];
+
+/// The protected terms of a site: the folded words of its tags, kept only where protection
+/// changes something (a word the rules would peel or stem).
+#[derive(Debug, Default, Clone)]
+pub struct Protected(HashSet<String>);
+
+impl Protected {
+    /// The protected words of these tag names.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Protected {
+        let mut set = HashSet::new();
+        let none = Protected::default();
+        for name in names {
+            for word in normalize::words(&normalize::fold(name)) {
+                if loose_keys(word, &none) != loose_keys_protected(word) {
+                    set.insert(word.to_string());
+                }
+            }
+        }
+        Protected(set)
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.0.contains(word)
+    }
+
+    /// Sorted, for the script and deterministic output.
+    pub fn sorted(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+fn letters(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// The word without the article, when what is left is long enough.
+fn without_article(word: &str) -> Option<&str> {
+    word.strip_prefix("ال")
+        .filter(|rest| letters(rest) >= MIN_AFTER_ARTICLE)
+}
+
+/// The keys a protected word has: itself, and itself without the article.
+fn loose_keys_protected(word: &str) -> Vec<String> {
+    let mut keys = vec![word.to_string()];
+    if let Some(rest) = without_article(word) {
+        keys.push(rest.to_string());
+    }
+    keys
+}
+
+/// The loose keys of a folded word, the word itself first, without duplicates.
+pub fn loose_keys(word: &str, protected: &Protected) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::with_capacity(4);
+    let push = |keys: &mut Vec<String>, k: &str| {
+        if !keys.iter().any(|x| x == k) {
+            keys.push(k.to_string());
+        }
+    };
+    push(&mut keys, word);
+    if !word.chars().next().is_some_and(is_arabic_letter) {
+        return keys;
+    }
+    let mut current = word;
+    if protected.contains(current) {
+        for k in loose_keys_protected(current) {
+            push(&mut keys, &k);
+        }
+        return keys;
+    }
+    // A conjunction, then a preposition: each one letter, each leaving enough. A preposition ل
+    // before the article is written لل: that peel restores the article's form (للتنظيم → التنظيم).
+    let mut article_done = false;
+    for set in [CONJUNCTIONS, PREPOSITIONS] {
+        if let Some(rest) = current.strip_prefix("لل").filter(|_| set == PREPOSITIONS) {
+            if letters(rest) >= MIN_AFTER_ARTICLE {
+                push(&mut keys, &format!("ال{rest}"));
+                current = rest;
+                article_done = true;
+                push(&mut keys, current);
+                if protected.contains(current) {
+                    return keys;
+                }
+                break;
+            }
+        }
+        let mut chars = current.chars();
+        if chars.next().is_some_and(|c| set.contains(&c))
+            && letters(chars.as_str()) >= MIN_AFTER_CLITIC
+        {
+            current = chars.as_str();
+            push(&mut keys, current);
+            if protected.contains(current) {
+                for k in loose_keys_protected(current) {
+                    push(&mut keys, &k);
+                }
+                return keys;
+            }
+        }
+    }
+    if !article_done {
+        if let Some(rest) = without_article(current) {
+            current = rest;
+            push(&mut keys, current);
+            if protected.contains(current) {
+                return keys;
+            }
+        }
+    }
+    for &(suffix, min) in SUFFIXES {
+        if let Some(stem) = current.strip_suffix(suffix) {
+            if letters(stem) >= min {
+                push(&mut keys, stem);
+                break;
+            }
+        }
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::arabic::normalize::fold;
+
+    fn keys(word: &str) -> Vec<String> {
+        loose_keys(&fold(word), &Protected::default())
+    }
+
+    fn meet(a: &str, b: &str, protected: &Protected) -> bool {
+        let ka = loose_keys(&fold(a), protected);
+        let kb = loose_keys(&fold(b), protected);
+        ka.iter().any(|k| kb.contains(k))
+    }
+
+    #[test]
+    fn clitics_come_off_in_order() {
+        assert_eq!(keys("والتنظيم"), ["والتنظيم", "التنظيم", "تنظيم"]);
+        assert_eq!(
+            keys("بالانتخابات"),
+            ["بالانتخابات", "الانتخابات", "انتخابات", "انتخاب"]
+        );
+        assert_eq!(keys("للتنظيم"), ["للتنظيم", "التنظيم", "تنظيم"]);
+        assert_eq!(keys("ولد"), ["ولد"], "a clitic must leave three letters");
+        assert_eq!(keys("reuters"), ["reuters"]);
+        assert_eq!(keys("2254"), ["2254"]);
+    }
+
+    #[test]
+    fn variants_readers_type_meet() {
+        let none = Protected::default();
+        for (a, b) in [
+            ("مسئول", "مسؤول"),
+            ("إعادة", "واعادة"),
+            ("النفوذ", "والنفوذ"),
+            ("المقاتلون", "مقاتلين"),
+            ("الانتخابات", "انتخابية"),
+            ("السوري", "السورية"),
+            ("العراقي", "والعراقية"),
+            ("القتلى", "والقتلي"),
+            ("دمشق", "بدمشق"),
+        ] {
+            assert!(meet(a, b, &none), "{a} ~ {b}");
+        }
+    }
+
+    #[test]
+    fn different_words_stay_apart() {
+        let none = Protected::default();
+        for (a, b) in [("القتلى", "القتل"), ("لبنان", "لبن"), ("سوريا", "سور")]
+        {
+            assert!(!meet(a, b, &none), "{a} !~ {b}");
+        }
+    }
+
+    #[test]
+    fn protected_names_are_never_peeled_or_stemmed() {
+        let protected = Protected::from_names(["فلسطين", "بيروت", "الانتخابات", "البادية السورية"]);
+        assert_eq!(loose_keys("فلسطين", &protected), ["فلسطين"]);
+        assert_eq!(loose_keys("بيروت", &protected), ["بيروت"]);
+        assert_eq!(loose_keys("وفلسطين", &protected), ["وفلسطين", "فلسطين"]);
+        assert_eq!(
+            loose_keys(&fold("الانتخابات"), &protected),
+            ["الانتخابات", "انتخابات"],
+            "the article still comes off a protected word"
+        );
+        assert!(meet("ببيروت", "بيروت", &protected));
+        assert!(meet("انتخابات", "والانتخابات", &protected));
+        assert!(
+            !protected.contains("بيروت") || !meet("بيروت", "يروت", &protected),
+            "no damaged form is a key"
+        );
+    }
+
+    #[test]
+    fn protection_is_kept_only_where_it_changes_something() {
+        let protected = Protected::from_names(["دمشق", "فلسطين"]);
+        assert_eq!(protected.sorted(), ["فلسطين"]);
+    }
+}

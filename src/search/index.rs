@@ -1,0 +1,389 @@
+//! Building the search index from the loaded articles (already in memory).
+//!
+//! Three key spaces, each sorted and cut into [chunks](super::encode::chunks):
+//! - `t/`: every folded word with its **exact** list, and every [loose key](super::analysis) with
+//!   its **loose** list (the documents holding any word that has that key);
+//! - `p/`: every pair of adjacent words ("w1 w2") with its list, for phrases and proximity;
+//! - `y/`: for typo tolerance, every word of four letters or more found in two documents or more,
+//!   and its one-letter deletions, each with the words it stands for.
+//!
+//! An entry's impact for a document is BM25's term part over a weighted frequency (title and tags
+//! ×5, summary ×2, body ×1), quantised to a byte; the script adds idf at query time (it knows each
+//! list's length and the archive's size), so an edited article changes only its own impacts.
+//! Documents are the articles in site order (newest first): id 0 is the newest.
+
+use ahash::AHashMap as HashMap;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::analysis::{self, loose_keys, Protected};
+use super::encode::{self, chunks, posting_list, Chunk};
+use crate::arabic::dates::format_date;
+use crate::arabic::normalize::{self, is_stop_word};
+use crate::diagnostics::Failure;
+use crate::index::terms::{pair_hash, Terms, MAX_WORD_BYTES};
+use crate::index::Site;
+use crate::render::Sink;
+
+/// Query words this long or longer get one-edit typo tolerance when they find nothing.
+pub const TYPO_MIN_LETTERS: usize = 5;
+/// BM25 parameters.
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+
+/// The output folder of the index, under the site root.
+pub const FOLDER: &str = "search";
+
+/// Lists gathered from every document: by key hash, the first place the key was seen (document,
+/// word or pair index) and its (document, weighted frequency) list, documents ascending.
+type Gathered = HashMap<u64, ((u32, u32), Vec<(u32, f32)>)>;
+
+/// Gathers words (`pairs: false`) or pairs across documents, in parallel over partitions of the
+/// key hashes.
+fn gather(docs: &[Terms], pairs: bool) -> Vec<Gathered> {
+    let parts = (rayon::current_num_threads() * 2).max(1) as u64;
+    (0..parts)
+        .into_par_iter()
+        .map(|part| {
+            let mut map: Gathered = HashMap::new();
+            for (id, d) in docs.iter().enumerate() {
+                let mut add = |h: u64, at: u32, tf: f32| {
+                    if h % parts == part {
+                        map.entry(h)
+                            .or_insert_with(|| ((id as u32, at), Vec::new()))
+                            .1
+                            .push((id as u32, tf));
+                    }
+                };
+                if pairs {
+                    for (k, &(a, b, tf)) in d.pairs.iter().enumerate() {
+                        add(
+                            pair_hash(d.words[a as usize].hash, d.words[b as usize].hash),
+                            k as u32,
+                            tf,
+                        );
+                    }
+                } else {
+                    for (k, w) in d.words.iter().enumerate() {
+                        add(w.hash, k as u32, w.search_tf());
+                    }
+                }
+            }
+            map
+        })
+        .collect()
+}
+
+/// The BM25 term part for a weighted frequency, quantised to 1..=255.
+fn impact(tf: f32, length: u32, average: f32) -> u8 {
+    let norm = K1 * (1.0 - B + B * length as f32 / average);
+    let score = tf * (K1 + 1.0) / (tf + norm);
+    ((score / (K1 + 1.0) * 255.0).round() as u32).clamp(1, 255) as u8
+}
+
+/// The average document length, rounded to two significant digits, so that editing one article
+/// does not shift every impact of the archive.
+fn rounded_average(lengths: &[u32]) -> f32 {
+    if lengths.is_empty() {
+        return 1.0;
+    }
+    let avg = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len() as f64;
+    let scale = 10f64.powi((avg.log10().floor() as i32 - 1).max(0));
+    ((avg / scale).round() * scale).max(1.0) as f32
+}
+
+/// A document's fragment: what the results list shows. The file is this header as one line of
+/// JSON, a newline, then the article's plain text (for snippets) as it is: no escaping to do on
+/// either side.
+#[derive(Serialize)]
+struct Fragment<'a> {
+    /// The article's href.
+    u: String,
+    t: &'a str,
+    /// ISO date and its display form.
+    d: String,
+    dd: String,
+    g: &'a [String],
+    s: &'a str,
+    /// `lang`, when the article sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    l: Option<&'a str>,
+}
+
+/// The rules the script needs to read a query as the index read the text.
+#[derive(Serialize)]
+struct Rules<'a> {
+    fold: Vec<(char, char)>,
+    drop: &'static [(char, char)],
+    word: &'static [(char, char)],
+    non_word: &'static [(char, char)],
+    word_marks: &'static [(char, char)],
+    arabic: &'static [(char, char)],
+    conjunctions: &'static [char],
+    prepositions: &'static [char],
+    min_after_clitic: usize,
+    min_after_article: usize,
+    suffixes: &'static [(&'static str, usize)],
+    protected: Vec<&'a str>,
+    stop_words: Vec<&'static str>,
+    max_word_bytes: usize,
+    typo_min_letters: usize,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    version: u32,
+    docs: usize,
+    /// How the site writes numbers (`latin`, `arabic-indic`).
+    digits: crate::arabic::dates::Digits,
+    rules: Rules<'a>,
+    /// Chunk directories: [first key, file] in key order.
+    terms: Vec<(String, String)>,
+    pairs: Vec<(String, String)>,
+    typos: Vec<(String, String)>,
+}
+
+/// The rules as the script receives them (also written for the script's own tests).
+fn rules(protected: &Protected) -> Rules<'_> {
+    Rules {
+        fold: normalize::FOLD_TABLE.to_vec(),
+        drop: normalize::DROPPED_RANGES,
+        word: normalize::WORD_RANGES,
+        non_word: normalize::NON_WORD_RANGES,
+        word_marks: normalize::WORD_MARK_RANGES,
+        arabic: normalize::ARABIC_RANGES,
+        conjunctions: analysis::CONJUNCTIONS,
+        prepositions: analysis::PREPOSITIONS,
+        min_after_clitic: analysis::MIN_AFTER_CLITIC,
+        min_after_article: analysis::MIN_AFTER_ARTICLE,
+        suffixes: analysis::SUFFIXES,
+        protected: protected.sorted(),
+        stop_words: normalize::STOP_WORDS.to_vec(),
+        max_word_bytes: MAX_WORD_BYTES,
+        typo_min_letters: TYPO_MIN_LETTERS,
+    }
+}
+
+/// The rules JSON alone, for the script's tests.
+pub fn rules_json(protected: &Protected) -> String {
+    serde_json::to_string(&rules(protected)).unwrap_or_default()
+}
+
+/// Builds the index and writes its files through `sink`; returns the files written.
+pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
+    sink.prepare(&[
+        format!("{FOLDER}/doc/0.txt"),
+        format!("{FOLDER}/t/0"),
+        format!("{FOLDER}/p/0"),
+        format!("{FOLDER}/y/0"),
+    ])?;
+    // Fragments first, streamed: the text is never held twice.
+    let config = &site.config;
+    site.articles
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(id, a)| {
+            let fragment = Fragment {
+                u: config.href(&a.path),
+                t: &a.title,
+                d: a.date.day.format("%Y-%m-%d").to_string(),
+                dd: format_date(a.date.day, config.date_style, config.digits),
+                g: &a.tags,
+                s: &a.description,
+                l: a.lang.as_deref(),
+            };
+            let mut bytes = serde_json::to_vec(&fragment).unwrap_or_default();
+            bytes.push(b'\n');
+            bytes.extend_from_slice(a.text.as_bytes());
+            sink.write(&format!("{FOLDER}/doc/{id}.txt"), bytes)
+        })?;
+    let files = index_files(site);
+    let count = files.len() + site.articles.len();
+    files
+        .into_par_iter()
+        .try_for_each(|(name, bytes)| sink.write(&name, bytes))?;
+    Ok(count)
+}
+
+/// The index files (meta.json and the chunks), as (path under the output folder, bytes).
+pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let articles = &site.articles;
+    let n = articles.len();
+    let docs = &site.terms;
+    let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
+    let average = rounded_average(&lengths);
+
+    // Exact lists of words and of pairs, documents ascending.
+    let word_parts = gather(docs, false);
+    let pair_parts = gather(docs, true);
+    let words: HashMap<&str, &Vec<(u32, f32)>> = word_parts
+        .iter()
+        .flat_map(|m| m.values())
+        .map(|((doc, at), list)| (docs[*doc as usize].word(*at), list))
+        .collect();
+    let pairs: HashMap<(&str, &str), &Vec<(u32, f32)>> = pair_parts
+        .iter()
+        .flat_map(|m| m.values())
+        .map(|((doc, at), list)| {
+            let d = &docs[*doc as usize];
+            let (a, b, _) = d.pairs[*at as usize];
+            ((d.word(a), d.word(b)), list)
+        })
+        .collect();
+    let to_impacts = |list: &[(u32, f32)]| -> Vec<(u32, u8)> {
+        list.iter()
+            .map(|&(d, tf)| (d, impact(tf, lengths[d as usize], average)))
+            .collect()
+    };
+
+    let protected = Protected::from_names(site.tags.iter().map(|t| t.name.as_str()));
+    let mut vocabulary: Vec<&str> = words.keys().copied().collect();
+    vocabulary.sort_unstable();
+    let keys_of: Vec<Vec<String>> = vocabulary
+        .par_iter()
+        .map(|w| loose_keys(w, &protected))
+        .collect();
+    // Loose key → the words that have it.
+    let mut loose: HashMap<&str, Vec<usize>> = HashMap::with_capacity(vocabulary.len() * 2);
+    for (i, keys) in keys_of.iter().enumerate() {
+        for k in keys {
+            loose.entry(k.as_str()).or_default().push(i);
+        }
+    }
+    let mut term_keys: Vec<&str> = loose.keys().copied().collect();
+    term_keys.sort_unstable();
+    let term_entries: Vec<(String, Vec<u8>)> = term_keys
+        .par_iter()
+        .map(|&key| {
+            let exact = words.get(key);
+            let from = &loose[key];
+            let mut payload = Vec::new();
+            let same = from.len() == 1 && vocabulary[from[0]] == key;
+            let flags = u8::from(exact.is_some()) | if same { 4 } else { 2 };
+            payload.push(flags);
+            if let Some(list) = exact {
+                posting_list(&mut payload, &to_impacts(list), n as u32);
+            }
+            if !same {
+                let mut merged: Vec<(u32, f32)> = from
+                    .iter()
+                    .flat_map(|&w| words[vocabulary[w]].iter().copied())
+                    .collect();
+                merged.sort_unstable_by_key(|p| p.0);
+                merged.dedup_by(|b, a| {
+                    if a.0 == b.0 {
+                        a.1 += b.1;
+                        true
+                    } else {
+                        false
+                    }
+                });
+                posting_list(&mut payload, &to_impacts(&merged), n as u32);
+            }
+            (key.to_string(), payload)
+        })
+        .collect();
+
+    let mut pair_keys: Vec<(&str, &str)> = pairs.keys().copied().collect();
+    pair_keys.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
+    let pair_entries: Vec<(String, Vec<u8>)> = pair_keys
+        .par_iter()
+        .map(|&(a, b)| {
+            let mut payload = Vec::new();
+            posting_list(&mut payload, &to_impacts(pairs[&(a, b)]), n as u32);
+            (format!("{a} {b}"), payload)
+        })
+        .collect();
+
+    let typo_entries = typo_entries(&vocabulary, &words);
+
+    let mut files = Vec::new();
+    let mut directory = |space: &str, entries: Vec<(String, Vec<u8>)>| {
+        let chunks: Vec<Chunk> = chunks(entries);
+        let dir: Vec<(String, String)> =
+            chunks.iter().map(|c| (c.first.clone(), c.name())).collect();
+        for c in chunks {
+            files.push((format!("{FOLDER}/{space}/{}", c.name()), c.bytes));
+        }
+        dir
+    };
+    let meta = Meta {
+        version: 1,
+        docs: n,
+        digits: site.config.digits,
+        rules: rules(&protected),
+        terms: directory("t", term_entries),
+        pairs: directory("p", pair_entries),
+        typos: directory("y", typo_entries),
+    };
+    files.push((
+        format!("{FOLDER}/meta.json"),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    ));
+    files
+}
+
+/// Deletion keys for typo tolerance: words of 4+ letters seen in 2+ documents (letters only, no
+/// digits), keyed by themselves and, from 5 letters, by each one-letter deletion. A query word of
+/// [`TYPO_MIN_LETTERS`]+ letters one edit (insertion, deletion, substitution, transposition) away
+/// from such a word shares a key with it.
+fn typo_entries(
+    vocabulary: &[&str],
+    words: &HashMap<&str, &Vec<(u32, f32)>>,
+) -> Vec<(String, Vec<u8>)> {
+    let mut by_key: HashMap<String, Vec<&str>> = HashMap::new();
+    for &w in vocabulary {
+        let letters: Vec<char> = w.chars().collect();
+        if letters.len() < TYPO_MIN_LETTERS - 1
+            || words[w].len() < 2
+            || letters.iter().any(|c| c.is_numeric())
+            || is_stop_word(w)
+        {
+            continue;
+        }
+        by_key.entry(w.to_string()).or_default().push(w);
+        if letters.len() >= TYPO_MIN_LETTERS {
+            for i in 0..letters.len() {
+                let key: String = letters[..i].iter().chain(&letters[i + 1..]).collect();
+                by_key.entry(key).or_default().push(w);
+            }
+        }
+    }
+    let mut entries: Vec<(String, Vec<u8>)> = by_key
+        .into_iter()
+        .map(|(key, mut targets)| {
+            targets.sort_unstable();
+            targets.dedup();
+            let mut payload = Vec::new();
+            encode::varint(&mut payload, targets.len() as u64);
+            for t in targets {
+                encode::varint(&mut payload, t.len() as u64);
+                payload.extend_from_slice(t.as_bytes());
+            }
+            (key, payload)
+        })
+        .collect();
+    entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn impacts_saturate_and_favour_short_documents() {
+        assert!(impact(1.0, 100, 100.0) < impact(5.0, 100, 100.0));
+        assert!(impact(2.0, 50, 100.0) > impact(2.0, 400, 100.0));
+        assert_eq!(impact(1000.0, 1, 100.0), 255);
+        assert!(impact(0.01, 10_000, 100.0) >= 1);
+    }
+
+    #[test]
+    fn the_average_length_moves_in_steps() {
+        assert_eq!(rounded_average(&[870, 876]), 870.0);
+        assert_eq!(rounded_average(&[870, 880]), 880.0);
+        assert_eq!(rounded_average(&[7, 8]), 8.0);
+        assert_eq!(rounded_average(&[]), 1.0);
+    }
+}

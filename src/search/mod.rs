@@ -1,0 +1,9 @@
+//! Search: a static, sharded index that the search page's script (`static/search.js`) queries in
+//! the reader's browser. [`analysis`] is how a word is read (on both sides), [`index`] builds the
+//! files, [`encode`] is their binary shape.
+
+pub mod analysis;
+pub mod encode;
+pub mod index;
+
+pub use index::{index_files, write};

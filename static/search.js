@@ -1,0 +1,743 @@
+/* warraq search: queries the static index `warraq build` writes under /search/.
+ *
+ * Words are read with the rules the index was built with (meta.json `rules`, made by
+ * src/search/analysis.rs), so the page and the index cannot disagree. Formats: src/search/encode.rs.
+ * Works as a page script (the search page) and as a module for tests (`globalThis.WarraqSearch`).
+ */
+(function () {
+  'use strict';
+
+  const PAGE = 10;
+  const MAX_PREFIX_CHUNKS = 4;
+  const MAX_COMPLETIONS = 64;
+  const MAX_TYPO_TARGETS = 4;
+  /* How much each kind of match counts, per word. */
+  const LEVEL = { exact: 3, prefix: 2, loose: 1, typo: 0 };
+
+  /* ---------- reading words (rules from the index) ---------- */
+
+  function analyzer(rules) {
+    const cp = (s) => s.codePointAt(0);
+    const ranges = (list) => list.map(([a, b]) => [cp(a), cp(b)]);
+    const within = (c, rs) => rs.some(([a, b]) => c >= a && c <= b);
+    const drop = ranges(rules.drop);
+    const word = ranges(rules.word);
+    const nonWord = ranges(rules.non_word);
+    const marks = ranges(rules.word_marks);
+    const arabic = ranges(rules.arabic);
+    const foldMap = new Map(rules.fold);
+    const protectedSet = new Set(rules.protected);
+    const stop = new Set(rules.stop_words);
+    const alnum = /[\p{Alphabetic}\p{N}]/u;
+    const alpha = /\p{Alphabetic}/u;
+    const upper = /\p{Uppercase}/u;
+
+    function fold(text) {
+      let out = '';
+      for (const ch of String(text).normalize('NFC')) {
+        if (within(cp(ch), drop)) continue;
+        let c = foldMap.get(ch) || ch;
+        if (cp(c) < 128 || upper.test(c)) c = c.toLowerCase();
+        out += c;
+      }
+      return out;
+    }
+
+    function isWordChar(ch) {
+      const c = cp(ch);
+      if (c < 128) return /[A-Za-z0-9]/.test(ch);
+      if (within(c, word)) return true;
+      if (within(c, nonWord)) return false;
+      return alnum.test(ch) || within(c, marks);
+    }
+
+    /* Words of folded text (the index skips over-long ones). */
+    function words(folded) {
+      const out = [];
+      let cur = '';
+      for (const ch of folded) {
+        if (isWordChar(ch)) cur += ch;
+        else if (cur) { out.push(cur); cur = ''; }
+      }
+      if (cur) out.push(cur);
+      return out.filter((w) => new TextEncoder().encode(w).length <= rules.max_word_bytes);
+    }
+
+    /* Words of raw text with their places, for snippets: [{text, start, end}]. */
+    function spans(text) {
+      const out = [];
+      let start = -1;
+      let i = 0;
+      for (const ch of text) {
+        if (isWordChar(ch)) { if (start < 0) start = i; }
+        else if (start >= 0) { out.push({ start, end: i }); start = -1; }
+        i += ch.length;
+      }
+      if (start >= 0) out.push({ start, end: i });
+      return out;
+    }
+
+    const letters = (s) => [...s].length;
+    const isArabicLetter = (ch) => within(cp(ch), arabic) && alpha.test(ch);
+
+    function withoutArticle(w) {
+      if (w.startsWith('ال') && letters(w.slice(2)) >= rules.min_after_article) return w.slice(2);
+      return null;
+    }
+
+    /* The loose keys of a folded word: a port of analysis.rs `loose_keys`. */
+    function looseKeys(w) {
+      const keys = [w];
+      const push = (k) => { if (!keys.includes(k)) keys.push(k); };
+      const first = [...w][0];
+      if (!first || !isArabicLetter(first)) return keys;
+      const protectedKeys = (p) => { push(p); const r = withoutArticle(p); if (r) push(r); };
+      let cur = w;
+      if (protectedSet.has(cur)) { protectedKeys(cur); return keys; }
+      let articleDone = false;
+      for (const set of [rules.conjunctions, rules.prepositions]) {
+        if (set === rules.prepositions && cur.startsWith('لل') && letters(cur.slice(2)) >= rules.min_after_article) {
+          const rest = cur.slice(2);
+          push('ال' + rest);
+          cur = rest;
+          articleDone = true;
+          push(cur);
+          if (protectedSet.has(cur)) return keys;
+          break;
+        }
+        const head = [...cur][0];
+        const rest = cur.slice(head.length);
+        if (set.includes(head) && letters(rest) >= rules.min_after_clitic) {
+          cur = rest;
+          push(cur);
+          if (protectedSet.has(cur)) { protectedKeys(cur); return keys; }
+        }
+      }
+      if (!articleDone) {
+        const rest = withoutArticle(cur);
+        if (rest !== null) {
+          cur = rest;
+          push(cur);
+          if (protectedSet.has(cur)) return keys;
+        }
+      }
+      for (const [suffix, min] of rules.suffixes) {
+        if (cur.endsWith(suffix)) {
+          const stem = cur.slice(0, cur.length - suffix.length);
+          if (letters(stem) >= min) { push(stem); break; }
+        }
+      }
+      return keys;
+    }
+
+    return { fold, words, spans, looseKeys, letters, isStop: (w) => stop.has(w) };
+  }
+
+  /* ---------- the query ---------- */
+
+  /* Units a query is made of: {kind: 'word'|'phrase', words: [...], prefix: bool}. */
+  function parseQuery(raw, a) {
+    const units = [];
+    const text = String(raw);
+    const quote = /"([^"]*)"?|«([^»]*)»?|“([^”]*)”?/g;
+    let last = 0;
+    let m;
+    const free = [];
+    while ((m = quote.exec(text)) !== null) {
+      if (m[0] === '') { quote.lastIndex++; continue; }
+      free.push(text.slice(last, m.index));
+      const inner = m[1] ?? m[2] ?? m[3] ?? '';
+      const ws = a.words(a.fold(inner));
+      if (ws.length === 1) units.push({ kind: 'word', words: ws, prefix: false, exactOnly: true });
+      else if (ws.length > 1) units.push({ kind: 'phrase', words: ws, prefix: false });
+      last = m.index + m[0].length;
+    }
+    const tail = text.slice(last);
+    free.push(tail);
+    const freeWords = [];
+    for (const part of free) for (const w of a.words(a.fold(part))) freeWords.push(w);
+    const typing = tail.length > 0 && /[\p{L}\p{N}\p{M}]$/u.test(tail);
+    const nonStop = freeWords.filter((w) => !a.isStop(w));
+    const keep = nonStop.length > 0 || units.length > 0 ? nonStop : freeWords;
+    keep.forEach((w, i) => {
+      const isLast = i === keep.length - 1 && w === freeWords[freeWords.length - 1];
+      units.push({ kind: 'word', words: [w], prefix: typing && isLast && a.letters(w) >= 2 });
+    });
+    return units;
+  }
+
+  /* ---------- reading the index ---------- */
+
+  function varint(bytes, at) {
+    let v = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[at.i++];
+      v += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return v;
+      shift += 7;
+    }
+  }
+
+  const decoder = new TextDecoder();
+
+  function parseChunk(bytes) {
+    const at = { i: 0 };
+    const count = varint(bytes, at);
+    const entries = new Map();
+    const keys = [];
+    for (let e = 0; e < count; e++) {
+      const kl = varint(bytes, at);
+      const key = decoder.decode(bytes.subarray(at.i, at.i + kl));
+      at.i += kl;
+      const pl = varint(bytes, at);
+      entries.set(key, bytes.subarray(at.i, at.i + pl));
+      keys.push(key);
+      at.i += pl;
+    }
+    return { entries, keys };
+  }
+
+  /* A posting list: {n, docs: Int32Array, impact(doc) via array}. */
+  function readList(bytes, at, total) {
+    const n = varint(bytes, at);
+    const k = varint(bytes, at);
+    const keptDocs = new Int32Array(k);
+    const keptImpacts = new Uint8Array(k);
+    let last = 0;
+    for (let i = 0; i < k; i++) {
+      const d = varint(bytes, at);
+      last = i === 0 ? d : last + d;
+      keptDocs[i] = last;
+      keptImpacts[i] = bytes[at.i++];
+    }
+    if (k === n) return { n, docs: keptDocs, impacts: keptImpacts };
+    const floor = bytes[at.i++];
+    const mode = bytes[at.i++];
+    const docs = new Int32Array(n);
+    if (mode === 1) {
+      let j = 0;
+      for (let d = 0; d < total && j < n; d++) {
+        if (bytes[at.i + (d >> 3)] & (1 << (d & 7))) docs[j++] = d;
+      }
+      at.i += Math.ceil(total / 8);
+    } else {
+      let prev = 0;
+      for (let i = 0; i < n; i++) {
+        const d = varint(bytes, at);
+        prev = i === 0 ? d : prev + d;
+        docs[i] = prev;
+      }
+    }
+    const impacts = new Uint8Array(n).fill(floor);
+    let j = 0;
+    for (let i = 0; i < n && j < k; i++) {
+      if (docs[i] === keptDocs[j]) { impacts[i] = keptImpacts[j]; j++; }
+    }
+    return { n, docs, impacts };
+  }
+
+  function readTerm(bytes, total) {
+    const at = { i: 0 };
+    const flags = bytes[at.i++];
+    const exact = flags & 1 ? readList(bytes, at, total) : null;
+    let loose = null;
+    if (flags & 4) loose = exact;
+    else if (flags & 2) loose = readList(bytes, at, total);
+    return { exact, loose };
+  }
+
+  function readTargets(bytes) {
+    const at = { i: 0 };
+    const count = varint(bytes, at);
+    const out = [];
+    for (let i = 0; i < count; i++) {
+      const l = varint(bytes, at);
+      out.push(decoder.decode(bytes.subarray(at.i, at.i + l)));
+      at.i += l;
+    }
+    return out;
+  }
+
+  /* Code point order, as the index sorts (UTF-16 order differs above U+FFFF). */
+  function compare(a, b) {
+    const x = [...a];
+    const y = [...b];
+    for (let i = 0; i < Math.min(x.length, y.length); i++) {
+      const d = x[i].codePointAt(0) - y[i].codePointAt(0);
+      if (d !== 0) return d;
+    }
+    return x.length - y.length;
+  }
+
+  /* Index of the chunk whose range holds `key`, or -1. */
+  function chunkIndex(dir, key) {
+    let lo = 0;
+    let hi = dir.length - 1;
+    let found = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (compare(dir[mid][0], key) <= 0) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    return found;
+  }
+
+  /* Edit distance (optimal string alignment) of at most one. */
+  function withinOneEdit(a, b) {
+    const x = [...a];
+    const y = [...b];
+    if (Math.abs(x.length - y.length) > 1) return false;
+    const d = [];
+    for (let i = 0; i <= x.length; i++) {
+      d.push(new Array(y.length + 1).fill(0));
+      d[i][0] = i;
+    }
+    for (let j = 0; j <= y.length; j++) d[0][j] = j;
+    for (let i = 1; i <= x.length; i++) {
+      for (let j = 1; j <= y.length; j++) {
+        const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[x.length][y.length] <= 1;
+  }
+
+  /* ---------- the engine ---------- */
+
+  function Engine(indexUrl, fetchBytes) {
+    const base = new URL('.', new URL(indexUrl, globalThis.location ? globalThis.location.href : 'http://x/')).href;
+    const get = fetchBytes || (async (url) => {
+      const r = await fetch(url);
+      if (!r.ok) throw new Error(`${url}: ${r.status}`);
+      return new Uint8Array(await r.arrayBuffer());
+    });
+    const chunks = new Map();
+    const fragments = new Map();
+    let meta = null;
+    let a = null;
+
+    async function load() {
+      if (!meta) {
+        meta = get(new URL('meta.json', base).href).then((b) => JSON.parse(decoder.decode(b)));
+      }
+      const m = await meta;
+      if (!a) a = analyzer(m.rules);
+      return m;
+    }
+
+    function chunk(space, file) {
+      const url = new URL(`${space}/${file}`, base).href;
+      if (!chunks.has(url)) chunks.set(url, get(url).then(parseChunk));
+      return chunks.get(url);
+    }
+
+    async function entry(space, dir, key) {
+      const i = chunkIndex(dir, key);
+      if (i < 0) return null;
+      const c = await chunk(space, dir[i][1]);
+      return c.entries.get(key) || null;
+    }
+
+    async function term(key) {
+      const m = await load();
+      const bytes = await entry('t', m.terms, key);
+      return bytes ? readTerm(bytes, m.docs) : { exact: null, loose: null };
+    }
+
+    async function pair(first, second) {
+      const m = await load();
+      const bytes = await entry('p', m.pairs, `${first} ${second}`);
+      return bytes ? readList(bytes, { i: 0 }, m.docs) : null;
+    }
+
+    /* Exact lists of the words that start with `prefix` (not the word itself). */
+    async function completions(prefix) {
+      const m = await load();
+      let i = Math.max(chunkIndex(m.terms, prefix), 0);
+      const files = [];
+      for (; i < m.terms.length && files.length < MAX_PREFIX_CHUNKS; i++) {
+        const first = m.terms[i][0];
+        if (files.length > 0 && !first.startsWith(prefix)) break;
+        files.push(m.terms[i][1]);
+      }
+      const out = [];
+      for (const c of await Promise.all(files.map((f) => chunk('t', f)))) {
+        for (const key of c.keys) {
+          if (key !== prefix && key.startsWith(prefix) && !key.includes(' ')) {
+            const t = readTerm(c.entries.get(key), m.docs);
+            if (t.exact) out.push({ key, list: t.exact });
+          }
+        }
+      }
+      out.sort((x, y) => y.list.n - x.list.n);
+      return out.slice(0, MAX_COMPLETIONS);
+    }
+
+    /* Words of the archive one edit away from `w`. */
+    async function typoTargets(w) {
+      const m = await load();
+      const chars = [...w];
+      const keys = new Set([w]);
+      for (let i = 0; i < chars.length; i++) keys.add(chars.slice(0, i).join('') + chars.slice(i + 1).join(''));
+      const found = new Set();
+      await Promise.all([...keys].map(async (k) => {
+        const bytes = await entry('y', m.typos, k);
+        if (bytes) for (const t of readTargets(bytes)) if (t !== w && withinOneEdit(w, t)) found.add(t);
+      }));
+      return [...found].sort();
+    }
+
+    /* Scores of one unit: Map doc → {level, score, forms}. */
+    async function matchUnit(unit, total) {
+      const idf = (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
+      const out = new Map();
+      const add = (list, level, weight, form) => {
+        if (!list) return;
+        const w = idf(list.n) * weight;
+        for (let i = 0; i < list.n; i++) {
+          const d = list.docs[i];
+          const s = (w * list.impacts[i]) / 255;
+          const cur = out.get(d);
+          if (!cur) out.set(d, { level, score: s });
+          else {
+            if (level > cur.level) { cur.level = level; }
+            cur.score = Math.max(cur.score, s);
+          }
+        }
+      };
+      const forms = new Set();
+      if (unit.kind === 'phrase') {
+        const lists = await Promise.all(unit.words.slice(1).map((w, i) => pair(unit.words[i], w)));
+        if (lists.some((l) => !l)) return { docs: out, forms };
+        // Documents holding every adjacent pair of the phrase.
+        let current = null;
+        for (const l of lists) {
+          const m = new Map();
+          for (let i = 0; i < l.n; i++) {
+            const d = l.docs[i];
+            if (current === null || current.has(d)) {
+              m.set(d, (current ? current.get(d) : 0) + (idf(l.n) * l.impacts[i]) / 255);
+            }
+          }
+          current = m;
+        }
+        for (const [d, s] of current) out.set(d, { level: LEVEL.exact, score: s });
+        unit.words.forEach((w) => forms.add(w));
+        return { docs: out, forms, phrase: true };
+      }
+      const w = unit.words[0];
+      const keys = unit.exactOnly ? [w] : a.looseKeys(w);
+      const [terms, extra] = await Promise.all([
+        Promise.all(keys.map((k) => term(k))),
+        unit.prefix ? completions(w) : Promise.resolve([]),
+      ]);
+      add(terms[0].exact, LEVEL.exact, 1, w);
+      if (!unit.exactOnly) terms.forEach((t) => add(t.loose, LEVEL.loose, 0.6));
+      for (const c of extra) add(c.list, LEVEL.prefix, 0.8);
+      const result = { docs: out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [] };
+      if (out.size === 0 && a.letters(w) >= (await load()).rules.typo_min_letters) {
+        const targets = (await typoTargets(w)).slice(0, MAX_TYPO_TARGETS);
+        const lists = await Promise.all(targets.map((t) => term(t)));
+        lists.forEach((t) => add(t.exact, LEVEL.typo, 0.5));
+        result.typos = targets;
+      }
+      return result;
+    }
+
+    /* Runs a query: {total, results: [doc ids in rank order], units, matched}. */
+    async function search(raw) {
+      const m = await load();
+      const units = parseQuery(raw, a);
+      if (units.length === 0) return { total: 0, results: [], units, matched: [], empty: true };
+      const words = units.filter((u) => u.kind === 'word' && !u.prefix).map((u) => u.words[0]);
+      const proximity = words.length >= 2 && words.length <= 4
+        ? Promise.all(words.slice(1).map((w, i) => pair(words[i], w)))
+        : Promise.resolve([]);
+      const matched = await Promise.all(units.map((u) => matchUnit(u, m.docs)));
+      const bonus = await proximity;
+      // Every unit must match (AND), starting from the smallest.
+      const order = [...matched].sort((x, y) => x.docs.size - y.docs.size);
+      const ranked = [];
+      if (order.length && order[0].docs.size > 0) {
+        for (const [d] of order[0].docs) {
+          let level = 0;
+          let score = 0;
+          let all = true;
+          for (const u of matched) {
+            const hit = u.docs.get(d);
+            if (!hit) { all = false; break; }
+            level += hit.level;
+            score += hit.score;
+          }
+          if (all) ranked.push({ d, level, score });
+        }
+      }
+      const near = new Map();
+      for (const l of bonus) {
+        if (!l) continue;
+        for (let i = 0; i < l.n; i++) near.set(l.docs[i], (near.get(l.docs[i]) || 0) + l.impacts[i] / 255);
+      }
+      for (const r of ranked) r.score += near.get(r.d) || 0;
+      ranked.sort((x, y) => y.level - x.level || y.score - x.score || x.d - y.d);
+      return { total: ranked.length, results: ranked.map((r) => r.d), units, matched };
+    }
+
+    async function fragment(d) {
+      if (!fragments.has(d)) {
+        const url = new URL(`doc/${d}.txt`, base).href;
+        fragments.set(d, get(url).then((b) => {
+          // One line of JSON, then the plain text.
+          const text = decoder.decode(b);
+          const nl = text.indexOf('\n');
+          const f = JSON.parse(nl < 0 ? text : text.slice(0, nl));
+          f.x = nl < 0 ? '' : text.slice(nl + 1);
+          return f;
+        }));
+      }
+      return fragments.get(d);
+    }
+
+    /* Whether a folded word of the text is one the query matched (for highlighting). */
+    function highlighter(outcome) {
+      const exact = new Set();
+      const keys = new Set();
+      const prefixes = [];
+      const phraseWords = new Set();
+      for (const u of outcome.matched) {
+        if (u.phrase) { u.forms.forEach((f) => phraseWords.add(f)); continue; }
+        (u.keys || []).forEach((k, i) => (i === 0 ? exact.add(k) : keys.add(k)));
+        if (u.prefix) prefixes.push(u.prefix);
+        (u.typos || []).forEach((t) => exact.add(t));
+      }
+      if (exact.size) keys.add([...exact][0]);
+      return (folded) => {
+        if (exact.has(folded) || phraseWords.has(folded)) return true;
+        if (prefixes.some((p) => folded.startsWith(p))) return true;
+        if (keys.size && a.looseKeys(folded).some((k) => keys.has(k) || exact.has(k))) return true;
+        return false;
+      };
+    }
+
+    /* A snippet of `text` around the densest run of matched words: [{text, mark}]. */
+    function snippet(text, isMatch, size = 28) {
+      const spans = a.spans(text);
+      const hits = spans.map((s) => isMatch(a.fold(text.slice(s.start, s.end))));
+      let best = 0;
+      let bestCount = -1;
+      let count = 0;
+      for (let i = 0; i < spans.length; i++) {
+        if (hits[i]) count++;
+        if (i >= size && hits[i - size]) count--;
+        if (count > bestCount) { bestCount = count; best = Math.max(0, i - size + 1); }
+      }
+      if (bestCount <= 0) return null;
+      // Start a few words before the first hit of the window.
+      let first = best;
+      while (first < spans.length && !hits[first]) first++;
+      const start = Math.max(0, first - 6);
+      const end = Math.min(spans.length, start + size);
+      const parts = [];
+      let at = spans[start].start;
+      if (start > 0) parts.push({ text: '… ', mark: false });
+      for (let i = start; i < end; i++) {
+        if (spans[i].start > at) parts.push({ text: text.slice(at, spans[i].start), mark: false });
+        parts.push({ text: text.slice(spans[i].start, spans[i].end), mark: hits[i] });
+        at = spans[i].end;
+      }
+      if (end < spans.length) parts.push({ text: ' …', mark: false });
+      return parts;
+    }
+
+    /* A title (or any short text) cut into marked and unmarked parts. */
+    function marks(text, isMatch) {
+      const parts = [];
+      let at = 0;
+      for (const s of a.spans(text)) {
+        if (s.start > at) parts.push({ text: text.slice(at, s.start), mark: false });
+        parts.push({ text: text.slice(s.start, s.end), mark: isMatch(a.fold(text.slice(s.start, s.end))) });
+        at = s.end;
+      }
+      if (at < text.length) parts.push({ text: text.slice(at), mark: false });
+      return parts;
+    }
+
+    return { load, search, fragment, highlighter, snippet, marks, analyzer: () => a };
+  }
+
+  /* ---------- the page ---------- */
+
+  function page() {
+    const form = document.querySelector('form.search-form[data-index]');
+    if (!form) return;
+    const input = form.querySelector('input[type=search]');
+    const status = document.getElementById('search-status');
+    const list = document.getElementById('search-results');
+    const more = document.getElementById('search-more');
+    const engine = Engine(form.dataset.index);
+    let digits = 'latin';
+    let generation = 0;
+    let outcome = null;
+    let shown = 0;
+    let timer = null;
+
+    const number = (n) => (digits === 'arabic-indic'
+      ? String(n).replace(/[0-9]/g, (x) => '٠١٢٣٤٥٦٧٨٩'[x])
+      : String(n));
+    const counted = (n) => {
+      if (n === 1) return 'نتيجة واحدة';
+      if (n === 2) return 'نتيجتان';
+      if (n >= 3 && n <= 10) return `${number(n)} نتائج`;
+      return `${number(n)} نتيجة`;
+    };
+
+    function fill(el, parts) {
+      for (const p of parts) {
+        if (p.mark) {
+          const m = document.createElement('mark');
+          m.textContent = p.text;
+          el.appendChild(m);
+        } else el.appendChild(document.createTextNode(p.text));
+      }
+    }
+
+    async function renderMore(mine) {
+      const ids = outcome.results.slice(shown, shown + PAGE);
+      const frags = await Promise.all(ids.map((d) => engine.fragment(d)));
+      if (mine !== generation) return;
+      const isMatch = engine.highlighter(outcome);
+      frags.forEach((f, i) => {
+        const li = document.createElement('li');
+        li.className = 'search-result';
+        if (f.l) li.lang = f.l;
+        const h = document.createElement('h2');
+        h.className = 'search-result-title';
+        const link = document.createElement('a');
+        link.href = f.u;
+        link.dir = 'auto';
+        fill(link, engine.marks(f.t, isMatch));
+        h.appendChild(link);
+        li.appendChild(h);
+        const meta = document.createElement('p');
+        meta.className = 'meta';
+        const time = document.createElement('time');
+        time.dateTime = f.d;
+        time.textContent = f.dd;
+        meta.appendChild(time);
+        if (f.g && f.g.length) {
+          meta.appendChild(document.createTextNode(' · '));
+          f.g.forEach((t, k) => {
+            if (k) meta.appendChild(document.createTextNode('، '));
+            const b = document.createElement('bdi');
+            b.className = 'search-tag';
+            fill(b, engine.marks(t, isMatch));
+            meta.appendChild(b);
+          });
+        }
+        li.appendChild(meta);
+        const parts = engine.snippet(f.x, isMatch) || (f.s ? engine.marks(f.s, isMatch) : null);
+        if (parts) {
+          const p = document.createElement('p');
+          p.className = 'search-snippet';
+          p.dir = 'auto';
+          fill(p, parts);
+          li.appendChild(p);
+        }
+        li.dataset.doc = String(ids[i]);
+        list.appendChild(li);
+      });
+      shown += ids.length;
+      more.hidden = shown >= outcome.total;
+    }
+
+    async function run(query) {
+      const mine = ++generation;
+      list.setAttribute('aria-busy', 'true');
+      list.dataset.state = 'searching';
+      try {
+        const m = await engine.load();
+        digits = m.digits || 'latin';
+        const result = await engine.search(query);
+        if (mine !== generation) return;
+        outcome = result;
+        shown = 0;
+        list.replaceChildren();
+        more.hidden = true;
+        if (result.empty) {
+          status.textContent = query.trim() ? 'اكتب كلمة فيها حرف أو رقم.' : '';
+        } else if (result.total === 0) {
+          status.textContent = `لا نتائج لـ«${query.trim()}». جرّب كلمة أخرى أو تصفّح الوسوم والأرشيف.`;
+        } else {
+          await renderMore(mine);
+          if (mine !== generation) return;
+          status.textContent = `${counted(result.total)} لـ«${query.trim()}»`;
+        }
+      } catch (e) {
+        if (mine !== generation) return;
+        status.textContent = 'تعذّر تحميل فهرس البحث. أعد المحاولة بعد قليل.';
+        if (globalThis.console) console.error(e);
+      }
+      if (mine === generation) {
+        list.setAttribute('aria-busy', 'false');
+        list.dataset.state = 'done';
+      }
+    }
+
+    function follow(query, push) {
+      const url = new URL(location.href);
+      if (query.trim()) url.searchParams.set('q', query);
+      else url.searchParams.delete('q');
+      if (url.href === location.href) return;
+      if (push) history.pushState({ q: query }, '', url);
+      else history.replaceState({ q: query }, '', url);
+    }
+
+    let lastPushed = null;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        // A pause in typing is a step the back button returns to.
+        follow(input.value, lastPushed !== null && lastPushed !== input.value);
+        lastPushed = input.value;
+        run(input.value);
+      }, 120);
+    });
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      clearTimeout(timer);
+      follow(input.value, lastPushed !== input.value);
+      lastPushed = input.value;
+      run(input.value);
+    });
+    more.addEventListener('click', async () => {
+      const first = shown;
+      await renderMore(generation);
+      const next = list.children[first];
+      const link = next && next.querySelector('a');
+      if (link) link.focus();
+    });
+    addEventListener('popstate', () => {
+      const q = new URL(location.href).searchParams.get('q') || '';
+      input.value = q;
+      lastPushed = q;
+      run(q);
+    });
+    const initial = new URL(location.href).searchParams.get('q') || '';
+    if (initial) {
+      input.value = initial;
+      lastPushed = initial;
+      run(initial);
+    } else {
+      list.dataset.state = 'done';
+    }
+    if (!initial) input.focus();
+  }
+
+  globalThis.WarraqSearch = { analyzer, parseQuery, Engine, withinOneEdit };
+  if (typeof document !== 'undefined') {
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', page);
+    else page();
+  }
+})();
