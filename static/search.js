@@ -353,7 +353,7 @@
       return bytes ? readList(bytes, { i: 0 }, m.docs) : null;
     }
 
-    /* Exact lists of the words that start with `prefix` (not the word itself). */
+    /* Lists of the words (and clitic-free forms) that start with `prefix`, not the word itself. */
     async function completions(prefix) {
       const m = await load();
       let i = Math.max(chunkIndex(m.terms, prefix), 0);
@@ -367,8 +367,11 @@
       for (const c of await Promise.all(files.map((f) => chunk('t', f)))) {
         for (const key of c.keys) {
           if (key !== prefix && key.startsWith(prefix) && !key.includes(' ')) {
+            // Loose lists too: a word the text writes behind a clitic (وتفرعات) still starts
+            // with what the reader typed once the clitic is off.
             const t = readTerm(c.entries.get(key), m.docs);
-            if (t.exact) out.push({ key, list: t.exact });
+            const list = t.loose || t.exact;
+            if (list) out.push({ key, list });
           }
         }
       }
@@ -681,6 +684,7 @@
       }
       if (mine === generation) {
         list.setAttribute('aria-busy', 'false');
+        list.dataset.total = String(outcome && !outcome.empty ? outcome.total : 0);
         list.dataset.state = 'done';
       }
     }

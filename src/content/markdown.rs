@@ -375,6 +375,23 @@ impl<'e> Writer<'e, '_> {
             TagEnd::Heading(_) => TagEnd::Heading(self.anchors.close_heading()),
             other => other,
         };
+        // Blocks end words: without this the last word of a heading and the first of the next
+        // paragraph were one word for search, similarity and reading time.
+        if matches!(
+            end,
+            TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::BlockQuote(_)
+                | TagEnd::CodeBlock
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition
+        ) && !self.out.text.ends_with('\n')
+        {
+            self.out.text.push('\n');
+        }
         match end {
             TagEnd::Heading(_) => {
                 if let Some(id) = self.heading_anchor.pop() {

@@ -104,6 +104,24 @@ fn first_paragraph_and_text_are_kept() {
 }
 
 #[test]
+fn the_plain_text_keeps_blocks_apart() {
+    let r = md("## العودة والنفوذ\n\nبرغم الخسائر\n\n- أول\n- ثان\n\n> اقتباس\n");
+    let words: Vec<&str> = r.text.split_whitespace().collect();
+    assert_eq!(
+        words,
+        [
+            "العودة",
+            "والنفوذ",
+            "برغم",
+            "الخسائر",
+            "أول",
+            "ثان",
+            "اقتباس"
+        ]
+    );
+}
+
+#[test]
 fn unsafe_schemes_are_refused_and_neutralised() {
     let r = md("[x](javascript:alert(1)) [y](JavaScript:alert(1)) [z](https://example.org)\n");
     assert_eq!(r.problems.len(), 2);
