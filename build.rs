@@ -1,5 +1,5 @@
 //! Decides, when the tests are compiled, whether the browser tests can run here: they need
-//! Debian's Chromium and `npm ci` in tests/browser. Without them the browser test is marked
+//! Debian's Chromium and `npm ci` in tests/browser (and the search script's tests need Node). Without them the browser test is marked
 //! ignored with the reason (so `cargo test` never reports it as passed when it did not run);
 //! under CI (`CI=true`) it always runs, and fails if the browser is missing.
 
@@ -14,6 +14,13 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!("cargo::rerun-if-env-changed=CHROMIUM");
     let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    println!("cargo::rustc-check-cfg=cfg(node_tests)");
+    println!("cargo::rerun-if-env-changed=PATH");
+    let node = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join("node").is_file()));
+    if ci || node {
+        println!("cargo::rustc-cfg=node_tests");
+    }
     if ci || (Path::new(&chromium).exists() && Path::new(modules).exists()) {
         println!("cargo::rustc-cfg=browser_tests");
     }

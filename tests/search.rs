@@ -1,0 +1,271 @@
+//! Search: the index a build writes, and the search script reading it (in Node, which the
+//! browser tests need too; without Node the script tests are compiled as ignored with the
+//! reason, and under CI they always run).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use warraq::arabic::normalize::{fold, words};
+use warraq::search::analysis::{loose_keys, Protected};
+
+fn warraq(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_warraq"))
+        .args(args)
+        .output()
+        .expect("run warraq")
+}
+
+fn copy(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk");
+        let target = to.join(entry.path().strip_prefix(from).expect("prefix"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// A built copy of a fixture site: (temporary folder, its public/).
+fn built(fixture: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(fixture),
+        dir.path(),
+    );
+    let root = dir.path().to_str().expect("utf-8").to_string();
+    let out = warraq(&["build", "--root", &root]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = dir.path().join("public");
+    (dir, public)
+}
+
+/// Every file under `dir`, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("prefix");
+            (
+                rel.to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_build_writes_the_search_page_and_its_index() {
+    let (_dir, public) = built("search_site");
+    let page = std::fs::read_to_string(public.join("search/index.html")).expect("search page");
+    assert!(page.contains(r#"id="search-results""#));
+    assert!(page.contains(r#"data-index="/search/meta.json""#));
+    assert!(
+        page.contains("<noscript>"),
+        "without JavaScript the page says so"
+    );
+    assert!(page.contains(r#"href="/tags/""#) && page.contains(r#"href="/archive/""#));
+    assert!(public.join("search.js").is_file());
+    let home = std::fs::read_to_string(public.join("index.html")).expect("home");
+    assert!(
+        home.contains(r#"href="/search/""#),
+        "the navigation links the search page"
+    );
+    let meta: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(public.join("search/meta.json")).expect("meta"))
+            .expect("json");
+    assert_eq!(meta["docs"], 9);
+    for space in ["terms", "pairs", "typos"] {
+        let dir = meta[space].as_array().expect("directory");
+        assert!(!dir.is_empty(), "{space}");
+        let firsts: Vec<&str> = dir.iter().map(|c| c[0].as_str().expect("key")).collect();
+        assert!(
+            firsts.windows(2).all(|w| w[0] < w[1]),
+            "{space} chunks in key order"
+        );
+    }
+    let fragments = std::fs::read_dir(public.join("search/doc"))
+        .expect("doc")
+        .count();
+    assert_eq!(
+        fragments, 9,
+        "one fragment per article, no list or tag page"
+    );
+}
+
+#[test]
+fn the_index_is_deterministic_and_search_false_leaves_it_out() {
+    let (_a, first) = built("search_site");
+    let (_b, second) = built("search_site");
+    assert_eq!(files(&first.join("search")), files(&second.join("search")));
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search_site"),
+        dir.path(),
+    );
+    std::fs::write(dir.path().join("site.yaml"), "title: x\nsearch: false\n").expect("write");
+    let out = warraq(&["build", "--root", dir.path().to_str().expect("utf-8")]);
+    assert!(out.status.success());
+    let public = dir.path().join("public");
+    assert!(!public.join("search").exists());
+    let home = std::fs::read_to_string(public.join("index.html")).expect("home");
+    assert!(!home.contains("/search/"));
+}
+
+#[test]
+fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
+    // An archive large enough for many chunks: 400 articles of 120 words from 3000.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).expect("mkdir");
+    let vocabulary: Vec<String> = (0..3000).map(|i| format!("كلمة{i}")).collect();
+    let mut seed = 7u64;
+    let mut next = move || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    for a in 0..400 {
+        let body: Vec<&str> = (0..120)
+            .map(|_| vocabulary[next() % vocabulary.len()].as_str())
+            .collect();
+        std::fs::write(
+            content.join(format!("a{a}.md")),
+            format!(
+                "---\ntitle: \"مقال {a}\"\ndate: 2025-01-{:02}\n---\nبداية {} نهاية\n",
+                a % 28 + 1,
+                body.join(" ")
+            ),
+        )
+        .expect("write");
+    }
+    let root = dir.path().to_str().expect("utf-8");
+    assert!(warraq(&["build", "--root", root]).status.success());
+    let before = files(&dir.path().join("public/search"));
+    // One word replaced by a new one: the article keeps its length (and so the impacts of all
+    // its other words); the old word, the new one and the pairs around them change.
+    let edited = content.join("a17.md");
+    let text = std::fs::read_to_string(&edited).expect("read");
+    std::fs::write(&edited, text.replacen("بداية", "استهلال", 1)).expect("write");
+    assert!(warraq(&["build", "--root", root]).status.success());
+    let after = files(&dir.path().join("public/search"));
+    let chunks = |m: &BTreeMap<String, Vec<u8>>| {
+        m.keys()
+            .filter(|k| k.ends_with(".bin"))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (old, new) = (chunks(&before), chunks(&after));
+    assert!(old.len() > 100, "{} chunks", old.len());
+    let changed = new.difference(&old).count();
+    assert!(
+        (1..=8).contains(&changed),
+        "{changed} of {} chunks changed for one replaced word",
+        old.len()
+    );
+    let docs_changed = before
+        .iter()
+        .filter(|(k, v)| k.starts_with("doc/") && after.get(*k) != Some(v))
+        .count();
+    assert_eq!(
+        docs_changed, 1,
+        "only the edited article's fragment changes"
+    );
+}
+
+/// Texts for the drift test: readers' spellings of every kind, and random strings from a pool
+/// of the characters the rules treat specially.
+fn analysis_cases() -> Vec<String> {
+    let mut texts: Vec<String> = [
+        "مسؤولون ومسئولون والمسؤولين",
+        "الشَّرْع داعـــش إعادةُ واعادة لإعادة",
+        "للتنظيم بالانتخابات فالحكومة",
+        "ٱلعربية آمن أمن إمام",
+        "مستشفى مدرسة ۀ کتاب ایران",
+        "٢٠٢٥ ۱۴۰۳ 2254",
+        "Reuters CENTCOM ǅ Σ İstanbul",
+        "فلسطين وفلسطين بيروت ببيروت الانتخابات والانتخابات",
+        "e\u{301}té ا\u{654}حمد",
+        "\u{200F}سوريا\u{200E}",
+        "كلمة\u{200D}أخرى",
+        "وال ولل فال",
+        "ال لل و",
+        "القتلى المقاتلون مقاتلين السوري السورية",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let pool: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآٱؤئىةوفبكلال ًٌٍَُِّْـ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹کیۀABCxyz019 ،؛؟.-\u{200C}\u{200D}\u{200F}\u{202B}\u{2066}\u{654}\u{653}"
+        .chars()
+        .collect();
+    let mut seed = 2026u64;
+    for _ in 0..3000 {
+        let mut s = String::new();
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let len = 1 + (seed >> 59) as usize;
+        for _ in 0..len {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            s.push(pool[(seed >> 33) as usize % pool.len()]);
+        }
+        texts.push(s);
+    }
+    texts
+}
+
+#[test]
+#[cfg_attr(
+    not(node_tests),
+    ignore = "needs Node.js (node on PATH) to run the search script"
+)]
+fn the_search_script_reads_words_as_the_index_does_and_answers_queries() {
+    let protected = Protected::from_names(["فلسطين", "بيروت", "الانتخابات"]);
+    let cases: Vec<serde_json::Value> = analysis_cases()
+        .into_iter()
+        .map(|text| {
+            let folded = fold(&text);
+            let ws: Vec<&str> = words(&folded)
+                .filter(|w| w.len() <= warraq::index::terms::MAX_WORD_BYTES)
+                .collect();
+            let keys: serde_json::Map<String, serde_json::Value> = ws
+                .iter()
+                .map(|w| (w.to_string(), serde_json::json!(loose_keys(w, &protected))))
+                .collect();
+            serde_json::json!({"text": text, "fold": folded, "words": ws, "keys": keys})
+        })
+        .collect();
+    let rules: serde_json::Value =
+        serde_json::from_str(&warraq::search::index::rules_json(&protected)).expect("rules");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let analysis = dir.path().join("analysis.json");
+    std::fs::write(
+        &analysis,
+        serde_json::to_vec(&serde_json::json!({"rules": rules, "cases": cases})).expect("json"),
+    )
+    .expect("write");
+    let (_site, public) = built("search_site");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/search/script.test.mjs");
+    let status = Command::new("node")
+        .args(["--test", "--test-reporter=spec"])
+        .arg(&here)
+        .env("ANALYSIS", &analysis)
+        .env("SITE", &public)
+        .status()
+        .expect("node runs (install Node.js)");
+    assert!(status.success(), "the search script disagrees (see above)");
+}
