@@ -543,7 +543,7 @@
       const start = Math.max(0, first - 6);
       const end = Math.min(spans.length, start + size);
       const parts = [];
-      let at = spans[start].start;
+      let at = start > 0 ? spans[start].start : 0;
       if (start > 0) parts.push({ text: '… ', mark: false });
       for (let i = start; i < end; i++) {
         if (spans[i].start > at) parts.push({ text: text.slice(at, spans[i].start), mark: false });
@@ -551,6 +551,7 @@
         at = spans[i].end;
       }
       if (end < spans.length) parts.push({ text: ' …', mark: false });
+      else if (at < text.length) parts.push({ text: text.slice(at).trimEnd(), mark: false });
       return parts;
     }
 

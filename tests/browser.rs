@@ -24,6 +24,7 @@ fn browser_tests_pass_in_headless_chromium() {
         .args(["--test", "--test-reporter=spec"])
         .arg(here.join("bidi.test.mjs"))
         .arg(here.join("serve.test.mjs"))
+        .arg(here.join("search.test.mjs"))
         .env("WARRAQ_BIN", env!("CARGO_BIN_EXE_warraq"))
         .env("CHROMIUM", &chromium)
         .status()
