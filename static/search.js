@@ -328,40 +328,59 @@
       return m;
     }
 
-    function chunk(space, file) {
-      const url = new URL(`${space}/${file}`, base).href;
-      if (!chunks.has(url)) chunks.set(url, get(url).then(parseChunk));
+    /* Files are cached by URL: chunks (binary) and directory groups (JSON). */
+    function file(space, name, parse) {
+      const url = new URL(`${space}/${name}`, base).href;
+      if (!chunks.has(url)) chunks.set(url, get(url).then(parse));
       return chunks.get(url);
     }
+    const chunk = (space, name) => file(space, `${name}.bin`, parseChunk);
+    const group = (space, name) => file(space, `${name}.json`, (b) => JSON.parse(decoder.decode(b)));
+    const SPACES = { t: 'terms', p: 'pairs', y: 'typos' };
 
-    async function entry(space, dir, key) {
-      const i = chunkIndex(dir, key);
-      if (i < 0) return null;
-      const c = await chunk(space, dir[i][1]);
+    /* Where `key` would be: {top index, group, chunk index in the group}, or null. */
+    async function locate(space, key) {
+      const top = (await load())[SPACES[space]];
+      const gi = chunkIndex(top, key);
+      if (gi < 0) return null;
+      const g = await group(space, top[gi][1]);
+      return { top, gi, g, ci: Math.max(chunkIndex(g, key), 0) };
+    }
+
+    async function entry(space, key) {
+      const at = await locate(space, key);
+      if (!at) return null;
+      const c = await chunk(space, at.g[at.ci][1]);
       return c.entries.get(key) || null;
     }
 
     async function term(key) {
       const m = await load();
-      const bytes = await entry('t', m.terms, key);
+      const bytes = await entry('t', key);
       return bytes ? readTerm(bytes, m.docs) : { exact: null, loose: null };
     }
 
     async function pair(first, second) {
       const m = await load();
-      const bytes = await entry('p', m.pairs, `${first} ${second}`);
+      const bytes = await entry('p', `${first} ${second}`);
       return bytes ? readList(bytes, { i: 0 }, m.docs) : null;
     }
 
     /* Lists of the words (and clitic-free forms) that start with `prefix`, not the word itself. */
     async function completions(prefix) {
       const m = await load();
-      let i = Math.max(chunkIndex(m.terms, prefix), 0);
       const files = [];
-      for (; i < m.terms.length && files.length < MAX_PREFIX_CHUNKS; i++) {
-        const first = m.terms[i][0];
-        if (files.length > 0 && !first.startsWith(prefix)) break;
-        files.push(m.terms[i][1]);
+      let at = await locate('t', prefix);
+      if (!at && m.terms.length) at = { top: m.terms, gi: 0, g: await group('t', m.terms[0][1]), ci: 0 };
+      // The chunk where the prefix would sit, then the next ones while they start with it.
+      while (at && files.length < MAX_PREFIX_CHUNKS) {
+        files.push(at.g[at.ci][1]);
+        let next = null;
+        if (at.ci + 1 < at.g.length) next = { ...at, ci: at.ci + 1 };
+        else if (at.gi + 1 < at.top.length) {
+          next = { top: at.top, gi: at.gi + 1, g: await group('t', at.top[at.gi + 1][1]), ci: 0 };
+        }
+        at = next && next.g[next.ci][0].startsWith(prefix) ? next : null;
       }
       const out = [];
       for (const c of await Promise.all(files.map((f) => chunk('t', f)))) {
@@ -387,7 +406,7 @@
       for (let i = 0; i < chars.length; i++) keys.add(chars.slice(0, i).join('') + chars.slice(i + 1).join(''));
       const found = new Set();
       await Promise.all([...keys].map(async (k) => {
-        const bytes = await entry('y', m.typos, k);
+        const bytes = await entry('y', k);
         if (bytes) for (const t of readTargets(bytes)) if (t !== w && withinOneEdit(w, t)) found.add(t);
       }));
       return [...found].sort();

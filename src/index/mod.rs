@@ -30,7 +30,8 @@ pub struct Site {
     /// For each article: declared, backlinks, similar.
     pub related: Vec<Related>,
     pub archive: Archive,
-    /// For each article, its analysed text (similar articles and search read it).
+    /// For each article, its analysed text, kept for search (empty when the site has none:
+    /// similar articles read it while the index is built).
     pub terms: Vec<terms::Terms>,
 }
 
@@ -44,10 +45,10 @@ impl Site {
             return Err(diagnostics);
         }
         let backlinks = related::backlinks(&articles, &declared);
-        let terms = terms::all(&articles, config.search);
+        let (terms, counts) = terms::analyse_all(&articles, config.search);
         let similar = similar::compute(
             &articles,
-            &terms,
+            &counts,
             &article_tags,
             tags.len(),
             &declared,

@@ -44,7 +44,7 @@ type Vector = Vec<(u32, f32)>;
 /// Computes the similar list of every article.
 pub fn compute(
     articles: &[Article],
-    terms: &[Terms],
+    counts: &[StemCounts],
     article_tags: &[Vec<usize>],
     tag_count: usize,
     declared: &[Vec<Declared>],
@@ -55,7 +55,7 @@ pub fn compute(
     if config.count == 0 || n < 2 {
         return vec![Vec::new(); n];
     }
-    let vectors = term_vectors(terms);
+    let vectors = term_vectors(counts);
     let term_postings = postings(&vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
@@ -256,30 +256,31 @@ fn term_key(term: &str) -> u64 {
 /// Title words count three times.
 const TITLE_WEIGHT: u32 = 3;
 
+/// An article's stems with their counts, sorted by stem key: all similarity needs of its text.
+pub type StemCounts = Vec<(u64, u32)>;
+
+/// The stem counts of an article's analysed text.
+pub fn stem_counts(t: &Terms) -> StemCounts {
+    let mut tf: HashMap<u64, u32> = HashMap::with_capacity(512);
+    for (i, w) in t.words.iter().enumerate() {
+        let times = TITLE_WEIGHT * u32::from(w.counts[TITLE]) + u32::from(w.counts[BODY]);
+        let word = t.word(i as u32);
+        if times == 0 || word.chars().nth(1).is_none() || is_stop_word(word) {
+            continue;
+        }
+        *tf.entry(term_key(light_stem(word))).or_default() += times;
+    }
+    let mut v: Vec<(u64, u32)> = tf.into_iter().collect();
+    v.sort_unstable_by_key(|&(k, _)| k);
+    v
+}
+
 /// TF-IDF vectors, top terms only, L2-normalised, sorted by term id. Terms are the stems of the
 /// folded title and body words, stop words and one-letter words left out.
-fn term_vectors(terms: &[Terms]) -> Vec<Vector> {
-    // Per article: (term key, count), sorted by key.
-    let counts: Vec<Vec<(u64, u32)>> = terms
-        .par_iter()
-        .map(|t| {
-            let mut tf: HashMap<u64, u32> = HashMap::with_capacity(512);
-            for (i, w) in t.words.iter().enumerate() {
-                let times = TITLE_WEIGHT * w.counts[TITLE] + w.counts[BODY];
-                let word = t.word(i as u32);
-                if times == 0 || word.chars().nth(1).is_none() || is_stop_word(word) {
-                    continue;
-                }
-                *tf.entry(term_key(light_stem(word))).or_default() += times;
-            }
-            let mut v: Vec<(u64, u32)> = tf.into_iter().collect();
-            v.sort_unstable_by_key(|&(k, _)| k);
-            v
-        })
-        .collect();
+fn term_vectors(counts: &[StemCounts]) -> Vec<Vector> {
     let mut ids: HashMap<u64, u32> = HashMap::with_capacity(1 << 16);
     let mut df: Vec<u32> = Vec::new();
-    for tf in &counts {
+    for tf in counts {
         for &(key, _) in tf {
             let next = ids.len() as u32;
             let id = *ids.entry(key).or_insert(next);
@@ -289,7 +290,7 @@ fn term_vectors(terms: &[Terms]) -> Vec<Vector> {
             df[id as usize] += 1;
         }
     }
-    let n = terms.len() as f32;
+    let n = counts.len() as f32;
     counts
         .par_iter()
         .map(|tf| {

@@ -25,9 +25,9 @@ pub struct Word {
     /// FNV-1a of the folded word.
     pub hash: u64,
     start: u32,
-    end: u32,
-    /// Occurrences per field.
-    pub counts: [u32; 4],
+    len: u16,
+    /// Occurrences per field (saturating).
+    pub counts: [u16; 4],
 }
 
 impl Word {
@@ -36,7 +36,7 @@ impl Word {
         self.counts
             .iter()
             .zip(SEARCH_WEIGHTS)
-            .map(|(&c, w)| c as f32 * w)
+            .map(|(&c, w)| f32::from(c) * w)
             .sum()
     }
 }
@@ -44,6 +44,7 @@ impl Word {
 /// One article's analysed text.
 #[derive(Debug, Clone, Default)]
 pub struct Terms {
+    /// The distinct words, end to end (each [`Word`] knows its span).
     folded: String,
     /// Distinct words, in order of first appearance.
     pub words: Vec<Word>,
@@ -58,7 +59,7 @@ impl Terms {
     /// The folded text of word `i`.
     pub fn word(&self, i: u32) -> &str {
         let w = &self.words[i as usize];
-        &self.folded[w.start as usize..w.end as usize]
+        &self.folded[w.start as usize..w.start as usize + w.len as usize]
     }
 
     /// Analyses an article's title, tags, summary and body; `pairs` also counts adjacent pairs.
@@ -71,10 +72,29 @@ impl Terms {
     }
 }
 
-/// The terms of every article, in parallel; `pairs` when the site has search.
-pub fn all(articles: &[Article], pairs: bool) -> Vec<Terms> {
+/// Every article's stem counts for similar articles and, when `keep` (the site has search),
+/// its terms with their pairs; without search each article's terms are dropped as soon as its
+/// counts are taken, so they never all sit in memory.
+pub fn analyse_all(
+    articles: &[Article],
+    keep: bool,
+) -> (Vec<Terms>, Vec<crate::index::similar::StemCounts>) {
     use rayon::prelude::*;
-    articles.par_iter().map(|a| Terms::of(a, pairs)).collect()
+    let both: Vec<(Option<Terms>, _)> = articles
+        .par_iter()
+        .map(|a| {
+            let t = Terms::of(a, keep);
+            let counts = crate::index::similar::stem_counts(&t);
+            (keep.then_some(t), counts)
+        })
+        .collect();
+    let mut terms = Vec::with_capacity(if keep { articles.len() } else { 0 });
+    let mut counts = Vec::with_capacity(articles.len());
+    for (t, c) in both {
+        terms.extend(t);
+        counts.push(c);
+    }
+    (terms, counts)
 }
 
 /// FNV-1a, 64 bits: stable across machines and runs.
@@ -121,12 +141,13 @@ pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
                     words.push(Word {
                         hash: fnv(w.as_bytes()),
                         start: s,
-                        end: s + w.len() as u32,
+                        len: w.len() as u16,
                         counts: [0; 4],
                     });
                     words.len() as u32 - 1
                 });
-                words[i as usize].counts[f] += 1;
+                let count = &mut words[i as usize].counts[f];
+                *count = count.saturating_add(1);
                 if with_pairs {
                     if let Some(p) = previous {
                         let j = *pair_at
@@ -142,8 +163,15 @@ pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
             }
         }
     }
+    // Keep the distinct words only, not the whole folded text: a third of its size or less.
+    let mut compact = String::with_capacity(words.iter().map(|w| w.len as usize).sum());
+    for w in &mut words {
+        let start = compact.len() as u32;
+        compact.push_str(&folded[w.start as usize..w.start as usize + w.len as usize]);
+        w.start = start;
+    }
     Terms {
-        folded,
+        folded: compact,
         words,
         pairs,
         length: length.max(1),
@@ -157,11 +185,12 @@ mod tests {
     #[test]
     fn words_and_pairs_are_counted_per_field() {
         let t = analyse(["الدولة الإسلامية", "", "", "الدولة الاسلامية في سوريا"], true);
-        let w: Vec<(&str, [u32; 4])> = (0..t.words.len() as u32)
+        let w: Vec<(&str, [u16; 4])> = (0..t.words.len() as u32)
             .map(|i| (t.word(i), t.words[i as usize].counts))
             .collect();
         assert!(w.contains(&("الدوله", [1, 0, 0, 1])));
         assert!(w.contains(&("سوريا", [0, 0, 0, 1])));
+        assert_eq!(std::mem::size_of::<Word>(), 24, "a word costs 24 bytes per article");
         assert_eq!(t.words[0].search_tf(), 6.0);
         let p: Vec<(&str, &str, f32)> = t
             .pairs

@@ -109,10 +109,44 @@ pub struct Chunk {
 }
 
 impl Chunk {
-    /// The file name: a hash of the content, so an unchanged chunk keeps its name (and caches).
+    /// The file name (without `.bin`): a hash of the content, so an unchanged chunk keeps its
+    /// name (and caches).
     pub fn name(&self) -> String {
-        format!("{:016x}.bin", fnv(&self.bytes))
+        content_name(&self.bytes)
     }
+}
+
+/// A file name from content: 48 bits of its hash, in hex.
+pub fn content_name(bytes: &[u8]) -> String {
+    format!("{:012x}", fnv(bytes) >> 16)
+}
+
+/// Smallest group of chunks a content-defined cut may end.
+const MIN_GROUP: usize = 16;
+/// Largest group of chunks.
+const MAX_GROUP: usize = 128;
+/// One chunk in this many (by the hash of its first key) may start a group.
+const GROUP_EVERY: u64 = 32;
+
+/// Groups a key space's chunk directory ((first key, name) in key order) for the two-level
+/// directory: `meta.json` lists each group's first key and file, each group file its chunks,
+/// so a query reads a few hundred bytes of directory however large the archive. Cuts depend on
+/// the keys, as chunk cuts do.
+pub fn groups(directory: Vec<(String, String)>) -> Vec<Vec<(String, String)>> {
+    let mut out: Vec<Vec<(String, String)>> = Vec::new();
+    let mut current = Vec::new();
+    for entry in directory {
+        let cut = current.len() >= MAX_GROUP
+            || (current.len() >= MIN_GROUP && fnv(entry.0.as_bytes()) % GROUP_EVERY == 0);
+        if cut {
+            out.push(std::mem::take(&mut current));
+        }
+        current.push(entry);
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// Groups sorted (key, payload) entries into chunks. Boundaries depend on the keys (a key whose
@@ -252,5 +286,19 @@ mod tests {
         assert!(before.len() > 5);
         let changed = before.iter().filter(|n| !after.contains(n)).count();
         assert_eq!(changed, 1, "one entry grew: one chunk changes");
+    }
+
+    #[test]
+    fn groups_are_bounded_and_keep_every_chunk_in_order() {
+        let dir: Vec<(String, String)> = (0..5000).map(|i| (format!("k{i:05}"), format!("{i}"))).collect();
+        let all = groups(dir.clone());
+        assert!(all.iter().all(|g| !g.is_empty() && g.len() <= MAX_GROUP));
+        assert!(all[..all.len() - 1].iter().all(|g| g.len() >= MIN_GROUP));
+        assert_eq!(all.concat(), dir);
+        // Removing one chunk changes its own group only.
+        let mut fewer = dir.clone();
+        fewer.remove(2500);
+        let changed = groups(fewer).iter().filter(|g| !all.contains(g)).count();
+        assert_eq!(changed, 1);
     }
 }

@@ -38,41 +38,36 @@ pub const FOLDER: &str = "search";
 /// word or pair index) and its (document, weighted frequency) list, documents ascending.
 type Gathered = HashMap<u64, ((u32, u32), Vec<(u32, f32)>)>;
 
-/// Gathers words (`pairs: false`) or pairs across documents, in parallel over partitions of the
-/// key hashes.
-fn gather(docs: &[Terms], pairs: bool) -> Vec<Gathered> {
-    let parts = (rayon::current_num_threads() * 2).max(1) as u64;
-    (0..parts)
-        .into_par_iter()
-        .map(|part| {
-            let mut map: Gathered = HashMap::new();
-            for (id, d) in docs.iter().enumerate() {
-                let mut add = |h: u64, at: u32, tf: f32| {
-                    if h % parts == part {
-                        map.entry(h)
-                            .or_insert_with(|| ((id as u32, at), Vec::new()))
-                            .1
-                            .push((id as u32, tf));
-                    }
-                };
-                if pairs {
-                    for (k, &(a, b, tf)) in d.pairs.iter().enumerate() {
-                        add(
-                            pair_hash(d.words[a as usize].hash, d.words[b as usize].hash),
-                            k as u32,
-                            tf,
-                        );
-                    }
-                } else {
-                    for (k, w) in d.words.iter().enumerate() {
-                        add(w.hash, k as u32, w.search_tf());
-                    }
-                }
+/// Gathers words (`pairs: false`) or pairs across documents, for the key hashes of partition
+/// `part` of `parts`.
+fn gather(docs: &[Terms], pairs: bool, part: u64, parts: u64) -> Gathered {
+    let mut map: Gathered = HashMap::new();
+    for (id, d) in docs.iter().enumerate() {
+        let mut add = |h: u64, at: u32, tf: f32| {
+            if h % parts == part {
+                map.entry(h)
+                    .or_insert_with(|| ((id as u32, at), Vec::new()))
+                    .1
+                    .push((id as u32, tf));
             }
-            map
-        })
-        .collect()
+        };
+        if pairs {
+            for (k, &(a, b, tf)) in d.pairs.iter().enumerate() {
+                let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
+                add(h, k as u32, tf);
+            }
+        } else {
+            for (k, w) in d.words.iter().enumerate() {
+                add(w.hash, k as u32, w.search_tf());
+            }
+        }
+    }
+    map
 }
+
+/// Partitions of the pair lists: encoded a partition at a time (two at once on two cores),
+/// so the lists of every pair are never all in memory together.
+const PAIR_PARTS: u64 = 4;
 
 /// The BM25 term part for a weighted frequency, quantised to 1..=255.
 fn impact(tf: f32, length: u32, average: f32) -> u8 {
@@ -137,7 +132,8 @@ struct Meta<'a> {
     /// How the site writes numbers (`latin`, `arabic-indic`).
     digits: crate::arabic::dates::Digits,
     rules: Rules<'a>,
-    /// Chunk directories: [first key, file] in key order.
+    /// Each key space's directory: [first key, group file] in key order; a group file
+    /// (`<space>/<name>.json`) lists its chunks as [first key, chunk file] (`<space>/<name>.bin`).
     terms: Vec<(String, String)>,
     pairs: Vec<(String, String)>,
     typos: Vec<(String, String)>,
@@ -213,22 +209,16 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
     let average = rounded_average(&lengths);
 
-    // Exact lists of words and of pairs, documents ascending.
-    let word_parts = gather(docs, false);
-    let pair_parts = gather(docs, true);
+    // Exact lists of words, documents ascending.
+    let parts = (rayon::current_num_threads() * 2).max(1) as u64;
+    let word_parts: Vec<Gathered> = (0..parts)
+        .into_par_iter()
+        .map(|part| gather(docs, false, part, parts))
+        .collect();
     let words: HashMap<&str, &Vec<(u32, f32)>> = word_parts
         .iter()
         .flat_map(|m| m.values())
         .map(|((doc, at), list)| (docs[*doc as usize].word(*at), list))
-        .collect();
-    let pairs: HashMap<(&str, &str), &Vec<(u32, f32)>> = pair_parts
-        .iter()
-        .flat_map(|m| m.values())
-        .map(|((doc, at), list)| {
-            let d = &docs[*doc as usize];
-            let (a, b, _) = d.pairs[*at as usize];
-            ((d.word(a), d.word(b)), list)
-        })
         .collect();
     let to_impacts = |list: &[(u32, f32)]| -> Vec<(u32, u8)> {
         list.iter()
@@ -284,18 +274,27 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
-    let mut pair_keys: Vec<(&str, &str)> = pairs.keys().copied().collect();
-    pair_keys.sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(b.1)));
-    let pair_entries: Vec<(String, Vec<u8>)> = pair_keys
-        .par_iter()
-        .map(|&(a, b)| {
-            let mut payload = Vec::new();
-            posting_list(&mut payload, &to_impacts(pairs[&(a, b)]), n as u32);
-            (format!("{a} {b}"), payload)
+    let typo_entries = typo_entries(&vocabulary, &words);
+    drop(words);
+    drop(word_parts);
+
+    // Pair lists, a partition at a time.
+    let mut pair_entries: Vec<(String, Vec<u8>)> = (0..PAIR_PARTS)
+        .into_par_iter()
+        .flat_map_iter(|part| {
+            let map = gather(docs, true, part, PAIR_PARTS);
+            map.into_values()
+                .map(|((doc, at), list)| {
+                    let d = &docs[doc as usize];
+                    let (a, b, _) = d.pairs[at as usize];
+                    let mut payload = Vec::new();
+                    posting_list(&mut payload, &to_impacts(&list), n as u32);
+                    (format!("{} {}", d.word(a), d.word(b)), payload)
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
-
-    let typo_entries = typo_entries(&vocabulary, &words);
+    pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
 
     let mut files = Vec::new();
     let mut directory = |space: &str, entries: Vec<(String, Vec<u8>)>| {
@@ -303,9 +302,16 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         let dir: Vec<(String, String)> =
             chunks.iter().map(|c| (c.first.clone(), c.name())).collect();
         for c in chunks {
-            files.push((format!("{FOLDER}/{space}/{}", c.name()), c.bytes));
+            files.push((format!("{FOLDER}/{space}/{}.bin", c.name()), c.bytes));
         }
-        dir
+        let mut top = Vec::new();
+        for group in encode::groups(dir) {
+            let bytes = serde_json::to_vec(&group).unwrap_or_default();
+            let name = encode::content_name(&bytes);
+            top.push((group[0].0.clone(), name.clone()));
+            files.push((format!("{FOLDER}/{space}/{name}.json"), bytes));
+        }
+        top
     };
     let meta = Meta {
         version: 1,

@@ -105,9 +105,10 @@ impl Model {
             )?;
             fresh.push((i, article));
         }
-        let search = self.loaded.site.config.search;
         for (i, article) in fresh {
-            self.loaded.site.terms[i] = crate::index::terms::Terms::of(&article, search);
+            if let Some(t) = self.loaded.site.terms.get_mut(i) {
+                *t = crate::index::terms::Terms::of(&article, true);
+            }
             self.loaded.site.articles[i] = article;
         }
         let mut pages: Vec<Page> = changed
@@ -127,9 +128,15 @@ impl Model {
         let site = &self.loaded.site;
         let declared: Vec<_> = site.related.iter().map(|r| r.declared.clone()).collect();
         let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
+        // Without search the site keeps no terms: read the texts again.
+        let counts: Vec<similar::StemCounts> = if site.terms.len() == site.articles.len() {
+            site.terms.iter().map(similar::stem_counts).collect()
+        } else {
+            crate::index::terms::analyse_all(&site.articles, false).1
+        };
         let fresh = similar::compute(
             &site.articles,
-            &site.terms,
+            &counts,
             &site.article_tags,
             site.tags.len(),
             &declared,
