@@ -412,43 +412,58 @@
       return [...found].sort();
     }
 
-    /* Scores of one unit: Map doc → {level, score, forms}. */
+    /* Per-document scores of one unit, in typed arrays over the whole archive (fast at 100k
+       documents where Maps were not): level (-1: no match), best score, and the matched ids. */
+    function scores(total) {
+      return { level: new Int8Array(total).fill(-1), score: new Float32Array(total), docs: [], size: 0 };
+    }
+
+    /* Matches one unit of the query. */
     async function matchUnit(unit, total) {
       const idf = (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
-      const out = new Map();
-      const add = (list, level, weight, form) => {
+      const out = scores(total);
+      const add = (list, level, weight) => {
         if (!list) return;
-        const w = idf(list.n) * weight;
+        const w = (idf(list.n) * weight) / 255;
+        const { docs, impacts } = list;
         for (let i = 0; i < list.n; i++) {
-          const d = list.docs[i];
-          const s = (w * list.impacts[i]) / 255;
-          const cur = out.get(d);
-          if (!cur) out.set(d, { level, score: s });
-          else {
-            if (level > cur.level) { cur.level = level; }
-            cur.score = Math.max(cur.score, s);
+          const d = docs[i];
+          const s = w * impacts[i];
+          if (out.level[d] < 0) {
+            out.level[d] = level;
+            out.score[d] = s;
+            out.docs.push(d);
+          } else {
+            if (level > out.level[d]) out.level[d] = level;
+            if (s > out.score[d]) out.score[d] = s;
           }
         }
+        out.size = out.docs.length;
       };
       const forms = new Set();
       if (unit.kind === 'phrase') {
         const lists = await Promise.all(unit.words.slice(1).map((w, i) => pair(unit.words[i], w)));
-        if (lists.some((l) => !l)) return { docs: out, forms };
-        // Documents holding every adjacent pair of the phrase.
-        let current = null;
-        for (const l of lists) {
-          const m = new Map();
-          for (let i = 0; i < l.n; i++) {
-            const d = l.docs[i];
-            if (current === null || current.has(d)) {
-              m.set(d, (current ? current.get(d) : 0) + (idf(l.n) * l.impacts[i]) / 255);
-            }
-          }
-          current = m;
-        }
-        for (const [d, s] of current) out.set(d, { level: LEVEL.exact, score: s });
         unit.words.forEach((w) => forms.add(w));
-        return { docs: out, forms, phrase: true };
+        if (lists.some((l) => !l)) return { ...out, forms, phrase: true };
+        // Documents holding every adjacent pair of the phrase.
+        const seen = new Uint8Array(total);
+        const sum = new Float32Array(total);
+        lists.forEach((l) => {
+          const w = idf(l.n) / 255;
+          for (let i = 0; i < l.n; i++) {
+            seen[l.docs[i]]++;
+            sum[l.docs[i]] += w * l.impacts[i];
+          }
+        });
+        for (let d = 0; d < total; d++) {
+          if (seen[d] === lists.length) {
+            out.level[d] = LEVEL.exact;
+            out.score[d] = sum[d];
+            out.docs.push(d);
+          }
+        }
+        out.size = out.docs.length;
+        return { ...out, forms, phrase: true };
       }
       const w = unit.words[0];
       const keys = unit.exactOnly ? [w] : a.looseKeys(w);
@@ -456,55 +471,90 @@
         Promise.all(keys.map((k) => term(k))),
         unit.prefix ? completions(w) : Promise.resolve([]),
       ]);
-      add(terms[0].exact, LEVEL.exact, 1, w);
+      add(terms[0].exact, LEVEL.exact, 1);
       if (!unit.exactOnly) terms.forEach((t) => add(t.loose, LEVEL.loose, 0.6));
       for (const c of extra) add(c.list, LEVEL.prefix, 0.8);
-      const result = { docs: out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [] };
+      const result = { ...out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [] };
       if (out.size === 0 && a.letters(w) >= (await load()).rules.typo_min_letters) {
         const targets = (await typoTargets(w)).slice(0, MAX_TYPO_TARGETS);
         const lists = await Promise.all(targets.map((t) => term(t)));
         lists.forEach((t) => add(t.exact, LEVEL.typo, 0.5));
+        result.size = out.size;
         result.typos = targets;
       }
       return result;
     }
 
-    /* Runs a query: {total, results: [doc ids in rank order], units, matched}. */
+    /* The `k` best of `ids` by key (descending), then by id (ascending: newer first). */
+    function best(ids, key, k) {
+      const order = (x, y) => key[y] - key[x] || x - y;
+      if (ids.length <= k) return Array.from(ids).sort(order);
+      // Quickselect a threshold, then sort only what passes it.
+      const values = Float64Array.from(ids, (d) => key[d]);
+      let lo = 0;
+      let hi = values.length - 1;
+      const target = k - 1;
+      while (lo < hi) {
+        const pivot = values[(lo + hi) >> 1];
+        let i = lo;
+        let j = hi;
+        while (i <= j) {
+          while (values[i] > pivot) i++;
+          while (values[j] < pivot) j--;
+          if (i <= j) { const t = values[i]; values[i] = values[j]; values[j] = t; i++; j--; }
+        }
+        if (target <= j) hi = j; else if (target >= i) lo = i; else break;
+      }
+      const threshold = values[target];
+      const picked = [];
+      for (const d of ids) if (key[d] >= threshold) picked.push(d);
+      return picked.sort(order).slice(0, k);
+    }
+
+    /* Runs a query: {total, results (the first ranked ids), more() (all of them), units, matched}. */
     async function search(raw) {
       const m = await load();
       const units = parseQuery(raw, a);
-      if (units.length === 0) return { total: 0, results: [], units, matched: [], empty: true };
+      if (units.length === 0) return { total: 0, results: [], more: () => [], units, matched: [], empty: true };
       const words = units.filter((u) => u.kind === 'word' && !u.prefix).map((u) => u.words[0]);
       const proximity = words.length >= 2 && words.length <= 4
         ? Promise.all(words.slice(1).map((w, i) => pair(words[i], w)))
         : Promise.resolve([]);
       const matched = await Promise.all(units.map((u) => matchUnit(u, m.docs)));
       const bonus = await proximity;
-      // Every unit must match (AND), starting from the smallest.
-      const order = [...matched].sort((x, y) => x.docs.size - y.docs.size);
-      const ranked = [];
-      if (order.length && order[0].docs.size > 0) {
-        for (const [d] of order[0].docs) {
+      // Every unit must match (AND), starting from the smallest. The rank key: the match levels
+      // first (exact above prefix above loose above typo), then the score.
+      const order = [...matched].sort((x, y) => x.size - y.size);
+      const key = new Float64Array(m.docs);
+      const ids = [];
+      if (order.length && order[0].size > 0) {
+        for (const d of order[0].docs) {
           let level = 0;
           let score = 0;
           let all = true;
           for (const u of matched) {
-            const hit = u.docs.get(d);
-            if (!hit) { all = false; break; }
-            level += hit.level;
-            score += hit.score;
+            if (u.level[d] < 0) { all = false; break; }
+            level += u.level[d];
+            score += u.score[d];
           }
-          if (all) ranked.push({ d, level, score });
+          if (all) {
+            key[d] = level * 1e6 + score;
+            ids.push(d);
+          }
         }
       }
-      const near = new Map();
       for (const l of bonus) {
         if (!l) continue;
-        for (let i = 0; i < l.n; i++) near.set(l.docs[i], (near.get(l.docs[i]) || 0) + l.impacts[i] / 255);
+        for (let i = 0; i < l.n; i++) key[l.docs[i]] += l.impacts[i] / 255;
       }
-      for (const r of ranked) r.score += near.get(r.d) || 0;
-      ranked.sort((x, y) => y.level - x.level || y.score - x.score || x.d - y.d);
-      return { total: ranked.length, results: ranked.map((r) => r.d), units, matched };
+      const FIRST = 200;
+      let all = null;
+      const more = () => {
+        if (!all) all = best(ids, key, ids.length);
+        return all;
+      };
+      const results = ids.length <= FIRST ? more() : best(ids, key, FIRST);
+      return { total: ids.length, results, more, units, matched };
     }
 
     async function fragment(d) {
@@ -627,6 +677,9 @@
     }
 
     async function renderMore(mine) {
+      if (shown + PAGE > outcome.results.length && outcome.results.length < outcome.total) {
+        outcome.results = outcome.more();
+      }
       const ids = outcome.results.slice(shown, shown + PAGE);
       const frags = await Promise.all(ids.map((d) => engine.fragment(d)));
       if (mine !== generation) return;

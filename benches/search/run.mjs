@@ -4,6 +4,8 @@
 // MRR, false hits on absent words, bytes fetched per query (raw and gzip -6) and time to results.
 //
 //   node run.mjs --site /tmp/o1000 --queries /tmp/q1000.json [--engines warraq,pagefind] [--json out.json]
+//                [--min-recall 0.95]   (exit 1 when warraq's recall@10 or MRR is lower, or any absent
+//                                       word finds something: the CI guard)
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -153,3 +155,14 @@ for (const e of engines) {
   for (const r of misses.slice(0, 40)) console.log(`  ${r.category} ${r.query}: recall ${r.recall?.toFixed(2) ?? '-'}, total ${r.total}, relevant ${r.relevant}`);
 }
 if (args.json) fs.writeFileSync(args.json, JSON.stringify(results, null, 1));
+if (args['min-recall'] && results.warraq) {
+  const min = Number(args['min-recall']);
+  const rows = results.warraq.filter((r) => r.category !== 'absent');
+  const recall = mean(rows.map((r) => r.recall));
+  const mrr = mean(rows.map((r) => r.rr));
+  const falseHits = results.warraq.filter((r) => r.category === 'absent').reduce((s, r) => s + r.total, 0);
+  if (recall < min || mrr < min || falseHits > 0) {
+    console.error(`warraq below the bar: recall@10 ${recall.toFixed(3)}, MRR ${mrr.toFixed(3)} (min ${min}), ${falseHits} false hits`);
+    process.exit(1);
+  }
+}

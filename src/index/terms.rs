@@ -190,7 +190,11 @@ mod tests {
             .collect();
         assert!(w.contains(&("الدوله", [1, 0, 0, 1])));
         assert!(w.contains(&("سوريا", [0, 0, 0, 1])));
-        assert_eq!(std::mem::size_of::<Word>(), 24, "a word costs 24 bytes per article");
+        assert_eq!(
+            std::mem::size_of::<Word>(),
+            24,
+            "a word costs 24 bytes per article"
+        );
         assert_eq!(t.words[0].search_tf(), 6.0);
         let p: Vec<(&str, &str, f32)> = t
             .pairs

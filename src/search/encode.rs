@@ -290,7 +290,9 @@ mod tests {
 
     #[test]
     fn groups_are_bounded_and_keep_every_chunk_in_order() {
-        let dir: Vec<(String, String)> = (0..5000).map(|i| (format!("k{i:05}"), format!("{i}"))).collect();
+        let dir: Vec<(String, String)> = (0..5000)
+            .map(|i| (format!("k{i:05}"), format!("{i}")))
+            .collect();
         let all = groups(dir.clone());
         assert!(all.iter().all(|g| !g.is_empty() && g.len() <= MAX_GROUP));
         assert!(all[..all.len() - 1].iter().all(|g| g.len() >= MIN_GROUP));
