@@ -27,6 +27,7 @@
     const arabic = ranges(rules.arabic);
     const foldMap = new Map(rules.fold);
     const protectedSet = new Set(rules.protected);
+    const plurals = new Map(rules.plurals || []);
     const stop = new Set(rules.stop_words);
     const alnum = /[\p{Alphabetic}\p{N}]/u;
     const alpha = /\p{Alphabetic}/u;
@@ -87,6 +88,16 @@
 
     /* The loose keys of a folded word: a port of analysis.rs `loose_keys`. */
     function looseKeys(w) {
+      const keys = baseKeys(w);
+      // Broken plurals: the group key of every key that is a form of a group, in order.
+      for (let i = 0, n = keys.length; i < n; i++) {
+        const group = plurals.get(keys[i]);
+        if (group && !keys.includes(group)) keys.push(group);
+      }
+      return keys;
+    }
+
+    function baseKeys(w) {
       const keys = [w];
       const push = (k) => { if (!keys.includes(k)) keys.push(k); };
       const first = [...w][0];
@@ -124,7 +135,13 @@
       for (const [suffix, min] of rules.suffixes) {
         if (cur.endsWith(suffix)) {
           const stem = cur.slice(0, cur.length - suffix.length);
-          if (letters(stem) >= min) { push(stem); break; }
+          if (letters(stem) >= min) {
+            push(stem);
+            // A plural of a nisba (الأمريكيون, السوريين) also meets its adjective's stem.
+            const base = stem.slice(0, -1);
+            if (rules.nisba_plurals.includes(suffix) && stem.endsWith('ي') && letters(base) >= rules.nisba_min) push(base);
+            break;
+          }
         }
       }
       return keys;
@@ -475,8 +492,12 @@
       if (!unit.exactOnly) terms.forEach((t) => add(t.loose, LEVEL.loose, 0.6));
       for (const c of extra) add(c.list, LEVEL.prefix, 0.8);
       const result = { ...out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [] };
-      if (out.size === 0 && a.letters(w) >= (await load()).rules.typo_min_letters) {
-        const targets = (await typoTargets(w)).slice(0, MAX_TYPO_TARGETS);
+      const typoMin = (await load()).rules.typo_min_letters;
+      if (out.size === 0 && a.letters(w) >= typoMin) {
+        // The word as typed, and without its first clitic (والانتخبات → الانتخبات).
+        const forms = [w, ...keys.slice(1, 2)].filter((f) => a.letters(f) >= typoMin);
+        const found = await Promise.all(forms.map((f) => typoTargets(f)));
+        const targets = [...new Set(found.flat())].slice(0, MAX_TYPO_TARGETS);
         const lists = await Promise.all(targets.map((t) => term(t)));
         lists.forEach((t) => add(t.exact, LEVEL.typo, 0.5));
         result.size = out.size;

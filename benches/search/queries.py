@@ -138,6 +138,8 @@ FIXED = [
     ("variants", "انطباع", ("word", "انطباع")),
     ("variants", "اوروبا", ("word", "أوروبا")),
     ("variants", "الأستقرار", ("word", "الاستقرار")),
+    ("variants", "الأمريكية", ("any", ["الأمريكية", "الأميركية"])),
+    ("variants", "ترمب", ("word", "ترامب")),
     # Clitics: in the text, in the query, or both.
     ("clitics", "النفوذ", ("word", "النفوذ")),
     ("clitics", "والنفوذ", ("word", "النفوذ")),

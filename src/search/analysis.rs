@@ -11,7 +11,11 @@
 //!    (ب ك ل), then the article (ال, with ل + ال written لل). Each peel keeps at least
 //!    [`MIN_AFTER_CLITIC`] letters (two after the article), so "وليد" stays whole;
 //! 2. the last of those forms without one inflectional suffix ([`SUFFIXES`], each with the letters
-//!    it must leave), so المقاتلون, مقاتلين and والمقاتلين share مقاتل.
+//!    it must leave), so المقاتلون, مقاتلين and والمقاتلين share مقاتل; the plural of a nisba
+//!    also loses its ي (الأمريكيون → أمريكي → أمريك, the stem of الأمريكية);
+//! 3. for a form that is a [broken plural](super::plurals) or its singular, or one spelling of a
+//!    loanword, the group's key, so السجين meets السجناء, الأسبوع meets الأسابيع and أمريكي meets
+//!    أميركي.
 //!
 //! **Protected terms** (the words of the site's tags: its names) are never peeled of a one-letter
 //! clitic nor of a suffix, so فلسطين never becomes لسطين and بيروت never يروت; only the article may
@@ -20,7 +24,7 @@
 //!
 //! Two words match loosely when their key sets meet; an exact match ranks above a loose one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::arabic::normalize::{self, is_arabic_letter};
 
@@ -44,33 +48,78 @@ pub const SUFFIXES: &[(&str, usize)] = &[
     ("ي", 4),
 ];
 
-/// The protected terms of a site: the folded words of its tags, kept only where protection
-/// changes something (a word the rules would peel or stem).
-#[derive(Debug, Default, Clone)]
-pub struct Protected(HashSet<String>);
+/// Suffixes after which a stem ending in ي (a nisba: أمريكي) also loses it.
+pub const NISBA_PLURALS: &[&str] = &["ون", "ين", "ات"];
+/// Letters the nisba's base must keep.
+pub const NISBA_MIN: usize = 4;
 
-impl Protected {
-    /// The protected words of these tag names.
-    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Protected {
-        let mut set = HashSet::new();
-        let none = Protected::default();
+/// What a site's index knows beyond the rules: its protected terms (the folded words of its tags,
+/// kept only where protection changes something: a word the rules would peel or stem) and the
+/// [broken plurals](super::plurals) its words use (form → group key).
+#[derive(Debug, Default, Clone)]
+pub struct Lexicon {
+    protected: HashSet<String>,
+    plurals: HashMap<String, String>,
+}
+
+impl Lexicon {
+    /// The lexicon of a site with these tag names; `present` says whether a key occurs in the
+    /// archive (only plural groups the archive uses are kept: the script receives them).
+    pub fn new<'a>(
+        names: impl IntoIterator<Item = &'a str>,
+        present: impl Fn(&str) -> bool,
+    ) -> Lexicon {
+        let mut protected = HashSet::new();
+        let none = Lexicon::default();
         for name in names {
             for word in normalize::words(&normalize::fold(name)) {
                 if loose_keys(word, &none) != loose_keys_protected(word) {
-                    set.insert(word.to_string());
+                    protected.insert(word.to_string());
                 }
             }
         }
-        Protected(set)
+        let mut plurals = HashMap::new();
+        let groups = super::plurals::BROKEN_PLURALS
+            .iter()
+            .chain(super::plurals::SPELLINGS);
+        for (singular, others) in groups {
+            let forms: Vec<String> = std::iter::once(singular)
+                .chain(others.iter())
+                .map(|f| normalize::fold(f))
+                .collect();
+            if forms.iter().any(|f| present(f)) {
+                let key = format!("#{}", forms[0]);
+                for f in forms {
+                    plurals.insert(f, key.clone());
+                }
+            }
+        }
+        Lexicon { protected, plurals }
+    }
+
+    /// Protected words only (no plural groups), for tests and tools.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Lexicon {
+        Lexicon::new(names, |_| false)
     }
 
     pub fn contains(&self, word: &str) -> bool {
-        self.0.contains(word)
+        self.protected.contains(word)
     }
 
-    /// Sorted, for the script and deterministic output.
+    /// Protected words, sorted, for the script and deterministic output.
     pub fn sorted(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.0.iter().map(String::as_str).collect();
+        let mut v: Vec<&str> = self.protected.iter().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Plural forms with their group key, sorted.
+    pub fn plurals(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = self
+            .plurals
+            .iter()
+            .map(|(f, k)| (f.as_str(), k.as_str()))
+            .collect();
         v.sort_unstable();
         v
     }
@@ -95,8 +144,23 @@ fn loose_keys_protected(word: &str) -> Vec<String> {
     keys
 }
 
-/// The loose keys of a folded word, the word itself first, without duplicates.
-pub fn loose_keys(word: &str, protected: &Protected) -> Vec<String> {
+/// The loose keys of a folded word, the word itself first, without duplicates: its clitic-free
+/// forms, its stem, and the group keys of the broken plurals among them.
+pub fn loose_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
+    let mut keys = base_keys(word, lexicon);
+    // Broken plurals: the group key of every key that is a form of a group, in order.
+    for i in 0..keys.len() {
+        if let Some(group) = lexicon.plurals.get(&keys[i]) {
+            if !keys.contains(group) {
+                keys.push(group.clone());
+            }
+        }
+    }
+    keys
+}
+
+/// The clitic and suffix keys of a word (see the module documentation).
+fn base_keys(word: &str, protected: &Lexicon) -> Vec<String> {
     let mut keys: Vec<String> = Vec::with_capacity(4);
     let push = |keys: &mut Vec<String>, k: &str| {
         if !keys.iter().any(|x| x == k) {
@@ -157,6 +221,13 @@ pub fn loose_keys(word: &str, protected: &Protected) -> Vec<String> {
         if let Some(stem) = current.strip_suffix(suffix) {
             if letters(stem) >= min {
                 push(&mut keys, stem);
+                // A plural of a nisba (الأمريكيون, السوريين) also meets its adjective's stem.
+                if let Some(base) = stem
+                    .strip_suffix('ي')
+                    .filter(|b| NISBA_PLURALS.contains(&suffix) && letters(b) >= NISBA_MIN)
+                {
+                    push(&mut keys, base);
+                }
                 break;
             }
         }
@@ -170,10 +241,10 @@ mod tests {
     use crate::arabic::normalize::fold;
 
     fn keys(word: &str) -> Vec<String> {
-        loose_keys(&fold(word), &Protected::default())
+        loose_keys(&fold(word), &Lexicon::default())
     }
 
-    fn meet(a: &str, b: &str, protected: &Protected) -> bool {
+    fn meet(a: &str, b: &str, protected: &Lexicon) -> bool {
         let ka = loose_keys(&fold(a), protected);
         let kb = loose_keys(&fold(b), protected);
         ka.iter().any(|k| kb.contains(k))
@@ -194,7 +265,7 @@ mod tests {
 
     #[test]
     fn variants_readers_type_meet() {
-        let none = Protected::default();
+        let none = Lexicon::default();
         for (a, b) in [
             ("مسئول", "مسؤول"),
             ("إعادة", "واعادة"),
@@ -212,7 +283,7 @@ mod tests {
 
     #[test]
     fn different_words_stay_apart() {
-        let none = Protected::default();
+        let none = Lexicon::default();
         for (a, b) in [("القتلى", "القتل"), ("لبنان", "لبن"), ("سوريا", "سور")]
         {
             assert!(!meet(a, b, &none), "{a} !~ {b}");
@@ -221,7 +292,7 @@ mod tests {
 
     #[test]
     fn protected_names_are_never_peeled_or_stemmed() {
-        let protected = Protected::from_names(["فلسطين", "بيروت", "الانتخابات", "البادية السورية"]);
+        let protected = Lexicon::from_names(["فلسطين", "بيروت", "الانتخابات", "البادية السورية"]);
         assert_eq!(loose_keys("فلسطين", &protected), ["فلسطين"]);
         assert_eq!(loose_keys("بيروت", &protected), ["بيروت"]);
         assert_eq!(loose_keys("وفلسطين", &protected), ["وفلسطين", "فلسطين"]);
@@ -239,8 +310,43 @@ mod tests {
     }
 
     #[test]
+    fn broken_plurals_meet_their_singular() {
+        let lexicon = Lexicon::new([], |_| true);
+        for (a, b) in [
+            ("السجين", "السجناء"),
+            ("الأسبوع", "الأسابيع"),
+            ("خلية", "خلاياه"),
+            ("المدينة", "والمدن"),
+            ("قاضي", "القضاة"),
+            ("الأمريكية", "والأميركية"),
+            ("أمريكيون", "الأميركي"),
+            ("ترامب", "وترمب"),
+        ] {
+            assert!(meet(a, b, &lexicon), "{a} ~ {b}");
+        }
+        assert!(!meet("السجين", "السجناء", &Lexicon::default()));
+        let only = Lexicon::new([], |k| k == "سجناء");
+        assert_eq!(only.plurals().len(), 2, "only the groups the archive uses");
+    }
+
+    #[test]
+    fn no_plural_form_belongs_to_two_groups() {
+        let mut seen = HashMap::new();
+        let groups = super::super::plurals::BROKEN_PLURALS
+            .iter()
+            .chain(super::super::plurals::SPELLINGS);
+        for (singular, others) in groups {
+            for f in std::iter::once(singular).chain(others.iter()) {
+                if let Some(other) = seen.insert(fold(f), *singular) {
+                    assert_eq!(other, *singular, "{f} is in two groups");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn protection_is_kept_only_where_it_changes_something() {
-        let protected = Protected::from_names(["دمشق", "فلسطين"]);
+        let protected = Lexicon::from_names(["دمشق", "فلسطين"]);
         assert_eq!(protected.sorted(), ["فلسطين"]);
     }
 }

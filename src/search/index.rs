@@ -16,7 +16,7 @@ use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::analysis::{self, loose_keys, Protected};
+use super::analysis::{self, loose_keys, Lexicon};
 use super::encode::{self, chunks, posting_list, Chunk};
 use crate::arabic::dates::format_date;
 use crate::arabic::normalize::{self, is_stop_word};
@@ -119,7 +119,11 @@ struct Rules<'a> {
     min_after_clitic: usize,
     min_after_article: usize,
     suffixes: &'static [(&'static str, usize)],
+    nisba_plurals: &'static [&'static str],
+    nisba_min: usize,
     protected: Vec<&'a str>,
+    /// Broken plural forms and their group keys.
+    plurals: Vec<(&'a str, &'a str)>,
     stop_words: Vec<&'static str>,
     max_word_bytes: usize,
     typo_min_letters: usize,
@@ -140,7 +144,7 @@ struct Meta<'a> {
 }
 
 /// The rules as the script receives them (also written for the script's own tests).
-fn rules(protected: &Protected) -> Rules<'_> {
+fn rules(lexicon: &Lexicon) -> Rules<'_> {
     Rules {
         fold: normalize::FOLD_TABLE.to_vec(),
         drop: normalize::DROPPED_RANGES,
@@ -153,7 +157,10 @@ fn rules(protected: &Protected) -> Rules<'_> {
         min_after_clitic: analysis::MIN_AFTER_CLITIC,
         min_after_article: analysis::MIN_AFTER_ARTICLE,
         suffixes: analysis::SUFFIXES,
-        protected: protected.sorted(),
+        nisba_plurals: analysis::NISBA_PLURALS,
+        nisba_min: analysis::NISBA_MIN,
+        protected: lexicon.sorted(),
+        plurals: lexicon.plurals(),
         stop_words: normalize::STOP_WORDS.to_vec(),
         max_word_bytes: MAX_WORD_BYTES,
         typo_min_letters: TYPO_MIN_LETTERS,
@@ -161,8 +168,8 @@ fn rules(protected: &Protected) -> Rules<'_> {
 }
 
 /// The rules JSON alone, for the script's tests.
-pub fn rules_json(protected: &Protected) -> String {
-    serde_json::to_string(&rules(protected)).unwrap_or_default()
+pub fn rules_json(lexicon: &Lexicon) -> String {
+    serde_json::to_string(&rules(lexicon)).unwrap_or_default()
 }
 
 /// Builds the index and writes its files through `sink`; returns the files written.
@@ -226,9 +233,18 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             .collect()
     };
 
-    let protected = Protected::from_names(site.tags.iter().map(|t| t.name.as_str()));
     let mut vocabulary: Vec<&str> = words.keys().copied().collect();
     vocabulary.sort_unstable();
+    let names = || site.tags.iter().map(|t| t.name.as_str());
+    // The keys the archive has without plural groups decide which groups it needs.
+    let present: std::collections::HashSet<String> = {
+        let names_only = Lexicon::from_names(names());
+        vocabulary
+            .par_iter()
+            .flat_map_iter(|w| loose_keys(w, &names_only))
+            .collect()
+    };
+    let protected = Lexicon::new(names(), |k| present.contains(k));
     let keys_of: Vec<Vec<String>> = vocabulary
         .par_iter()
         .map(|w| loose_keys(w, &protected))

@@ -5,5 +5,6 @@
 pub mod analysis;
 pub mod encode;
 pub mod index;
+pub mod plurals;
 
 pub use index::{index_files, write};

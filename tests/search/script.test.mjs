@@ -89,10 +89,19 @@ test('the last word matches as a prefix while typing', async () => {
 
 test('one typo is forgiven in a long word that finds nothing, never in an absent one', async () => {
   assert.deepEqual((await search('الانتخبات ')).urls.map(slug).sort(), ['exact', 'second']);
+  assert.deepEqual((await search('والانتخبات ')).urls.map(slug).sort(), ['exact', 'second'], 'a typo behind a clitic');
   assert.deepEqual((await search('البطاطس ')).urls, []);
   assert.deepEqual((await search('كمبيوتر ')).urls, []);
   assert.deepEqual((await search('الوفط ')).urls, [], 'typos need the word in two articles');
   assert.deepEqual((await search('المؤتمرات ')).urls, [], 'a typo is one edit at most');
+});
+
+test('a singular finds its broken plural', async () => {
+  assert.deepEqual((await search('السجين ')).urls.map(slug), ['names']);
+  const { engine, outcome } = await search('سجين ');
+  const f = await engine.fragment(outcome.results[0]);
+  const marked = engine.snippet(f.x, engine.highlighter(outcome)).filter((p) => p.mark).map((p) => p.text);
+  assert.deepEqual(marked, ['السجناء']);
 });
 
 test('names the site tags are never damaged by stemming', async () => {
