@@ -11,8 +11,10 @@
   const MAX_PREFIX_CHUNKS = 4;
   const MAX_COMPLETIONS = 64;
   const MAX_TYPO_TARGETS = 4;
-  /* How much each kind of match counts, per word. */
-  const LEVEL = { exact: 3, prefix: 2, loose: 1, typo: 0 };
+  /* How much each kind of match counts, per word: the word itself; the same word behind clitics or
+     in another spelling or number (والانتخابات, الأميركية, السجناء); a completion of what the
+     reader is typing; another inflection of its stem; a typo's correction. */
+  const LEVEL = { exact: 4, close: 3, prefix: 2, loose: 1, typo: 0 };
 
   /* ---------- reading words (rules from the index) ---------- */
 
@@ -88,16 +90,35 @@
 
     /* The loose keys of a folded word: a port of analysis.rs `loose_keys`. */
     function looseKeys(w) {
+      return keyLevels(w).map(([k]) => k);
+    }
+
+    /* The loose keys with how close each is: the word itself ('exact'), its clitic-free forms
+       ('close'), its stems ('loose'); a lexicon group key is as close as the key that brought it. */
+    function keyLevels(w) {
       const keys = baseKeys(w);
-      // Broken plurals: the group key of every key that is a form of a group, in order.
-      for (let i = 0, n = keys.length; i < n; i++) {
-        const group = plurals.get(keys[i]);
-        if (group && !keys.includes(group)) keys.push(group);
+      const peeled = keys.peeled;
+      const levels = keys.map((k, i) => (i === 0 ? 'exact' : i < peeled ? 'close' : 'loose'));
+      const out = [...keys];
+      // Lexicon groups: the group key of every key that is a form of a group, in order.
+      for (let i = 0, n = out.length; i < n; i++) {
+        const group = plurals.get(out[i]);
+        if (group && !out.includes(group)) {
+          out.push(group);
+          levels.push(levels[i] === 'loose' ? 'loose' : 'close');
+        }
       }
+      return out.map((k, i) => [k, levels[i]]);
+    }
+
+    /* Clitic and suffix keys; `.peeled` counts the keys before the suffix step. */
+    function baseKeys(w) {
+      const keys = peelKeys(w);
+      if (keys.peeled === undefined) keys.peeled = keys.length;
       return keys;
     }
 
-    function baseKeys(w) {
+    function peelKeys(w) {
       const keys = [w];
       const push = (k) => { if (!keys.includes(k)) keys.push(k); };
       const first = [...w][0];
@@ -132,6 +153,7 @@
           if (protectedSet.has(cur)) return keys;
         }
       }
+      keys.peeled = keys.length;
       for (const [suffix, min] of rules.suffixes) {
         if (cur.endsWith(suffix)) {
           const stem = cur.slice(0, cur.length - suffix.length);
@@ -147,7 +169,7 @@
       return keys;
     }
 
-    return { fold, words, spans, looseKeys, letters, isStop: (w) => stop.has(w) };
+    return { fold, words, spans, looseKeys, keyLevels, letters, isStop: (w) => stop.has(w) };
   }
 
   /* ---------- the query ---------- */
@@ -483,13 +505,21 @@
         return { ...out, forms, phrase: true };
       }
       const w = unit.words[0];
-      const keys = unit.exactOnly ? [w] : a.looseKeys(w);
+      const levels = unit.exactOnly ? [[w, 'exact']] : a.keyLevels(w);
+      const keys = levels.map(([k]) => k);
       const [terms, extra] = await Promise.all([
         Promise.all(keys.map((k) => term(k))),
         unit.prefix ? completions(w) : Promise.resolve([]),
       ]);
       add(terms[0].exact, LEVEL.exact, 1);
-      if (!unit.exactOnly) terms.forEach((t) => add(t.loose, LEVEL.loose, 0.6));
+      if (!unit.exactOnly) {
+        // A key's loose list holds every word that has the key: for the word itself and its
+        // clitic-free forms those are the same word behind clitics, for a stem other inflections.
+        terms.forEach((t, i) => {
+          const close = levels[i][1] !== 'loose';
+          add(t.loose, close ? LEVEL.close : LEVEL.loose, close ? 0.8 : 0.6);
+        });
+      }
       for (const c of extra) add(c.list, LEVEL.prefix, 0.8);
       const result = { ...out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [] };
       const typoMin = (await load()).rules.typo_min_letters;

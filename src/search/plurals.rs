@@ -174,15 +174,23 @@ pub const BROKEN_PLURALS: &[(&str, &[&str])] = &[
 
 /// Loanwords and names written more than one way, which no folding rule unifies (أمريكي /
 /// أميركي, ترامب / ترمب, ديمقراطية / ديموقراطية), as groups like the plurals: the first
-/// spelling, then the others. A form may be a stem (أمريك covers أمريكي, الأمريكية and
-/// الأمريكيين through their loose keys).
+/// spelling, then the others. Whole forms come first (the reader's الأمريكية meets الأميركية
+/// closely), then a stem (أمريك: every inflection, as a loose match).
 pub const SPELLINGS: &[(&str, &[&str])] = &[
     ("أمريكا", &["أميركا"]),
+    ("أمريكي", &["أميركي"]),
+    ("أمريكية", &["أميركية"]),
+    ("أمريكيون", &["أميركيون"]),
+    ("أمريكيين", &["أميركيين"]),
     ("أمريك", &["أميرك"]),
     ("ترامب", &["ترمب"]),
     ("بوتين", &["بوتن"]),
     ("أوروبا", &["أوربا"]),
+    ("أوروبي", &["أوربي"]),
+    ("أوروبية", &["أوربية"]),
     ("أوروب", &["أورب"]),
+    ("ديمقراطية", &["ديموقراطية"]),
+    ("ديمقراطي", &["ديموقراطي"]),
     ("ديمقراط", &["ديموقراط"]),
     ("إسطنبول", &["استانبول", "إستانبول"]),
     ("بنتاغون", &["بنتاجون"]),

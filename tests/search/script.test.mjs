@@ -56,10 +56,10 @@ async function search(q) {
 
 const slug = (u) => u.split('/').filter(Boolean).pop();
 
-test('exact matches rank above clitic and stem matches', async () => {
+test('the word itself ranks above it behind a clitic, which ranks above another inflection', async () => {
   const { urls } = await search('الانتخابات ');
   assert.deepEqual(urls.slice(0, 2).map(slug).sort(), ['exact', 'second']);
-  assert.deepEqual(urls.slice(2).map(slug).sort(), ['clitic', 'stem']);
+  assert.deepEqual(urls.slice(2).map(slug), ['clitic', 'stem']);
 });
 
 test('spelling variants meet: hamza carriers, alef forms, digits, case', async () => {
