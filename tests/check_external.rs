@@ -7,7 +7,7 @@ mod common;
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,8 +28,20 @@ fn start_server(stats: Arc<Stats>) -> u16 {
         for stream in listener.incoming().flatten() {
             let stats = Arc::clone(&stats);
             std::thread::spawn(move || {
-                let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-                stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
+                // What the server counts as in flight must lie inside the client's request: from
+                // the connection to just before the response is written (the client cannot free
+                // its slot earlier). /slow is left out: its thread outlives the client's timeout.
+                let counted = AtomicBool::new(false);
+                let enter = || {
+                    let now = stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                    stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
+                    counted.store(true, Ordering::SeqCst);
+                };
+                let leave = || {
+                    if counted.swap(false, Ordering::SeqCst) {
+                        stats.in_flight.fetch_sub(1, Ordering::SeqCst);
+                    }
+                };
                 let mut reader = BufReader::new(stream.try_clone().expect("clone"));
                 let mut request_line = String::new();
                 let _ = reader.read_line(&mut request_line);
@@ -42,6 +54,9 @@ fn start_server(stats: Arc<Stats>) -> u16 {
                 let mut parts = request_line.split_whitespace();
                 let method = parts.next().unwrap_or("").to_string();
                 let path = parts.next().unwrap_or("").to_string();
+                if path != "/slow" {
+                    enter();
+                }
                 let count = {
                     let mut hits = stats.hits.lock().unwrap();
                     let c = hits.entry(path.clone()).or_default();
@@ -67,10 +82,10 @@ fn start_server(stats: Arc<Stats>) -> u16 {
                     _ => ("404 Not Found", String::new()),
                 };
                 let body = if method == "HEAD" { "" } else { "body" };
+                leave();
                 let mut stream = stream;
                 let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Length: 4\r\nConnection: close\r\n{extra}\r\n{body}");
                 let _ = stream.flush();
-                stats.in_flight.fetch_sub(1, Ordering::SeqCst);
             });
         }
     });
