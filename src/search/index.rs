@@ -1,8 +1,10 @@
 //! Building the search index from the loaded articles (already in memory).
 //!
-//! Three key spaces, each sorted and cut into [chunks](super::encode::chunks):
-//! - `t/`: every folded word with its **exact** list, and every [loose key](super::analysis) with
-//!   its **loose** list (the documents holding any word that has that key);
+//! Three key spaces, each sorted, cut into [chunks](super::encode::chunks) and listed in a
+//! two-level directory (`meta.json` → group files → chunks, see [`encode::groups`]):
+//! - `t/`: every folded word with its **exact** list, and every [loose key](super::analysis) (a
+//!   clitic-free form, a stem, a lexicon group key `#…`) with its **loose** list (the documents
+//!   holding any word that has that key);
 //! - `p/`: every pair of adjacent words ("w1 w2") with its list, for phrases and proximity;
 //! - `y/`: for typo tolerance, every word of four letters or more found in two documents or more,
 //!   and its one-letter deletions, each with the words it stands for.
