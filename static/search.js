@@ -11,6 +11,8 @@
   const MAX_PREFIX_CHUNKS = 4;
   const MAX_COMPLETIONS = 64;
   const MAX_TYPO_TARGETS = 4;
+  /* Words and phrases a query may hold (a pasted paragraph searches its first ones). */
+  const MAX_UNITS = 12;
   /* How much each kind of match counts, per word: the word itself; the same word behind clitics or
      in another spelling or number (والانتخابات, الأميركية, السجناء); a completion of what the
      reader is typing; another inflection of its stem; a typo's correction. */
@@ -202,7 +204,7 @@
       const isLast = i === keep.length - 1 && w === freeWords[freeWords.length - 1];
       units.push({ kind: 'word', words: [w], prefix: typing && isLast && a.letters(w) >= 2 });
     });
-    return units;
+    return units.slice(0, MAX_UNITS);
   }
 
   /* ---------- reading the index ---------- */

@@ -38,6 +38,7 @@ test('queries are read into words, phrases and a prefix', () => {
   assert.equal(parseQuery('مسئول ', a)[0].prefix, false, 'a space ends the word');
   assert.deepEqual(parseQuery('في', a).map((u) => u.words), [['في']], 'a query of stop words keeps them');
   assert.deepEqual(parseQuery('  ،؟ ', a), []);
+  assert.equal(parseQuery('كلمة '.repeat(5000), a).length, 12, 'a pasted text searches its first words');
   assert.ok(withinOneEdit('الانتخابات', 'الانتخبات'));
   assert.ok(withinOneEdit('الانتخابات', 'الانتخاابت'), 'a transposition is one edit');
   assert.ok(!withinOneEdit('الانتخابات', 'الانتبات'));
