@@ -145,10 +145,10 @@ fn loose_keys_protected(word: &str) -> Vec<String> {
 }
 
 /// The loose keys of a folded word, the word itself first, without duplicates: its clitic-free
-/// forms, its stem, and the group keys of the broken plurals among them.
+/// forms, its stems, and the lexicon group keys (broken plurals, spellings) of any of them.
 pub fn loose_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
     let mut keys = base_keys(word, lexicon);
-    // Broken plurals: the group key of every key that is a form of a group, in order.
+    // Lexicon groups: the group key of every key that is a form of a group, in order.
     for i in 0..keys.len() {
         if let Some(group) = lexicon.plurals.get(&keys[i]) {
             if !keys.contains(group) {
@@ -160,7 +160,8 @@ pub fn loose_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
 }
 
 /// The clitic and suffix keys of a word (see the module documentation).
-fn base_keys(word: &str, protected: &Lexicon) -> Vec<String> {
+fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
+    let protected = lexicon;
     let mut keys: Vec<String> = Vec::with_capacity(4);
     let push = |keys: &mut Vec<String>, k: &str| {
         if !keys.iter().any(|x| x == k) {
