@@ -4,53 +4,18 @@
 // keyboard, turns JavaScript off, narrows the window to a phone, and runs axe-core on the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, cpSync, mkdirSync, readFileSync, existsSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, dirname, extname, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import http from 'node:http';
-import { chromium } from 'playwright-core';
+import { artifacts, buildAndServe, launch } from './common.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const artifacts = join(here, 'artifacts');
-const binary = process.env.WARRAQ_BIN || join(repo, 'target', 'debug', 'warraq');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 let server, browser, base;
 
-function serve(root) {
-  const types = {
-    '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-    '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
-  };
-  return http.createServer((req, res) => {
-    let path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (path.endsWith('/')) path += 'index.html';
-    const file = normalize(join(root, path));
-    if (!file.startsWith(root) || !existsSync(file) || statSync(file).isDirectory()) {
-      res.writeHead(404); res.end('not found'); return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-}
-
 before(async () => {
-  const site = mkdtempSync(join(tmpdir(), 'warraq-search-'));
-  cpSync(join(repo, 'tests', 'fixtures', 'search_site'), site, { recursive: true });
-  execFileSync(binary, ['build', '--root', site], { stdio: 'inherit' });
-  server = serve(join(site, 'public'));
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${server.address().port}`;
-  mkdirSync(artifacts, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  ({ server, base } = await buildAndServe('search_site'));
+  browser = await launch();
 });
 
 after(async () => {

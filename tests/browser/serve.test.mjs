@@ -6,14 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const repo = join(here, '..', '..');
-const binary = process.env.WARRAQ_BIN || join(repo, 'target', 'debug', 'warraq');
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+import { join } from 'node:path';
+import { binary, launch, repo } from './common.mjs';
 
 let server, browser, base, site;
 
@@ -33,10 +27,7 @@ before(async () => {
     });
     server.on('exit', () => fail(new Error(`serve exited: ${log}`)));
   });
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
