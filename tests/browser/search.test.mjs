@@ -95,6 +95,25 @@ test('phrases, typos, prefixes and absent words as a reader types them', async (
   await page.close();
 });
 
+test('the field in every page header leads to the results; the search page has only its own', async () => {
+  const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+  await page.goto(`${base}/2025/names/`);
+  await page.fill('#site-search-q', 'مسئول');
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/search\/\?q=/);
+  const r = await results(page);
+  assert.deepEqual(r.links.sort(), ['/2025/hamza/', '/2025/phrase/']);
+  assert.equal(await page.locator('#site-search-q').count(), 0, 'one search form on the search page');
+  await page.goto(`${base}/`);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `horizontal overflow of ${overflow}px`);
+  await page.addScriptTag({ content: axeSource });
+  const found = await page.evaluate(async () => (await window.axe.run(document)).violations
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+  assert.deepEqual(found, [], found.join('; '));
+  await page.close();
+});
+
 test('the keyboard reaches every result', async () => {
   const page = await browser.newPage();
   await page.goto(`${base}/search/?q=${encodeURIComponent('الانتخابات')}`);
