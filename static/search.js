@@ -355,7 +355,7 @@
       if (!r.ok) throw new Error(`${url}: ${r.status}`);
       return new Uint8Array(await r.arrayBuffer());
     });
-    const chunks = new Map();
+    const cache = new Map();
     const fragments = new Map();
     let meta = null;
     let a = null;
@@ -372,8 +372,8 @@
     /* Files are cached by URL: chunks (binary) and directory groups (JSON). */
     function file(space, name, parse) {
       const url = new URL(`${space}/${name}`, base).href;
-      if (!chunks.has(url)) chunks.set(url, get(url).then(parse));
-      return chunks.get(url);
+      if (!cache.has(url)) cache.set(url, get(url).then(parse));
+      return cache.get(url);
     }
     const chunk = (space, name) => file(space, `${name}.bin`, parseChunk);
     const group = (space, name) => file(space, `${name}.json`, (b) => JSON.parse(decoder.decode(b)));

@@ -248,9 +248,7 @@ fn cosine(a: &Vector, b: &Vector) -> f32 {
 /// machine, so ties break the same way everywhere. Collisions among the ~10^5 distinct stems of
 /// an archive are vanishingly unlikely (birthday bound ~10^-9).
 fn term_key(term: &str) -> u64 {
-    term.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    super::terms::fnv(term.as_bytes())
 }
 
 /// Title words count three times.

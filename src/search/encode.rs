@@ -9,6 +9,8 @@
 //! among the other documents), a mode byte and all `n` documents: mode 0 is document id deltas,
 //! mode 1 a bitmap of one bit per document of the archive (whichever is smaller).
 
+use crate::index::terms::fnv;
+
 /// Documents of a list that keep their own impact; the rest share the floor.
 pub const IMPACTS_KEPT: usize = 512;
 
@@ -94,13 +96,6 @@ const MIN_CHUNK: usize = 2 * 1024;
 const MAX_CHUNK: usize = 24 * 1024;
 /// One key in this many (by hash) may start a chunk.
 const CUT_EVERY: u64 = 8;
-
-/// FNV-1a, 64 bits: stable across machines and runs.
-pub fn fnv(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
-}
 
 /// A written chunk: its first key and its bytes.
 pub struct Chunk {

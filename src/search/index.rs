@@ -237,19 +237,16 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
 
     let mut vocabulary: Vec<&str> = words.keys().copied().collect();
     vocabulary.sort_unstable();
-    let names = || site.tags.iter().map(|t| t.name.as_str());
-    // The keys the archive has without plural groups decide which groups it needs.
-    let present: std::collections::HashSet<String> = {
-        let names_only = Lexicon::from_names(names());
-        vocabulary
-            .par_iter()
-            .flat_map_iter(|w| loose_keys(w, &names_only))
-            .collect()
-    };
-    let protected = Lexicon::new(names(), |k| present.contains(k));
+    // The keys the archive has without lexicon groups decide which groups it needs.
+    let names_only = Lexicon::from_names(site.tags.iter().map(|t| t.name.as_str()));
+    let present: std::collections::HashSet<String> = vocabulary
+        .par_iter()
+        .flat_map_iter(|w| loose_keys(w, &names_only))
+        .collect();
+    let lexicon = names_only.with_groups(|k| present.contains(k));
     let keys_of: Vec<Vec<String>> = vocabulary
         .par_iter()
-        .map(|w| loose_keys(w, &protected))
+        .map(|w| loose_keys(w, &lexicon))
         .collect();
     // Loose key → the words that have it.
     let mut loose: HashMap<&str, Vec<usize>> = HashMap::with_capacity(vocabulary.len() * 2);
@@ -335,7 +332,7 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
         version: 1,
         docs: n,
         digits: site.config.digits,
-        rules: rules(&protected),
+        rules: rules(&lexicon),
         terms: directory("t", term_entries),
         pairs: directory("p", pair_entries),
         typos: directory("y", typo_entries),

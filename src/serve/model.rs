@@ -106,6 +106,7 @@ impl Model {
             fresh.push((i, article));
         }
         for (i, article) in fresh {
+            // Terms are kept only when the site has search, and then with their pairs.
             if let Some(t) = self.loaded.site.terms.get_mut(i) {
                 *t = crate::index::terms::Terms::of(&article, true);
             }
