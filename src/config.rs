@@ -87,6 +87,8 @@ struct RawConfig {
     per_page: Option<usize>,
     date_style: Option<DateStyle>,
     digits: Option<Digits>,
+    hijri: Option<bool>,
+    logo: Option<String>,
     output: Option<PathBuf>,
     feeds: Option<bool>,
     search: Option<bool>,
@@ -118,6 +120,11 @@ pub struct Config {
     pub per_page: usize,
     pub date_style: DateStyle,
     pub digits: Digits,
+    /// Dates shown with their Umm al-Qura Hijri date beside the Gregorian one (`hijri: true`).
+    pub hijri: bool,
+    /// The publisher's logo for structured data: a site path (`/logo.png`, from `static/`) or an
+    /// absolute URL (`logo:` in `site.yaml`).
+    pub logo: Option<String>,
     pub output: PathBuf,
     pub feeds: bool,
     /// The search page and its index (`search: false` leaves both out).
@@ -213,6 +220,8 @@ impl Config {
             per_page,
             date_style: raw.date_style.unwrap_or_default(),
             digits: raw.digits.unwrap_or_default(),
+            hijri: raw.hijri.unwrap_or(false),
+            logo: raw.logo.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
             output: raw.output.unwrap_or_else(|| "public".into()),
             feeds: raw.feeds.unwrap_or(true),
             search: raw.search.unwrap_or(true),

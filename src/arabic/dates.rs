@@ -162,6 +162,45 @@ pub fn format_month(year: i32, month: u32, style: DateStyle, digits: Digits) -> 
     with_digits(&text, digits)
 }
 
+/// Hijri month names as the Umm al-Qura calendar of Saudi Arabia prints them.
+pub const HIJRI_MONTHS: [&str; 12] = [
+    "محرم",
+    "صفر",
+    "ربيع الأول",
+    "ربيع الآخر",
+    "جمادى الأولى",
+    "جمادى الآخرة",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعدة",
+    "ذو الحجة",
+];
+
+/// A Gregorian day in the Umm al-Qura calendar: (year, month 1–12, day). ICU4X carries the
+/// official KACST month lengths for 1300–1600 AH (1882–2174) and falls back to the tabular
+/// calendar outside them; `None` only for days ICU4X cannot represent.
+pub fn hijri(date: NaiveDate) -> Option<(i32, u8, u8)> {
+    use icu_calendar::cal::Hijri;
+    let month = u8::try_from(date.month()).ok()?;
+    let day = u8::try_from(date.day()).ok()?;
+    let iso = icu_calendar::Date::try_new_iso(date.year(), month, day).ok()?;
+    let h = iso.to_calendar(Hijri::new_umm_al_qura());
+    Some((h.year().extended_year(), h.month().ordinal, h.day_of_month().0))
+}
+
+/// A reader-facing Hijri date: "30 شوال 1446 هـ" (empty when the day has no Hijri form).
+pub fn format_hijri(date: NaiveDate, digits: Digits) -> String {
+    match hijri(date) {
+        Some((year, month, day)) => with_digits(
+            &format!("{day} {} {year} هـ", HIJRI_MONTHS[usize::from(month) - 1]),
+            digits,
+        ),
+        None => String::new(),
+    }
+}
+
 /// The date of an article as written in front-matter: a calendar day, or an RFC 3339 instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ArticleDate {
@@ -291,6 +330,52 @@ mod tests {
         assert_eq!(
             format_month(2025, 4, DateStyle::Arabic, Digits::ArabicIndic),
             "أبريل ٢٠٢٥"
+        );
+    }
+
+    /// Days from the Umm al-Qura calendar as Saudi Arabia published it (first and last days
+    /// of months, both month lengths, several years), checked against ICU4X's conversion.
+    #[test]
+    fn hijri_dates_match_published_umm_al_qura_days() {
+        let table: [((i32, u32, u32), (i32, u8, u8)); 16] = [
+            // The seed article's day, the last of a 30-day Shawwal.
+            ((2025, 4, 28), (1446, 10, 30)),
+            ((2025, 4, 29), (1446, 11, 1)),
+            // Ramadan 1446: 1 March 2025; 29 days; Eid al-Fitr on 30 March.
+            ((2025, 3, 1), (1446, 9, 1)),
+            ((2025, 3, 29), (1446, 9, 29)),
+            ((2025, 3, 30), (1446, 10, 1)),
+            // Dhu al-Hijja 1446 began 28 May 2025 (Arafat 5 June); 1 Muharram 1447: 26 June.
+            ((2025, 5, 28), (1446, 12, 1)),
+            ((2025, 6, 5), (1446, 12, 9)),
+            ((2025, 6, 25), (1446, 12, 29)),
+            ((2025, 6, 26), (1447, 1, 1)),
+            // 1 Muharram 1446: 7 July 2024; Eid al-Adha 1445: 16 June 2024.
+            ((2024, 7, 7), (1446, 1, 1)),
+            ((2024, 6, 16), (1445, 12, 10)),
+            // 1 Ramadan 1445: 11 March 2024; 1 Ramadan 1444: 23 March 2023.
+            ((2024, 3, 11), (1445, 9, 1)),
+            ((2023, 3, 23), (1444, 9, 1)),
+            // 1 Muharram 1445: 19 July 2023; Eid al-Adha 1444: 28 June 2023.
+            ((2023, 7, 19), (1445, 1, 1)),
+            ((2023, 6, 28), (1444, 12, 10)),
+            // 1 Ramadan 1442: 13 April 2021.
+            ((2021, 4, 13), (1442, 9, 1)),
+        ];
+        for ((y, m, day), expected) in table {
+            assert_eq!(hijri(d(y, m, day)), Some(expected), "{y}-{m}-{day}");
+        }
+        assert_eq!(
+            format_hijri(d(2025, 4, 28), Digits::Latin),
+            "30 شوال 1446 هـ"
+        );
+        assert_eq!(
+            format_hijri(d(2025, 4, 28), Digits::ArabicIndic),
+            "٣٠ شوال ١٤٤٦ هـ"
+        );
+        assert_eq!(
+            format_hijri(d(2024, 12, 8), Digits::Latin),
+            "7 جمادى الآخرة 1446 هـ"
         );
     }
 

@@ -1,6 +1,8 @@
 //! Filters the templates use for Arabic text:
 //!
-//! - `arabic_date(style=?, digits=?)`: "2025-04-28" → "28 نيسان (أبريل) 2025" (site defaults);
+//! - `arabic_date(style=?, digits=?, hijri=?)`: "2025-04-28" → "28 نيسان (أبريل) 2025" (site defaults);
+//!   followed by " · 30 شوال 1446 هـ" when `hijri: true` (or `hijri=true`);
+//! - `hijri_date(digits=?)`: "2025-04-28" → "30 شوال 1446 هـ" (Umm al-Qura);
 //! - `arabic_month(style=?, digits=?)`: "2025-04" → "نيسان (أبريل) 2025";
 //! - `digits`: numbers in the site's digit shapes ("12" → "١٢" with `digits: arabic-indic`);
 //! - `isolate`: escapes data and wraps it in `<bdi>` when its direction may disturb the sentence
@@ -13,7 +15,7 @@ use tera::{Filter, Kwargs, State, Tera, TeraResult, Value};
 
 use crate::arabic::bidi::{directed_plain_text, isolate_html, Dir};
 use crate::arabic::dates::{
-    format_date, format_month, with_digits, ArticleDate, DateStyle, Digits,
+    format_date, format_hijri, format_month, with_digits, ArticleDate, DateStyle, Digits,
 };
 use crate::config::Config;
 
@@ -61,12 +63,32 @@ impl Filter<&str, TeraResult<Value>> for Isolate {
 /// Registers warraq's filters with the site's defaults.
 pub fn register(tera: &mut Tera, config: &Config) {
     let (style, digits, dir) = (config.date_style, config.digits, config.direction);
+    let hijri = config.hijri;
     tera.register_filter(
         "arabic_date",
         move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let (style, digits) = style_and_digits(&kwargs, style, digits)?;
+            let with_hijri = kwargs.get::<bool>("hijri")?.unwrap_or(hijri);
             let date = ArticleDate::parse(value).map_err(tera::Error::message)?;
-            Ok(format_date(date.day, style, digits))
+            let gregorian = format_date(date.day, style, digits);
+            let hijri = if with_hijri {
+                format_hijri(date.day, digits)
+            } else {
+                String::new()
+            };
+            Ok(if hijri.is_empty() {
+                gregorian
+            } else {
+                format!("{gregorian} · {hijri}")
+            })
+        },
+    );
+    tera.register_filter(
+        "hijri_date",
+        move |value: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let (_, digits) = style_and_digits(&kwargs, style, digits)?;
+            let date = ArticleDate::parse(value).map_err(tera::Error::message)?;
+            Ok(format_hijri(date.day, digits))
         },
     );
     tera.register_filter(
@@ -140,6 +162,26 @@ mod tests {
             render("{{ '2025-04' | arabic_month }}", &config),
             "نيسان (أبريل) ٢٠٢٥"
         );
+    }
+
+    #[test]
+    fn hijri_dates_follow_the_setting() {
+        let mut config = Config::default();
+        assert_eq!(
+            render("{{ d | arabic_date(hijri=true) }}", &config),
+            "28 نيسان (أبريل) 2025 · 30 شوال 1446 هـ"
+        );
+        config.hijri = true;
+        config.digits = Digits::ArabicIndic;
+        assert_eq!(
+            render("{{ d | arabic_date }}", &config),
+            "٢٨ نيسان (أبريل) ٢٠٢٥ · ٣٠ شوال ١٤٤٦ هـ"
+        );
+        assert_eq!(
+            render("{{ d | arabic_date(hijri=false) }}", &config),
+            "٢٨ نيسان (أبريل) ٢٠٢٥"
+        );
+        assert_eq!(render("{{ d | hijri_date }}", &config), "٣٠ شوال ١٤٤٦ هـ");
     }
 
     #[test]
