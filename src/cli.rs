@@ -213,14 +213,21 @@ fn build(
         built.pages,
         built.output.display()
     );
+    let images = built.images;
+    if images.encoded + images.reused > 0 {
+        eprintln!(
+            "images: {} variants encoded, {} reused from .warraq-cache/images",
+            images.encoded, images.reused
+        );
+    }
     if built.relative_base {
         eprintln!("note: base_url is a path, so the sitemap and feeds carry relative links; set an absolute base_url (https://…) when publishing");
     }
     if verbose {
         let t = &built.timings;
         eprintln!(
-            "  load {:.3}s, index {:.3}s, render+write {:.3}s (search index {:.3}s), swap {:.3}s",
-            t.load, t.index, t.render, t.search, t.commit
+            "  load {:.3}s, index {:.3}s, render+write {:.3}s (images {:.3}s, search index {:.3}s), swap {:.3}s",
+            t.load, t.index, t.render, t.images, t.search, t.commit
         );
     }
     Ok(())

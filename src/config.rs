@@ -221,7 +221,10 @@ impl Config {
             date_style: raw.date_style.unwrap_or_default(),
             digits: raw.digits.unwrap_or_default(),
             hijri: raw.hijri.unwrap_or(false),
-            logo: raw.logo.map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+            logo: raw
+                .logo
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty()),
             output: raw.output.unwrap_or_else(|| "public".into()),
             feeds: raw.feeds.unwrap_or(true),
             search: raw.search.unwrap_or(true),

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod images;
 pub mod index;
 pub mod output;
 pub mod pipeline;

@@ -281,6 +281,15 @@ impl Sink for Staging {
     fn write(&self, file: &str, bytes: Vec<u8>) -> Result<(), Failure> {
         self.write_file(file, &bytes)
     }
+
+    /// A hard link when the file system allows one (the image cache is beside the output),
+    /// otherwise a copy.
+    fn copy(&self, file: &str, from: &Path) -> Result<(), Failure> {
+        let to = self.resolve(file)?;
+        fs::hard_link(from, &to)
+            .or_else(|_| fs::copy(from, &to).map(|_| ()))
+            .map_err(|e| self.io_failure(file, &e))
+    }
 }
 
 impl Drop for Staging {

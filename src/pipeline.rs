@@ -39,6 +39,8 @@ pub struct Timings {
     pub index: f64,
     /// Building the search index (part of `render`, which writes it).
     pub search: f64,
+    /// Encoding and publishing image variants (part of `render`).
+    pub images: f64,
     pub render: f64,
     pub commit: f64,
 }
@@ -165,14 +167,46 @@ fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
 /// index included); returns the number of pages and the seconds the search index took to build
 /// and write (before the pages: running both at once saved nothing on two busy cores and made
 /// the index's own time unmeasurable).
-pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<(usize, f64), Failure> {
+pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<Written, Failure> {
     staging.copy_static(&loaded.root)?;
+    let start = Instant::now();
+    let images = write_images(loaded, staging)?;
+    let images_secs = start.elapsed().as_secs_f64();
     let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
     let start = Instant::now();
     write_search(&loaded.site, staging)?;
     let search = start.elapsed().as_secs_f64();
     let pages = renderer.render_into(&loaded.site.pages(), staging)?;
-    Ok((pages, search))
+    Ok(Written {
+        pages,
+        search,
+        images,
+        images_secs,
+    })
+}
+
+/// What [`render_into`] wrote.
+pub struct Written {
+    pub pages: usize,
+    /// Seconds the search index took.
+    pub search: f64,
+    pub images: crate::images::Produced,
+    /// Seconds the image variants took (encoding and publishing).
+    pub images_secs: f64,
+}
+
+/// Publishes every image the articles use, encoding the variants missing from the cache.
+pub fn write_images(
+    loaded: &Loaded,
+    sink: &dyn crate::render::Sink,
+) -> Result<crate::images::Produced, Failure> {
+    let images = loaded.site.images();
+    let files: Vec<String> = images
+        .iter()
+        .flat_map(|i| i.variants().into_iter().map(|v| v.file))
+        .collect();
+    sink.prepare(&files)?;
+    crate::images::produce(&images, &loaded.root, sink)
 }
 
 /// Writes the search index (nothing when `search: false`).
@@ -192,6 +226,8 @@ pub struct Built {
     pub relative_base: bool,
     pub articles: usize,
     pub pages: usize,
+    /// Image variants encoded now and reused from the cache.
+    pub images: crate::images::Produced,
     pub output: PathBuf,
     pub timings: Timings,
 }
@@ -218,9 +254,11 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     }
     let start = Instant::now();
     let staging = Staging::new(&output)?;
-    let (pages, search) = render_into(&loaded, &staging)?;
+    let written = render_into(&loaded, &staging)?;
     timings.render = start.elapsed().as_secs_f64();
-    timings.search = search;
+    timings.search = written.search;
+    timings.images = written.images_secs;
+    let pages = written.pages;
     let start = Instant::now();
     staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();
@@ -228,6 +266,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         relative_base: loaded.site.config.base.origin.is_none(),
         articles: loaded.site.articles.len(),
         pages,
+        images: written.images,
         output,
         timings,
     })

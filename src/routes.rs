@@ -138,6 +138,7 @@ pub fn reserved_first_segments() -> Vec<String> {
         })
         .filter(|s| !s.is_empty())
         .collect();
+    segments.push(crate::images::FOLDER.to_string());
     segments.sort();
     segments.dedup();
     segments
@@ -206,6 +207,7 @@ mod tests {
                 "__warraq",
                 "archive",
                 "feed.xml",
+                "images",
                 "page",
                 "robots.txt",
                 "search",

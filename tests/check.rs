@@ -58,7 +58,7 @@ fn broken_links_anchors_and_images_are_reported_with_page_source_and_line() {
         err.contains("missing anchor: /2025/target/#%D8%AE"),
         "{err}"
     );
-    // a broken image
+    // a broken image (raw HTML: a markdown image naming a missing file fails the build itself)
     assert!(
         err.contains("broken link: /images/missing.png «صورة مفقودة»"),
         "{err}"

@@ -187,7 +187,11 @@ pub fn hijri(date: NaiveDate) -> Option<(i32, u8, u8)> {
     let day = u8::try_from(date.day()).ok()?;
     let iso = icu_calendar::Date::try_new_iso(date.year(), month, day).ok()?;
     let h = iso.to_calendar(Hijri::new_umm_al_qura());
-    Some((h.year().extended_year(), h.month().ordinal, h.day_of_month().0))
+    Some((
+        h.year().extended_year(),
+        h.month().ordinal,
+        h.day_of_month().0,
+    ))
 }
 
 /// A reader-facing Hijri date: "30 شوال 1446 هـ" (empty when the day has no Hijri form).
@@ -337,7 +341,9 @@ mod tests {
     /// of months, both month lengths, several years), checked against ICU4X's conversion.
     #[test]
     fn hijri_dates_match_published_umm_al_qura_days() {
-        let table: [((i32, u32, u32), (i32, u8, u8)); 16] = [
+        type Day = (i32, u32, u32);
+        type HijriDay = (i32, u8, u8);
+        let table: [(Day, HijriDay); 16] = [
             // The seed article's day, the last of a 30-day Shawwal.
             ((2025, 4, 28), (1446, 10, 30)),
             ((2025, 4, 29), (1446, 11, 1)),

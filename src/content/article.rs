@@ -4,11 +4,14 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::front_matter::{self, ExternalUrl, FrontMatter, RelatedEntry, Source, SourceFile};
+use super::front_matter::{
+    self, ArticleKind, ExternalUrl, FrontMatter, RelatedEntry, Source, SourceFile,
+};
 use super::links::LinkTable;
 use super::markdown::{self, Heading};
 use crate::arabic::bidi::{escape_html, Dir};
@@ -17,6 +20,7 @@ use crate::arabic::normalize::word_count;
 use crate::arabic::slug::slugify;
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
+use crate::images::{ImageInfo, Registry};
 use crate::routes;
 
 /// One article, loaded and rendered, not yet related to the others.
@@ -51,6 +55,21 @@ pub struct Article {
     /// Plain text of the body (for search and similarity).
     pub text: String,
     pub word_count: usize,
+    /// `type:` (analysis or news).
+    pub kind: ArticleKind,
+    /// The cover image.
+    pub cover: Option<Cover>,
+    /// Every image file the article shows (cover first), for publishing.
+    pub images: Vec<Arc<ImageInfo>>,
+}
+
+/// An article's cover image.
+#[derive(Debug, Clone)]
+pub struct Cover {
+    pub info: Arc<ImageInfo>,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
 }
 
 /// A parsed but not yet rendered file.
@@ -103,11 +122,12 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
         paths: &site_paths,
         config,
     };
+    let images = Registry::new(root);
 
     let rendered: Vec<(Article, Vec<Diagnostic>)> = parsed
         .into_par_iter()
         .zip(site_paths.par_iter())
-        .map(|(p, path)| render_one(p, path.clone(), config, &links))
+        .map(|(p, path)| render_one(p, path.clone(), config, &links, &images))
         .collect();
     let mut articles = Vec::with_capacity(rendered.len());
     for (article, problems) in rendered {
@@ -282,6 +302,7 @@ fn render_one(
     path: String,
     config: &Config,
     links: &LinkTable<'_>,
+    images: &Registry,
 ) -> (Article, Vec<Diagnostic>) {
     let dir =
         p.fm.lang
@@ -292,8 +313,15 @@ fn render_one(
     // Control characters in a body are blanked (same byte length, so positions hold): they
     // would make feeds invalid XML and show as nothing or boxes.
     let body_text = crate::arabic::normalize::blank_controls(p.file.body());
-    let body = markdown::render(&body_text, dir, &resolver, &config.html);
-    let diagnostics: Vec<Diagnostic> = body
+    let resolve_image = |src: &str| images.resolve(&id, src);
+    let href = |site_path: &str| config.href(site_path);
+    let body_images = markdown::BodyImages {
+        resolve: &resolve_image,
+        href: &href,
+    };
+    let body =
+        markdown::render_with_images(&body_text, dir, &resolver, Some(&body_images), &config.html);
+    let mut diagnostics: Vec<Diagnostic> = body
         .problems
         .iter()
         .map(|problem| {
@@ -322,6 +350,45 @@ fn render_one(
     };
     let word_count = word_count(&body.text);
     let tags = tidy_tags(&p.fm.tags);
+    let cover = p.fm.image.as_ref().and_then(|spec| {
+        let at = || {
+            front_matter::locate_value(&p.file, "image", &spec.src)
+                .or_else(|| front_matter::locate_value(&p.file, "image", ""))
+                .unwrap_or(0)
+        };
+        let problem = |message: String, hint: Option<String>| {
+            let d = Diagnostic::at_offset(&p.shown, &p.file.text, at(), message);
+            match hint {
+                Some(h) => d.with_hint(h),
+                None => d,
+            }
+        };
+        match images.resolve(&p.id, &spec.src) {
+            Ok(Some(info)) => Some(Cover {
+                info,
+                alt: spec.alt.clone(),
+                caption: spec.caption.clone(),
+                credit: spec.credit.clone(),
+            }),
+            Ok(None) => {
+                diagnostics.push(problem(
+                    format!("the cover image `{}` is on another site", spec.src),
+                    Some("save the image beside the article: warraq needs its size and makes its variants".into()),
+                ));
+                None
+            }
+            Err((message, hint)) => {
+                diagnostics.push(problem(message, hint));
+                None
+            }
+        }
+    });
+    let mut article_images: Vec<Arc<ImageInfo>> = cover.iter().map(|c| c.info.clone()).collect();
+    for i in &body.images {
+        if !article_images.iter().any(|j| Arc::ptr_eq(i, j)) {
+            article_images.push(i.clone());
+        }
+    }
     let article = Article {
         shown: p.shown,
         id: p.id,
@@ -344,6 +411,9 @@ fn render_one(
         links_to: body.links_to,
         text: body.text,
         word_count,
+        kind: p.fm.kind,
+        cover,
+        images: article_images,
         file: p.file,
     };
     (article, diagnostics)
@@ -400,8 +470,16 @@ pub fn reload_body(
         paths: &paths,
         config,
     };
-    let (article, problems) = render_one(parsed, old.path.clone(), config, &links);
-    (problems.is_empty() && article.links_to == old.links_to).then_some(article)
+    let images = Registry::new(root);
+    let (article, problems) = render_one(parsed, old.path.clone(), config, &links, &images);
+    // New images need publishing: a full rebuild does it.
+    let same_images = article.images.len() == old.images.len()
+        && article
+            .images
+            .iter()
+            .zip(&old.images)
+            .all(|(a, b)| a.stem == b.stem);
+    (problems.is_empty() && article.links_to == old.links_to && same_images).then_some(article)
 }
 
 /// Tags as written, with runs of whitespace tidied and empty ones dropped.

@@ -40,6 +40,92 @@ pub struct FrontMatter {
     pub draft: bool,
     #[serde(default)]
     pub extra: Option<serde_yaml::Value>,
+    #[serde(default)]
+    pub image: Option<ImageSpec>,
+    #[serde(default, rename = "type")]
+    pub kind: ArticleKind,
+}
+
+/// `type:`: what kind of journalism an article is (its schema.org type in structured data).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArticleKind {
+    /// An analysis piece (schema.org `AnalysisNewsArticle`).
+    #[default]
+    Analysis,
+    /// A news report (`NewsArticle`).
+    News,
+}
+
+/// `image:`: the cover image. A plain path is a decorative cover (`alt=""`); the map form
+/// describes it, and must say `alt` (an explicit `alt: ""` marks it decorative).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageSpec {
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ImageSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = ImageSpec;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "an image path, or a map with `src`, `alt` and optional `caption` and `credit`",
+                )
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ImageSpec, E> {
+                let src = TextVisitor.visit_str::<E>(v)?.0;
+                Ok(ImageSpec {
+                    src,
+                    alt: String::new(),
+                    caption: None,
+                    credit: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ImageSpec, A::Error> {
+                const KEYS: &[&str] = &["src", "alt", "caption", "credit"];
+                let (mut src, mut alt, mut caption, mut credit) = (None, None, None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "src" => src = Some(map.next_value::<Text>()?.0),
+                        // `alt: ""` is a deliberate choice (a decorative image); only its absence is an error.
+                        "alt" => {
+                            alt = Some(
+                                map.next_value::<Option<String>>()?
+                                    .unwrap_or_default()
+                                    .trim()
+                                    .to_string(),
+                            )
+                        }
+                        "caption" => caption = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                        "credit" => credit = map.next_value::<Option<Text>>()?.map(|t| t.0),
+                        other => return Err(de::Error::unknown_field(other, KEYS)),
+                    }
+                }
+                let src = src.ok_or_else(|| {
+                    de::Error::custom(
+                        "the cover image has no `src`; write image: {src: cover.jpg, alt: \"…\"}",
+                    )
+                })?;
+                let alt = alt.ok_or_else(|| {
+                    de::Error::custom(format!(
+                        "the cover image `{src}` has no `alt`; describe it for readers who cannot see it (alt: \"…\"), or write alt: \"\" if it is decorative"
+                    ))
+                })?;
+                Ok(ImageSpec {
+                    src,
+                    alt,
+                    caption,
+                    credit,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// The most tags one article may have: more is a mistake (a pasted list), and every tag page

@@ -10,6 +10,9 @@
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
+
+use crate::images::ImageInfo;
 
 use pulldown_cmark::{
     html, Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
@@ -61,11 +64,36 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     /// Articles this body links to (resolver targets), in order, without repeats.
     pub links_to: Vec<usize>,
+    /// Image files the body shows, in order, without repeats.
+    pub images: Vec<Arc<ImageInfo>>,
     pub problems: Vec<BodyProblem>,
 }
 
 /// The resolver signature: an internal destination → rewritten href/target, or a problem.
 pub type Resolver<'a> = dyn Fn(&str) -> Result<Resolved, (String, Option<String>)> + 'a;
+
+/// How a body's images are published: `resolve` finds an image file (`Ok(None)` for an image
+/// on the web, left as written), `href` turns an output path into an href.
+pub struct BodyImages<'a> {
+    pub resolve: &'a ImageResolver<'a>,
+    pub href: &'a dyn Fn(&str) -> String,
+}
+
+/// The image resolver signature.
+pub type ImageResolver<'a> =
+    dyn Fn(&str) -> Result<Option<Arc<ImageInfo>>, (String, Option<String>)> + Sync + 'a;
+
+/// `sizes` of body images: the text column (`--measure` in the default CSS) or the screen.
+pub const BODY_IMAGE_SIZES: &str = "(min-width: 46rem) 42rem, calc(100vw - 2rem)";
+
+/// An image being rendered: its alt text is the events up to its end.
+struct PendingImage {
+    info: Option<Arc<ImageInfo>>,
+    title: String,
+    offset: usize,
+    /// Index in `rewritten` of its start event.
+    start: usize,
+}
 
 fn options() -> Options {
     Options::ENABLE_TABLES
@@ -75,8 +103,19 @@ fn options() -> Options {
         | Options::ENABLE_TASKLISTS
 }
 
-/// Renders a body whose surrounding direction is `context`.
+/// Renders a body whose surrounding direction is `context` (images left as written).
 pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>, policy: &HtmlPolicy) -> Rendered {
+    render_with_images(body, context, resolve, None, policy)
+}
+
+/// Renders a body, publishing its images as responsive `<picture>`s.
+pub fn render_with_images(
+    body: &str,
+    context: Dir,
+    resolve: &Resolver<'_>,
+    images: Option<&BodyImages<'_>>,
+    policy: &HtmlPolicy,
+) -> Rendered {
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
         .collect();
@@ -85,6 +124,8 @@ pub fn render(body: &str, context: Dir, resolve: &Resolver<'_>, policy: &HtmlPol
         anchors: Anchors::plan(events.iter().map(|(e, _)| e)),
         directions: block_directions(&events),
         resolve,
+        images,
+        pending_image: None,
         policy,
         has_raw_html: false,
         body,
@@ -115,6 +156,8 @@ struct Writer<'e, 'r> {
     /// The direction of each block-starting event's text (see [`block_directions`]).
     directions: Vec<Option<Dir>>,
     resolve: &'r Resolver<'r>,
+    images: Option<&'r BodyImages<'r>>,
+    pending_image: Option<PendingImage>,
     policy: &'r HtmlPolicy,
     /// Whether the body holds raw HTML (then the result is sanitised, unless trusted).
     has_raw_html: bool,
@@ -269,6 +312,15 @@ impl<'e> Writer<'e, '_> {
                 id,
             } => {
                 self.image_depth += 1;
+                if self.image_depth == 1 {
+                    let info = self.body_image(&dest_url, offset);
+                    self.pending_image = Some(PendingImage {
+                        info,
+                        title: title.to_string(),
+                        offset,
+                        start: self.rewritten.len(),
+                    });
+                }
                 let dest_url =
                     body_link(&mut self.out, &dest_url, offset, self.resolve).unwrap_or(dest_url);
                 Event::Start(Tag::Image {
@@ -403,7 +455,12 @@ impl<'e> Writer<'e, '_> {
             }
             TagEnd::TableHead => self.in_head = false,
             TagEnd::TableCell => self.cell_index += 1,
-            TagEnd::Image => self.image_depth -= 1,
+            TagEnd::Image => {
+                self.image_depth -= 1;
+                if self.image_depth == 0 && self.end_image() {
+                    return;
+                }
+            }
             TagEnd::CodeBlock => self.code_depth -= 1,
             _ => {}
         }
@@ -421,6 +478,63 @@ impl<'e> Writer<'e, '_> {
                 }
             }
         }
+    }
+
+    /// The image file a body image names, when images are published; problems are recorded.
+    fn body_image(&mut self, dest: &str, offset: usize) -> Option<Arc<ImageInfo>> {
+        let images = self.images?;
+        if matches!(crate::url::classify(dest), crate::url::LinkKind::Unsafe(_)) {
+            return None; // reported as a link
+        }
+        match (images.resolve)(dest) {
+            Ok(Some(info)) => {
+                if !self.out.images.iter().any(|i| Arc::ptr_eq(i, &info)) {
+                    self.out.images.push(info.clone());
+                }
+                Some(info)
+            }
+            Ok(None) => None,
+            Err((message, hint)) => {
+                self.out.problems.push(BodyProblem {
+                    offset,
+                    message,
+                    hint,
+                });
+                None
+            }
+        }
+    }
+
+    /// Ends an image: an image without alt text is a problem; a published image becomes its
+    /// `<picture>` (true: the end event is not needed).
+    fn end_image(&mut self) -> bool {
+        let Some(pending) = self.pending_image.take() else {
+            return false;
+        };
+        let alt = plain_text_of(&self.rewritten[pending.start + 1..]);
+        if alt.trim().is_empty() {
+            self.out.problems.push(BodyProblem {
+                offset: pending.offset,
+                message: "this image has no alt text".into(),
+                hint: Some(
+                    "describe it between the brackets: ![what the image shows](file.jpg)".into(),
+                ),
+            });
+        }
+        let (Some(info), Some(images)) = (pending.info, self.images) else {
+            return false;
+        };
+        self.rewritten.truncate(pending.start);
+        let title = (!pending.title.is_empty()).then_some(pending.title.as_str());
+        self.rewritten.push(raw(crate::images::picture_html(
+            &info,
+            &alt,
+            title,
+            BODY_IMAGE_SIZES,
+            crate::images::Loading::Lazy,
+            images.href,
+        )));
+        true
     }
 
     fn finish(self, body_len: usize) -> Rendered {

@@ -36,6 +36,18 @@ pub struct Site {
 }
 
 impl Site {
+    /// Every image file the articles show, once each, in a stable order.
+    pub fn images(&self) -> Vec<std::sync::Arc<crate::images::ImageInfo>> {
+        let mut all: Vec<_> = self
+            .articles
+            .iter()
+            .flat_map(|a| a.images.iter().cloned())
+            .collect();
+        all.sort_by(|a, b| a.stem.cmp(&b.stem));
+        all.dedup_by(|a, b| a.stem == b.stem);
+        all
+    }
+
     /// Indexes loaded articles; every problem found (unknown related entries, bad tags) is returned.
     pub fn build(config: Config, articles: Vec<Article>) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();

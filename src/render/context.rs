@@ -9,9 +9,10 @@ use tera::Value;
 
 use crate::arabic::bidi::Dir;
 use crate::config::Config;
-use crate::content::article::Article;
-use crate::content::front_matter::Source;
+use crate::content::article::{Article, Cover};
+use crate::content::front_matter::{ArticleKind, Source};
 use crate::content::markdown::Heading;
+use crate::images::{picture_html, Loading};
 use crate::index::related::Declared;
 use crate::index::Site;
 use crate::routes::Route;
@@ -23,6 +24,8 @@ pub struct Frame<'a, T: Serialize> {
     /// This page's href and absolute URL.
     pub current_url: String,
     pub current_permalink: String,
+    /// The page's schema.org JSON-LD, escaped for a `<script>` element (safe), or none.
+    pub structured_data: Option<Value>,
     #[serde(flatten)]
     pub page: T,
 }
@@ -48,6 +51,48 @@ pub struct SiteContext<'a> {
     pub permalink: String,
     pub generator: &'static str,
     pub article_count: usize,
+    /// `og:locale` of the site's language (`ar_AR`).
+    pub locale: String,
+    /// Absolute URL (or href) of the publisher's logo (`logo:` in `site.yaml`).
+    pub logo_url: Option<String>,
+}
+
+/// The OpenGraph locale of a language tag: `ar` → `ar_AR`, `ar-MA` → `ar_MA`, `en` → `en_US`.
+pub fn og_locale(language: &str) -> String {
+    let mut parts = language.split(['-', '_']);
+    let lang = parts.next().unwrap_or("ar").to_ascii_lowercase();
+    let region = parts
+        .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+        .map(str::to_ascii_uppercase);
+    let region = region.unwrap_or_else(|| {
+        match lang.as_str() {
+            "ar" => "AR",
+            "en" => "US",
+            "fa" => "IR",
+            "ur" => "PK",
+            "he" => "IL",
+            "ja" => "JP",
+            "zh" => "CN",
+            "ko" => "KR",
+            "sv" => "SE",
+            "da" => "DK",
+            "el" => "GR",
+            "uk" => "UA",
+            other => return other.to_ascii_uppercase(),
+        }
+        .to_string()
+    });
+    format!("{lang}_{region}")
+}
+
+/// The publisher's logo as an absolute URL when possible.
+pub fn logo_url(config: &Config) -> Option<String> {
+    let logo = config.logo.as_deref()?;
+    Some(if logo.contains("://") {
+        logo.to_string()
+    } else {
+        config.permalink(&format!("/{}", logo.trim_start_matches('/')))
+    })
 }
 
 impl<'a> SiteContext<'a> {
@@ -68,6 +113,8 @@ impl<'a> SiteContext<'a> {
             permalink: config.permalink(&Route::Home { number: 1 }.path()),
             generator: concat!("warraq ", env!("CARGO_PKG_VERSION")),
             article_count,
+            locale: og_locale(&config.language),
+            logo_url: logo_url(config),
         }
     }
 }
@@ -119,6 +166,56 @@ pub struct Summary<'a> {
     pub word_count: usize,
     pub reading_minutes: usize,
     pub id: &'a str,
+    /// `type:` of the article: `analysis` or `news`.
+    pub kind: ArticleKind,
+    /// The cover image as a list thumbnail, when the article has one.
+    pub image: Option<ImageValue>,
+}
+
+/// An image as templates see it: a cover on its article, or its thumbnail in lists and feeds.
+#[derive(Serialize)]
+pub struct ImageValue {
+    /// The `<picture>` (safe HTML: WebP and original-format `srcset`, real `width`/`height`, `alt`).
+    pub html: Value,
+    /// Href of the original-format variant about 960 px wide.
+    pub src: String,
+    /// Absolute URL (when `base_url` is absolute) of the variant shared links show (1200 px
+    /// wide, or the widest below), with its size and type: for `og:image`, feeds, JSON-LD.
+    pub share_url: String,
+    pub share_width: u32,
+    pub share_height: u32,
+    pub share_type: &'static str,
+    /// The original's size.
+    pub width: u32,
+    pub height: u32,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// `sizes` of list thumbnails in the default theme.
+pub const THUMBNAIL_SIZES: &str = "(min-width: 46rem) 10rem, 30vw";
+/// `sizes` of a cover: the text column or the screen.
+pub const COVER_SIZES: &str = "(min-width: 46rem) 42rem, calc(100vw - 2rem)";
+
+/// The value of a cover, its picture lazy (lists) or eager (its own article).
+pub fn image_value(config: &Config, cover: &Cover, sizes: &str, loading: Loading) -> ImageValue {
+    let info = &cover.info;
+    let href = |p: &str| config.href(p);
+    let share = info.fallback(crate::images::SHARE_WIDTH);
+    ImageValue {
+        html: Value::safe_string(&picture_html(info, &cover.alt, None, sizes, loading, &href)),
+        src: config.href(&format!("/{}", info.fallback(960).file)),
+        share_url: config.permalink(&format!("/{}", share.file)),
+        share_width: share.width,
+        share_height: share.height,
+        share_type: share.mime,
+        width: info.width,
+        height: info.height,
+        alt: cover.alt.clone(),
+        caption: cover.caption.clone(),
+        credit: cover.credit.clone(),
+    }
 }
 
 /// The list-form value of every article, built in parallel.
@@ -160,6 +257,11 @@ fn summary(site: &Site, i: usize) -> Summary<'_> {
         word_count: a.word_count,
         reading_minutes: a.word_count.div_ceil(200).max(1),
         id: &a.id,
+        kind: a.kind,
+        image: a
+            .cover
+            .as_ref()
+            .map(|c| image_value(config, c, THUMBNAIL_SIZES, Loading::Lazy)),
     }
 }
 
@@ -191,6 +293,10 @@ pub struct ArticleValue<'a> {
     pub previous: Option<&'a Value>,
     /// The newer neighbour.
     pub next: Option<&'a Value>,
+    /// The cover, its picture loaded at once (no `loading="lazy"`).
+    pub cover: Option<ImageValue>,
+    /// `og:locale` of the article: `ar_AR` for Arabic, `en_US` for `lang: en`.
+    pub locale: String,
 }
 
 /// `article.html`.
@@ -240,6 +346,11 @@ pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> Art
             source_path: crate::diagnostics::display_path(&a.shown),
             previous: summaries.get(i + 1),
             next: i.checked_sub(1).and_then(|j| summaries.get(j)),
+            cover: a
+                .cover
+                .as_ref()
+                .map(|c| image_value(&site.config, c, COVER_SIZES, Loading::Eager)),
+            locale: og_locale(a.lang.as_deref().unwrap_or(&site.config.language)),
         },
     }
 }
@@ -313,6 +424,9 @@ pub struct FeedValue {
     pub self_url: String,
     pub alternate_url: String,
     pub updated: String,
+    /// The site's absolute URL when `base_url` is absolute: `xml:base` of the feed, so that
+    /// links and images inside entries resolve in feed readers.
+    pub base: Option<String>,
 }
 
 /// One entry of a feed: the summary's fields plus the full content.
@@ -320,7 +434,8 @@ pub struct FeedValue {
 pub struct FeedEntry<'a> {
     #[serde(flatten)]
     pub summary: &'a Value,
-    /// The body, with in-page links (`#…`) made to point at the article.
+    /// The cover (a `<figure>` with absolute image URL, caption and credit) and the body, with
+    /// in-page links (`#…`) made to point at the article.
     pub content: String,
     pub atom_id: String,
 }

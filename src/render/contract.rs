@@ -12,7 +12,12 @@ use super::Renderer;
 use crate::pipeline::{load_site, BuildOptions};
 
 /// Keys every page gets from [`Frame`](super::context::Frame).
-const FRAME: &[&str] = &["site", "current_url", "current_permalink"];
+const FRAME: &[&str] = &[
+    "site",
+    "current_url",
+    "current_permalink",
+    "structured_data",
+];
 
 /// Objects whose insides are the site's own data, not part of the contract.
 const OPAQUE: &[&str] = &["extra"];

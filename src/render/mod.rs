@@ -8,6 +8,7 @@ pub mod context;
 #[cfg(test)]
 mod contract;
 pub mod filters;
+pub mod metadata;
 pub mod templates;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -28,6 +29,16 @@ pub trait Sink: Sync {
     fn prepare(&self, files: &[String]) -> Result<(), Failure>;
     /// Stores one file; a failure here is I/O trouble (exit 2), not a problem of the site.
     fn write(&self, file: &str, bytes: Vec<u8>) -> Result<(), Failure>;
+    /// Stores a copy of a file on disk (an image variant); a staged folder hard-links it.
+    fn copy(&self, file: &str, from: &std::path::Path) -> Result<(), Failure> {
+        let bytes = std::fs::read(from).map_err(|e| {
+            Failure::Usage(Diagnostic::new(
+                None,
+                format!("cannot read `{}`: {e}", from.display()),
+            ))
+        })?;
+        self.write(file, bytes)
+    }
 }
 
 /// Everything rendering needs, prepared once.
@@ -113,16 +124,16 @@ impl<'a> Renderer<'a> {
                 );
                 (
                     "home.html",
-                    self.frame(&path, HomePage { pages, paginator }),
+                    self.frame(page, &path, HomePage { pages, paginator }),
                 )
             }
             Page::Article(i) => (
                 "article.html",
-                self.frame(&path, article_page(site, i, &self.summaries)),
+                self.frame(page, &path, article_page(site, i, &self.summaries)),
             ),
             Page::Tags => {
                 let tags = (0..site.tags.len()).map(|t| tag_ref(site, t)).collect();
-                ("tags.html", self.frame(&path, TagsPage { tags }))
+                ("tags.html", self.frame(page, &path, TagsPage { tags }))
             }
             Page::Tag { tag, number } => {
                 let slug = &site.tags[tag].slug;
@@ -142,7 +153,7 @@ impl<'a> Renderer<'a> {
                     pages,
                     paginator,
                 };
-                ("tag.html", self.frame(&path, value))
+                ("tag.html", self.frame(page, &path, value))
             }
             Page::TagFeed(t) => {
                 let tag = &site.tags[t];
@@ -152,22 +163,28 @@ impl<'a> Renderer<'a> {
                     number: 1,
                 };
                 let feed = self.feed(&title, &path, &alternate.path(), &tag.articles);
-                ("feed.xml", self.frame(&path, feed))
+                ("feed.xml", self.frame(page, &path, feed))
             }
             Page::Archive => {
                 let years = (0..site.archive.years.len())
                     .map(|y| self.year_ref(y))
                     .collect();
-                ("archive.html", self.frame(&path, ArchivePage { years }))
+                (
+                    "archive.html",
+                    self.frame(page, &path, ArchivePage { years }),
+                )
             }
-            Page::ArchiveYear(y) => ("archive_year.html", self.frame(&path, self.archive_year(y))),
+            Page::ArchiveYear(y) => (
+                "archive_year.html",
+                self.frame(page, &path, self.archive_year(y)),
+            ),
             Page::Feed => {
                 let everything: Vec<usize> = (0..site.articles.len().min(FEED_ENTRIES)).collect();
                 let home = Route::Home { number: 1 }.path();
                 let feed = self.feed(&config.title, &path, &home, &everything);
-                ("feed.xml", self.frame(&path, feed))
+                ("feed.xml", self.frame(page, &path, feed))
             }
-            Page::Sitemap => ("sitemap.xml", self.frame(&path, self.sitemap())),
+            Page::Sitemap => ("sitemap.xml", self.frame(page, &path, self.sitemap())),
             Page::Robots => {
                 // robots.txt may only name a sitemap by its absolute URL.
                 let sitemap_url = config
@@ -175,15 +192,18 @@ impl<'a> Renderer<'a> {
                     .origin
                     .as_ref()
                     .map(|_| config.permalink(&Route::Sitemap.path()));
-                ("robots.txt", self.frame(&path, RobotsPage { sitemap_url }))
+                (
+                    "robots.txt",
+                    self.frame(page, &path, RobotsPage { sitemap_url }),
+                )
             }
-            Page::NotFound => ("404.html", self.frame(&path, NotFoundPage {})),
+            Page::NotFound => ("404.html", self.frame(page, &path, NotFoundPage {})),
             Page::Search => {
-                let page = SearchPage {
+                let value = SearchPage {
                     index_url: config.href(&format!("{path}meta.json")),
                     script_url: config.href("/search.js"),
                 };
-                ("search.html", self.frame(&path, page))
+                ("search.html", self.frame(page, &path, value))
             }
         };
         // Only an article's `extra:` can hold values templates cannot take: say where it is.
@@ -199,12 +219,14 @@ impl<'a> Renderer<'a> {
         Ok((template, ctx))
     }
 
-    fn frame<T: Serialize>(&self, path: &str, page: T) -> Result<Value, Diagnostic> {
+    fn frame<T: Serialize>(&self, kind: Page, path: &str, page: T) -> Result<Value, Diagnostic> {
         let config = &self.site.config;
         Value::try_from_serializable(&Frame {
             site: &self.site_value,
             current_url: config.href(path),
             current_permalink: config.permalink(path),
+            structured_data: metadata::structured_data(self.site, kind, path)
+                .map(|json| Value::safe_string(&json)),
             page,
         })
         .map_err(|e| {
@@ -294,9 +316,13 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&i| {
                 let a = &self.site.articles[i];
+                let body = crate::url::anchors_to(&a.body_html, &config.permalink(&a.path));
                 FeedEntry {
                     summary: &self.summaries[i],
-                    content: crate::url::anchors_to(&a.body_html, &config.permalink(&a.path)),
+                    content: match &a.cover {
+                        Some(cover) => format!("{}{body}", feed_figure(config, cover)),
+                        None => body,
+                    },
                     atom_id: atom_id(config, &a.path),
                 }
             })
@@ -317,6 +343,11 @@ impl<'a> Renderer<'a> {
                 self_url: config.permalink(self_path),
                 alternate_url: config.permalink(alternate),
                 updated,
+                base: config
+                    .base
+                    .origin
+                    .as_ref()
+                    .map(|_| config.permalink(&Route::Home { number: 1 }.path())),
             },
             entries,
         }
@@ -376,6 +407,29 @@ impl<'a> Renderer<'a> {
 }
 
 /// An Atom id: the permalink when `base_url` is absolute, else a stable URN of the path.
+/// A cover as feed readers show it: one absolute image (the shared variant), caption, credit.
+fn feed_figure(config: &crate::config::Config, cover: &crate::content::article::Cover) -> String {
+    use crate::arabic::bidi::escape_html;
+    let share = cover.info.fallback(crate::images::SHARE_WIDTH);
+    let mut html = format!(
+        "<figure><img src=\"{}\" width=\"{}\" height=\"{}\" alt=\"{}\">",
+        escape_html(&config.permalink(&format!("/{}", share.file))),
+        share.width,
+        share.height,
+        escape_html(&cover.alt)
+    );
+    let parts: Vec<String> = [&cover.caption, &cover.credit]
+        .into_iter()
+        .flatten()
+        .map(|t| format!("<bdi>{}</bdi>", escape_html(t)))
+        .collect();
+    if !parts.is_empty() {
+        html.push_str(&format!("<figcaption>{}</figcaption>", parts.join(" — ")));
+    }
+    html.push_str("</figure>");
+    html
+}
+
 fn atom_id(config: &crate::config::Config, path: &str) -> String {
     match &config.base.origin {
         Some(_) => config.permalink(path),

@@ -71,6 +71,7 @@ pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<(Files, Mo
     let sink = MemorySink::default();
     renderer.render_into(&loaded.site.pages(), &sink)?;
     let summaries = renderer.into_summaries();
+    pipeline::write_images(&loaded, &sink)?;
     files.extend(sink.into_files().into_iter().map(|(k, v)| (k, Arc::new(v))));
     let search = MemorySink::default();
     pipeline::write_search(&loaded.site, &search)?;
