@@ -21,6 +21,16 @@ fn main() {
     if ci || node {
         println!("cargo::rustc-cfg=node_tests");
     }
+    // The metadata test reads pages with Python's extruct (a real consumer of JSON-LD and
+    // OpenGraph); .ci/run installs it.
+    println!("cargo::rustc-check-cfg=cfg(metadata_tests)");
+    let extruct = std::process::Command::new("python3")
+        .args(["-c", "import extruct"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ci || extruct {
+        println!("cargo::rustc-cfg=metadata_tests");
+    }
     if ci || (Path::new(&chromium).exists() && Path::new(modules).exists()) {
         println!("cargo::rustc-cfg=browser_tests");
     }

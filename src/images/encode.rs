@@ -134,7 +134,7 @@ fn one(info: &ImageInfo, cache: &Path, sink: &dyn Sink) -> Result<(usize, usize)
     let variants = info.variants();
     if !info.kind.is_resized() {
         sink.copy(&variants[0].file, &info.source)?;
-        return Ok((0, 1));
+        return Ok((0, 0));
     }
     let cached = |file: &str| cache.join(file.trim_start_matches("images/"));
     let missing: Vec<_> = variants

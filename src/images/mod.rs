@@ -113,17 +113,13 @@ pub struct Variant {
 }
 
 impl ImageInfo {
-    /// The widths it is published at: every [`WIDTHS`] entry up to its own width (never
-    /// upscaled), or its own width when it is narrower than all of them.
+    /// The widths it is published at: every [`WIDTHS`] entry below its own width (never
+    /// upscaled), plus its own width when that is below the largest (so no detail is lost).
     pub fn widths(&self) -> Vec<u32> {
-        let mut w: Vec<u32> = WIDTHS
-            .iter()
-            .copied()
-            .filter(|&w| w <= self.width)
-            .collect();
-        if w.is_empty() {
-            w.push(self.width.max(1));
-        }
+        let largest = WIDTHS[WIDTHS.len() - 1];
+        let mut w: Vec<u32> = WIDTHS.iter().copied().filter(|&w| w < self.width).collect();
+        w.push(self.width.clamp(1, largest));
+        w.dedup();
         w
     }
 
@@ -479,19 +475,25 @@ mod tests {
             info(2000, 1000, Kind::Jpeg).widths(),
             [480, 960, 1200, 1600]
         );
-        assert_eq!(info(1000, 500, Kind::Jpeg).widths(), [480, 960]);
+        assert_eq!(info(1600, 900, Kind::Jpeg).widths(), [480, 960, 1200, 1600]);
+        assert_eq!(info(1000, 500, Kind::Jpeg).widths(), [480, 960, 1000]);
+        assert_eq!(info(960, 500, Kind::Jpeg).widths(), [480, 960]);
         assert_eq!(info(300, 200, Kind::Png).widths(), [300]);
-        let v = info(1000, 667, Kind::Jpeg).variants();
+        let v = info(960, 640, Kind::Jpeg).variants();
         assert_eq!(v.len(), 4);
         assert_eq!(v[0].file, "images/x-1-480.webp");
         assert_eq!(v[1].file, "images/x-1-480.jpg");
+        assert_eq!((v[0].width, v[0].height), (480, 320));
         assert_eq!((v[3].width, v[3].height), (960, 640));
-        assert_eq!(info(1000, 667, Kind::Webp).variants().len(), 2);
+        assert_eq!(info(960, 667, Kind::Webp).variants().len(), 2);
         assert_eq!(
             info(2000, 1000, Kind::Jpeg).fallback(SHARE_WIDTH).width,
             1200
         );
-        assert_eq!(info(1000, 500, Kind::Jpeg).fallback(SHARE_WIDTH).width, 960);
+        assert_eq!(
+            info(1000, 500, Kind::Jpeg).fallback(SHARE_WIDTH).width,
+            1000
+        );
         assert_eq!(info(300, 200, Kind::Png).fallback(SHARE_WIDTH).width, 300);
         assert_eq!(
             info(300, 200, Kind::Gif).variants()[0].file,
