@@ -25,6 +25,7 @@ fn browser_tests_pass_in_headless_chromium() {
         .arg(here.join("bidi.test.mjs"))
         .arg(here.join("serve.test.mjs"))
         .arg(here.join("search.test.mjs"))
+        .arg(here.join("images.test.mjs"))
         .env("WARRAQ_BIN", env!("CARGO_BIN_EXE_warraq"))
         .env("CHROMIUM", &chromium)
         .status()

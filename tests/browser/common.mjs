@@ -26,13 +26,21 @@ export function launch() {
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.xml': 'application/xml', '.js': 'text/javascript',
   '.json': 'application/json', '.txt': 'text/plain; charset=utf-8',
+  '.webp': 'image/webp', '.jpg': 'image/jpeg', '.png': 'image/png', '.gif': 'image/gif', '.svg': 'image/svg+xml',
 };
 
-/** Copies fixture `name` to a temporary folder, builds it, and serves its public/ on 127.0.0.1:
+/** Copies fixture `name` (or, for 'example', the repository's example archive) to a temporary folder, builds it, and serves its public/ on 127.0.0.1:
  * returns {server, base}. */
 export async function buildAndServe(name) {
   const site = mkdtempSync(join(tmpdir(), `warraq-${name}-`));
-  cpSync(join(repo, 'tests', 'fixtures', name), site, { recursive: true });
+  if (name === 'example') {
+    // The repository's own example archive (its sources only: no public/, no cache).
+    for (const part of ['site.yaml', 'content', 'static', 'templates']) {
+      if (existsSync(join(repo, part))) cpSync(join(repo, part), join(site, part), { recursive: true });
+    }
+  } else {
+    cpSync(join(repo, 'tests', 'fixtures', name), site, { recursive: true });
+  }
   execFileSync(binary, ['build', '--root', site], { stdio: 'inherit' });
   const root = join(site, 'public');
   const server = http.createServer((req, res) => {
