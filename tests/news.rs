@@ -381,7 +381,7 @@ fn articles_carry_opengraph_twitter_and_escaped_json_ld() {
         ["2025-05-02T10:00:00+03:00"]
     );
     assert_eq!(meta(&html, "twitter:card"), ["summary_large_image"]);
-    assert_eq!(meta(&html, "twitter:image"), [og_image]);
+    assert_eq!(meta(&html, "twitter:image:alt"), ["قافلة في البادية"]);
 
     // The hostile title cannot close the script element, and the JSON is the title as written.
     let script = between(&html, "<script type=\"application/ld+json\">", "</script>");

@@ -126,6 +126,8 @@ pub fn render_with_images(
         resolve,
         images,
         pending_image: None,
+        para_starts: Vec::new(),
+        pictures: Vec::new(),
         policy,
         has_raw_html: false,
         body,
@@ -158,6 +160,10 @@ struct Writer<'e, 'r> {
     resolve: &'r Resolver<'r>,
     images: Option<&'r BodyImages<'r>>,
     pending_image: Option<PendingImage>,
+    /// Where each open paragraph starts in `rewritten`.
+    para_starts: Vec<usize>,
+    /// Published pictures: their index in `rewritten` and title.
+    pictures: Vec<(usize, Option<String>)>,
     policy: &'r HtmlPolicy,
     /// Whether the body holds raw HTML (then the result is sanitised, unless trusted).
     has_raw_html: bool,
@@ -259,6 +265,9 @@ impl<'e> Writer<'e, '_> {
         let attr = (dir != parent).then_some(dir);
         if is_dir_block(&tag) {
             self.dirs.push(dir);
+        }
+        if matches!(tag, Tag::Paragraph) {
+            self.para_starts.push(self.rewritten.len());
         }
         if self.top_depth == 0 && matches!(tag, Tag::Paragraph) && self.first_paragraph.is_none() {
             self.first_paragraph = Some(self.rewritten.len()..self.rewritten.len());
@@ -470,6 +479,9 @@ impl<'e> Writer<'e, '_> {
         if is_dir_block_end(&end) || matches!(end, TagEnd::Table) {
             self.top_depth = self.top_depth.saturating_sub(1);
         }
+        if matches!(end, TagEnd::Paragraph) && self.end_picture_paragraph() {
+            return;
+        }
         self.rewritten.push(Event::End(end));
         if self.top_depth == 0 && matches!(end, TagEnd::Paragraph) {
             if let Some(r) = self.first_paragraph.as_mut() {
@@ -478,6 +490,37 @@ impl<'e> Writer<'e, '_> {
                 }
             }
         }
+    }
+
+    /// A paragraph that holds only a published picture is not the summary; with a title
+    /// (`![alt](map.png "title")`) it becomes a `<figure>` whose caption is the title (true:
+    /// the paragraph's end is written).
+    fn end_picture_paragraph(&mut self) -> bool {
+        let Some(start) = self.para_starts.pop() else {
+            return false;
+        };
+        let Some((at, title)) = self.pictures.last().cloned() else {
+            return false;
+        };
+        if at != start + 1 || self.rewritten.len() != start + 2 {
+            return false;
+        }
+        if self
+            .first_paragraph
+            .as_ref()
+            .is_some_and(|r| r.start == start && r.start == r.end)
+        {
+            self.first_paragraph = None;
+        }
+        let Some(title) = title else {
+            return false;
+        };
+        self.rewritten[start] = raw("<figure class=\"figure\">".to_string());
+        self.rewritten.push(raw(format!(
+            "<figcaption dir=\"auto\">{}</figcaption></figure>\n",
+            escape_html(&title)
+        )));
+        true
     }
 
     /// The image file a body image names, when images are published; problems are recorded.
@@ -526,6 +569,8 @@ impl<'e> Writer<'e, '_> {
         };
         self.rewritten.truncate(pending.start);
         let title = (!pending.title.is_empty()).then_some(pending.title.as_str());
+        self.pictures
+            .push((self.rewritten.len(), title.map(str::to_string)));
         self.rewritten.push(raw(crate::images::picture_html(
             &info,
             &alt,

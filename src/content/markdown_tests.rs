@@ -156,3 +156,90 @@ fn footnotes_tables_and_strikethrough_render() {
     assert!(r.html.contains("footnote-reference"), "{}", r.html);
     assert!(r.html.contains("<del>قديم</del>"), "{}", r.html);
 }
+
+fn with_images(body: &str) -> Rendered {
+    let info = Arc::new(crate::images::ImageInfo {
+        source: std::path::PathBuf::new(),
+        shown: String::new(),
+        kind: crate::images::Kind::Png,
+        hash: 7,
+        width: 1200,
+        height: 600,
+        orientation: 1,
+        stem: "map-7".into(),
+    });
+    let resolve = move |src: &str| -> Result<Option<Arc<ImageInfo>>, (String, Option<String>)> {
+        match src {
+            "map.png" => Ok(Some(info.clone())),
+            "https://example.org/a.png" => Ok(None),
+            other => Err((format!("image `{other}` does not exist"), None)),
+        }
+    };
+    let href = |p: &str| p.to_string();
+    let images = BodyImages {
+        resolve: &resolve,
+        href: &href,
+    };
+    render_with_images(
+        body,
+        Dir::Rtl,
+        &|_| Ok(Resolved::default()),
+        Some(&images),
+        &HtmlPolicy::default(),
+    )
+}
+
+#[test]
+fn a_titled_image_alone_in_its_paragraph_is_a_figure_and_never_the_summary() {
+    let r = with_images("![خريطة البادية](map.png \"البادية السورية\")\n\nالفقرة الأولى.\n");
+    assert!(r.problems.is_empty(), "{:?}", r.problems);
+    assert!(
+        r.html
+            .starts_with("<figure class=\"figure\"><picture><source type=\"image/webp\""),
+        "{}",
+        r.html
+    );
+    assert!(
+        r.html.contains(
+            "alt=\"خريطة البادية\" title=\"البادية السورية\" loading=\"lazy\" decoding=\"async\"></picture><figcaption dir=\"auto\">البادية السورية</figcaption></figure>"
+        ),
+        "{}",
+        r.html
+    );
+    assert_eq!(r.first_paragraph_text, "الفقرة الأولى.");
+    assert_eq!(r.images.len(), 1);
+    // Without a title it stays a paragraph, still not the summary.
+    let r = with_images("![خريطة](map.png)\n\nنص.\n");
+    assert!(r.html.starts_with("<p><picture>"), "{}", r.html);
+    assert_eq!(r.first_paragraph_text, "نص.");
+    // Beside text it stays inline.
+    let r = with_images("قبل ![خريطة](map.png \"ت\") بعد\n");
+    assert!(r.html.starts_with("<p>قبل <picture>"), "{}", r.html);
+    // (the alt text is searchable)
+    assert!(r.text.contains("قبل خريطة"), "{}", r.text);
+}
+
+#[test]
+fn images_need_alt_text_and_a_file() {
+    let r = with_images(
+        "نص.\n\n![](map.png)\n\n![وصف](gone.png)\n\n![وصف](https://example.org/a.png)\n",
+    );
+    let messages: Vec<(&str, usize)> = r
+        .problems
+        .iter()
+        .map(|p| (p.message.as_str(), p.offset))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            ("this image has no alt text", 7),
+            ("image `gone.png` does not exist", 21)
+        ]
+    );
+    assert!(
+        r.html
+            .contains("<img src=\"https://example.org/a.png\" alt=\"وصف\" />"),
+        "{}",
+        r.html
+    );
+}

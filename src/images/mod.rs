@@ -28,6 +28,8 @@ use crate::arabic::slug::slugify;
 pub const WIDTHS: [u32; 4] = [480, 960, 1200, 1600];
 /// The width of the variant used for `og:image` and structured data.
 pub const SHARE_WIDTH: u32 = 1200;
+/// The largest side a WebP file can have.
+const WEBP_MAX: u32 = 16383;
 /// The output folder of every published image.
 pub const FOLDER: &str = "images";
 
@@ -146,12 +148,15 @@ impl ImageInfo {
         let mut out = Vec::new();
         for w in self.widths() {
             let h = self.height_at(w);
-            out.push(Variant {
-                file: format!("{FOLDER}/{}-{w}.webp", self.stem),
-                width: w,
-                height: h,
-                mime: "image/webp",
-            });
+            // WebP cannot be taller than 16383 px (a very long infographic): no WebP then.
+            if h <= WEBP_MAX || self.kind == Kind::Webp {
+                out.push(Variant {
+                    file: format!("{FOLDER}/{}-{w}.webp", self.stem),
+                    width: w,
+                    height: h,
+                    mime: "image/webp",
+                });
+            }
             if self.kind != Kind::Webp {
                 out.push(Variant {
                     file: format!("{FOLDER}/{}-{w}.{}", self.stem, self.kind.ext()),
@@ -207,10 +212,11 @@ pub fn picture_html(
     };
     let fallback = info.fallback(960);
     let mut html = String::from("<picture>");
-    if info.kind.is_resized() && info.kind != Kind::Webp {
+    let webp = srcset("image/webp");
+    if info.kind.is_resized() && info.kind != Kind::Webp && !webp.is_empty() {
         html.push_str(&format!(
             "<source type=\"image/webp\" srcset=\"{}\" sizes=\"{}\">",
-            escape_html(&srcset("image/webp")),
+            escape_html(&webp),
             escape_html(sizes)
         ));
     }

@@ -29,6 +29,10 @@ pub fn structured_data(site: &Site, page: Page, path: &str) -> Option<String> {
 
 /// JSON text made safe inside a `<script>` element (and still the same JSON).
 pub fn script_safe(json: &str) -> String {
+    // U+2028/2029 are E2 80 A8/A9 in UTF-8: without any of these bytes there is nothing to do.
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return json.to_string();
+    }
     let mut out = String::with_capacity(json.len() + 16);
     for c in json.chars() {
         match c {
