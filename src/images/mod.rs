@@ -183,6 +183,11 @@ impl ImageInfo {
     }
 }
 
+/// Whether a file is of a kind warraq publishes as an image (by its extension).
+pub fn is_image_path(path: &Path) -> bool {
+    Kind::of(path).is_some()
+}
+
 /// How a picture is placed: the cover loads at once, everything else lazily.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Loading {

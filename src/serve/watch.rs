@@ -151,6 +151,8 @@ fn plan(model: Option<&Model>, root: &Path, paths: &[PathBuf]) -> Plan {
             {
                 return Plan::Full(path.clone())
             }
+            // An image beside the articles (new, replaced or deleted): its variants change.
+            None if crate::images::is_image_path(path) => return Plan::Full(path.clone()),
             None => {} // a temporary or backup file of an editor's save
         }
     }
@@ -311,6 +313,12 @@ mod tests {
         assert_eq!(
             plan(Some(&m), root, std::slice::from_ref(&template)),
             Plan::Full(template)
+        );
+        // A cover replaced beside its article.
+        let cover = root.join("content/2025/a/cover.JPG");
+        assert_eq!(
+            plan(Some(&m), root, std::slice::from_ref(&cover)),
+            Plan::Full(cover)
         );
     }
 }
