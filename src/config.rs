@@ -183,7 +183,24 @@ impl Config {
         }
         let raw: RawConfig = serde_yaml::from_str(&source)
             .map_err(|e| vec![yaml::to_diagnostic(&shown, &source, 1, "site.yaml", &e)])?;
-        Config::from_raw(raw).map_err(|d| vec![positioned(d, &source)])
+        let config = Config::from_raw(raw).map_err(|d| vec![positioned(d, &source)])?;
+        // The logo is named in every page's structured data: it must be published.
+        if let Some(logo) = config.logo.as_deref().filter(|l| !l.contains("://")) {
+            let file = root.join("static").join(logo.trim_start_matches('/'));
+            let inside = !logo.split('/').any(|part| part == "..");
+            let embedded = crate::render::templates::STATIC_DEFAULTS
+                .iter()
+                .any(|(name, _)| *name == logo.trim_start_matches('/'));
+            if !inside || !(file.is_file() || embedded) {
+                let d = Diagnostic::new(
+                    Some(&shown),
+                    format!("`logo: {logo}` is not a file of static/"),
+                )
+                .with_hint("put the logo in static/ (static/logo.png is written `logo: /logo.png`), or give an https:// URL");
+                return Err(vec![positioned(d, &source)]);
+            }
+        }
+        Ok(config)
     }
 
     fn from_raw(raw: RawConfig) -> Result<Config, Diagnostic> {

@@ -585,3 +585,29 @@ fn hijri_dates_sit_beside_gregorian_ones_on_articles_lists_and_the_archive() {
         "{article}"
     );
 }
+
+#[test]
+fn a_logo_that_is_not_published_is_an_error_at_its_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "site.yaml", "title: x\nlogo: /brand/logo.png\n");
+    write(
+        root,
+        "content/a.md",
+        "---\ntitle: \"x\"\ndate: 2025-01-01\n---\nنص\n",
+    );
+    let out = warraq(root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("site.yaml:2:7: `logo: /brand/logo.png` is not a file of static/"),
+        "{err}"
+    );
+    write(root, "static/brand/logo.png", png(8, 8));
+    build(root);
+    let home = read(root.join("public/index.html"));
+    assert!(
+        home.contains(r#""logo":{"@type":"ImageObject","url":"/brand/logo.png"}"#),
+        "{home}"
+    );
+}
