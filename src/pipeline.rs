@@ -164,9 +164,9 @@ fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
 }
 
 /// Renders every page of a loaded site into a staging folder (static files and the search
-/// index included); returns the number of pages and the seconds the search index took to build
-/// and write (before the pages: running both at once saved nothing on two busy cores and made
-/// the index's own time unmeasurable).
+/// index and image variants included); returns what it wrote and how long images and the search
+/// index took (each before the pages: running them at once saved nothing on two busy cores and
+/// made each one's own time unmeasurable).
 pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<Written, Failure> {
     staging.copy_static(&loaded.root)?;
     let start = Instant::now();

@@ -83,9 +83,6 @@ pub struct BodyImages<'a> {
 pub type ImageResolver<'a> =
     dyn Fn(&str) -> Result<Option<Arc<ImageInfo>>, (String, Option<String>)> + Sync + 'a;
 
-/// `sizes` of body images: the text column (`--measure` in the default CSS) or the screen.
-pub const BODY_IMAGE_SIZES: &str = "(min-width: 46rem) 42rem, calc(100vw - 2rem)";
-
 /// An image being rendered: its alt text is the events up to its end.
 struct PendingImage {
     info: Option<Arc<ImageInfo>>,
@@ -575,7 +572,7 @@ impl<'e> Writer<'e, '_> {
             &info,
             &alt,
             title,
-            BODY_IMAGE_SIZES,
+            crate::images::COLUMN_SIZES,
             crate::images::Loading::Lazy,
             images.href,
         )));

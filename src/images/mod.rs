@@ -28,6 +28,9 @@ use crate::arabic::slug::slugify;
 pub const WIDTHS: [u32; 4] = [480, 960, 1200, 1600];
 /// The width of the variant used for `og:image` and structured data.
 pub const SHARE_WIDTH: u32 = 1200;
+/// `sizes` of an image as wide as the text column (`--measure` in the default CSS) or the
+/// screen: covers and body images.
+pub const COLUMN_SIZES: &str = "(min-width: 46rem) 42rem, calc(100vw - 2rem)";
 /// The largest side a WebP file can have.
 const WEBP_MAX: u32 = 16383;
 /// The output folder of every published image.

@@ -195,8 +195,6 @@ pub struct ImageValue {
 
 /// `sizes` of list thumbnails in the default theme.
 pub const THUMBNAIL_SIZES: &str = "(min-width: 46rem) 10rem, 30vw";
-/// `sizes` of a cover: the text column or the screen.
-pub const COVER_SIZES: &str = "(min-width: 46rem) 42rem, calc(100vw - 2rem)";
 
 /// The value of a cover, its picture lazy (lists) or eager (its own article).
 pub fn image_value(config: &Config, cover: &Cover, sizes: &str, loading: Loading) -> ImageValue {
@@ -349,7 +347,7 @@ pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> Art
             cover: a
                 .cover
                 .as_ref()
-                .map(|c| image_value(&site.config, c, COVER_SIZES, Loading::Eager)),
+                .map(|c| image_value(&site.config, c, crate::images::COLUMN_SIZES, Loading::Eager)),
             locale: og_locale(a.lang.as_deref().unwrap_or(&site.config.language)),
         },
     }
