@@ -51,6 +51,9 @@ pub enum Command {
         /// Allow an empty site to replace a published one that has articles
         #[arg(long)]
         allow_empty: bool,
+        /// Print nothing but errors (no progress, no summary)
+        #[arg(long, short, conflicts_with = "verbose")]
+        quiet: bool,
     },
     /// Check that every internal link, anchor and asset of the built site resolves
     #[command(
@@ -135,6 +138,7 @@ pub fn run(cli: Cli) -> ExitCode {
             base_url,
             verbose,
             allow_empty,
+            quiet,
         } => build(
             &root,
             output.as_deref(),
@@ -142,8 +146,10 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url,
                 allow_empty,
+                progress: crate::progress::Progress::new(quiet),
             },
             verbose,
+            quiet,
         ),
         Command::Check {
             root,
@@ -156,6 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url: None,
                 allow_empty: true,
+                ..BuildOptions::default()
             };
             match check(&root, site.as_deref(), &options, external, format) {
                 Ok(code) => return code,
@@ -175,6 +182,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url: None,
                 allow_empty: true,
+                ..BuildOptions::default()
             },
             color,
         }),
@@ -205,13 +213,21 @@ fn build(
     output: Option<&Path>,
     options: BuildOptions,
     verbose: bool,
+    quiet: bool,
 ) -> Result<(), Failure> {
     let built = pipeline::build(root, output, &options)?;
+    if quiet {
+        return Ok(());
+    }
+    let files = built.files;
     eprintln!(
-        "built {} articles into {} pages in {}",
+        "built {} articles into {} pages in {}: {} files written, {} unchanged, {} removed",
         built.articles,
         built.pages,
-        built.output.display()
+        built.output.display(),
+        files.written,
+        files.unchanged,
+        files.removed
     );
     let images = built.images;
     if images.encoded + images.reused > 0 {

@@ -12,6 +12,7 @@ pub mod images;
 pub mod index;
 pub mod output;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod routes;
 pub mod scaffold;

@@ -3,9 +3,14 @@
 //! published site byte-identical. A marker file identifies folders warraq made: a non-empty
 //! folder without it is never replaced, so a mistyped `--output` cannot empty anything.
 
+pub mod manifest;
+
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use manifest::{mtime_of, Counts, Entry, Manifest};
 
 use crate::diagnostics::{Diagnostic, Failure};
 use crate::render::templates::STATIC_DEFAULTS;
@@ -20,6 +25,10 @@ pub struct Staging {
     temp: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// The previous build's files: identical ones are linked, not written.
+    manifest: Manifest,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
 }
 
 /// Problems with the output folder itself (usage or I/O trouble: exit code 2).
@@ -98,6 +107,20 @@ pub fn check_replaceable(target: &Path) -> Result<(), OutputError> {
 }
 
 impl Staging {
+    /// Prepares a temporary folder beside `target`, keeping the manifest of what it publishes
+    /// in `manifest` (see [`manifest`]): files whose bytes did not change since the previous
+    /// build are linked from it, keeping their modification time.
+    pub fn with_manifest(target: &Path, manifest: PathBuf) -> Result<Staging, OutputError> {
+        let mut staging = Staging::new(target)?;
+        // A manifest describes the output it was written for; without that output it is stale.
+        if target.join(MARKER).is_file() {
+            staging.manifest = Manifest::load(manifest);
+        } else {
+            staging.manifest = Manifest::load_none_at(manifest);
+        }
+        Ok(staging)
+    }
+
     /// Prepares a temporary folder beside `target`.
     pub fn new(target: &Path) -> Result<Staging, OutputError> {
         check_replaceable(target)?;
@@ -119,6 +142,9 @@ impl Staging {
             temp,
             target: target.to_path_buf(),
             committed: false,
+            manifest: Manifest::none(),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
         })
     }
 
@@ -161,7 +187,45 @@ impl Staging {
     /// relative path with forward slashes.
     pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), Failure> {
         let path = self.resolve(rel)?;
-        fs::write(&path, bytes).map_err(|e| self.io_failure(rel, &e))
+        if !self.manifest.is_kept() {
+            return fs::write(&path, bytes).map_err(|e| self.io_failure(rel, &e));
+        }
+        let len = bytes.len() as u64;
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
+        if self.reuse(rel, &path, len, hash) {
+            return Ok(());
+        }
+        // Written through one handle, whose metadata is then read without another path lookup.
+        let mtime = fs::File::create(&path)
+            .and_then(|mut f| {
+                io::Write::write_all(&mut f, bytes)?;
+                f.metadata()
+            })
+            .map_err(|e| self.io_failure(rel, &e))
+            .map(|m| mtime_of(&m))?;
+        self.manifest.record(rel, Entry { len, hash, mtime });
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Links the previous output's `rel` into the new one when it holds these bytes.
+    fn reuse(&self, rel: &str, path: &Path, len: u64, hash: u64) -> bool {
+        let Some(entry) = self.manifest.reusable(&self.target, rel, len, hash) else {
+            return false;
+        };
+        if fs::hard_link(self.target.join(rel), path).is_err() {
+            return false;
+        }
+        self.manifest.record(rel, entry);
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        true
+    }
+
+    /// Records a file just written.
+    fn wrote(&self, rel: &str, path: &Path, len: u64, hash: u64) {
+        let mtime = fs::metadata(path).map(|m| mtime_of(&m)).unwrap_or(0);
+        self.manifest.record(rel, Entry { len, hash, mtime });
+        self.written.fetch_add(1, Ordering::Relaxed);
     }
 
     /// One I/O failure while writing the site: names the output folder (what the user chose),
@@ -208,23 +272,30 @@ impl Staging {
                 .map(|(name, _)| *name)
                 .chain(own.iter().map(|(key, _)| key.as_str())),
         )?;
+        // The site's own files replace the defaults of the same name.
         for (name, bytes) in STATIC_DEFAULTS {
-            self.write_file(name, bytes)?;
+            if !own.iter().any(|(key, _)| key == name) {
+                self.write_file(name, bytes)?;
+            }
         }
         for (key, from) in own {
-            let to = self.resolve(&key)?;
-            fs::copy(&from, &to).map_err(|e| self.io_failure(&key, &e))?;
+            let bytes = fs::read(&from).map_err(|e| {
+                Failure::Usage(Diagnostic::new(Some(&from), format!("cannot read: {e}")))
+            })?;
+            self.write_file(&key, &bytes)?;
         }
         Ok(())
     }
 
-    /// Puts the new output in place of the old one.
-    pub fn commit(mut self, articles: usize) -> Result<(), OutputError> {
-        fs::write(
-            self.temp.join(MARKER),
-            format!("This folder is generated by warraq and replaced by every build.\narticles: {articles}\n"),
-        )
-        .map_err(io_err(&self.temp))?;
+    /// Puts the new output in place of the old one; says how many files were written, kept
+    /// unchanged and removed.
+    pub fn commit(mut self, articles: usize) -> Result<Counts, OutputError> {
+        let marker = format!("This folder is generated by warraq and replaced by every build.\narticles: {articles}\n");
+        self.write_file(MARKER, marker.as_bytes())
+            .map_err(|_| OutputError::Io {
+                path: self.temp.join(MARKER),
+                source: io::Error::other("cannot write the marker file"),
+            })?;
         // Re-check: the target may have changed while we rendered.
         check_replaceable(&self.target)?;
         let old = self.temp.with_file_name(format!(
@@ -252,7 +323,11 @@ impl Staging {
         if had_old {
             remove_in_parallel(&old);
         }
-        Ok(())
+        let manifest = std::mem::take(&mut self.manifest);
+        Ok(manifest.finish(
+            self.written.load(Ordering::Relaxed),
+            self.unchanged.load(Ordering::Relaxed),
+        ))
     }
 }
 
@@ -286,9 +361,20 @@ impl Sink for Staging {
     /// otherwise a copy.
     fn copy(&self, file: &str, from: &Path) -> Result<(), Failure> {
         let to = self.resolve(file)?;
+        // A file linked from a cache is identified by its source's length and mtime.
+        let source = fs::metadata(from).map_err(|e| self.io_failure(file, &e))?;
+        let len = source.len();
+        let hash = xxhash_rust::xxh3::xxh3_64(&mtime_of(&source).to_le_bytes());
+        if self.manifest.is_kept() && self.reuse(file, &to, len, hash) {
+            return Ok(());
+        }
         fs::hard_link(from, &to)
             .or_else(|_| fs::copy(from, &to).map(|_| ()))
-            .map_err(|e| self.io_failure(file, &e))
+            .map_err(|e| self.io_failure(file, &e))?;
+        if self.manifest.is_kept() {
+            self.wrote(file, &to, len, hash);
+        }
+        Ok(())
     }
 }
 

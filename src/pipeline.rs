@@ -12,6 +12,7 @@ use crate::diagnostics::Diagnostic;
 pub use crate::diagnostics::Failure;
 use crate::index::Site;
 use crate::output::Staging;
+use crate::progress::{Counting, Progress};
 use crate::render::{templates, Renderer};
 use crate::routes::Route;
 
@@ -22,6 +23,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Replace a published site that has articles with one that has none (`--allow-empty`).
     pub allow_empty: bool,
+    /// Progress shown while building (on a terminal, without `--quiet`).
+    pub progress: Progress,
 }
 
 /// A loaded, indexed site with its compiled templates.
@@ -167,16 +170,28 @@ fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
 /// index and image variants included); returns what it wrote and how long images and the search
 /// index took (each before the pages: running them at once saved nothing on two busy cores and
 /// made each one's own time unmeasurable).
-pub fn render_into(loaded: &Loaded, staging: &Staging) -> Result<Written, Failure> {
+pub fn render_into(
+    loaded: &Loaded,
+    staging: &Staging,
+    progress: &Progress,
+) -> Result<Written, Failure> {
     staging.copy_static(&loaded.root)?;
+    let pages = loaded.site.pages();
+    let images = loaded.site.images();
+    let variants: usize = images.iter().map(|i| i.variants().len()).sum();
+    let stage = progress.files((pages.len() + variants) as u64);
+    let sink = Counting {
+        inner: staging,
+        stage: &stage,
+    };
     let start = Instant::now();
-    let images = write_images(loaded, staging)?;
+    let images = write_images(loaded, &sink)?;
     let images_secs = start.elapsed().as_secs_f64();
     let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
     let start = Instant::now();
-    write_search(&loaded.site, staging)?;
+    write_search(&loaded.site, &sink)?;
     let search = start.elapsed().as_secs_f64();
-    let pages = renderer.render_into(&loaded.site.pages(), staging)?;
+    let pages = renderer.render_into(&pages, &sink)?;
     Ok(Written {
         pages,
         search,
@@ -228,13 +243,18 @@ pub struct Built {
     pub pages: usize,
     /// Image variants encoded now and reused from the cache.
     pub images: crate::images::Produced,
+    /// Files of the output written, kept unchanged (linked from the previous output with their
+    /// modification time) and removed.
+    pub files: crate::output::manifest::Counts,
     pub output: PathBuf,
     pub timings: Timings,
 }
 
 /// `warraq build`: load, render into a temporary folder, and swap it in.
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
+    let stage = options.progress.stage("reading and indexing the articles");
     let (loaded, mut timings) = load_site(root, options)?;
+    drop(stage);
     let output = match output {
         Some(o) => o.to_path_buf(),
         None => root.join(&loaded.site.config.output),
@@ -253,20 +273,22 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         ));
     }
     let start = Instant::now();
-    let staging = Staging::new(&output)?;
-    let written = render_into(&loaded, &staging)?;
+    let manifest = crate::output::manifest::path_for(root, &output);
+    let staging = Staging::with_manifest(&output, manifest)?;
+    let written = render_into(&loaded, &staging, &options.progress)?;
     timings.render = start.elapsed().as_secs_f64();
     timings.search = written.search;
     timings.images = written.images_secs;
     let pages = written.pages;
     let start = Instant::now();
-    staging.commit(loaded.site.articles.len())?;
+    let files = staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();
     Ok(Built {
         relative_base: loaded.site.config.base.origin.is_none(),
         articles: loaded.site.articles.len(),
         pages,
         images: written.images,
+        files,
         output,
         timings,
     })
@@ -316,7 +338,7 @@ pub fn check(
             ))
         })?;
     let staging = Staging::new(&temp.path().join("site"))?;
-    render_into(&loaded, &staging)?;
+    render_into(&loaded, &staging, &Progress::hidden())?;
     let config = &loaded.site.config;
     let sources: Sources = loaded
         .site

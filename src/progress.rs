@@ -1,0 +1,108 @@
+//! Progress of a long build on a terminal: a spinner while articles load and the indexes are
+//! built, then a bar of the files written. Nothing is drawn when stderr is not a terminal (CI
+//! logs, pipes) or with `--quiet`; indicatif draws at most 20 times a second, so a build does not
+//! wait for its terminal.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::diagnostics::Failure;
+use crate::render::Sink;
+
+/// The progress display of one build (or none).
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    enabled: bool,
+}
+
+impl Progress {
+    /// Shown only on a terminal, and not when `quiet`.
+    pub fn new(quiet: bool) -> Progress {
+        Progress {
+            enabled: !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Never shown.
+    pub fn hidden() -> Progress {
+        Progress { enabled: false }
+    }
+
+    /// A spinner for a stage whose amount of work is not counted ("loading articles").
+    pub fn stage(&self, message: &'static str) -> Stage {
+        if !self.enabled {
+            return Stage(None);
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.set_message(message);
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Stage(Some(bar))
+    }
+
+    /// A bar of `total` files to write.
+    pub fn files(&self, total: u64) -> Stage {
+        if !self.enabled {
+            return Stage(None);
+        }
+        let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("writing {bar:30} {pos}/{len} files {elapsed}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Stage(Some(bar))
+    }
+}
+
+/// One stage on screen; cleared when dropped.
+#[derive(Debug)]
+pub struct Stage(Option<ProgressBar>);
+
+impl Stage {
+    fn inc(&self) {
+        if let Some(bar) = &self.0 {
+            // Search index files are not counted ahead: the bar grows to fit them.
+            if bar.length().is_some_and(|len| bar.position() >= len) {
+                bar.inc_length(1);
+            }
+            bar.inc(1);
+        }
+    }
+}
+
+impl Drop for Stage {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A sink that moves a stage's bar for every file it passes on.
+pub struct Counting<'a> {
+    pub inner: &'a dyn Sink,
+    pub stage: &'a Stage,
+}
+
+impl Sink for Counting<'_> {
+    fn prepare(&self, files: &[String]) -> Result<(), Failure> {
+        self.inner.prepare(files)
+    }
+
+    fn write(&self, file: &str, bytes: Vec<u8>) -> Result<(), Failure> {
+        self.inner.write(file, bytes)?;
+        self.stage.inc();
+        Ok(())
+    }
+
+    fn copy(&self, file: &str, from: &std::path::Path) -> Result<(), Failure> {
+        self.inner.copy(file, from)?;
+        self.stage.inc();
+        Ok(())
+    }
+}
