@@ -75,6 +75,91 @@ impl Default for CheckConfig {
     }
 }
 
+/// One taxonomy of the site (SPEC §5; `taxonomies:` in `site.yaml`): a way of grouping articles
+/// by the names they carry, each name getting a page (and a feed) under the taxonomy's segment.
+/// Tags, writers and sources are built in; a site adds its own (`regions`) by naming it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Taxonomy {
+    /// Its name in `site.yaml` and templates (`tags`, `authors`, `sources`, `regions`).
+    pub name: String,
+    /// Where its names come from in front-matter.
+    pub field: TermField,
+    /// Its URL segment: `/<segment>/`, `/<segment>/<term>/`.
+    pub segment: String,
+    /// The heading of its index page ("الوسوم").
+    pub title: String,
+    /// What one of its names is called ("الوسم", "الكاتب").
+    pub label: String,
+    /// Whether each name has an Atom feed (and the site has feeds).
+    pub feeds: bool,
+    /// Articles per page of a name (the site's `per_page` unless given).
+    pub per_page: usize,
+    /// Order of its index page.
+    pub sort: TermSort,
+}
+
+/// Where a taxonomy's names are written in front-matter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TermField {
+    /// `tags: [...]`
+    Tags,
+    /// `author:` (a name or a list)
+    Author,
+    /// `source: {name, url}`
+    Source,
+    /// A key of its own name: `regions: [دير الزور, الحسكة]`.
+    Own(String),
+}
+
+impl TermField {
+    /// The front-matter key.
+    pub fn key(&self) -> &str {
+        match self {
+            TermField::Tags => "tags",
+            TermField::Author => "author",
+            TermField::Source => "source",
+            TermField::Own(key) => key,
+        }
+    }
+}
+
+/// How a taxonomy's index page orders its names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TermSort {
+    /// Most articles first, then by name.
+    #[default]
+    Count,
+    /// By name (Arabic-normalised).
+    Name,
+}
+
+/// A taxonomy's settings as written (`taxonomies: {regions: {title: "المناطق"}}`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTaxonomy {
+    segment: Option<String>,
+    title: Option<String>,
+    label: Option<String>,
+    feeds: Option<bool>,
+    per_page: Option<usize>,
+    sort: Option<TermSort>,
+}
+
+/// Front-matter keys a taxonomy of its own may not take.
+const ARTICLE_KEYS: &[&str] = &[
+    "title", "date", "updated", "tags", "related", "summary", "author", "source", "slug", "lang",
+    "draft", "extra", "image", "type",
+];
+
+/// The built-in taxonomies: (name, segment, title, label).
+const BUILT_IN: [(&str, &str, &str, &str); 3] = [
+    ("tags", "tags", "الوسوم", "الوسم"),
+    ("authors", "authors", "الكتّاب", "الكاتب"),
+    ("sources", "sources", "المصادر", "المصدر"),
+];
+
 /// The file as written, every key optional.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -96,6 +181,7 @@ struct RawConfig {
     check: Option<CheckConfig>,
     raw_html: Option<RawHtml>,
     embed_hosts: Option<Vec<String>>,
+    taxonomies: Option<serde_yaml::Mapping>,
 }
 
 /// `raw_html:` in `site.yaml`.
@@ -133,6 +219,8 @@ pub struct Config {
     pub check: CheckConfig,
     /// What authors' raw HTML may do (`raw_html`, `embed_hosts`).
     pub html: HtmlPolicy,
+    /// Tags first, then writers and sources (unless turned off), then the site's own.
+    pub taxonomies: Vec<Taxonomy>,
 }
 
 impl Default for Config {
@@ -228,6 +316,7 @@ impl Config {
                 "`per_page` must be at least 1",
             ));
         }
+        let taxonomies = taxonomies(raw.taxonomies.unwrap_or_default(), per_page)?;
         Ok(Config {
             title: raw.title.unwrap_or_else(|| "أرشيف".into()),
             description: raw.description.unwrap_or_default(),
@@ -253,6 +342,7 @@ impl Config {
                     .embed_hosts
                     .unwrap_or_else(|| HtmlPolicy::default().embed_hosts),
             },
+            taxonomies,
         })
     }
 
@@ -274,6 +364,115 @@ impl Config {
     pub fn permalink(&self, site_path: &str) -> String {
         self.base.permalink(site_path)
     }
+}
+
+/// The site's taxonomies: the built-in ones with their settings (or turned off with `false`),
+/// then the site's own in the order written.
+fn taxonomies(written: serde_yaml::Mapping, per_page: usize) -> Result<Vec<Taxonomy>, Diagnostic> {
+    let shown = Path::new("site.yaml");
+    let problem =
+        |m: String, hint: &str| Diagnostic::new(Some(shown), m).with_hint(hint.to_string());
+    let mut settings: Vec<(String, Option<RawTaxonomy>)> = BUILT_IN
+        .iter()
+        .map(|(name, ..)| (name.to_string(), Some(RawTaxonomy::default())))
+        .collect();
+    for (key, value) in written {
+        let name = key.as_str().map(str::to_string).ok_or_else(|| {
+            problem(
+                "`taxonomies:` names must be words".into(),
+                "write taxonomies: {regions: {title: \"المناطق\"}}",
+            )
+        })?;
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+            || name.is_empty()
+        {
+            return Err(problem(
+                format!("`taxonomies: {name}` is not usable as a front-matter key"),
+                "name a taxonomy with lowercase Latin letters, digits or _ (regions, countries)",
+            ));
+        }
+        let is_built_in = BUILT_IN.iter().any(|(n, ..)| *n == name);
+        if !is_built_in && ARTICLE_KEYS.contains(&name.as_str()) {
+            return Err(problem(
+                format!("`taxonomies: {name}` would take a front-matter key warraq already uses"),
+                "give the taxonomy another name",
+            ));
+        }
+        let raw = match value {
+            serde_yaml::Value::Bool(false) if name == "tags" => {
+                return Err(problem(
+                    "`taxonomies: tags` cannot be turned off".into(),
+                    "tags drive similar articles and search; change their segment or title instead",
+                ))
+            }
+            serde_yaml::Value::Bool(false) => None,
+            serde_yaml::Value::Null | serde_yaml::Value::Bool(true) => Some(RawTaxonomy::default()),
+            other => Some(serde_yaml::from_value::<RawTaxonomy>(other).map_err(|e| {
+                problem(
+                    format!("`taxonomies: {name}` has a bad setting: {e}"),
+                    "settings are segment, title, label, feeds, per_page and sort (count or name)",
+                )
+            })?),
+        };
+        match settings.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = raw,
+            None => settings.push((name, raw)),
+        }
+    }
+    let mut out: Vec<Taxonomy> = Vec::new();
+    for (name, raw) in settings {
+        let Some(raw) = raw else { continue };
+        let built_in = BUILT_IN.iter().find(|(n, ..)| *n == name);
+        let field = match name.as_str() {
+            "tags" => TermField::Tags,
+            "authors" => TermField::Author,
+            "sources" => TermField::Source,
+            _ => TermField::Own(name.clone()),
+        };
+        let segment = raw
+            .segment
+            .unwrap_or_else(|| built_in.map_or(name.clone(), |b| b.1.to_string()));
+        let slug = crate::arabic::slug::slugify(&segment);
+        if slug.is_empty() || slug != segment.trim_matches('/') {
+            return Err(problem(
+                format!("`segment: {segment}` of taxonomy `{name}` is not one URL segment"),
+                "write it as one word or slug (authors, كتاب)",
+            ));
+        }
+        let fixed = crate::routes::fixed_first_segments();
+        if fixed.contains(&slug) || out.iter().any(|t| t.segment == slug) {
+            return Err(problem(
+                format!("`segment: {slug}` of taxonomy `{name}` is already used by another page of the site"),
+                "give the taxonomy another segment",
+            ));
+        }
+        let title = raw
+            .title
+            .unwrap_or_else(|| built_in.map_or(name.clone(), |b| b.2.to_string()));
+        let label = raw
+            .label
+            .unwrap_or_else(|| built_in.map_or(title.clone(), |b| b.3.to_string()));
+        let per_page = raw.per_page.unwrap_or(per_page);
+        if per_page == 0 {
+            return Err(problem(
+                format!("`per_page` of taxonomy `{name}` must be at least 1"),
+                "leave it out to use the site's per_page",
+            ));
+        }
+        out.push(Taxonomy {
+            name,
+            field,
+            segment: slug,
+            title,
+            label,
+            feeds: raw.feeds.unwrap_or(true),
+            per_page,
+            sort: raw.sort.unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 /// Places a settings error at its key's value: messages quote the setting as `` `key: value` ``.

@@ -2,11 +2,10 @@
 //! the renderer, the sitemap, tag references, feed links, the URLs articles may not take,
 //! `check`'s page → source mapping and `serve`'s own endpoints all derive from [`Route`].
 //!
-//! Moving a section is a one-line change of its constant below (for example `TAGS = "وسوم"`);
-//! a test in this module proves every path follows.
+//! Moving a section is a one-line change of its constant below (for example `ARCHIVE = "أرشيف"`),
+//! or, for a taxonomy, of its `segment` in `site.yaml`; a test in this module proves every path
+//! follows.
 
-/// The section of tag pages and tag feeds.
-pub const TAGS: &str = "tags";
 /// The section of the date archive.
 pub const ARCHIVE: &str = "archive";
 /// The search page; its index files live under it (see [`crate::search`]).
@@ -33,12 +32,19 @@ pub enum Route<'a> {
     Article {
         path: &'a str,
     },
-    Tags,
-    Tag {
+    /// A taxonomy's index (`/tags/`, `/authors/`), by its URL segment.
+    Taxonomy {
+        segment: &'a str,
+    },
+    /// Page `number` of one name of a taxonomy (`/tags/داعش/page/2/`).
+    Term {
+        segment: &'a str,
         slug: &'a str,
         number: usize,
     },
-    TagFeed {
+    /// The feed of one name (`/authors/x/feed.xml`).
+    TermFeed {
+        segment: &'a str,
         slug: &'a str,
     },
     Archive,
@@ -62,9 +68,13 @@ impl Route<'_> {
         match self {
             Route::Home { number } => paginated("/", *number),
             Route::Article { path } => (*path).to_string(),
-            Route::Tags => format!("/{TAGS}/"),
-            Route::Tag { slug, number } => paginated(&format!("/{TAGS}/{slug}/"), *number),
-            Route::TagFeed { slug } => format!("/{TAGS}/{slug}/{FEED_FILE}"),
+            Route::Taxonomy { segment } => format!("/{segment}/"),
+            Route::Term {
+                segment,
+                slug,
+                number,
+            } => paginated(&format!("/{segment}/{slug}/"), *number),
+            Route::TermFeed { segment, slug } => format!("/{segment}/{slug}/{FEED_FILE}"),
             Route::Archive => format!("/{ARCHIVE}/"),
             Route::ArchiveYear { year } => format!("/{ARCHIVE}/{year}/"),
             Route::Feed => format!("/{FEED_FILE}"),
@@ -115,10 +125,19 @@ pub fn article_path(folders: &[String], slug: &str) -> String {
 
 /// The first path segments generated pages occupy; an article whose path starts with one of
 /// them would collide with (or hide) a generated page.
-pub fn reserved_first_segments() -> Vec<String> {
+pub fn reserved_first_segments(config: &crate::config::Config) -> Vec<String> {
+    let mut segments = fixed_first_segments();
+    segments.extend(config.taxonomies.iter().map(|t| t.segment.clone()));
+    segments.sort();
+    segments.dedup();
+    segments
+}
+
+/// The first path segments of the pages every site has (not its taxonomies, which take the
+/// segments `site.yaml` gives them).
+pub fn fixed_first_segments() -> Vec<String> {
     let every_kind = [
         Route::Home { number: 2 },
-        Route::Tags,
         Route::Archive,
         Route::Feed,
         Route::Sitemap,
@@ -158,9 +177,14 @@ mod tests {
                 "/2025/x/",
                 "2025/x/index.html",
             ),
-            (Route::Tags, "/tags/", "tags/index.html"),
             (
-                Route::Tag {
+                Route::Taxonomy { segment: "tags" },
+                "/tags/",
+                "tags/index.html",
+            ),
+            (
+                Route::Term {
+                    segment: "tags",
                     slug: "داعش",
                     number: 1,
                 },
@@ -168,7 +192,8 @@ mod tests {
                 "tags/داعش/index.html",
             ),
             (
-                Route::Tag {
+                Route::Term {
+                    segment: "tags",
                     slug: "داعش",
                     number: 2,
                 },
@@ -176,7 +201,10 @@ mod tests {
                 "tags/داعش/page/2/index.html",
             ),
             (
-                Route::TagFeed { slug: "داعش" },
+                Route::TermFeed {
+                    segment: "tags",
+                    slug: "داعش",
+                },
                 "/tags/داعش/feed.xml",
                 "tags/داعش/feed.xml",
             ),
@@ -201,17 +229,19 @@ mod tests {
     #[test]
     fn reserved_segments_follow_the_routes() {
         assert_eq!(
-            reserved_first_segments(),
+            reserved_first_segments(&crate::config::Config::default()),
             [
                 "404.html",
                 "__warraq",
                 "archive",
+                "authors",
                 "feed.xml",
                 "images",
                 "page",
                 "robots.txt",
                 "search",
                 "sitemap.xml",
+                "sources",
                 "tags"
             ]
         );

@@ -61,6 +61,20 @@ pub struct Article {
     pub cover: Option<Cover>,
     /// Every image file the article shows (cover first), for publishing.
     pub images: Vec<Arc<ImageInfo>>,
+    /// Names under the keys of the site's own taxonomies (`regions: [الحسكة]`), by key.
+    pub own: Vec<(String, Vec<String>)>,
+}
+
+/// The front-matter keys of the site's own taxonomies.
+fn own_keys(config: &Config) -> Vec<&str> {
+    config
+        .taxonomies
+        .iter()
+        .filter_map(|t| match &t.field {
+            crate::config::TermField::Own(key) => Some(key.as_str()),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An article's cover image.
@@ -86,7 +100,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
     let files = find_sources(&content)?;
     let results: Vec<Result<Parsed, Diagnostic>> = files
         .par_iter()
-        .map(|path| parse_one(root, &content, path))
+        .map(|path| parse_one(root, &content, path, config))
         .collect();
     let mut diagnostics = Vec::new();
     let mut failed = std::collections::HashSet::new();
@@ -109,7 +123,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
             .then_with(|| a.id.cmp(&b.id))
     });
 
-    let (site_paths, by_path) = assign_paths(&parsed, &mut diagnostics);
+    let (site_paths, by_path) = assign_paths(&parsed, config, &mut diagnostics);
     let by_id: HashMap<String, usize> = parsed
         .iter()
         .enumerate()
@@ -144,12 +158,13 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
 /// Gives every parsed article its site path; unusable and duplicate paths are errors.
 fn assign_paths(
     parsed: &[Parsed],
+    config: &Config,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Vec<String>, HashMap<String, usize>) {
     let mut by_path: HashMap<String, usize> = HashMap::with_capacity(parsed.len());
     let mut site_paths = Vec::with_capacity(parsed.len());
     for (i, p) in parsed.iter().enumerate() {
-        match site_path(p) {
+        match site_path(p, config) {
             Ok(path) => {
                 if let Some(&first) = by_path.get(&path) {
                     diagnostics.push(duplicate_url(&parsed[first], p, &path));
@@ -198,12 +213,18 @@ fn find_sources(content: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     Ok(files)
 }
 
-fn parse_one(root: &Path, content: &Path, path: &Path) -> Result<Parsed, Diagnostic> {
+fn parse_one(
+    root: &Path,
+    content: &Path,
+    path: &Path,
+    config: &Config,
+) -> Result<Parsed, Diagnostic> {
     let shown = crate::diagnostics::relative_to(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(Some(&shown), format!("cannot read the file: {e}")))?;
     let file = front_matter::split(&shown, bytes)?;
-    let fm = front_matter::parse(&shown, &file)?;
+    let own = own_keys(config);
+    let fm = front_matter::parse_with(&shown, &file, &own)?;
     let id = id_of(content, path);
     Ok(Parsed {
         shown,
@@ -214,7 +235,7 @@ fn parse_one(root: &Path, content: &Path, path: &Path) -> Result<Parsed, Diagnos
 }
 
 /// `/<slugified folders>/<slug>/`; the slug is the front-matter `slug` or the file name's.
-fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
+fn site_path(p: &Parsed, config: &Config) -> Result<String, Diagnostic> {
     let mut parts: Vec<&str> = p.id.split('/').collect();
     let stem = parts.pop().unwrap_or("");
     let folders: Vec<String> = parts
@@ -247,7 +268,10 @@ fn site_path(p: &Parsed) -> Result<String, Diagnostic> {
     }
     let path = routes::article_path(&folders, &slug);
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    if routes::reserved_first_segments().iter().any(|r| r == first) {
+    if routes::reserved_first_segments(config)
+        .iter()
+        .any(|r| r == first)
+    {
         return Err(Diagnostic::new(
             Some(&p.shown),
             if first.contains('.') {
@@ -412,6 +436,12 @@ fn render_one(
         text: body.text,
         word_count,
         kind: p.fm.kind,
+        own: p
+            .fm
+            .own
+            .iter()
+            .map(|(k, v)| (k.clone(), tidy_tags(v)))
+            .collect(),
         cover,
         images: article_images,
         file: p.file,
@@ -420,9 +450,10 @@ fn render_one(
 }
 
 /// `serve`'s fast path: re-reads article `i` after an edit. Returns the new article when the
-/// edit leaves the archive's structure intact: the same date, tags, related entries, slug,
-/// language, draft flag and outgoing article links (so no order, tag, URL or backlink changes).
-/// The title, summary, authors, source, `updated`, `extra` and body may change. `None` asks for
+/// edit leaves the archive's structure intact: the same date, names of every taxonomy (tags,
+/// authors, source name, the site's own), related entries, slug, language, draft flag and
+/// outgoing article links (so no order, taxonomy page, URL or backlink changes). The title,
+/// summary, source URL, `updated`, `extra` and body may change. `None` asks for
 /// a full rebuild (including when the file now has an error, which the full rebuild reports).
 pub fn reload_body(
     root: &Path,
@@ -433,10 +464,17 @@ pub fn reload_body(
     let old = articles.get(i)?;
     let bytes = std::fs::read(root.join(&old.shown)).ok()?;
     let file = front_matter::split(&old.shown, bytes).ok()?;
-    let fm = front_matter::parse(&old.shown, &file).ok()?;
+    let fm = front_matter::parse_with(&old.shown, &file, &own_keys(config)).ok()?;
     let same_structure = fm.date == old.date
         && tidy_tags(&fm.tags) == old.tags
         && fm.related == old.related
+        && fm.author.0 == old.authors
+        && fm.source.as_ref().map(|x| &x.name) == old.source.as_ref().map(|x| &x.name)
+        && fm
+            .own
+            .iter()
+            .map(|(k, v)| (k.clone(), tidy_tags(v)))
+            .eq(old.own.iter().cloned())
         && fm.lang.as_ref().map(|l| &l.0) == old.lang.as_ref()
         && fm.draft == old.draft;
     if !same_structure {
@@ -448,7 +486,7 @@ pub fn reload_body(
         file,
         fm,
     };
-    if site_path(&parsed).ok()? != old.path {
+    if site_path(&parsed, config).ok()? != old.path {
         return None;
     }
     let by_id: HashMap<String, usize> = articles

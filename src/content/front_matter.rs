@@ -44,6 +44,9 @@ pub struct FrontMatter {
     pub image: Option<ImageSpec>,
     #[serde(default, rename = "type")]
     pub kind: ArticleKind,
+    /// Names under the keys of the site's own taxonomies (`regions: [الحسكة]`), by key.
+    #[serde(skip)]
+    pub own: Vec<(String, Vec<String>)>,
 }
 
 /// `type:`: what kind of journalism an article is (its schema.org type in structured data).
@@ -407,6 +410,17 @@ impl<'de> Deserialize<'de> for Lang {
 
 /// Parses the front-matter of a split file.
 pub fn parse(shown: &Path, file: &SourceFile) -> Result<FrontMatter, Diagnostic> {
+    parse_with(shown, file, &[])
+}
+
+/// Parses front-matter whose keys may include those of the site's own taxonomies (`regions:`):
+/// their blocks are read on their own, and blanked (same length, so every position holds) in the
+/// text the typed front-matter is read from.
+pub fn parse_with(
+    shown: &Path,
+    file: &SourceFile,
+    own_keys: &[&str],
+) -> Result<FrontMatter, Diagnostic> {
     let yaml = &file.text[file.yaml.clone()];
     let first_line = file.text[..file.yaml.start].matches('\n').count() + 1;
     if yaml.trim().is_empty() {
@@ -422,8 +436,87 @@ pub fn parse(shown: &Path, file: &SourceFile) -> Result<FrontMatter, Diagnostic>
     if let Some(d) = control_character(shown, &file.text, file.yaml.clone()) {
         return Err(d);
     }
-    serde_yaml::from_str(yaml)
-        .map_err(|e| yaml::to_diagnostic(shown, &file.text, first_line, "front-matter", &e))
+    let (masked, blocks) = own_blocks(yaml, own_keys);
+    let mut fm: FrontMatter = serde_yaml::from_str(&masked)
+        .map_err(|e| yaml::to_diagnostic(shown, &file.text, first_line, "front-matter", &e))?;
+    for range in blocks {
+        let block_line = first_line + yaml[..range.start].matches('\n').count();
+        let value: serde_yaml::Mapping = serde_yaml::from_str(&yaml[range.clone()])
+            .map_err(|e| yaml::to_diagnostic(shown, &file.text, block_line, "front-matter", &e))?;
+        for (key, value) in value {
+            let key = key.as_str().unwrap_or_default().to_string();
+            let at = |message: String| {
+                Diagnostic::at(shown, &file.text, block_line, 1, message)
+                    .with_hint(format!("write {key}: [name, other name]"))
+            };
+            let texts = match value {
+                serde_yaml::Value::Null => Vec::new(),
+                serde_yaml::Value::Sequence(items) => items
+                    .into_iter()
+                    .map(|v| Text::deserialize(v).map(|t| t.0))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| at(format!("`{key}`: {e}")))?,
+                serde_yaml::Value::Mapping(_) | serde_yaml::Value::Tagged(_) => {
+                    return Err(at(format!("`{key}` must be a name or a list of names")))
+                }
+                scalar => vec![
+                    Text::deserialize(scalar)
+                        .map_err(|e| at(format!("`{key}`: {e}")))?
+                        .0,
+                ],
+            };
+            if texts.len() > MAX_TAGS {
+                return Err(at(format!(
+                    "`{key}` has {} entries; an article may have at most {MAX_TAGS}",
+                    texts.len()
+                )));
+            }
+            fm.own.push((key, texts));
+        }
+    }
+    Ok(fm)
+}
+
+/// The YAML with the blocks of `keys` (a top-level key line and the indented or list lines
+/// under it) blanked, and those blocks' ranges.
+fn own_blocks(yaml: &str, keys: &[&str]) -> (String, Vec<std::ops::Range<usize>>) {
+    if keys.is_empty() {
+        return (yaml.to_string(), Vec::new());
+    }
+    let mut blocks: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut offset = 0;
+    let mut open: Option<usize> = None;
+    for line in yaml.split_inclusive('\n') {
+        let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        if top_level {
+            if let Some(start) = open.take() {
+                blocks.push(start..offset);
+            }
+            let key = line
+                .split(':')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .trim_matches(['"', '\'']);
+            if line.contains(':') && keys.contains(&key) {
+                open = Some(offset);
+            }
+        }
+        offset += line.len();
+    }
+    if let Some(start) = open {
+        blocks.push(start..yaml.len());
+    }
+    let mut masked = yaml.as_bytes().to_vec();
+    for r in &blocks {
+        for b in &mut masked[r.clone()] {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Only ASCII bytes were written over whole UTF-8 sequences, so the text stays UTF-8.
+    (String::from_utf8(masked).unwrap_or_default(), blocks)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ pub mod archive;
 pub mod pages;
 pub mod related;
 pub mod similar;
-pub mod tags;
+pub mod taxonomy;
 pub mod terms;
 
 use crate::config::Config;
@@ -15,7 +15,10 @@ use crate::diagnostics::Diagnostic;
 pub use archive::Archive;
 pub use pages::{Page, FEED_ENTRIES};
 pub use related::Related;
-pub use tags::Tag;
+pub use taxonomy::{Taxonomy, Term};
+
+/// Tags are the first taxonomy of every site (they cannot be turned off).
+pub const TAGS: usize = 0;
 
 /// The finished model of the site.
 #[derive(Debug)]
@@ -23,10 +26,8 @@ pub struct Site {
     pub config: Config,
     /// Newest first.
     pub articles: Vec<Article>,
-    /// By count, then by normalised name.
-    pub tags: Vec<Tag>,
-    /// For each article, the indexes into `tags` of its tags (in the editor's order).
-    pub article_tags: Vec<Vec<usize>>,
+    /// Tags ([`TAGS`]), then writers, sources and the site's own, as `site.yaml` configures.
+    pub taxonomies: Vec<Taxonomy>,
     /// For each article: declared, backlinks, similar.
     pub related: Vec<Related>,
     pub archive: Archive,
@@ -36,6 +37,16 @@ pub struct Site {
 }
 
 impl Site {
+    /// The tags of the site, in the order of their index page.
+    pub fn tags(&self) -> &[Term] {
+        &self.taxonomies[TAGS].terms
+    }
+
+    /// The indexes into [`Site::tags`] of article `i`'s tags.
+    pub fn article_tags(&self, i: usize) -> &[usize] {
+        &self.taxonomies[TAGS].article_terms[i]
+    }
+
     /// Every image file the articles show, once each, in a stable order.
     pub fn images(&self) -> Vec<std::sync::Arc<crate::images::ImageInfo>> {
         let mut all: Vec<_> = self
@@ -51,7 +62,11 @@ impl Site {
     /// Indexes loaded articles; every problem found (unknown related entries, bad tags) is returned.
     pub fn build(config: Config, articles: Vec<Article>) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
-        let (tags, article_tags) = tags::index(&articles, &mut diagnostics);
+        let taxonomies: Vec<Taxonomy> = config
+            .taxonomies
+            .iter()
+            .map(|t| taxonomy::index(t, &articles, &mut diagnostics))
+            .collect();
         let declared = related::declared(&articles, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
@@ -61,8 +76,8 @@ impl Site {
         let similar = similar::compute(
             &articles,
             &counts,
-            &article_tags,
-            tags.len(),
+            &taxonomies[TAGS].article_terms,
+            taxonomies[TAGS].terms.len(),
             &declared,
             &backlinks,
             &config.similar,
@@ -81,8 +96,7 @@ impl Site {
         Ok(Site {
             config,
             articles,
-            tags,
-            article_tags,
+            taxonomies,
             related,
             archive,
             terms,

@@ -11,11 +11,23 @@ pub const FEED_ENTRIES: usize = 20;
 /// One output file of the site, by what it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
-    Home { number: usize },
+    Home {
+        number: usize,
+    },
     Article(usize),
-    Tags,
-    Tag { tag: usize, number: usize },
-    TagFeed(usize),
+    /// A taxonomy's index page (`/tags/`).
+    Taxonomy(usize),
+    /// Page `number` of one term of taxonomy `tax`.
+    Term {
+        tax: usize,
+        term: usize,
+        number: usize,
+    },
+    /// The feed of one term.
+    TermFeed {
+        tax: usize,
+        term: usize,
+    },
     Archive,
     ArchiveYear(usize),
     Feed,
@@ -33,13 +45,17 @@ impl Site {
             Page::Article(i) => Route::Article {
                 path: &self.articles[i].path,
             },
-            Page::Tags => Route::Tags,
-            Page::Tag { tag, number } => Route::Tag {
-                slug: &self.tags[tag].slug,
+            Page::Taxonomy(x) => Route::Taxonomy {
+                segment: &self.taxonomies[x].settings.segment,
+            },
+            Page::Term { tax, term, number } => Route::Term {
+                segment: &self.taxonomies[tax].settings.segment,
+                slug: &self.taxonomies[tax].terms[term].slug,
                 number,
             },
-            Page::TagFeed(t) => Route::TagFeed {
-                slug: &self.tags[t].slug,
+            Page::TermFeed { tax, term } => Route::TermFeed {
+                segment: &self.taxonomies[tax].settings.segment,
+                slug: &self.taxonomies[tax].terms[term].slug,
             },
             Page::Archive => Route::Archive,
             Page::ArchiveYear(y) => Route::ArchiveYear {
@@ -58,6 +74,11 @@ impl Site {
         items.div_ceil(self.config.per_page).max(1)
     }
 
+    /// Whether the terms of taxonomy `tax` have feeds.
+    pub fn term_feeds(&self, tax: usize) -> bool {
+        self.config.feeds && self.taxonomies[tax].settings.feeds
+    }
+
     /// Every page of the site, in a stable order.
     pub fn pages(&self) -> Vec<Page> {
         let feeds = self.config.feeds;
@@ -65,14 +86,19 @@ impl Site {
         pages
             .extend((1..=self.page_count(self.articles.len())).map(|number| Page::Home { number }));
         pages.extend((0..self.articles.len()).map(Page::Article));
-        pages.push(Page::Tags);
-        for (t, tag) in self.tags.iter().enumerate() {
-            pages.extend(
-                (1..=self.page_count(tag.articles.len()))
-                    .map(|number| Page::Tag { tag: t, number }),
-            );
-            if feeds {
-                pages.push(Page::TagFeed(t));
+        for (x, taxonomy) in self.taxonomies.iter().enumerate() {
+            pages.push(Page::Taxonomy(x));
+            let per_page = taxonomy.settings.per_page;
+            for (t, term) in taxonomy.terms.iter().enumerate() {
+                let count = term.articles.len().div_ceil(per_page).max(1);
+                pages.extend((1..=count).map(|number| Page::Term {
+                    tax: x,
+                    term: t,
+                    number,
+                }));
+                if self.term_feeds(x) {
+                    pages.push(Page::TermFeed { tax: x, term: t });
+                }
             }
         }
         pages.push(Page::Archive);
@@ -104,14 +130,17 @@ impl Site {
         if self.config.feeds && i < FEED_ENTRIES {
             pages.push(Page::Feed);
         }
-        for &t in &self.article_tags[i] {
-            if let Some(pos) = self.tags[t].articles.iter().position(|&j| j == i) {
-                pages.push(Page::Tag {
-                    tag: t,
-                    number: pos / per_page + 1,
-                });
-                if self.config.feeds && pos < FEED_ENTRIES {
-                    pages.push(Page::TagFeed(t));
+        for (x, taxonomy) in self.taxonomies.iter().enumerate() {
+            for &t in &taxonomy.article_terms[i] {
+                if let Some(pos) = taxonomy.terms[t].articles.iter().position(|&j| j == i) {
+                    pages.push(Page::Term {
+                        tax: x,
+                        term: t,
+                        number: pos / taxonomy.settings.per_page + 1,
+                    });
+                    if self.term_feeds(x) && pos < FEED_ENTRIES {
+                        pages.push(Page::TermFeed { tax: x, term: t });
+                    }
                 }
             }
         }
@@ -206,8 +235,12 @@ mod tests {
         for p in [
             Page::Article(2),
             Page::Home { number: 2 },
-            Page::Tag { tag: 0, number: 2 },
-            Page::TagFeed(0),
+            Page::Term {
+                tax: 0,
+                term: 0,
+                number: 2,
+            },
+            Page::TermFeed { tax: 0, term: 0 },
             Page::ArchiveYear(0),
             Page::Article(1),
             Page::Article(3),
@@ -217,6 +250,10 @@ mod tests {
             assert!(shown.contains(&p), "{p:?} not in {shown:?}");
         }
         assert!(!shown.contains(&Page::Home { number: 1 }));
-        assert!(!shown.contains(&Page::Tag { tag: 1, number: 1 }));
+        assert!(!shown.contains(&Page::Term {
+            tax: 0,
+            term: 1,
+            number: 1
+        }));
     }
 }

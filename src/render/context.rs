@@ -44,6 +44,8 @@ pub struct SiteContext<'a> {
     /// Hrefs of the site-wide pages.
     pub home_url: String,
     pub tags_url: String,
+    /// Every taxonomy (tags first), for the navigation.
+    pub taxonomies: Vec<TaxonomyRef<'a>>,
     pub archive_url: String,
     pub feed_url: String,
     pub search_url: String,
@@ -96,7 +98,9 @@ pub fn logo_url(config: &Config) -> Option<String> {
 }
 
 impl<'a> SiteContext<'a> {
-    pub fn new(config: &'a Config, article_count: usize) -> Self {
+    pub fn new(site: &'a Site) -> Self {
+        let config = &site.config;
+        let article_count = site.articles.len();
         SiteContext {
             title: &config.title,
             description: &config.description,
@@ -106,7 +110,15 @@ impl<'a> SiteContext<'a> {
             feeds: config.feeds,
             search: config.search,
             home_url: config.href(&Route::Home { number: 1 }.path()),
-            tags_url: config.href(&Route::Tags.path()),
+            tags_url: config.href(
+                &Route::Taxonomy {
+                    segment: &site.taxonomies[crate::index::TAGS].settings.segment,
+                }
+                .path(),
+            ),
+            taxonomies: (0..site.taxonomies.len())
+                .map(|x| taxonomy_ref(site, x))
+                .collect(),
             archive_url: config.href(&Route::Archive.path()),
             feed_url: config.href(&Route::Feed.path()),
             search_url: config.href(&Route::Search.path()),
@@ -119,29 +131,65 @@ impl<'a> SiteContext<'a> {
     }
 }
 
-/// A tag as linked from an article or listed on `/tags/`.
+/// A name of a taxonomy (a tag, a writer, a source, a region) as linked from an article or
+/// listed on its taxonomy's page.
 #[derive(Serialize)]
-pub struct TagRef<'a> {
+pub struct TermRef<'a> {
     pub name: &'a str,
     pub slug: &'a str,
     pub url: String,
     pub count: usize,
+    /// For a source: the domain of its URL ("aawsat.com"), or none.
+    pub domain: Option<&'a str>,
 }
 
-/// A tag reference.
-pub fn tag_ref(site: &Site, t: usize) -> TagRef<'_> {
-    let tag = &site.tags[t];
-    TagRef {
-        name: &tag.name,
-        slug: &tag.slug,
+/// A reference to term `t` of taxonomy `x`.
+pub fn term_ref(site: &Site, x: usize, t: usize) -> TermRef<'_> {
+    let taxonomy = &site.taxonomies[x];
+    let term = &taxonomy.terms[t];
+    TermRef {
+        name: &term.name,
+        slug: &term.slug,
         url: site.config.href(
-            &Route::Tag {
-                slug: &tag.slug,
+            &Route::Term {
+                segment: &taxonomy.settings.segment,
+                slug: &term.slug,
                 number: 1,
             }
             .path(),
         ),
-        count: tag.articles.len(),
+        count: term.articles.len(),
+        domain: term.domain.as_deref(),
+    }
+}
+
+/// A taxonomy as linked from the navigation and shown on its pages.
+#[derive(Serialize)]
+pub struct TaxonomyRef<'a> {
+    /// Its name in `site.yaml` (`tags`, `authors`, `regions`).
+    pub name: &'a str,
+    /// Its heading ("الكتّاب") and what one name is called ("الكاتب").
+    pub title: &'a str,
+    pub label: &'a str,
+    pub url: String,
+    /// How many names it has.
+    pub count: usize,
+}
+
+/// A reference to taxonomy `x`.
+pub fn taxonomy_ref(site: &Site, x: usize) -> TaxonomyRef<'_> {
+    let t = &site.taxonomies[x];
+    TaxonomyRef {
+        name: &t.settings.name,
+        title: &t.settings.title,
+        label: &t.settings.label,
+        url: site.config.href(
+            &Route::Taxonomy {
+                segment: &t.settings.segment,
+            }
+            .path(),
+        ),
+        count: t.terms.len(),
     }
 }
 
@@ -158,7 +206,10 @@ pub struct Summary<'a> {
     pub updated_rfc3339: String,
     pub summary: &'a str,
     pub description: &'a str,
-    pub tags: Vec<TagRef<'a>>,
+    pub tags: Vec<TermRef<'a>>,
+    /// The article's names in every other taxonomy, by taxonomy name (`authors`, `sources`,
+    /// `regions`): each a list of term references.
+    pub terms: std::collections::BTreeMap<&'a str, Vec<TermRef<'a>>>,
     pub authors: &'a [String],
     pub lang: Option<&'a str>,
     pub dir: Dir,
@@ -244,9 +295,25 @@ fn summary(site: &Site, i: usize) -> Summary<'_> {
         updated_rfc3339: a.updated.unwrap_or(a.date).rfc3339(),
         summary: &a.summary_html,
         description: &a.description,
-        tags: site.article_tags[i]
+        tags: site
+            .article_tags(i)
             .iter()
-            .map(|&t| tag_ref(site, t))
+            .map(|&t| term_ref(site, crate::index::TAGS, t))
+            .collect(),
+        terms: site
+            .taxonomies
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(x, taxonomy)| {
+                (
+                    taxonomy.settings.name.as_str(),
+                    taxonomy.article_terms[i]
+                        .iter()
+                        .map(|&t| term_ref(site, x, t))
+                        .collect(),
+                )
+            })
             .collect(),
         authors: &a.authors,
         lang: a.lang.as_deref(),
@@ -360,24 +427,27 @@ pub struct HomePage<'a> {
     pub paginator: Paginator,
 }
 
-/// `tags.html`.
+/// `taxonomy.html`: a taxonomy's index (all tags, all writers…).
 #[derive(Serialize)]
-pub struct TagsPage<'a> {
-    pub tags: Vec<TagRef<'a>>,
+pub struct TaxonomyPage<'a> {
+    pub taxonomy: TaxonomyRef<'a>,
+    pub terms: Vec<TermRef<'a>>,
 }
 
-/// `tag` on `tag.html`.
+/// `term` on `term.html`.
 #[derive(Serialize)]
-pub struct TagValue<'a> {
+pub struct TermValue<'a> {
     #[serde(flatten)]
-    pub tag: TagRef<'a>,
-    pub feed_url: String,
+    pub term: TermRef<'a>,
+    /// Its feed's href, or none when the taxonomy has no feeds.
+    pub feed_url: Option<String>,
 }
 
-/// `tag.html`: one page of a tag's articles.
+/// `term.html`: one page of the articles of one name.
 #[derive(Serialize)]
-pub struct TagPage<'a> {
-    pub tag: TagValue<'a>,
+pub struct TermPage<'a> {
+    pub taxonomy: TaxonomyRef<'a>,
+    pub term: TermValue<'a>,
     pub pages: Vec<&'a Value>,
     pub paginator: Paginator,
 }
@@ -517,7 +587,17 @@ impl Paginator {
         total_items: usize,
         route: impl Fn(usize) -> String,
     ) -> Paginator {
-        let per_page = config.per_page;
+        Paginator::with_per_page(config, config.per_page, number, total_items, route)
+    }
+
+    /// [`Paginator::new`] for a list of `per_page` entries a page (a taxonomy's own setting).
+    pub fn with_per_page(
+        config: &Config,
+        per_page: usize,
+        number: usize,
+        total_items: usize,
+        route: impl Fn(usize) -> String,
+    ) -> Paginator {
         let total_pages = total_items.div_ceil(per_page).max(1);
         let url = |n: usize| config.href(&route(n));
         Paginator {
@@ -574,7 +654,8 @@ mod tests {
             ..Config::default()
         };
         let route = |n| {
-            Route::Tag {
+            Route::Term {
+                segment: "tags",
                 slug: "داعش",
                 number: n,
             }

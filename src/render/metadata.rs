@@ -18,8 +18,8 @@ pub fn structured_data(site: &Site, page: Page, path: &str) -> Option<String> {
         Page::Article(i) => article(site, i),
         Page::Home { number: 1 } => website(site),
         Page::Home { .. }
-        | Page::Tags
-        | Page::Tag { .. }
+        | Page::Taxonomy(_)
+        | Page::Term { .. }
         | Page::Archive
         | Page::ArchiveYear(_) => collection(site, page, path),
         _ => return None,
@@ -131,9 +131,10 @@ fn article(site: &Site, i: usize) -> Json {
         "inLanguage".into(),
         json!(a.lang.as_deref().unwrap_or(&config.language)),
     );
-    let keywords: Vec<&str> = site.article_tags[i]
+    let keywords: Vec<&str> = site
+        .article_tags(i)
         .iter()
-        .map(|&t| site.tags[t].name.as_str())
+        .map(|&t| site.tags()[t].name.as_str())
         .collect();
     if !keywords.is_empty() {
         v.insert("keywords".into(), json!(keywords));
@@ -184,8 +185,11 @@ fn website(site: &Site) -> Json {
 fn collection(site: &Site, page: Page, path: &str) -> Json {
     let config = &site.config;
     let name = match page {
-        Page::Tags => format!("الوسوم — {}", config.title),
-        Page::Tag { tag, .. } => format!("{} — {}", site.tags[tag].name, config.title),
+        Page::Taxonomy(x) => format!("{} — {}", site.taxonomies[x].settings.title, config.title),
+        Page::Term { tax, term, .. } => format!(
+            "{} — {}",
+            site.taxonomies[tax].terms[term].name, config.title
+        ),
         Page::Archive => format!("الأرشيف — {}", config.title),
         Page::ArchiveYear(y) => {
             format!("الأرشيف: {} — {}", site.archive.years[y].year, config.title)

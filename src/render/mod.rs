@@ -62,8 +62,7 @@ impl<'a> Renderer<'a> {
         sources: &'a templates::Sources,
         summaries: Vec<Value>,
     ) -> Self {
-        let site_value =
-            Value::from_serializable(&SiteContext::new(&site.config, site.articles.len()));
+        let site_value = Value::from_serializable(&SiteContext::new(site));
         Renderer {
             site,
             tera,
@@ -131,38 +130,58 @@ impl<'a> Renderer<'a> {
                 "article.html",
                 self.frame(page, &path, article_page(site, i, &self.summaries)),
             ),
-            Page::Tags => {
-                let tags = (0..site.tags.len()).map(|t| tag_ref(site, t)).collect();
-                ("tags.html", self.frame(page, &path, TagsPage { tags }))
+            Page::Taxonomy(x) => {
+                let terms = (0..site.taxonomies[x].terms.len())
+                    .map(|t| term_ref(site, x, t))
+                    .collect();
+                let value = TaxonomyPage {
+                    taxonomy: taxonomy_ref(site, x),
+                    terms,
+                };
+                ("taxonomy.html", self.frame(page, &path, value))
             }
-            Page::Tag { tag, number } => {
-                let slug = &site.tags[tag].slug;
-                let items = &site.tags[tag].articles;
-                let (pages, paginator) = self.list(
+            Page::Term { tax, term, number } => {
+                let taxonomy = &site.taxonomies[tax];
+                let segment = &taxonomy.settings.segment;
+                let slug = &taxonomy.terms[term].slug;
+                let items = &taxonomy.terms[term].articles;
+                let (pages, paginator) = self.list_by(
+                    taxonomy.settings.per_page,
                     items.len(),
                     |k| items[k],
                     number,
-                    |n| Route::Tag { slug, number: n }.path(),
+                    |n| {
+                        Route::Term {
+                            segment,
+                            slug,
+                            number: n,
+                        }
+                        .path()
+                    },
                 );
-                let tag = TagValue {
-                    tag: tag_ref(site, tag),
-                    feed_url: config.href(&Route::TagFeed { slug }.path()),
-                };
-                let value = TagPage {
-                    tag,
+                let value = TermPage {
+                    taxonomy: taxonomy_ref(site, tax),
+                    term: TermValue {
+                        term: term_ref(site, tax, term),
+                        feed_url: site
+                            .term_feeds(tax)
+                            .then(|| config.href(&Route::TermFeed { segment, slug }.path())),
+                    },
                     pages,
                     paginator,
                 };
-                ("tag.html", self.frame(page, &path, value))
+                ("term.html", self.frame(page, &path, value))
             }
-            Page::TagFeed(t) => {
-                let tag = &site.tags[t];
-                let title = format!("{} — {}", config.title, tag.name);
-                let alternate = Route::Tag {
-                    slug: &tag.slug,
+            Page::TermFeed { tax, term } => {
+                let taxonomy = &site.taxonomies[tax];
+                let t = &taxonomy.terms[term];
+                let title = format!("{} — {}", config.title, t.name);
+                let alternate = Route::Term {
+                    segment: &taxonomy.settings.segment,
+                    slug: &t.slug,
                     number: 1,
                 };
-                let feed = self.feed(&title, &path, &alternate.path(), &tag.articles);
+                let feed = self.feed(&title, &path, &alternate.path(), &t.articles);
                 ("feed.xml", self.frame(page, &path, feed))
             }
             Page::Archive => {
@@ -247,11 +266,26 @@ impl<'a> Renderer<'a> {
         number: usize,
         route: impl Fn(usize) -> String,
     ) -> (Vec<&Value>, Paginator) {
+        self.list_by(self.site.config.per_page, total, item, number, route)
+    }
+
+    /// [`Renderer::list`] with `per_page` entries a page.
+    fn list_by(
+        &self,
+        per_page: usize,
+        total: usize,
+        item: impl Fn(usize) -> usize,
+        number: usize,
+        route: impl Fn(usize) -> String,
+    ) -> (Vec<&Value>, Paginator) {
         let config = &self.site.config;
-        let start = ((number - 1) * config.per_page).min(total);
-        let end = (start + config.per_page).min(total);
+        let start = ((number - 1) * per_page).min(total);
+        let end = (start + per_page).min(total);
         let pages = (start..end).map(|k| &self.summaries[item(k)]).collect();
-        (pages, Paginator::new(config, number, total, route))
+        (
+            pages,
+            Paginator::with_per_page(config, per_page, number, total, route),
+        )
     }
 
     fn year_ref(&self, y: usize) -> YearRef {
@@ -298,13 +332,17 @@ impl<'a> Renderer<'a> {
             loc: config.permalink(&a.path),
             lastmod: Some(a.updated.unwrap_or(a.date).machine()),
         }));
-        urls.push(at(Route::Tags));
-        urls.extend(site.tags.iter().map(|t| {
-            at(Route::Tag {
-                slug: &t.slug,
-                number: 1,
-            })
-        }));
+        for taxonomy in &site.taxonomies {
+            let segment = &taxonomy.settings.segment;
+            urls.push(at(Route::Taxonomy { segment }));
+            urls.extend(taxonomy.terms.iter().map(|t| {
+                at(Route::Term {
+                    segment,
+                    slug: &t.slug,
+                    number: 1,
+                })
+            }));
+        }
         urls.push(at(Route::Archive));
         SitemapPage { urls }
     }

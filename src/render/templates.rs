@@ -16,8 +16,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("home.html", include_str!("../../templates/home.html")),
     ("article.html", include_str!("../../templates/article.html")),
-    ("tags.html", include_str!("../../templates/tags.html")),
-    ("tag.html", include_str!("../../templates/tag.html")),
+    (
+        "taxonomy.html",
+        include_str!("../../templates/taxonomy.html"),
+    ),
+    ("term.html", include_str!("../../templates/term.html")),
     ("archive.html", include_str!("../../templates/archive.html")),
     (
         "archive_year.html",

@@ -238,7 +238,7 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut vocabulary: Vec<&str> = words.keys().copied().collect();
     vocabulary.sort_unstable();
     // The keys the archive has without lexicon groups decide which groups it needs.
-    let names_only = Lexicon::from_names(site.tags.iter().map(|t| t.name.as_str()));
+    let names_only = Lexicon::from_names(site.tags().iter().map(|t| t.name.as_str()));
     let present: std::collections::HashSet<String> = vocabulary
         .par_iter()
         .flat_map_iter(|w| loose_keys(w, &names_only))
