@@ -1,0 +1,257 @@
+//! Taxonomies as a site configures them: writers, sources and a site's own `regions`, with their
+//! pages, feeds (read by a real Atom parser), links from articles, and positioned errors.
+
+mod common;
+
+use std::path::Path;
+
+use common::{read, stderr, warraq};
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+fn article(root: &Path, stem: &str, date: &str, front: &str) {
+    write(
+        root,
+        &format!("content/{stem}.md"),
+        &format!("---\ntitle: \"مقال {stem}\"\ndate: {date}\n{front}---\nنص المقال {stem}.\n"),
+    );
+}
+
+fn build(root: &Path) -> String {
+    let out = warraq(root, &["build"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    err
+}
+
+fn regions_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "site.yaml",
+        "title: \"مرصد\"\nbase_url: \"https://example.org/\"\nper_page: 2\ntaxonomies:\n  authors: {per_page: 1}\n  regions: {title: \"المناطق\", label: \"المنطقة\", sort: name}\n",
+    );
+    article(
+        root,
+        "2025/a",
+        "2025-03-01",
+        "author: [\"سارة الأحمد\", John Doe]\nsource: {name: \"الشرق الأوسط\", url: \"https://aawsat.com/x/1\"}\nregions: [دير الزور, الحسكة]\n",
+    );
+    article(
+        root,
+        "2025/b",
+        "2025-02-01",
+        "author: \"سَارة الأحمد\"\nsource: {name: \"الشرق الأوسط\"}\nregions:\n  - \"الحسكة\"\n",
+    );
+    article(
+        root,
+        "2025/c",
+        "2025-01-01",
+        "author: سارة الأحمد\nregions: الرقة\n",
+    );
+    dir
+}
+
+#[test]
+fn a_site_defines_its_own_taxonomy_and_gets_its_pages() {
+    let dir = regions_site();
+    let root = dir.path();
+    build(root);
+    let public = root.join("public");
+    // Index pages, sorted by name for regions (الحسكة, الرقة, دير الزور).
+    let regions = read(public.join("regions/index.html"));
+    assert!(
+        regions.contains("<h1 class=\"page-title\">المناطق</h1>"),
+        "{regions}"
+    );
+    let order: Vec<usize> = ["الحسكة", "الرقة", "دير الزور"]
+        .iter()
+        .map(|n| {
+            regions
+                .find(&format!(">{n}</a>"))
+                .unwrap_or_else(|| panic!("{n}"))
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "sorted by name: {order:?}"
+    );
+    // A term page, newest first, with its label and feed.
+    let hasakah = read(public.join("regions/الحسكة/index.html"));
+    assert!(hasakah.contains("المنطقة: الحسكة"), "{hasakah}");
+    assert!(hasakah.find("مقال 2025/a").unwrap() < hasakah.find("مقال 2025/b").unwrap());
+    let feed = std::fs::read(public.join("regions/الحسكة/feed.xml")).unwrap();
+    let feed = atom_syndication::Feed::read_from(&feed[..]).expect("valid Atom");
+    assert_eq!(feed.entries().len(), 2);
+    // The article lists its regions, linked.
+    let a = read(public.join("2025/a/index.html"));
+    assert!(a.contains("<p class=\"taxonomy-terms\">المناطق: <a href=\"/regions/%D8%AF%D9%8A%D8%B1-%D8%A7%D9%84%D8%B2%D9%88%D8%B1/\">دير الزور</a>"), "{a}");
+    // The navigation has every taxonomy with names.
+    for href in ["/authors/", "/sources/", "/regions/"] {
+        assert!(a.contains(&format!("<li><a href=\"{href}\">")), "{href}");
+    }
+    // (this site has no tags: no empty tags page is offered)
+    assert!(!a.contains("<li><a href=\"/tags/\">"), "{a}");
+    // The sitemap lists the new pages.
+    let sitemap = read(public.join("sitemap.xml"));
+    assert!(
+        sitemap.contains("https://example.org/regions/%D8%A7%D9%84%D8%B1%D9%82%D8%A9/"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn writers_and_sources_have_pages_feeds_and_links() {
+    let dir = regions_site();
+    let root = dir.path();
+    build(root);
+    let public = root.join("public");
+    // Two spellings of one writer (with tashkeel) are one writer, in the most used spelling.
+    let sara = public.join("authors/سارة-الأحمد");
+    assert!(sara.join("index.html").is_file());
+    let page = read(sara.join("index.html"));
+    assert!(page.contains("الكاتب: سارة الأحمد"), "{page}");
+    // per_page 1 for writers: three pages.
+    assert!(sara.join("page/3/index.html").is_file());
+    assert!(!sara.join("page/4/index.html").exists());
+    let feed = std::fs::read(sara.join("feed.xml")).unwrap();
+    let feed = atom_syndication::Feed::read_from(&feed[..]).expect("a writer's feed is valid Atom");
+    assert_eq!(feed.entries().len(), 3);
+    assert_eq!(feed.entries()[0].authors()[0].name(), "سارة الأحمد");
+    assert!(public.join("authors/john-doe/index.html").is_file());
+    // The byline links both writers; the Latin name is isolated.
+    let a = read(public.join("2025/a/index.html"));
+    assert!(
+        a.contains("بقلم <a href=\"/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A7%D9%84%D8%A3%D8%AD%D9%85%D8%AF/\" rel=\"author\">سارة الأحمد</a>، <a href=\"/authors/john-doe/\" rel=\"author\"><bdi>John Doe</bdi></a>"),
+        "{a}"
+    );
+    // The source page shows its domain and lists both articles; its feed parses.
+    let source = read(public.join("sources/الشرق-الأوسط/index.html"));
+    assert!(source.contains("aawsat.com"), "{source}");
+    assert!(source.contains("مقال 2025/a") && source.contains("مقال 2025/b"));
+    let feed = std::fs::read(public.join("sources/الشرق-الأوسط/feed.xml")).unwrap();
+    atom_syndication::Feed::read_from(&feed[..]).expect("a source's feed is valid Atom");
+    assert!(a.contains("نُشر في <a href=\"/sources/%D8%A7%D9%84%D8%B4%D8%B1%D9%82-%D8%A7%D9%84%D8%A3%D9%88%D8%B3%D8%B7/\">الشرق الأوسط</a> (<a href=\"https://aawsat.com/x/1\" rel=\"external noopener\">"), "{a}");
+    let index = read(public.join("authors/index.html"));
+    assert!(
+        index.find("سارة الأحمد").unwrap() < index.find("John Doe").unwrap(),
+        "by count"
+    );
+}
+
+#[test]
+fn taxonomies_can_move_and_be_turned_off() {
+    let dir = regions_site();
+    let root = dir.path();
+    write(
+        root,
+        "site.yaml",
+        "taxonomies:\n  authors: {segment: كتاب, feeds: false}\n  sources: false\n",
+    );
+    // `regions` is no longer a taxonomy: the key is unknown again.
+    let out = warraq(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("unknown key `regions`"),
+        "{}",
+        stderr(&out)
+    );
+    for stem in ["a", "b", "c"] {
+        let path = root.join(format!("content/2025/{stem}.md"));
+        let text = read(&path);
+        let kept: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with("regions") && !l.starts_with("  - "))
+            .collect();
+        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+    }
+    build(root);
+    let public = root.join("public");
+    assert!(public.join("كتاب/سارة-الأحمد/index.html").is_file());
+    assert!(!public.join("كتاب/سارة-الأحمد/feed.xml").exists());
+    assert!(!public.join("authors").exists());
+    assert!(!public.join("sources").exists());
+    let a = read(public.join("2025/a/index.html"));
+    assert!(
+        a.contains("نُشر في <bdi>الشرق الأوسط</bdi>") || a.contains("نُشر في الشرق الأوسط"),
+        "{a}"
+    );
+}
+
+#[test]
+fn taxonomy_mistakes_are_positioned_errors() {
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "taxonomies:\n  regions: {segment: archive}\n",
+            "",
+            "`segment: archive` of taxonomy `regions` is already used",
+        ),
+        (
+            "taxonomies:\n  title: {}\n",
+            "",
+            "`taxonomies: title` would take a front-matter key",
+        ),
+        (
+            "taxonomies:\n  tags: false\n",
+            "",
+            "`taxonomies: tags` cannot be turned off",
+        ),
+        (
+            "taxonomies:\n  regions: {colour: red}\n",
+            "",
+            "`taxonomies: regions` has a bad setting",
+        ),
+        (
+            "taxonomies:\n  Regions: {}\n",
+            "",
+            "is not usable as a front-matter key",
+        ),
+        (
+            "taxonomies:\n  regions: {}\n",
+            "regions: {a: 1}\n",
+            "content/2025/x.md:4:1: `regions` must be a name or a list of names",
+        ),
+        (
+            "taxonomies:\n  regions: {}\n",
+            "regions: [\"\"]\n",
+            "content/2025/x.md:4:",
+        ),
+        (
+            "taxonomies:\n  regions: {}\n",
+            "regions: [\"؟؟\"]\n",
+            "`regions` name `؟؟` has no letter or digit",
+        ),
+    ];
+    for (yaml, front, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "site.yaml", yaml);
+        article(root, "2025/x", "2025-01-01", front);
+        let out = warraq(root, &["build"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{expected}: {err}");
+        let flat: String = err
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '│')
+            .collect();
+        let want: String = expected.chars().filter(|c| !c.is_whitespace()).collect();
+        assert!(flat.contains(&want), "expected `{expected}` in\n{err}");
+        assert!(!root.join("public").exists());
+    }
+    // An article cannot take a taxonomy's segment.
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "site.yaml", "taxonomies:\n  regions: {}\n");
+    article(dir.path(), "regions/x", "2025-01-01", "");
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is inside `/regions/`"),
+        "{}",
+        stderr(&out)
+    );
+}
