@@ -487,7 +487,11 @@ fn own_blocks(yaml: &str, keys: &[&str]) -> (String, Vec<std::ops::Range<usize>>
     let mut offset = 0;
     let mut open: Option<usize> = None;
     for line in yaml.split_inclusive('\n') {
-        let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        // A key at the start of a line ends the block before it (a flow list continued at the
+        // start of the next line, `regions: [a,\nb]`, is not a key).
+        let top_level = !line.starts_with([' ', '\t', '-', '#'])
+            && !line.trim().is_empty()
+            && line.contains(':');
         if top_level {
             if let Some(start) = open.take() {
                 blocks.push(start..offset);
@@ -498,7 +502,7 @@ fn own_blocks(yaml: &str, keys: &[&str]) -> (String, Vec<std::ops::Range<usize>>
                 .unwrap_or("")
                 .trim()
                 .trim_matches(['"', '\'']);
-            if line.contains(':') && keys.contains(&key) {
+            if keys.contains(&key) {
                 open = Some(offset);
             }
         }
@@ -522,6 +526,23 @@ fn own_blocks(yaml: &str, keys: &[&str]) -> (String, Vec<std::ops::Range<usize>>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn own_keys_are_read_on_their_own_and_blanked_in_place() {
+        let yaml = "title: x\nregions: [أ,\nب]\ndate: 2025-01-01\nareas:\n  - ج\n  - د\n# note\ntags: [t]\n";
+        let (masked, blocks) = own_blocks(yaml, &["regions", "areas"]);
+        assert_eq!(masked.len(), yaml.len(), "positions hold");
+        let cut: Vec<&str> = blocks.iter().map(|r| &yaml[r.clone()]).collect();
+        assert_eq!(
+            cut,
+            ["regions: [أ,\nب]\n", "areas:\n  - ج\n  - د\n# note\n"]
+        );
+        for kept in ["title: x\n", "\ndate: 2025-01-01\n", "\ntags: [t]\n"] {
+            assert!(masked.contains(kept), "{kept}: {masked:?}");
+        }
+        assert!(!masked.contains("regions") && !masked.contains('ج'));
+        assert_eq!(own_blocks(yaml, &[]).0, yaml);
+    }
 
     fn fm(yaml: &str) -> Result<FrontMatter, Diagnostic> {
         let text = format!("---\n{yaml}---\nbody\n");
