@@ -219,6 +219,12 @@ fn build(
     if quiet {
         return Ok(());
     }
+    for w in &built.warnings {
+        match &w.hint {
+            Some(hint) => eprintln!("warning: {}\n  help: {hint}", w.headline()),
+            None => eprintln!("warning: {}", w.headline()),
+        }
+    }
     let files = built.files;
     eprintln!(
         "built {} articles into {} pages in {}: {} files written, {} unchanged, {} removed",

@@ -150,7 +150,7 @@ struct RawTaxonomy {
 /// Front-matter keys a taxonomy of its own may not take.
 const ARTICLE_KEYS: &[&str] = &[
     "title", "date", "updated", "tags", "related", "summary", "author", "source", "slug", "lang",
-    "draft", "extra", "image", "type",
+    "draft", "extra", "image", "type", "series",
 ];
 
 /// The built-in taxonomies: (name, segment, title, label).
@@ -221,6 +221,9 @@ pub struct Config {
     pub html: HtmlPolicy,
     /// Tags first, then writers and sources (unless turned off), then the site's own.
     pub taxonomies: Vec<Taxonomy>,
+    /// The site folder the settings were read from (dossier introductions live under it).
+    #[serde(skip)]
+    pub root: PathBuf,
 }
 
 impl Default for Config {
@@ -237,7 +240,12 @@ impl Config {
         let shown = PathBuf::from("site.yaml");
         let text = match std::fs::read(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config {
+                    root: root.to_path_buf(),
+                    ..Config::default()
+                })
+            }
             Err(e) => {
                 return Err(vec![Diagnostic::new(
                     Some(&shown),
@@ -267,11 +275,15 @@ impl Config {
             return Err(vec![d]);
         }
         if source.trim().is_empty() {
-            return Ok(Config::default());
+            return Ok(Config {
+                root: root.to_path_buf(),
+                ..Config::default()
+            });
         }
         let raw: RawConfig = serde_yaml::from_str(&source)
             .map_err(|e| vec![yaml::to_diagnostic(&shown, &source, 1, "site.yaml", &e)])?;
-        let config = Config::from_raw(raw).map_err(|d| vec![positioned(d, &source)])?;
+        let mut config = Config::from_raw(raw).map_err(|d| vec![positioned(d, &source)])?;
+        config.root = root.to_path_buf();
         // The logo is named in every page's structured data: it must be published.
         if let Some(logo) = config.logo.as_deref().filter(|l| !l.contains("://")) {
             let file = root.join("static").join(logo.trim_start_matches('/'));
@@ -343,6 +355,7 @@ impl Config {
                     .unwrap_or_else(|| HtmlPolicy::default().embed_hosts),
             },
             taxonomies,
+            root: PathBuf::from("."),
         })
     }
 

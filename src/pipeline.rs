@@ -237,6 +237,8 @@ pub fn write_search(
 
 /// Summary of a finished build.
 pub struct Built {
+    /// Problems that did not stop the build (a gap in a dossier's parts).
+    pub warnings: Vec<Diagnostic>,
     /// `base_url` has no scheme and host (feeds and sitemap cannot be absolute).
     pub relative_base: bool,
     pub articles: usize,
@@ -283,7 +285,9 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     let start = Instant::now();
     let files = staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();
+    let warnings = loaded.site.warnings.clone();
     Ok(Built {
+        warnings,
         relative_base: loaded.site.config.base.origin.is_none(),
         articles: loaded.site.articles.len(),
         pages,

@@ -6,6 +6,8 @@
 //! or, for a taxonomy, of its `segment` in `site.yaml`; a test in this module proves every path
 //! follows.
 
+/// The section of dossiers (series).
+pub const SERIES: &str = "series";
 /// The section of the date archive.
 pub const ARCHIVE: &str = "archive";
 /// The search page; its index files live under it (see [`crate::search`]).
@@ -47,6 +49,12 @@ pub enum Route<'a> {
         segment: &'a str,
         slug: &'a str,
     },
+    /// Every dossier.
+    SeriesIndex,
+    /// One dossier, its articles in reading order.
+    Series {
+        slug: &'a str,
+    },
     Archive,
     ArchiveYear {
         year: i32,
@@ -75,6 +83,8 @@ impl Route<'_> {
                 number,
             } => paginated(&format!("/{segment}/{slug}/"), *number),
             Route::TermFeed { segment, slug } => format!("/{segment}/{slug}/{FEED_FILE}"),
+            Route::SeriesIndex => format!("/{SERIES}/"),
+            Route::Series { slug } => format!("/{SERIES}/{slug}/"),
             Route::Archive => format!("/{ARCHIVE}/"),
             Route::ArchiveYear { year } => format!("/{ARCHIVE}/{year}/"),
             Route::Feed => format!("/{FEED_FILE}"),
@@ -138,6 +148,7 @@ pub fn reserved_first_segments(config: &crate::config::Config) -> Vec<String> {
 pub fn fixed_first_segments() -> Vec<String> {
     let every_kind = [
         Route::Home { number: 2 },
+        Route::SeriesIndex,
         Route::Archive,
         Route::Feed,
         Route::Sitemap,
@@ -240,6 +251,7 @@ mod tests {
                 "page",
                 "robots.txt",
                 "search",
+                "series",
                 "sitemap.xml",
                 "sources",
                 "tags"

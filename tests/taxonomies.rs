@@ -255,3 +255,139 @@ fn taxonomy_mistakes_are_positioned_errors() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_dossier_reads_in_order_with_parts_neighbours_and_an_introduction() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let name = "داعش في سوريا بعد سقوط النظام";
+    // Parts out of date order: the parts decide.
+    article(
+        root,
+        "2025/p1",
+        "2025-03-01",
+        &format!("series: {{name: \"{name}\", part: 1}}\n"),
+    );
+    article(
+        root,
+        "2025/p2",
+        "2025-01-01",
+        &format!("series: {{name: \"{name}\", part: 2}}\n"),
+    );
+    article(
+        root,
+        "2025/p3",
+        "2025-02-01",
+        "series: {name: \"داعش في سوريا بعد سقوط النظام\", part: 3}\n",
+    );
+    // A dossier by date alone.
+    article(root, "2024/d1", "2024-05-01", "series: \"ملف الحسكة\"\n");
+    article(root, "2024/d2", "2024-04-01", "series: \"ملف الحسكة\"\n");
+    write(
+        root,
+        "series/داعش-في-سوريا-بعد-سقوط-النظام.md",
+        "مقدمة **الملف**.\n",
+    );
+    build(root);
+    let public = root.join("public");
+    let p2 = read(public.join("2025/p2/index.html"));
+    assert!(p2.contains("الجزء 2 من 3"), "{p2}");
+    // (titles that start in Arabic and hold Latin text are isolated)
+    assert!(
+        p2.contains("الجزء السابق: <bdi>مقال 2025/p1</bdi>")
+            && p2.contains("الجزء التالي: <bdi>مقال 2025/p3</bdi>"),
+        "{p2}"
+    );
+    let p1 = read(public.join("2025/p1/index.html"));
+    assert!(
+        p1.contains("الجزء 1 من 3") && !p1.contains("الجزء السابق"),
+        "{p1}"
+    );
+    let page = read(public.join("series/داعش-في-سوريا-بعد-سقوط-النظام/index.html"));
+    assert!(
+        page.contains("<p>مقدمة <strong>الملف</strong>.</p>"),
+        "{page}"
+    );
+    let order: Vec<usize> = ["2025/p1", "2025/p2", "2025/p3"]
+        .iter()
+        .map(|s| {
+            page.find(&format!("مقال {s}<"))
+                .unwrap_or_else(|| panic!("{s}"))
+        })
+        .collect();
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "reading order: {order:?}"
+    );
+    // By date: the older first.
+    let d = read(public.join("series/ملف-الحسكة/index.html"));
+    assert!(
+        d.find("مقال 2024/d2").unwrap() < d.find("مقال 2024/d1").unwrap(),
+        "{d}"
+    );
+    let d2 = read(public.join("2024/d2/index.html"));
+    assert!(d2.contains("الجزء 1 من 2"), "{d2}");
+    // The dossiers' page and the navigation.
+    let index = read(public.join("series/index.html"));
+    assert!(
+        index.contains("ملف الحسكة") && index.contains(name),
+        "{index}"
+    );
+    assert!(
+        p1.contains("<li><a href=\"/series/\">الملفات</a></li>"),
+        "{p1}"
+    );
+}
+
+#[test]
+fn two_articles_claiming_one_part_are_an_error_at_both_and_a_gap_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    article(
+        root,
+        "2025/a",
+        "2025-03-01",
+        "series: {name: \"ملف\", part: 2}\n",
+    );
+    article(
+        root,
+        "2025/b",
+        "2025-02-01",
+        "series: {name: \"ملف\", part: 2}\n",
+    );
+    let out = warraq(root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("content/2025/a.md:4:9: this article and content/2025/b.md both claim part 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("content/2025/b.md:4:9: this article and content/2025/a.md both claim part 2"),
+        "{err}"
+    );
+    assert!(!root.join("public").exists());
+    // A gap: built, with a warning at the part after it.
+    article(
+        root,
+        "2025/b",
+        "2025-02-01",
+        "series: {name: \"ملف\", part: 4}\n",
+    );
+    let err = build(root);
+    assert!(
+        err.contains(
+            "warning: content/2025/b.md:4:9: the series «ملف» has no part 3 (this is part 4)"
+        ),
+        "{err}"
+    );
+    // Quiet builds stay quiet; a bad value is an error at its place.
+    article(root, "2025/c", "2025-01-01", "series: [ملف]\n");
+    let out = warraq(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/2025/c.md:4:"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -63,6 +63,8 @@ pub struct Article {
     pub images: Vec<Arc<ImageInfo>>,
     /// Names under the keys of the site's own taxonomies (`regions: [الحسكة]`), by key.
     pub own: Vec<(String, Vec<String>)>,
+    /// The dossier it belongs to.
+    pub series: Option<front_matter::SeriesSpec>,
 }
 
 /// The front-matter keys of the site's own taxonomies.
@@ -436,6 +438,7 @@ fn render_one(
         text: body.text,
         word_count,
         kind: p.fm.kind,
+        series: p.fm.series.clone(),
         own: p
             .fm
             .own
@@ -469,6 +472,7 @@ pub fn reload_body(
         && tidy_tags(&fm.tags) == old.tags
         && fm.related == old.related
         && fm.author.0 == old.authors
+        && fm.series == old.series
         && fm.source.as_ref().map(|x| &x.name) == old.source.as_ref().map(|x| &x.name)
         && fm
             .own

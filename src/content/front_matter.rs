@@ -44,9 +44,63 @@ pub struct FrontMatter {
     pub image: Option<ImageSpec>,
     #[serde(default, rename = "type")]
     pub kind: ArticleKind,
+    #[serde(default)]
+    pub series: Option<SeriesSpec>,
     /// Names under the keys of the site's own taxonomies (`regions: [الحسكة]`), by key.
     #[serde(skip)]
     pub own: Vec<(String, Vec<String>)>,
+}
+
+/// `series:`: the dossier an article belongs to, by name, with its part (`{name, part}`) or
+/// ordered by date (`series: "داعش بعد سقوط النظام"`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeriesSpec {
+    pub name: String,
+    pub part: Option<u32>,
+}
+
+impl<'de> Deserialize<'de> for SeriesSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde_yaml::Value;
+        match Value::deserialize(d)? {
+            Value::Mapping(map) => {
+                let mut name = None;
+                let mut part = None;
+                for (k, v) in map {
+                    match k.as_str() {
+                        Some("name") => {
+                            name = Some(Text::deserialize(v).map_err(de::Error::custom)?.0)
+                        }
+                        Some("part") => {
+                            let n = v.as_u64().filter(|n| (1..=10_000).contains(n)).ok_or_else(
+                                || de::Error::custom("`part` of a series is a whole number from 1"),
+                            )?;
+                            part = Some(n as u32);
+                        }
+                        other => {
+                            return Err(de::Error::custom(format!(
+                                "unknown key `{}` in `series`; expected `name` and `part`",
+                                other.unwrap_or("?")
+                            )))
+                        }
+                    }
+                }
+                let name = name.ok_or_else(|| {
+                    de::Error::custom(
+                        "`series` has no `name`; write series: {name: \"…\", part: 2}",
+                    )
+                })?;
+                Ok(SeriesSpec { name, part })
+            }
+            Value::Sequence(_) | Value::Tagged(_) => Err(de::Error::custom(
+                "`series` is a name, or a map with `name` and `part`",
+            )),
+            scalar => Ok(SeriesSpec {
+                name: Text::deserialize(scalar).map_err(de::Error::custom)?.0,
+                part: None,
+            }),
+        }
+    }
 }
 
 /// `type:`: what kind of journalism an article is (its schema.org type in structured data).

@@ -4,6 +4,7 @@
 pub mod archive;
 pub mod pages;
 pub mod related;
+pub mod series;
 pub mod similar;
 pub mod taxonomy;
 pub mod terms;
@@ -28,6 +29,10 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// Tags ([`TAGS`]), then writers, sources and the site's own, as `site.yaml` configures.
     pub taxonomies: Vec<Taxonomy>,
+    /// Dossiers, and each article's dossier and position in it.
+    pub dossiers: series::Dossiers,
+    /// Problems that do not stop the build (a gap in a dossier's parts).
+    pub warnings: Vec<Diagnostic>,
     /// For each article: declared, backlinks, similar.
     pub related: Vec<Related>,
     pub archive: Archive,
@@ -67,6 +72,8 @@ impl Site {
             .iter()
             .map(|t| taxonomy::index(t, &articles, &mut diagnostics))
             .collect();
+        let mut warnings = Vec::new();
+        let dossiers = series::index(&config, &articles, &mut diagnostics, &mut warnings);
         let declared = related::declared(&articles, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
@@ -97,6 +104,8 @@ impl Site {
             config,
             articles,
             taxonomies,
+            dossiers,
+            warnings,
             related,
             archive,
             terms,

@@ -28,6 +28,10 @@ pub enum Page {
         tax: usize,
         term: usize,
     },
+    /// Every dossier (when the site has any).
+    SeriesIndex,
+    /// One dossier.
+    Series(usize),
     Archive,
     ArchiveYear(usize),
     Feed,
@@ -56,6 +60,10 @@ impl Site {
             Page::TermFeed { tax, term } => Route::TermFeed {
                 segment: &self.taxonomies[tax].settings.segment,
                 slug: &self.taxonomies[tax].terms[term].slug,
+            },
+            Page::SeriesIndex => Route::SeriesIndex,
+            Page::Series(x) => Route::Series {
+                slug: &self.dossiers.series[x].slug,
             },
             Page::Archive => Route::Archive,
             Page::ArchiveYear(y) => Route::ArchiveYear {
@@ -100,6 +108,10 @@ impl Site {
                     pages.push(Page::TermFeed { tax: x, term: t });
                 }
             }
+        }
+        if !self.dossiers.series.is_empty() {
+            pages.push(Page::SeriesIndex);
+            pages.extend((0..self.dossiers.series.len()).map(Page::Series));
         }
         pages.push(Page::Archive);
         pages.extend((0..self.archive.years.len()).map(Page::ArchiveYear));
@@ -151,6 +163,17 @@ impl Site {
             .position(|y| y.months.iter().any(|m| m.articles.contains(&i)))
         {
             pages.push(Page::ArchiveYear(y));
+        }
+        if let Some((x, _)) = self.dossiers.of_article[i] {
+            // Its dossier's page and index, and every part (each says "part k of n" and links
+            // its neighbours in the dossier).
+            pages.extend([Page::Series(x), Page::SeriesIndex]);
+            pages.extend(
+                self.dossiers.series[x]
+                    .articles
+                    .iter()
+                    .map(|&j| Page::Article(j)),
+            );
         }
         let newer = i.checked_sub(1);
         let older = Some(i + 1).filter(|&j| j < self.articles.len());

@@ -46,6 +46,8 @@ pub struct SiteContext<'a> {
     pub tags_url: String,
     /// Every taxonomy (tags first), for the navigation.
     pub taxonomies: Vec<TaxonomyRef<'a>>,
+    /// Href of the dossiers' page, or none when the site has no dossier.
+    pub series_url: Option<String>,
     pub archive_url: String,
     pub feed_url: String,
     pub search_url: String,
@@ -119,6 +121,8 @@ impl<'a> SiteContext<'a> {
             taxonomies: (0..site.taxonomies.len())
                 .map(|x| taxonomy_ref(site, x))
                 .collect(),
+            series_url: (!site.dossiers.series.is_empty())
+                .then(|| config.href(&Route::SeriesIndex.path())),
             archive_url: config.href(&Route::Archive.path()),
             feed_url: config.href(&Route::Feed.path()),
             search_url: config.href(&Route::Search.path()),
@@ -362,12 +366,62 @@ pub struct ArticleValue<'a> {
     pub cover: Option<ImageValue>,
     /// `og:locale` of the article: `ar_AR` for Arabic, `en_US` for `lang: en`.
     pub locale: String,
+    /// Its dossier, or none.
+    pub series: Option<ArticleSeries<'a>>,
 }
 
 /// `article.html`.
 #[derive(Serialize)]
 pub struct ArticlePage<'a> {
     pub page: ArticleValue<'a>,
+}
+
+/// A dossier as linked from an article, the navigation or the dossiers' page.
+#[derive(Serialize)]
+pub struct SeriesRef<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    /// How many parts it has.
+    pub count: usize,
+}
+
+/// A reference to dossier `x`.
+pub fn series_ref(site: &Site, x: usize) -> SeriesRef<'_> {
+    let s = &site.dossiers.series[x];
+    SeriesRef {
+        name: &s.name,
+        slug: &s.slug,
+        url: site.config.href(&Route::Series { slug: &s.slug }.path()),
+        count: s.articles.len(),
+    }
+}
+
+/// `page.series` on an article: its dossier, its part and its neighbours in reading order.
+#[derive(Serialize)]
+pub struct ArticleSeries<'a> {
+    #[serde(flatten)]
+    pub series: SeriesRef<'a>,
+    /// Its place in reading order, from 1 ("الجزء 2 من 6": `part` of `count`).
+    pub part: usize,
+    pub previous: Option<&'a Value>,
+    pub next: Option<&'a Value>,
+}
+
+/// `series.html`: one dossier.
+#[derive(Serialize)]
+pub struct SeriesPage<'a> {
+    pub series: SeriesRef<'a>,
+    /// The introduction (safe HTML), or none.
+    pub intro: Option<Value>,
+    /// Its articles in reading order.
+    pub pages: Vec<&'a Value>,
+}
+
+/// `series_index.html`: every dossier, newest first.
+#[derive(Serialize)]
+pub struct SeriesIndexPage<'a> {
+    pub series: Vec<SeriesRef<'a>>,
 }
 
 /// The article page's value.
@@ -416,6 +470,15 @@ pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> Art
                 .as_ref()
                 .map(|c| image_value(&site.config, c, crate::images::COLUMN_SIZES, Loading::Eager)),
             locale: og_locale(a.lang.as_deref().unwrap_or(&site.config.language)),
+            series: site.dossiers.of_article[i].map(|(x, k)| {
+                let members = &site.dossiers.series[x].articles;
+                ArticleSeries {
+                    series: series_ref(site, x),
+                    part: k + 1,
+                    previous: k.checked_sub(1).map(|p| &summaries[members[p]]),
+                    next: members.get(k + 1).map(|&n| &summaries[n]),
+                }
+            }),
         },
     }
 }

@@ -19,6 +19,8 @@ pub fn structured_data(site: &Site, page: Page, path: &str) -> Option<String> {
         Page::Home { number: 1 } => website(site),
         Page::Home { .. }
         | Page::Taxonomy(_)
+        | Page::SeriesIndex
+        | Page::Series(_)
         | Page::Term { .. }
         | Page::Archive
         | Page::ArchiveYear(_) => collection(site, page, path),
@@ -191,6 +193,8 @@ fn collection(site: &Site, page: Page, path: &str) -> Json {
             site.taxonomies[tax].terms[term].name, config.title
         ),
         Page::Archive => format!("الأرشيف — {}", config.title),
+        Page::SeriesIndex => format!("الملفات — {}", config.title),
+        Page::Series(x) => format!("{} — {}", site.dossiers.series[x].name, config.title),
         Page::ArchiveYear(y) => {
             format!("الأرشيف: {} — {}", site.archive.years[y].year, config.title)
         }

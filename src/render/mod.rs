@@ -184,6 +184,22 @@ impl<'a> Renderer<'a> {
                 let feed = self.feed(&title, &path, &alternate.path(), &t.articles);
                 ("feed.xml", self.frame(page, &path, feed))
             }
+            Page::SeriesIndex => {
+                let series = (0..site.dossiers.series.len())
+                    .map(|x| series_ref(site, x))
+                    .collect();
+                let value = SeriesIndexPage { series };
+                ("series_index.html", self.frame(page, &path, value))
+            }
+            Page::Series(x) => {
+                let s = &site.dossiers.series[x];
+                let value = SeriesPage {
+                    series: series_ref(site, x),
+                    intro: s.intro_html.as_deref().map(Value::safe_string),
+                    pages: s.articles.iter().map(|&i| &self.summaries[i]).collect(),
+                };
+                ("series.html", self.frame(page, &path, value))
+            }
             Page::Archive => {
                 let years = (0..site.archive.years.len())
                     .map(|y| self.year_ref(y))
@@ -342,6 +358,15 @@ impl<'a> Renderer<'a> {
                     number: 1,
                 })
             }));
+        }
+        if !site.dossiers.series.is_empty() {
+            urls.push(at(Route::SeriesIndex));
+            urls.extend(
+                site.dossiers
+                    .series
+                    .iter()
+                    .map(|x| at(Route::Series { slug: &x.slug })),
+            );
         }
         urls.push(at(Route::Archive));
         SitemapPage { urls }

@@ -21,6 +21,11 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../../templates/taxonomy.html"),
     ),
     ("term.html", include_str!("../../templates/term.html")),
+    ("series.html", include_str!("../../templates/series.html")),
+    (
+        "series_index.html",
+        include_str!("../../templates/series_index.html"),
+    ),
     ("archive.html", include_str!("../../templates/archive.html")),
     (
         "archive_year.html",
