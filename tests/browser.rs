@@ -26,6 +26,7 @@ fn browser_tests_pass_in_headless_chromium() {
         .arg(here.join("serve.test.mjs"))
         .arg(here.join("search.test.mjs"))
         .arg(here.join("images.test.mjs"))
+        .arg(here.join("taxonomies.test.mjs"))
         .env("WARRAQ_BIN", env!("CARGO_BIN_EXE_warraq"))
         .env("CHROMIUM", &chromium)
         .status()

@@ -134,10 +134,18 @@ fn date_archive_groups_by_year_and_month() {
     let dir = site("good_site");
     assert!(warraq(dir.path(), &["build"]).status.success());
     let public = dir.path().join("public");
-    let years = read(public.join("archive/index.html"));
+    let page = read(public.join("archive/index.html"));
+    // (after the timeline, whose labels run oldest first in the markup, right to left on screen)
+    let years = &page[page
+        .find("class=\"archive-years\"")
+        .expect("the list of years")..];
     assert!(
         years.find(">2025<").unwrap() < years.find(">2023<").unwrap(),
         "newest year first"
+    );
+    assert!(
+        page.contains("<svg class=\"timeline\""),
+        "the archive has its timeline"
     );
     let y2025 = read(public.join("archive/2025/index.html"));
     assert!(y2025.contains("<h2>أيار (مايو) 2025</h2>"), "{y2025}");

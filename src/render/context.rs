@@ -509,6 +509,8 @@ pub struct TermValue<'a> {
 /// `term.html`: one page of the articles of one name.
 #[derive(Serialize)]
 pub struct TermPage<'a> {
+    /// Its articles per month as an inline SVG (safe HTML), on its first page; none after.
+    pub timeline: Option<Value>,
     pub taxonomy: TaxonomyRef<'a>,
     pub term: TermValue<'a>,
     pub pages: Vec<&'a Value>,
@@ -527,6 +529,8 @@ pub struct YearRef {
 #[derive(Serialize)]
 pub struct ArchivePage {
     pub years: Vec<YearRef>,
+    /// Articles per month as an inline SVG (safe HTML), or none.
+    pub timeline: Option<Value>,
 }
 
 /// One month of `archive_year.html`.

@@ -10,6 +10,7 @@ mod contract;
 pub mod filters;
 pub mod metadata;
 pub mod templates;
+pub mod timeline;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -159,7 +160,15 @@ impl<'a> Renderer<'a> {
                         .path()
                     },
                 );
+                // The timeline on the first page only: the others list the same name.
+                let timeline = (number == 1)
+                    .then(|| {
+                        timeline::svg(config, items.iter().map(|&i| site.articles[i].date.day))
+                    })
+                    .flatten()
+                    .map(|svg| Value::safe_string(&svg));
                 let value = TermPage {
+                    timeline,
                     taxonomy: taxonomy_ref(site, tax),
                     term: TermValue {
                         term: term_ref(site, tax, term),
@@ -206,7 +215,18 @@ impl<'a> Renderer<'a> {
                     .collect();
                 (
                     "archive.html",
-                    self.frame(page, &path, ArchivePage { years }),
+                    self.frame(
+                        page,
+                        &path,
+                        ArchivePage {
+                            years,
+                            timeline: timeline::svg(
+                                config,
+                                site.articles.iter().map(|a| a.date.day),
+                            )
+                            .map(|svg| Value::safe_string(&svg)),
+                        },
+                    ),
                 )
             }
             Page::ArchiveYear(y) => (
