@@ -28,33 +28,9 @@ fn build(root: &Path) -> String {
     err
 }
 
+/// The fixture of a site with a taxonomy of its own (`regions`), writers and a source.
 fn regions_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    write(
-        root,
-        "site.yaml",
-        "title: \"مرصد\"\nbase_url: \"https://example.org/\"\nper_page: 2\ntaxonomies:\n  authors: {per_page: 1}\n  regions: {title: \"المناطق\", label: \"المنطقة\", sort: name}\n",
-    );
-    article(
-        root,
-        "2025/a",
-        "2025-03-01",
-        "author: [\"سارة الأحمد\", John Doe]\nsource: {name: \"الشرق الأوسط\", url: \"https://aawsat.com/x/1\"}\nregions: [دير الزور, الحسكة]\n",
-    );
-    article(
-        root,
-        "2025/b",
-        "2025-02-01",
-        "author: \"سَارة الأحمد\"\nsource: {name: \"الشرق الأوسط\"}\nregions:\n  - \"الحسكة\"\n",
-    );
-    article(
-        root,
-        "2025/c",
-        "2025-01-01",
-        "author: سارة الأحمد\nregions: الرقة\n",
-    );
-    dir
+    common::site("regions_site")
 }
 
 #[test]

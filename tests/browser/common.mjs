@@ -35,7 +35,7 @@ export async function buildAndServe(name) {
   const site = mkdtempSync(join(tmpdir(), `warraq-${name}-`));
   if (name === 'example') {
     // The repository's own example archive (its sources only: no public/, no cache).
-    for (const part of ['site.yaml', 'content', 'static', 'templates']) {
+    for (const part of ['site.yaml', 'content', 'static', 'templates', 'series']) {
       if (existsSync(join(repo, part))) cpSync(join(repo, part), join(site, part), { recursive: true });
     }
   } else {
