@@ -367,3 +367,53 @@ fn two_articles_claiming_one_part_are_an_error_at_both_and_a_gap_is_a_warning() 
         stderr(&out)
     );
 }
+
+#[test]
+fn a_writers_file_gives_names_bios_links_and_merges_aliases() {
+    let dir = regions_site();
+    let root = dir.path();
+    write(
+        root,
+        "data/authors.yaml",
+        "\"سارة الأحمد\":\n  name: \"د. سارة الأحمد\"\n  bio: \"باحثة في شؤون شرق سوريا.\"\n  links: [{title: \"X\", url: \"https://x.com/sara\"}]\n  aliases: [\"John Doe\"]\n",
+    );
+    build(root);
+    let public = root.join("public");
+    // John Doe is an alias: one writer, one page, shown under the file's name.
+    assert!(!public.join("authors/john-doe").exists());
+    let page = read(public.join("authors/سارة-الأحمد/index.html"));
+    assert!(page.contains("الكاتب: د. سارة الأحمد"), "{page}");
+    assert!(
+        page.contains("<p class=\"term-bio\">باحثة في شؤون شرق سوريا.</p>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<a href=\"https://x.com/sara\" rel=\"me external noopener\"><bdi>X</bdi></a>"
+        ),
+        "{page}"
+    );
+    // The JSON-LD Person has the writer's page and links.
+    let a = read(public.join("2025/a/index.html"));
+    assert!(a.contains(r#"{"@type":"Person","name":"د. سارة الأحمد","sameAs":["https://x.com/sara"],"url":"https://example.org/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A7%D9%84%D8%A3%D8%AD%D9%85%D8%AF/"}"#), "{a}");
+    // Mistakes in the file are positioned in it.
+    write(
+        root,
+        "data/authors.yaml",
+        "\"سارة\":\n  bio: x\n  twitter: y\n",
+    );
+    let out = warraq(root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("data/authors.yaml:3:"), "{err}");
+    write(
+        root,
+        "data/authors.yaml",
+        "\"سارة\":\n  links: [{title: a, url: \"javascript:x\"}]\n",
+    );
+    let err = stderr(&warraq(root, &["build"]));
+    assert!(
+        err.contains("data/authors.yaml:2:") && err.contains("javascript:x"),
+        "{err}"
+    );
+}

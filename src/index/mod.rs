@@ -67,11 +67,17 @@ impl Site {
     /// Indexes loaded articles; every problem found (unknown related entries, bad tags) is returned.
     pub fn build(config: Config, articles: Vec<Article>) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
-        let taxonomies: Vec<Taxonomy> = config
-            .taxonomies
-            .iter()
-            .map(|t| taxonomy::index(t, &articles, &mut diagnostics))
-            .collect();
+        let mut taxonomies: Vec<Taxonomy> = Vec::with_capacity(config.taxonomies.len());
+        for t in &config.taxonomies {
+            let data = match taxonomy::load_data(&config, t) {
+                Ok(data) => data,
+                Err(d) => {
+                    diagnostics.push(d);
+                    Default::default()
+                }
+            };
+            taxonomies.push(taxonomy::index(t, &data, &articles, &mut diagnostics));
+        }
         let mut warnings = Vec::new();
         let dossiers = series::index(&config, &articles, &mut diagnostics, &mut warnings);
         let declared = related::declared(&articles, &mut diagnostics);

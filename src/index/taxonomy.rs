@@ -12,6 +12,72 @@ use crate::content::article::{Article, MAX_NAME_BYTES};
 use crate::content::front_matter::locate_value;
 use crate::diagnostics::Diagnostic;
 
+/// What `data/<taxonomy>.yaml` says of one name: the name to show, a short bio or description,
+/// links, and other spellings that are the same name.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermData {
+    /// The name to show (default: the most used spelling).
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub bio: Option<String>,
+    #[serde(default)]
+    pub links: Vec<TermLink>,
+    /// Other spellings merged into this name (`"سارة احمد"`, `"Sara Al-Ahmad"`).
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// A link of a name (a writer's profile, a source's site).
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TermLink {
+    pub title: String,
+    pub url: crate::content::front_matter::ExternalUrl,
+}
+
+/// Reads `data/<name>.yaml` of a taxonomy (a map from a name to its [`TermData`]) when it
+/// exists; errors are positioned in that file.
+pub fn load_data(
+    config: &crate::config::Config,
+    settings: &Settings,
+) -> Result<HashMap<String, TermData>, Diagnostic> {
+    let shown = std::path::PathBuf::from(format!("data/{}.yaml", settings.name));
+    let text = match std::fs::read_to_string(config.root.join(&shown)) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) => {
+            return Err(
+                Diagnostic::new(Some(&shown), format!("cannot read it: {e}"))
+                    .with_hint("save it as UTF-8 text"),
+            )
+        }
+    };
+    let source: std::sync::Arc<str> = std::sync::Arc::from(text.trim_start_matches('\u{FEFF}'));
+    if source.trim().is_empty() {
+        return Ok(HashMap::new());
+    }
+    let what = format!("data/{}.yaml", settings.name);
+    let raw: HashMap<String, Option<TermData>> = serde_yaml::from_str(&source)
+        .map_err(|e| crate::yaml::to_diagnostic(&shown, &source, 1, &what, &e))?;
+    let mut out = HashMap::new();
+    for (name, data) in raw {
+        let slug = slugify(&name);
+        if slug.is_empty() {
+            let offset = source.find(&name).unwrap_or(0);
+            return Err(Diagnostic::at_offset(
+                &shown,
+                &source,
+                offset,
+                format!("`{name}` has no letter or digit"),
+            ));
+        }
+        out.insert(slug, data.unwrap_or_default());
+    }
+    Ok(out)
+}
+
 /// One name of a taxonomy (a tag, a writer, a source, a region).
 #[derive(Debug, Clone)]
 pub struct Term {
@@ -22,6 +88,9 @@ pub struct Term {
     pub articles: Vec<usize>,
     /// For a source: the domain of its URL (from its newest article that gives one).
     pub domain: Option<String>,
+    /// Its bio or description and links, from `data/<taxonomy>.yaml`.
+    pub bio: Option<String>,
+    pub links: Vec<TermLink>,
 }
 
 /// One taxonomy of the site, indexed.
@@ -56,9 +125,15 @@ fn names_of<'a>(field: &TermField, a: &'a Article) -> Vec<(&'a str, Option<&'a s
 /// Indexes one taxonomy over all articles; names that cannot have a page are problems.
 pub fn index(
     settings: &Settings,
+    data: &HashMap<String, TermData>,
     articles: &[Article],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Taxonomy {
+    // Every alias's slug leads to its name's slug.
+    let alias_of: HashMap<String, &str> = data
+        .iter()
+        .flat_map(|(slug, d)| d.aliases.iter().map(move |a| (slugify(a), slug.as_str())))
+        .collect();
     struct Building {
         spellings: HashMap<String, usize>,
         articles: Vec<usize>,
@@ -75,6 +150,7 @@ pub fn index(
                 continue;
             }
             let slug = slugify(&name);
+            let slug = alias_of.get(&slug).map_or(slug, |s| (*s).to_string());
             let problem = if slug.is_empty() {
                 Some((
                     format!(
@@ -123,17 +199,21 @@ pub fn index(
     let mut terms: Vec<Term> = by_slug
         .into_iter()
         .map(|(slug, b)| {
-            let name = b
-                .spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .map(|(s, _)| s)
-                .unwrap_or_else(|| slug.clone());
+            let known = data.get(&slug);
+            let name = known.and_then(|d| d.name.clone()).unwrap_or_else(|| {
+                b.spellings
+                    .into_iter()
+                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+                    .map(|(s, _)| s)
+                    .unwrap_or_else(|| slug.clone())
+            });
             Term {
                 name,
-                slug,
                 articles: b.articles,
                 domain: b.domain,
+                bio: known.and_then(|d| d.bio.clone()),
+                links: known.map(|d| d.links.clone()).unwrap_or_default(),
+                slug,
             }
         })
         .collect();

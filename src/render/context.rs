@@ -504,6 +504,10 @@ pub struct TermValue<'a> {
     pub term: TermRef<'a>,
     /// Its feed's href, or none when the taxonomy has no feeds.
     pub feed_url: Option<String>,
+    /// From `data/<taxonomy>.yaml`: a short bio or description, or none, and links
+    /// (`title`, `url`).
+    pub bio: Option<&'a str>,
+    pub links: &'a [crate::index::taxonomy::TermLink],
 }
 
 /// `term.html`: one page of the articles of one name.

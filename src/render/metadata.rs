@@ -91,11 +91,38 @@ fn article(site: &Site, i: usize) -> Json {
         "dateModified".into(),
         json!(a.updated.unwrap_or(a.date).rfc3339()),
     );
-    let authors: Vec<Json> = a
-        .authors
+    // Each writer with their page on this site (when writers are a taxonomy) and their links.
+    let writers = site
+        .taxonomies
         .iter()
-        .map(|name| json!({"@type": "Person", "name": name}))
-        .collect();
+        .find(|t| t.settings.field == crate::config::TermField::Author);
+    let authors: Vec<Json> = match writers {
+        Some(t) => t.article_terms[i]
+            .iter()
+            .map(|&w| {
+                let term = &t.terms[w];
+                let mut person = json!({
+                    "@type": "Person",
+                    "name": term.name,
+                    "url": config.permalink(&Route::Term {
+                        segment: &t.settings.segment,
+                        slug: &term.slug,
+                        number: 1,
+                    }.path()),
+                });
+                if !term.links.is_empty() {
+                    person["sameAs"] =
+                        json!(term.links.iter().map(|l| &l.url.0).collect::<Vec<_>>());
+                }
+                person
+            })
+            .collect(),
+        None => a
+            .authors
+            .iter()
+            .map(|name| json!({"@type": "Person", "name": name}))
+            .collect(),
+    };
     // Without a byline the publication is the author.
     v.insert(
         "author".into(),

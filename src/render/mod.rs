@@ -175,6 +175,8 @@ impl<'a> Renderer<'a> {
                         feed_url: site
                             .term_feeds(tax)
                             .then(|| config.href(&Route::TermFeed { segment, slug }.path())),
+                        bio: taxonomy.terms[term].bio.as_deref(),
+                        links: &taxonomy.terms[term].links,
                     },
                     pages,
                     paginator,

@@ -50,7 +50,7 @@ impl Watcher {
     /// (Re)registers the source folders; folders created later are picked up on rebuilds.
     fn watch_all(&mut self) {
         let Some(w) = self.inner.as_mut() else { return };
-        for sub in ["content", "templates", "static"] {
+        for sub in ["content", "templates", "static", "series", "data"] {
             let dir = self.root.join(sub);
             if dir.is_dir() {
                 let _ = w.watch(&dir, RecursiveMode::Recursive);
@@ -109,7 +109,7 @@ fn is_relevant(root: &Path, path: &Path) -> bool {
     }
     matches!(
         first.as_ref(),
-        "content" | "templates" | "static" | "site.yaml"
+        "content" | "templates" | "static" | "series" | "data" | "site.yaml"
     )
 }
 
@@ -261,6 +261,8 @@ mod tests {
         assert!(is_relevant(root, Path::new("/s/content/2025/a.md")));
         assert!(is_relevant(root, Path::new("/s/site.yaml")));
         assert!(is_relevant(root, Path::new("/s/templates/base.html")));
+        assert!(is_relevant(root, Path::new("/s/data/authors.yaml")));
+        assert!(is_relevant(root, Path::new("/s/series/x.md")));
         assert!(!is_relevant(root, Path::new("/s/public/index.html")));
         assert!(!is_relevant(root, Path::new("/s/content/.a.md.swp")));
         assert!(!is_relevant(root, Path::new("/s/content/a.md~")));

@@ -35,7 +35,7 @@ export async function buildAndServe(name) {
   const site = mkdtempSync(join(tmpdir(), `warraq-${name}-`));
   if (name === 'example') {
     // The repository's own example archive (its sources only: no public/, no cache).
-    for (const part of ['site.yaml', 'content', 'static', 'templates', 'series']) {
+    for (const part of ['site.yaml', 'content', 'static', 'templates', 'series', 'data']) {
       if (existsSync(join(repo, part))) cpSync(join(repo, part), join(site, part), { recursive: true });
     }
   } else {

@@ -24,7 +24,7 @@ function htmlFiles(dir) {
 
 test('every page of the example archive passes the Nu Html Checker', () => {
   const site = mkdtempSync(join(tmpdir(), 'warraq-vnu-'));
-  for (const part of ['site.yaml', 'content', 'static', 'templates', 'series']) {
+  for (const part of ['site.yaml', 'content', 'static', 'templates', 'series', 'data']) {
     if (existsSync(join(repo, part))) cpSync(join(repo, part), join(site, part), { recursive: true });
   }
   execFileSync(binary, ['build', '--root', site, '--quiet']);
