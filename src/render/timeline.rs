@@ -16,7 +16,7 @@ use crate::routes::Route;
 
 const WIDTH: f32 = 600.0;
 const BARS: f32 = 64.0;
-const HEIGHT: f32 = 84.0;
+const HEIGHT: f32 = 96.0;
 /// Longest span drawn month by month.
 const MONTHLY_SPAN: i32 = 48;
 
@@ -31,6 +31,8 @@ pub fn svg(config: &Config, dates: impl Iterator<Item = NaiveDate>) -> Option<St
     let span = (last.0 - first.0) * 12 + last.1 as i32 - first.1 as i32 + 1;
     // (label, href, count) from the oldest.
     let mut bars: Vec<(String, String, usize)> = Vec::new();
+    // Short month names under the bars when they fit (a year or less).
+    let mut short: Vec<String> = Vec::new();
     let archive_year = |year: i32| config.href(&Route::ArchiveYear { year }.path());
     if span <= MONTHLY_SPAN {
         let (mut y, mut m) = first;
@@ -41,6 +43,7 @@ pub fn svg(config: &Config, dates: impl Iterator<Item = NaiveDate>) -> Option<St
                 format!("{}#m{m}", archive_year(y)),
                 count,
             ));
+            short.push(short_month(config, m));
             if (y, m) == last {
                 break;
             }
@@ -100,6 +103,15 @@ pub fn svg(config: &Config, dates: impl Iterator<Item = NaiveDate>) -> Option<St
                 BARS - h
             );
         }
+        if bars.len() <= 12 && !short.is_empty() {
+            let _ = write!(
+                out,
+                "<text class=\"month\" x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\" aria-hidden=\"true\">{}</text>",
+                x + bar / 2.0,
+                BARS + 11.0,
+                escape_html(&short[k])
+            );
+        }
         // Year labels under the first bar of each year (every bar when drawn by year).
         let year = if label.contains('-') {
             label.chars().take(4).collect() // iso style: 2025-04
@@ -119,6 +131,18 @@ pub fn svg(config: &Config, dates: impl Iterator<Item = NaiveDate>) -> Option<St
     }
     out.push_str("</svg>");
     Some(out)
+}
+
+/// A month's name alone, in the site's style ("نيسان" for levant, "أبريل", "04" for iso).
+fn short_month(config: &Config, month: u32) -> String {
+    use crate::arabic::dates::{DateStyle, ARABIC_MONTHS, LEVANT_MONTHS, MAGHREB_MONTHS};
+    let i = (month as usize).saturating_sub(1).min(11);
+    match config.date_style {
+        DateStyle::Levant => LEVANT_MONTHS[i].to_string(),
+        DateStyle::Arabic => ARABIC_MONTHS[i].to_string(),
+        DateStyle::Maghreb => MAGHREB_MONTHS[i].to_string(),
+        DateStyle::Iso => with_digits(&format!("{month:02}"), config.digits),
+    }
 }
 
 #[cfg(test)]
@@ -146,6 +170,11 @@ mod tests {
         };
         assert!(x_of(feb) > x_of(apr), "the oldest is at the right");
         assert!(svg.contains("href=\"/archive/2025/#m4\""), "{svg}");
+        // A short span names its months in the site's style.
+        assert!(
+            svg.contains(">شباط</text>") && svg.contains(">آذار</text>"),
+            "{svg}"
+        );
         assert!(
             svg.contains(
                 "aria-label=\"المقالات عبر الزمن (شباط (فبراير) 2025 — نيسان (أبريل) 2025: 3)\""
