@@ -357,7 +357,28 @@ fn two_articles_claiming_one_part_are_an_error_at_both_and_a_gap_is_a_warning() 
         ),
         "{err}"
     );
-    // Quiet builds stay quiet; a bad value is an error at its place.
+    // A name too long for a folder is an error at its place, not a failed write.
+    let long = "ملف ".repeat(80);
+    article(
+        root,
+        "2025/b",
+        "2025-02-01",
+        &format!("series: \"{long}\"\n"),
+    );
+    let out = warraq(root, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("content/2025/b.md:4:9: this series name is"),
+        "{}",
+        stderr(&out)
+    );
+    article(
+        root,
+        "2025/b",
+        "2025-02-01",
+        "series: {name: \"ملف\", part: 4}\n",
+    );
+    // A bad value is an error at its place.
     article(root, "2025/c", "2025-01-01", "series: [ملف]\n");
     let out = warraq(root, &["build"]);
     assert_eq!(out.status.code(), Some(1));

@@ -56,6 +56,20 @@ pub fn index(
             );
             continue;
         }
+        if slug.len() > crate::content::article::MAX_NAME_BYTES {
+            errors.push(
+                at_series(
+                    a,
+                    format!(
+                        "this series name is {} bytes long as a folder name; file systems allow at most {}",
+                        slug.len(),
+                        crate::content::article::MAX_NAME_BYTES
+                    ),
+                )
+                .with_hint("give the dossier a shorter name: a few words"),
+            );
+            continue;
+        }
         let entry = by_slug.entry(slug).or_default();
         *entry.0.entry(name).or_default() += 1;
         entry.1.push(i);
