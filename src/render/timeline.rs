@@ -3,6 +3,8 @@
 //! Arabic readers read: the oldest bar at the right edge, the newest at the left. Every bar is a
 //! link to its month (or year) in the date archive and carries a `<title>` with the month and
 //! the count, so screen readers and tooltips get the numbers; an empty month is a faint tick.
+//! (The drawing's coordinates are laid out here, right to left; its text is placed with
+//! `direction="ltr"` so that an RTL page does not flip where labels anchor.)
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -72,7 +74,7 @@ pub fn svg(config: &Config, dates: impl Iterator<Item = NaiveDate>) -> Option<St
     );
     let _ = write!(
         out,
-        "<svg class=\"timeline\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"group\" aria-label=\"المقالات عبر الزمن ({})\" xmlns=\"http://www.w3.org/2000/svg\">",
+        "<svg class=\"timeline\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" direction=\"ltr\" role=\"group\" aria-label=\"المقالات عبر الزمن ({})\" xmlns=\"http://www.w3.org/2000/svg\">",
         escape_html(&summary)
     );
     let _ = write!(
