@@ -8,14 +8,8 @@ mod common;
 use std::io::Cursor;
 use std::path::Path;
 
-use common::{read, stderr, warraq};
+use common::{flat, read, stderr, warraq, write};
 use image::{ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
-
-fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, bytes).unwrap();
-}
 
 fn jpeg(width: u32, height: u32) -> Vec<u8> {
     let img = RgbImage::from_fn(width, height, |x, y| {
@@ -324,14 +318,6 @@ fn a_corrupt_image_behind_a_good_header_fails_the_build_naming_the_file() {
     assert!(err.contains("content/2025/a/cut.png"), "{err}");
     assert!(err.contains("cannot be decoded"), "{err}");
     assert!(!root.join("public").exists());
-}
-
-/// An error report without its layout (miette wraps long messages anywhere, even inside a
-/// path): compared with expectations stripped the same way.
-fn flat(err: &str) -> String {
-    err.chars()
-        .filter(|c| !c.is_whitespace() && *c != '│')
-        .collect()
 }
 
 fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {

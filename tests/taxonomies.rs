@@ -5,19 +5,13 @@ mod common;
 
 use std::path::Path;
 
-use common::{read, stderr, warraq};
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
+use common::{flat, read, stderr, warraq, write};
 
 fn article(root: &Path, stem: &str, date: &str, front: &str) {
     write(
         root,
         &format!("content/{stem}.md"),
-        &format!("---\ntitle: \"مقال {stem}\"\ndate: {date}\n{front}---\nنص المقال {stem}.\n"),
+        format!("---\ntitle: \"مقال {stem}\"\ndate: {date}\n{front}---\nنص المقال {stem}.\n"),
     );
 }
 
@@ -211,12 +205,10 @@ fn taxonomy_mistakes_are_positioned_errors() {
         let out = warraq(root, &["build"]);
         let err = stderr(&out);
         assert_eq!(out.status.code(), Some(1), "{expected}: {err}");
-        let flat: String = err
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '│')
-            .collect();
-        let want: String = expected.chars().filter(|c| !c.is_whitespace()).collect();
-        assert!(flat.contains(&want), "expected `{expected}` in\n{err}");
+        assert!(
+            flat(&err).contains(&flat(expected)),
+            "expected `{expected}` in\n{err}"
+        );
         assert!(!root.join("public").exists());
     }
     // An article cannot take a taxonomy's segment.

@@ -76,11 +76,7 @@ pub fn index(
     }
     let mut series: Vec<Series> = Vec::with_capacity(by_slug.len());
     for (slug, (spellings, mut members)) in by_slug {
-        let name = spellings
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .map(|(s, _)| s)
-            .unwrap_or_else(|| slug.clone());
+        let name = super::taxonomy::most_used(spellings, &slug);
         let part = |i: usize| articles[i].series.as_ref().and_then(|s| s.part);
         // Parts first in their order, then the rest oldest first (indexes are newest first).
         members.sort_by_key(|&i| (part(i).is_none(), part(i), std::cmp::Reverse(i)));

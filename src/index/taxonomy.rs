@@ -200,13 +200,9 @@ pub fn index(
         .into_iter()
         .map(|(slug, b)| {
             let known = data.get(&slug);
-            let name = known.and_then(|d| d.name.clone()).unwrap_or_else(|| {
-                b.spellings
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                    .map(|(s, _)| s)
-                    .unwrap_or_else(|| slug.clone())
-            });
+            let name = known
+                .and_then(|d| d.name.clone())
+                .unwrap_or_else(|| most_used(b.spellings, &slug));
             Term {
                 name,
                 articles: b.articles,
@@ -246,6 +242,16 @@ pub fn index(
         terms,
         article_terms,
     }
+}
+
+/// The spelling written most often (ties: the first in sorted order), or `fallback`: the name a
+/// tag, a writer or a dossier is shown by.
+pub fn most_used(spellings: HashMap<String, usize>, fallback: &str) -> String {
+    spellings
+        .into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+        .map(|(s, _)| s)
+        .unwrap_or_else(|| fallback.to_string())
 }
 
 impl Settings {

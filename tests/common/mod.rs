@@ -69,3 +69,18 @@ pub fn read(path: impl AsRef<Path>) -> String {
     std::fs::read_to_string(path.as_ref())
         .unwrap_or_else(|e| panic!("read {}: {e}", path.as_ref().display()))
 }
+
+/// Writes a file of a test site, creating its folders.
+pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, bytes).expect("write");
+}
+
+/// An error report without its layout (miette wraps long messages anywhere, even inside a
+/// path): compare with an expectation stripped the same way.
+pub fn flat(err: &str) -> String {
+    err.chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect()
+}
