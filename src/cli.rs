@@ -54,6 +54,9 @@ pub enum Command {
         /// Print nothing but errors (no progress, no summary)
         #[arg(long, short, conflicts_with = "verbose")]
         quiet: bool,
+        /// Reuse nothing of the previous build: render and write every file again
+        #[arg(long)]
+        clean: bool,
     },
     /// Check that every internal link, anchor and asset of the built site resolves
     #[command(
@@ -139,6 +142,7 @@ pub fn run(cli: Cli) -> ExitCode {
             verbose,
             allow_empty,
             quiet,
+            clean,
         } => build(
             &root,
             output.as_deref(),
@@ -147,6 +151,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 base_url,
                 allow_empty,
                 progress: crate::progress::Progress::new(quiet),
+                clean,
             },
             verbose,
             quiet,
@@ -226,15 +231,25 @@ fn build(
         }
     }
     let files = built.files;
-    eprintln!(
-        "built {} articles into {} pages in {}: {} files written, {} unchanged, {} removed",
-        built.articles,
-        built.pages,
-        built.output.display(),
-        files.written,
-        files.unchanged,
-        files.removed
-    );
+    if built.nothing_changed {
+        eprintln!(
+            "nothing changed since the last build of {} ({} articles, {} pages): 0 files written, {} unchanged",
+            built.output.display(),
+            built.articles,
+            built.pages,
+            files.unchanged
+        );
+    } else {
+        eprintln!(
+            "built {} articles into {} pages in {}: {} files written, {} unchanged, {} removed",
+            built.articles,
+            built.pages,
+            built.output.display(),
+            files.written,
+            files.unchanged,
+            files.removed
+        );
+    }
     let images = built.images;
     if images.encoded + images.reused > 0 {
         eprintln!(
@@ -245,11 +260,15 @@ fn build(
     if built.relative_base {
         eprintln!("note: base_url is a path, so the sitemap and feeds carry relative links; set an absolute base_url (https://…) when publishing");
     }
-    if verbose {
+    if verbose && !built.nothing_changed {
         let t = &built.timings;
         eprintln!(
             "  load {:.3}s, index {:.3}s, render+write {:.3}s (images {:.3}s, search index {:.3}s), swap {:.3}s",
             t.load, t.index, t.render, t.images, t.search, t.commit
+        );
+        eprintln!(
+            "  {} of {} pages rendered, the others unchanged since the previous build",
+            built.rendered, built.pages
         );
     }
     Ok(())

@@ -10,6 +10,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod images;
 pub mod index;
+pub mod inputs;
 pub mod output;
 pub mod pipeline;
 pub mod progress;

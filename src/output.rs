@@ -110,15 +110,19 @@ impl Staging {
     /// Prepares a temporary folder beside `target`, keeping the manifest of what it publishes
     /// in `manifest` (see [`manifest`]): files whose bytes did not change since the previous
     /// build are linked from it, keeping their modification time.
-    pub fn with_manifest(target: &Path, manifest: PathBuf) -> Result<Staging, OutputError> {
+    pub fn with_manifest(target: &Path, mut manifest: Manifest) -> Result<Staging, OutputError> {
         let mut staging = Staging::new(target)?;
         // A manifest describes the output it was written for; without that output it is stale.
-        if target.join(MARKER).is_file() {
-            staging.manifest = Manifest::load(manifest);
-        } else {
-            staging.manifest = Manifest::load_none_at(manifest);
+        if !target.join(MARKER).is_file() {
+            manifest.stale();
         }
+        staging.manifest = manifest;
         Ok(staging)
+    }
+
+    /// Records what makes this output (saved with its manifest at [`Staging::commit`]).
+    pub fn set_made(&mut self, made: manifest::Made) {
+        self.manifest.set_made(made);
     }
 
     /// Prepares a temporary folder beside `target`.
@@ -186,14 +190,23 @@ impl Staging {
     /// Writes one file whose folder exists (see [`Staging::create_folders`]), `rel` being a
     /// relative path with forward slashes.
     pub fn write_file(&self, rel: &str, bytes: &[u8]) -> Result<(), Failure> {
+        self.write_made_from(rel, bytes, None)
+    }
+
+    /// [`Staging::write_file`] for a rendered page, remembering the fingerprint of what it was
+    /// made from (see [`Sink::keep`]).
+    fn write_made_from(&self, rel: &str, bytes: &[u8], inputs: Option<u64>) -> Result<(), Failure> {
         let path = self.resolve(rel)?;
         if !self.manifest.is_kept() {
             return fs::write(&path, bytes).map_err(|e| self.io_failure(rel, &e));
         }
         let len = bytes.len() as u64;
         let hash = xxhash_rust::xxh3::xxh3_64(bytes);
-        if self.reuse(rel, &path, len, hash) {
-            return Ok(());
+        if let Some(entry) = self.manifest.reusable(&self.target, rel, len, hash) {
+            if self.link_previous(rel, &path) {
+                self.manifest.record(rel, Entry { inputs, ..entry });
+                return Ok(());
+            }
         }
         // Written through one handle, whose metadata is then read without another path lookup.
         let mtime = fs::File::create(&path)
@@ -203,9 +216,27 @@ impl Staging {
             })
             .map_err(|e| self.io_failure(rel, &e))
             .map(|m| mtime_of(&m))?;
-        self.manifest.record(rel, Entry { len, hash, mtime });
+        self.manifest.record(
+            rel,
+            Entry {
+                len,
+                hash,
+                mtime,
+                inputs,
+            },
+        );
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Links the previous output's `rel` into the new one (its manifest entry said it holds
+    /// what this build wants there); counts it unchanged.
+    fn link_previous(&self, rel: &str, path: &Path) -> bool {
+        let linked = fs::hard_link(self.target.join(rel), path).is_ok();
+        if linked {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        linked
     }
 
     /// Links the previous output's `rel` into the new one when it holds these bytes.
@@ -213,18 +244,25 @@ impl Staging {
         let Some(entry) = self.manifest.reusable(&self.target, rel, len, hash) else {
             return false;
         };
-        if fs::hard_link(self.target.join(rel), path).is_err() {
+        if !self.link_previous(rel, path) {
             return false;
         }
         self.manifest.record(rel, entry);
-        self.unchanged.fetch_add(1, Ordering::Relaxed);
         true
     }
 
     /// Records a file just written.
     fn wrote(&self, rel: &str, path: &Path, len: u64, hash: u64) {
         let mtime = fs::metadata(path).map(|m| mtime_of(&m)).unwrap_or(0);
-        self.manifest.record(rel, Entry { len, hash, mtime });
+        self.manifest.record(
+            rel,
+            Entry {
+                len,
+                hash,
+                mtime,
+                inputs: None,
+            },
+        );
         self.written.fetch_add(1, Ordering::Relaxed);
     }
 
@@ -355,6 +393,28 @@ impl Sink for Staging {
 
     fn write(&self, file: &str, bytes: Vec<u8>) -> Result<(), Failure> {
         self.write_file(file, &bytes)
+    }
+
+    fn remembers(&self) -> bool {
+        self.manifest.is_kept()
+    }
+
+    fn keep(&self, file: &str, inputs: u64) -> bool {
+        let Some(entry) = self.manifest.made_from(&self.target, file, inputs) else {
+            return false;
+        };
+        let Ok(path) = self.resolve(file) else {
+            return false;
+        };
+        let linked = self.link_previous(file, &path);
+        if linked {
+            self.manifest.record(file, entry);
+        }
+        linked
+    }
+
+    fn write_made(&self, file: &str, bytes: Vec<u8>, inputs: u64) -> Result<(), Failure> {
+        self.write_made_from(file, &bytes, Some(inputs))
     }
 
     /// A hard link when the file system allows one (the image cache is beside the output),

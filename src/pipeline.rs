@@ -25,6 +25,8 @@ pub struct BuildOptions {
     pub allow_empty: bool,
     /// Progress shown while building (on a terminal, without `--quiet`).
     pub progress: Progress,
+    /// Reuse nothing of the previous output (`--clean`): render and write every file.
+    pub clean: bool,
 }
 
 /// A loaded, indexed site with its compiled templates.
@@ -194,6 +196,7 @@ pub fn render_into(
     let pages = renderer.render_into(&pages, &sink)?;
     Ok(Written {
         pages,
+        rendered: renderer.rendered(),
         search,
         images,
         images_secs,
@@ -203,6 +206,8 @@ pub fn render_into(
 /// What [`render_into`] wrote.
 pub struct Written {
     pub pages: usize,
+    /// Of those, how many were rendered (the others were kept from the previous output).
+    pub rendered: usize,
     /// Seconds the search index took.
     pub search: f64,
     pub images: crate::images::Produced,
@@ -243,6 +248,8 @@ pub struct Built {
     pub relative_base: bool,
     pub articles: usize,
     pub pages: usize,
+    /// Pages rendered (the others were kept: what they are made from did not change).
+    pub rendered: usize,
     /// Image variants encoded now and reused from the cache.
     pub images: crate::images::Produced,
     /// Files of the output written, kept unchanged (linked from the previous output with their
@@ -250,17 +257,58 @@ pub struct Built {
     pub files: crate::output::manifest::Counts,
     pub output: PathBuf,
     pub timings: Timings,
+    /// Nothing the build reads changed since the output was made: nothing was done.
+    pub nothing_changed: bool,
 }
 
-/// `warraq build`: load, render into a temporary folder, and swap it in.
+/// `warraq build`: load, render into a temporary folder, and swap it in. When nothing the build
+/// reads changed since the build that made the output, and the output is intact, nothing is done.
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
+    check_layout(root)?;
+    // Taken before anything is read: an edit made during this build makes the next one run.
+    let inputs = crate::inputs::fingerprint(root, options.drafts, options.base_url.as_deref());
+    let mut config = Config::load(root).map_err(Failure::Site)?;
+    if let Some(base) = &options.base_url {
+        config.set_base_url(base).map_err(Failure::Usage)?;
+    }
+    let output = match output {
+        Some(o) => o.to_path_buf(),
+        None => root.join(&config.output),
+    };
+    let mut manifest =
+        crate::output::manifest::Manifest::load(crate::output::manifest::path_for(root, &output));
+    if options.clean {
+        manifest.forget();
+    }
+    if let (Some(inputs), Some(made)) = (inputs, manifest.previous()) {
+        if made.inputs == inputs && output.join(crate::output::MARKER).is_file() {
+            let stage = options
+                .progress
+                .stage("comparing the output with its manifest");
+            if manifest.output_intact(&output) {
+                drop(stage);
+                return Ok(Built {
+                    warnings: Vec::new(),
+                    relative_base: config.base.origin.is_none(),
+                    articles: made.articles,
+                    pages: made.pages,
+                    rendered: 0,
+                    images: Default::default(),
+                    files: crate::output::manifest::Counts {
+                        written: 0,
+                        unchanged: manifest.len(),
+                        removed: 0,
+                    },
+                    output,
+                    timings: Timings::default(),
+                    nothing_changed: true,
+                });
+            }
+        }
+    }
     let stage = options.progress.stage("reading and indexing the articles");
     let (loaded, mut timings) = load_site(root, options)?;
     drop(stage);
-    let output = match output {
-        Some(o) => o.to_path_buf(),
-        None => root.join(&loaded.site.config.output),
-    };
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(
@@ -275,13 +323,19 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         ));
     }
     let start = Instant::now();
-    let manifest = crate::output::manifest::path_for(root, &output);
-    let staging = Staging::with_manifest(&output, manifest)?;
+    let mut staging = Staging::with_manifest(&output, manifest)?;
     let written = render_into(&loaded, &staging, &options.progress)?;
     timings.render = start.elapsed().as_secs_f64();
     timings.search = written.search;
     timings.images = written.images_secs;
     let pages = written.pages;
+    if let (Some(inputs), true) = (inputs, loaded.site.warnings.is_empty()) {
+        staging.set_made(crate::output::manifest::Made {
+            inputs,
+            articles: loaded.site.articles.len(),
+            pages,
+        });
+    }
     let start = Instant::now();
     let files = staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();
@@ -291,10 +345,12 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         relative_base: loaded.site.config.base.origin.is_none(),
         articles: loaded.site.articles.len(),
         pages,
+        rendered: written.rendered,
         images: written.images,
         files,
         output,
         timings,
+        nothing_changed: false,
     })
 }
 

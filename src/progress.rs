@@ -105,4 +105,22 @@ impl Sink for Counting<'_> {
         self.stage.inc();
         Ok(())
     }
+
+    fn remembers(&self) -> bool {
+        self.inner.remembers()
+    }
+
+    fn keep(&self, file: &str, inputs: u64) -> bool {
+        let kept = self.inner.keep(file, inputs);
+        if kept {
+            self.stage.inc();
+        }
+        kept
+    }
+
+    fn write_made(&self, file: &str, bytes: Vec<u8>, inputs: u64) -> Result<(), Failure> {
+        self.inner.write_made(file, bytes, inputs)?;
+        self.stage.inc();
+        Ok(())
+    }
 }

@@ -29,8 +29,18 @@ fn mtimes(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
 fn counts(err: &str) -> (usize, usize, usize) {
     let line = err
         .lines()
-        .find(|l| l.starts_with("built "))
+        .find(|l| l.starts_with("built ") || l.starts_with("nothing changed since"))
         .unwrap_or_else(|| panic!("no summary in {err}"));
+    if line.starts_with("nothing changed") {
+        let unchanged = line
+            .trim_end_matches(" unchanged")
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap_or_else(|_| panic!("{line}"));
+        return (0, unchanged, 0);
+    }
     let number = |word: &str| -> usize {
         let before = &line[..line.find(word).unwrap_or_else(|| panic!("{word}: {line}"))];
         before
@@ -152,7 +162,7 @@ fn quiet_builds_print_nothing_and_pipes_get_no_progress_bars() {
     assert_eq!(stderr(&out), "", "--quiet prints nothing");
     assert!(dir.path().join("public/index.html").is_file());
     // Not a terminal (this pipe): the summary only, no drawing.
-    let out = warraq(dir.path(), &["build", "-v"]);
+    let out = warraq(dir.path(), &["build", "-v", "--clean"]);
     let err = stderr(&out);
     assert!(err.starts_with("built "), "{err}");
     assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");

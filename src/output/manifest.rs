@@ -2,8 +2,11 @@
 //! modification time. A build that produces a file with the same bytes links the previous
 //! file into the new output instead of writing it, so unchanged files keep their bytes, inode
 //! and modification time, and `rsync` (size + mtime) or any deploy tool uploads only what
-//! changed. The manifest lives in `.warraq-cache/output/`, one per output folder; when it is
-//! missing, stale or unreadable every file is simply written.
+//! changed. Each rendered page also keeps the fingerprint of what it was made from, so an
+//! unchanged page is not even rendered, and the manifest keeps the fingerprint of all the inputs
+//! of the build (see [`crate::inputs`]), so a build with nothing new does nothing. The manifest
+//! lives in `.warraq-cache/output/`, one per output folder; when it is missing, stale or
+//! unreadable every file is simply written.
 
 use std::collections::HashMap;
 use std::fs;
@@ -21,7 +24,28 @@ pub struct Entry {
     pub hash: u64,
     /// Modification time in nanoseconds since the epoch.
     pub mtime: u128,
+    /// For a rendered page: the fingerprint of what it was made from (templates, settings,
+    /// binary, context; see `render::fingerprint`).
+    pub inputs: Option<u64>,
 }
+
+/// What made an output: the fingerprint of the build's inputs and what it said it built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Made {
+    pub inputs: u64,
+    pub articles: usize,
+    pub pages: usize,
+}
+
+/// The manifest as saved (bincode, behind [`FORMAT`]).
+#[derive(Serialize, Deserialize)]
+struct Saved {
+    made: Option<Made>,
+    files: Vec<(String, Entry)>,
+}
+
+/// The first bytes of a manifest file; another format (an older warraq's) is not read.
+const FORMAT: &[u8] = b"warraq-manifest-2\n";
 
 /// The manifest file of an output folder.
 pub fn path_for(root: &Path, target: &Path) -> PathBuf {
@@ -37,7 +61,11 @@ pub fn path_for(root: &Path, target: &Path) -> PathBuf {
 pub struct Manifest {
     file: Option<PathBuf>,
     old: HashMap<String, Entry>,
+    old_made: Option<Made>,
     new: Mutex<Vec<(String, Entry)>>,
+    made: Option<Made>,
+    /// `--clean`: nothing of the previous output is reused (it is still counted as removed).
+    clean: bool,
 }
 
 /// What a build did to the files of its output.
@@ -50,24 +78,18 @@ pub struct Counts {
 }
 
 pub fn mtime_of(meta: &fs::Metadata) -> u128 {
-    meta.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
+    meta.modified().map_or(0, mtime_of_time)
+}
+
+/// A time as nanoseconds since the epoch (0 before it).
+pub fn mtime_of_time(time: SystemTime) -> u128 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos())
 }
 
 impl Manifest {
     /// No previous build known: every file is written.
     pub fn none() -> Manifest {
         Manifest::default()
-    }
-
-    /// A manifest to be written to `file` with nothing known of the previous output.
-    pub fn load_none_at(file: PathBuf) -> Manifest {
-        Manifest {
-            file: Some(file),
-            ..Manifest::default()
-        }
     }
 
     /// Whether this build keeps a manifest (a published build does; `check`'s does not).
@@ -77,28 +99,83 @@ impl Manifest {
 
     /// Reads the manifest kept in `file` (a missing or unreadable one is an empty manifest).
     pub fn load(file: PathBuf) -> Manifest {
-        let old = fs::read(&file)
+        let saved = fs::read(&file)
             .ok()
-            .and_then(|bytes| serde_json::from_slice::<Vec<(String, Entry)>>(&bytes).ok())
-            .map(|list| list.into_iter().collect())
-            .unwrap_or_default();
+            .and_then(|bytes| bincode::deserialize::<Saved>(bytes.strip_prefix(FORMAT)?).ok());
+        let (old_made, old) = saved.map_or_else(Default::default, |s| {
+            (s.made, s.files.into_iter().collect())
+        });
         Manifest {
             file: Some(file),
             old,
-            new: Mutex::new(Vec::new()),
+            old_made,
+            ..Manifest::default()
         }
+    }
+
+    /// How many files the previous output has.
+    pub fn len(&self) -> usize {
+        self.old.len()
+    }
+
+    /// What made the previous output, when the manifest knows.
+    pub fn previous(&self) -> Option<Made> {
+        self.old_made
+    }
+
+    /// Whether the previous output under `old_root` is exactly what the manifest lists: every
+    /// file intact, and no other file (a file added by hand would not survive a build).
+    pub fn output_intact(&self, old_root: &Path) -> bool {
+        use rayon::prelude::*;
+        let listed: Vec<(&String, &Entry)> = self.old.iter().collect();
+        if !listed
+            .par_iter()
+            .all(|(rel, entry)| intact(old_root, rel, entry))
+        {
+            return false;
+        }
+        let mut files = 0usize;
+        for entry in walkdir::WalkDir::new(old_root).min_depth(1) {
+            match entry {
+                Ok(e) if e.file_type().is_dir() => {}
+                Ok(_) => files += 1,
+                Err(_) => return false,
+            }
+        }
+        files == self.old.len()
+    }
+
+    /// Reuses nothing of the previous output (`--clean`): every file is written, every page
+    /// rendered.
+    pub fn forget(&mut self) {
+        self.clean = true;
+        self.old_made = None;
+    }
+
+    /// The previous output is gone: the manifest describes nothing that exists.
+    pub fn stale(&mut self) {
+        self.old.clear();
+        self.old_made = None;
+    }
+
+    /// Records what makes this build's output, saved with it. A build with warnings records
+    /// nothing, so the next build runs (and shows them) again.
+    pub fn set_made(&mut self, made: Made) {
+        self.made = Some(made);
     }
 
     /// The previous entry of `rel` when the file of the previous output (`old_root/rel`) is still
     /// exactly what the manifest says (nobody changed it since) and has `expected`'s content.
     pub fn reusable(&self, old_root: &Path, rel: &str, len: u64, hash: u64) -> Option<Entry> {
-        let entry = *self.old.get(rel)?;
-        if entry.len != len || entry.hash != hash {
-            return None;
-        }
-        let meta = fs::symlink_metadata(old_root.join(rel)).ok()?;
-        (meta.is_file() && meta.len() == entry.len && mtime_of(&meta) == entry.mtime)
-            .then_some(entry)
+        let entry = *self.old.get(rel).filter(|_| !self.clean)?;
+        (entry.len == len && entry.hash == hash && intact(old_root, rel, &entry)).then_some(entry)
+    }
+
+    /// The previous entry of `rel` when it was rendered from `inputs` and the previous output's
+    /// file is still exactly what the manifest says.
+    pub fn made_from(&self, old_root: &Path, rel: &str, inputs: u64) -> Option<Entry> {
+        let entry = *self.old.get(rel).filter(|_| !self.clean)?;
+        (entry.inputs == Some(inputs) && intact(old_root, rel, &entry)).then_some(entry)
     }
 
     /// Records a file of the new output.
@@ -129,7 +206,12 @@ impl Manifest {
                 let _ = fs::create_dir_all(parent);
             }
             let temp = file.with_extension(format!("tmp-{}", std::process::id()));
-            if let Ok(bytes) = serde_json::to_vec(&new) {
+            let saved = Saved {
+                made: self.made,
+                files: new,
+            };
+            if let Ok(bytes) = bincode::serialize(&saved) {
+                let bytes = [FORMAT, &bytes].concat();
                 if fs::write(&temp, bytes).is_ok() && fs::rename(&temp, file).is_err() {
                     let _ = fs::remove_file(&temp);
                 }
@@ -141,6 +223,13 @@ impl Manifest {
             removed,
         }
     }
+}
+
+/// Whether the previous output's file `rel` is still what its entry says (nobody changed it).
+fn intact(old_root: &Path, rel: &str, entry: &Entry) -> bool {
+    fs::symlink_metadata(old_root.join(rel)).is_ok_and(|meta| {
+        meta.is_file() && meta.len() == entry.len && mtime_of(&meta) == entry.mtime
+    })
 }
 
 /// Sets a file's modification time (nanoseconds since the epoch).

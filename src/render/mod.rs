@@ -8,6 +8,7 @@ pub mod context;
 #[cfg(test)]
 mod contract;
 pub mod filters;
+pub mod fingerprint;
 pub mod metadata;
 pub mod templates;
 pub mod timeline;
@@ -40,7 +41,38 @@ pub trait Sink: Sync {
         })?;
         self.write(file, bytes)
     }
+    /// Whether this sink remembers what each file was made from (a published build's staging
+    /// does): only then are pages' [fingerprints](fingerprint) computed.
+    fn remembers(&self) -> bool {
+        false
+    }
+    /// Keeps the previous output's `file` when it was made from `inputs` and nobody changed it
+    /// since, instead of rendering it again; true when kept.
+    fn keep(&self, _file: &str, _inputs: u64) -> bool {
+        false
+    }
+    /// Stores a rendered file with the fingerprint of what it was made from.
+    fn write_made(&self, file: &str, bytes: Vec<u8>, _inputs: u64) -> Result<(), Failure> {
+        self.write(file, bytes)
+    }
 }
+
+/// Every template a page is rendered with (the others are included or extended by these).
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "home.html",
+    "article.html",
+    "taxonomy.html",
+    "term.html",
+    "feed.xml",
+    "series_index.html",
+    "series.html",
+    "archive.html",
+    "archive_year.html",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    "search.html",
+];
 
 /// Everything rendering needs, prepared once.
 pub struct Renderer<'a> {
@@ -49,6 +81,8 @@ pub struct Renderer<'a> {
     site_value: Value,
     summaries: Vec<Value>,
     sources: &'a templates::Sources,
+    /// Pages rendered (the others were kept from the previous output).
+    rendered: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> Renderer<'a> {
@@ -70,7 +104,13 @@ impl<'a> Renderer<'a> {
             site_value,
             summaries,
             sources,
+            rendered: Default::default(),
         }
+    }
+
+    /// How many pages this renderer rendered (not kept from the previous output).
+    pub fn rendered(&self) -> usize {
+        self.rendered.load(Ordering::Relaxed)
     }
 
     /// Gives the list-form values back, to be reused.
@@ -91,6 +131,12 @@ impl<'a> Renderer<'a> {
     /// Renders one page.
     pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
         let (template, value) = self.context(page)?;
+        self.render_context(template, value)
+    }
+
+    /// Renders a page's template with its context.
+    fn render_context(&self, template: &str, value: Value) -> Result<String, Diagnostic> {
+        self.rendered.fetch_add(1, Ordering::Relaxed);
         let ctx = Context::from_serialize(&value)
             .map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
         // Values are checked for control characters where they are written; as a last line of
@@ -442,9 +488,34 @@ impl<'a> Renderer<'a> {
     /// one reported once, naming the first page it broke: exit 1); the first I/O failure of the
     /// sink stops the work and is the only error reported (exit 2). Returns how many files
     /// were written.
+    /// A page whose context and templates are what its file in the previous output was made
+    /// from is not rendered again: the sink keeps that file ([`Sink::keep`]).
     pub fn render_into(&self, pages: &[Page], sink: &dyn Sink) -> Result<usize, Failure> {
         let files: Vec<String> = pages.iter().map(|&p| self.file(p)).collect();
         sink.prepare(&files)?;
+        let salts = sink
+            .remembers()
+            .then(|| fingerprint::Salts::new(&self.site.config, self.sources));
+        let store = |page: Page, file: &str| -> Result<Result<(), Diagnostic>, Failure> {
+            let (template, value) = match self.context(page) {
+                Ok(c) => c,
+                Err(d) => return Ok(Err(d)),
+            };
+            let Some(salts) = &salts else {
+                return match self.render_context(template, value) {
+                    Ok(text) => sink.write(file, text.into_bytes()).map(Ok),
+                    Err(d) => Ok(Err(d)),
+                };
+            };
+            let inputs = salts.page(template, &value);
+            if sink.keep(file, inputs) {
+                return Ok(Ok(()));
+            }
+            match self.render_context(template, value) {
+                Ok(text) => sink.write_made(file, text.into_bytes(), inputs).map(Ok),
+                Err(d) => Ok(Err(d)),
+            }
+        };
         let stop = AtomicBool::new(false);
         let io_failure: Mutex<Option<Failure>> = Mutex::new(None);
         let mut failures: Vec<(Diagnostic, &String)> = pages
@@ -454,17 +525,16 @@ impl<'a> Renderer<'a> {
                 if stop.load(Ordering::Relaxed) {
                     return None;
                 }
-                match self.render(page) {
-                    Ok(text) => {
-                        if let Err(f) = sink.write(file, text.into_bytes()) {
-                            stop.store(true, Ordering::Relaxed);
-                            if let Ok(mut slot) = io_failure.lock() {
-                                slot.get_or_insert(f);
-                            }
+                match store(page, file) {
+                    Ok(Ok(())) => None,
+                    Ok(Err(d)) => Some((d, file)),
+                    Err(f) => {
+                        stop.store(true, Ordering::Relaxed);
+                        if let Ok(mut slot) = io_failure.lock() {
+                            slot.get_or_insert(f);
                         }
                         None
                     }
-                    Err(d) => Some((d, file)),
                 }
             })
             .collect();

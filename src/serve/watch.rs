@@ -50,7 +50,7 @@ impl Watcher {
     /// (Re)registers the source folders; folders created later are picked up on rebuilds.
     fn watch_all(&mut self) {
         let Some(w) = self.inner.as_mut() else { return };
-        for sub in ["content", "templates", "static", "series", "data"] {
+        for sub in crate::inputs::FOLDERS {
             let dir = self.root.join(sub);
             if dir.is_dir() {
                 let _ = w.watch(&dir, RecursiveMode::Recursive);
@@ -107,10 +107,7 @@ fn is_relevant(root: &Path, path: &Path) -> bool {
     {
         return false;
     }
-    matches!(
-        first.as_ref(),
-        "content" | "templates" | "static" | "series" | "data" | "site.yaml"
-    )
+    first == crate::inputs::SETTINGS || crate::inputs::FOLDERS.contains(&first.as_ref())
 }
 
 /// What a batch of changed paths asks for.
