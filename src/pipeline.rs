@@ -296,7 +296,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
                     images: Default::default(),
                     files: crate::output::manifest::Counts {
                         written: 0,
-                        unchanged: manifest.len(),
+                        unchanged: manifest.previous_files(),
                         removed: 0,
                     },
                     output,

@@ -114,7 +114,7 @@ impl Manifest {
     }
 
     /// How many files the previous output has.
-    pub fn len(&self) -> usize {
+    pub fn previous_files(&self) -> usize {
         self.old.len()
     }
 
