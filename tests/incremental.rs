@@ -1,0 +1,419 @@
+//! Incremental = clean: after random sequences of edits (new, deleted and renamed articles;
+//! body, title, tag, date, related, writer and dossier changes; template, settings and static
+//! changes; nothing at all), the output of an incremental `warraq build` is byte-identical to a
+//! clean build of the same sources into another folder, a build that fails fails both ways, and
+//! a failed incremental build leaves the previous output untouched.
+//!
+//! The edits are drawn by a small seeded generator (xorshift), so a failure names its seed and
+//! step and replays exactly: `WARRAQ_SEED=<seed> cargo test --test incremental`.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use common::{stderr, tree, warraq, write};
+
+/// Seeds run by default (each is a sequence of [`STEPS`] edits).
+const SEEDS: [u64; 3] = [1, 7, 2026];
+const STEPS: usize = 14;
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const TAGS: [&str; 6] = ["سوريا", "النفط", "داعش", "العراق", "الانتخابات", "الفرات"];
+const WORDS: [&str; 12] = [
+    "الحدود",
+    "النازحين",
+    "المخيمات",
+    "الحقول",
+    "الاتفاق",
+    "المفاوضات",
+    "العشائر",
+    "الجفاف",
+    "الموازنة",
+    "البادية",
+    "الضربات",
+    "المعابر",
+];
+const WRITERS: [&str; 3] = ["سارة الأحمد", "قسم التوثيق", "Omar K."];
+
+/// One article as the generator knows it.
+#[derive(Clone)]
+struct Article {
+    id: String,
+    title: String,
+    day: u32,
+    tags: Vec<&'static str>,
+    related: Vec<String>,
+    writer: &'static str,
+    series_part: Option<u32>,
+    body: Vec<String>,
+}
+
+impl Article {
+    fn text(&self) -> String {
+        let mut front = format!(
+            "---\ntitle: \"{}\"\ndate: 2025-03-{:02}\ntags: [{}]\nauthor: \"{}\"\n",
+            self.title,
+            self.day,
+            self.tags.join(", "),
+            self.writer
+        );
+        if !self.related.is_empty() {
+            front.push_str("related:\n");
+            for r in &self.related {
+                front.push_str(&format!("  - {r}\n"));
+            }
+        }
+        if let Some(part) = self.series_part {
+            front.push_str(&format!(
+                "series: {{name: \"ملف المعابر\", part: {part}}}\n"
+            ));
+        }
+        format!("{front}---\n{}\n", self.body.join("\n\n"))
+    }
+}
+
+struct Site {
+    root: PathBuf,
+    articles: Vec<Article>,
+    made: usize,
+}
+
+impl Site {
+    fn path(&self, a: &Article) -> String {
+        format!("content/{}.md", a.id)
+    }
+
+    fn write_all(&self) {
+        for a in &self.articles {
+            write(&self.root, &self.path(a), a.text());
+        }
+    }
+
+    fn save(&self, i: usize) {
+        write(
+            &self.root,
+            &self.path(&self.articles[i]),
+            self.articles[i].text(),
+        );
+    }
+
+    fn paragraph(rng: &mut Rng) -> String {
+        (0..8)
+            .map(|_| *rng.pick(&WORDS))
+            .collect::<Vec<_>>()
+            .join(" ")
+            + "."
+    }
+
+    fn new_article(&mut self, rng: &mut Rng) -> Article {
+        self.made += 1;
+        let n = self.made;
+        let mut tags = vec![*rng.pick(&TAGS)];
+        let second = *rng.pick(&TAGS);
+        if !tags.contains(&second) {
+            tags.push(second);
+        }
+        Article {
+            id: format!("2025/a{n}"),
+            title: format!("مقال {n} عن {}", rng.pick(&WORDS)),
+            day: 1 + rng.below(28) as u32,
+            tags,
+            related: Vec::new(),
+            writer: *rng.pick(&WRITERS),
+            series_part: None,
+            body: (0..2).map(|_| Self::paragraph(rng)).collect(),
+        }
+    }
+
+    /// Applies one random edit; returns what it did (for failure messages).
+    fn edit(&mut self, rng: &mut Rng) -> String {
+        let n = self.articles.len();
+        let i = rng.below(n);
+        match rng.below(13) {
+            0 => {
+                let a = self.new_article(rng);
+                let id = a.id.clone();
+                self.articles.push(a);
+                self.save(self.articles.len() - 1);
+                format!("new article {id}")
+            }
+            1 if n > 3 => {
+                let gone = self.articles.remove(i);
+                std::fs::remove_file(self.root.join(self.path(&gone))).unwrap();
+                // Nobody may name it any more (that would be an error, tested elsewhere).
+                for k in 0..self.articles.len() {
+                    if self.articles[k].related.contains(&gone.id) {
+                        self.articles[k].related.retain(|r| *r != gone.id);
+                        self.save(k);
+                    }
+                }
+                format!("deleted {}", gone.id)
+            }
+            2 => {
+                let old = self.path(&self.articles[i]);
+                self.made += 1;
+                let new_id = format!("2024/r{}", self.made);
+                let old_id = std::mem::replace(&mut self.articles[i].id, new_id.clone());
+                std::fs::remove_file(self.root.join(old)).unwrap();
+                self.save(i);
+                for k in 0..self.articles.len() {
+                    if self.articles[k].related.contains(&old_id) {
+                        for r in &mut self.articles[k].related {
+                            if *r == old_id {
+                                *r = new_id.clone();
+                            }
+                        }
+                        self.save(k);
+                    }
+                }
+                format!("renamed {old_id} to {new_id}")
+            }
+            3 => {
+                let p = Self::paragraph(rng);
+                self.articles[i].body.push(p);
+                self.save(i);
+                format!("body of {}", self.articles[i].id)
+            }
+            4 => {
+                self.articles[i].title =
+                    format!("عنوان جديد {} {}", rng.pick(&WORDS), rng.next() % 100);
+                self.save(i);
+                format!("title of {}", self.articles[i].id)
+            }
+            5 => {
+                let tag = *rng.pick(&TAGS);
+                let tags = &mut self.articles[i].tags;
+                if tags.contains(&tag) && tags.len() > 1 {
+                    tags.retain(|t| *t != tag);
+                } else if !tags.contains(&tag) {
+                    tags.push(tag);
+                }
+                self.save(i);
+                format!("tags of {}", self.articles[i].id)
+            }
+            6 => {
+                self.articles[i].day = 1 + rng.below(28) as u32;
+                self.save(i);
+                format!("date of {}", self.articles[i].id)
+            }
+            7 => {
+                let target = self.articles[rng.below(n)].id.clone();
+                let a = &mut self.articles[i];
+                if target != a.id && !a.related.contains(&target) {
+                    a.related.push(target);
+                } else {
+                    a.related.clear();
+                }
+                self.save(i);
+                format!("related of {}", self.articles[i].id)
+            }
+            8 => {
+                self.articles[i].writer = *rng.pick(&WRITERS);
+                self.save(i);
+                format!("writer of {}", self.articles[i].id)
+            }
+            9 => {
+                // Into or out of the dossier, with a part nobody else holds.
+                let a = &self.articles[i];
+                let part = if a.series_part.is_some() {
+                    None
+                } else {
+                    let taken: Vec<u32> =
+                        self.articles.iter().filter_map(|a| a.series_part).collect();
+                    (1..).find(|p| !taken.contains(p))
+                };
+                self.articles[i].series_part = part;
+                self.save(i);
+                format!("dossier of {}", self.articles[i].id)
+            }
+            10 => {
+                let footer = format!("<p class=\"stamp\">نسخة {}</p>", rng.next() % 1000);
+                write(
+                    &self.root,
+                    "templates/feed.xml",
+                    include_str!("../templates/feed.xml"),
+                );
+                let base = include_str!("../templates/base.html").replacen(
+                    "</footer>",
+                    &format!("{footer}</footer>"),
+                    1,
+                );
+                write(&self.root, "templates/base.html", base);
+                "templates".into()
+            }
+            11 => {
+                let per_page = 2 + rng.below(3);
+                write(
+                    &self.root,
+                    "site.yaml",
+                    format!("title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: {per_page}\nsimilar:\n  count: 2\n"),
+                );
+                write(
+                    &self.root,
+                    "static/extra.css",
+                    format!("/* {} */", rng.next()),
+                );
+                format!("settings (per_page {per_page}) and a static file")
+            }
+            _ => "nothing".into(),
+        }
+    }
+}
+
+fn build(root: &Path, args: &[&str]) -> (bool, String) {
+    let out = warraq(root, args);
+    let err = stderr(&out);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "no crash or usage error: {err}"
+    );
+    (out.status.success(), err)
+}
+
+/// The output without the generated marker (it is the same in both) as text where it can be.
+fn output(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    tree(dir)
+}
+
+fn run(seed: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().to_path_buf();
+    let clean_out = dir.path().join("clean-out");
+    let clean_out = clean_out.to_str().unwrap().to_string();
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut site = Site {
+        root: root.clone(),
+        articles: Vec::new(),
+        made: 0,
+    };
+    write(
+        &root,
+        "site.yaml",
+        "title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: 2\nsimilar:\n  count: 2\n",
+    );
+    for _ in 0..8 {
+        let a = site.new_article(&mut rng);
+        site.articles.push(a);
+    }
+    site.write_all();
+    let mut done = Vec::new();
+    for step in 0..=STEPS {
+        if step > 0 {
+            done.push(site.edit(&mut rng));
+        }
+        // Half the steps wait out the racy window, so "nothing changed" builds happen too.
+        if rng.below(2) == 0 {
+            std::thread::sleep(std::time::Duration::from_millis(60));
+        }
+        let before = output(&root.join("public"));
+        let (ok, err) = build(&root, &["build"]);
+        let (clean_ok, clean_err) = build(&root, &["build", "--clean", "--output", &clean_out]);
+        let context = format!("seed {seed}, step {step}, after: {done:?}\n{err}\n{clean_err}");
+        assert_eq!(ok, clean_ok, "both builds succeed or both fail: {context}");
+        if !ok {
+            assert_eq!(
+                output(&root.join("public")),
+                before,
+                "a failed build changes nothing: {context}"
+            );
+            continue;
+        }
+        let incremental = output(&root.join("public"));
+        let clean = output(Path::new(&clean_out));
+        let differ: Vec<_> = incremental
+            .keys()
+            .chain(clean.keys())
+            .filter(|k| incremental.get(*k) != clean.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "incremental differs from clean in {differ:?}: {context}"
+        );
+    }
+}
+
+#[test]
+fn incremental_builds_equal_clean_builds_after_random_edits() {
+    match std::env::var("WARRAQ_SEED") {
+        Ok(seed) => run(seed.parse().expect("WARRAQ_SEED is a number")),
+        Err(_) => {
+            for seed in SEEDS {
+                run(seed);
+            }
+        }
+    }
+}
+
+#[test]
+fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing() {
+    let dir = common::site("incremental_site");
+    let root = dir.path();
+    let rendered = |err: &str| -> (usize, usize) {
+        let line = err
+            .lines()
+            .find(|l| l.contains("pages rendered"))
+            .unwrap_or_else(|| panic!("{err}"));
+        let numbers: Vec<usize> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (numbers[0], numbers[1])
+    };
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (first, pages) = rendered(&err);
+    assert_eq!(first, pages, "a first build renders every page");
+    // A changed feed template: the feeds only.
+    write(
+        root,
+        "templates/feed.xml",
+        include_str!("../templates/feed.xml").replacen("</feed>", "<!-- x --></feed>", 1),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let feeds = walkdir::WalkDir::new(root.join("public"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "feed.xml")
+        .count();
+    assert_eq!(rendered(&err), (feeds, pages), "{err}");
+    // One article's title: its page, and the lists and pages that show it; not the others.
+    let oil = root.join("content/2025/oil.md");
+    let text = common::read(&oil).replacen("حقول النفط شرق الفرات", "حقول النفط", 1);
+    std::fs::write(&oil, text).unwrap();
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (some, _) = rendered(&err);
+    assert!(some > 1 && some < pages, "{some} of {pages}: {err}");
+    // Nothing new (once the sources are older than the racy window): nothing at all.
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (ok, err2) = build(root, &["build", "-v"]);
+    assert!(ok, "{err2}");
+    assert!(
+        err2.starts_with("nothing changed since the last build"),
+        "{err}\n{err2}"
+    );
+    // --clean renders everything again.
+    let (ok, err) = build(root, &["build", "-v", "--clean"]);
+    assert!(ok, "{err}");
+    assert_eq!(rendered(&err), (pages, pages));
+}
