@@ -136,7 +136,7 @@ impl Site {
             day: 1 + rng.below(28) as u32,
             tags,
             related: Vec::new(),
-            writer: rng.pick(&WRITERS),
+            writer: WRITERS[rng.below(WRITERS.len())],
             series_part: None,
             body: (0..2).map(|_| Self::paragraph(rng)).collect(),
         }
@@ -225,7 +225,7 @@ impl Site {
                 format!("related of {}", self.articles[i].id)
             }
             8 => {
-                self.articles[i].writer = rng.pick(&WRITERS);
+                self.articles[i].writer = WRITERS[rng.below(WRITERS.len())];
                 self.save(i);
                 format!("writer of {}", self.articles[i].id)
             }
