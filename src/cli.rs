@@ -152,6 +152,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 allow_empty,
                 progress: crate::progress::Progress::new(quiet),
                 clean,
+                spill_in: Some(root.join(".warraq-cache")),
             },
             verbose,
             quiet,
@@ -167,6 +168,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 drafts,
                 base_url: None,
                 allow_empty: true,
+                spill_in: Some(std::env::temp_dir()),
                 ..BuildOptions::default()
             };
             match check(&root, site.as_deref(), &options, external, format) {

@@ -27,6 +27,9 @@ pub struct BuildOptions {
     pub progress: Progress,
     /// Reuse nothing of the previous output (`--clean`): render and write every file.
     pub clean: bool,
+    /// Where rendered bodies wait for their pages (see [`crate::content::spill`]); `None`
+    /// keeps them in memory (`serve`).
+    pub spill_in: Option<PathBuf>,
 }
 
 /// A loaded, indexed site with its compiled templates.
@@ -60,7 +63,12 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings
         config.set_base_url(base).map_err(Failure::Usage)?;
     }
     let tera = templates::load(root, &config);
-    let articles = article::load(root, &config, options.drafts);
+    // Without a usable folder the bodies stay in memory: slower to nothing, only bigger.
+    let spill = options
+        .spill_in
+        .as_ref()
+        .and_then(|dir| crate::content::spill::Spill::new_in(dir).ok());
+    let articles = article::load(root, &config, options.drafts, spill.as_ref());
     let ((tera, template_sources), articles) = match (tera, articles) {
         (Ok(t), Ok(a)) => (t, a),
         (t, a) => {
@@ -307,8 +315,12 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         }
     }
     let stage = options.progress.stage("reading and indexing the articles");
-    let (loaded, mut timings) = load_site(root, options)?;
+    let (mut loaded, mut timings) = load_site(root, options)?;
     drop(stage);
+    // Every problem a source can have is known by now: its text is no longer needed.
+    for a in &mut loaded.site.articles {
+        a.file.release();
+    }
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

@@ -48,7 +48,8 @@ pub struct Article {
     pub extra: serde_yaml::Value,
     /// The site path, decoded: `/2025/x/`.
     pub path: String,
-    pub body_html: String,
+    /// The rendered body (on disk during a build, see [`spill`](super::spill)).
+    pub body: super::spill::Body,
     pub headings: Vec<Heading>,
     /// Indexes of the articles this body links to.
     pub links_to: Vec<usize>,
@@ -97,7 +98,13 @@ struct Parsed {
 }
 
 /// Loads every article under `<root>/content`. Drafts are kept only when `drafts` is true.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, Vec<Diagnostic>> {
+/// Rendered bodies go to `spill` when there is one.
+pub fn load(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    spill: Option<&Arc<super::spill::Spill>>,
+) -> Result<Vec<Article>, Vec<Diagnostic>> {
     let content = root.join("content");
     let files = find_sources(&content)?;
     let results: Vec<Result<Parsed, Diagnostic>> = files
@@ -143,7 +150,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> Result<Vec<Article>, 
     let rendered: Vec<(Article, Vec<Diagnostic>)> = parsed
         .into_par_iter()
         .zip(site_paths.par_iter())
-        .map(|(p, path)| render_one(p, path.clone(), config, &links, &images))
+        .map(|(p, path)| render_one(p, path.clone(), config, &links, &images, spill))
         .collect();
     let mut articles = Vec::with_capacity(rendered.len());
     for (article, problems) in rendered {
@@ -329,6 +336,7 @@ fn render_one(
     config: &Config,
     links: &LinkTable<'_>,
     images: &Registry,
+    spill: Option<&Arc<super::spill::Spill>>,
 ) -> (Article, Vec<Diagnostic>) {
     let dir =
         p.fm.lang
@@ -409,6 +417,22 @@ fn render_one(
             }
         }
     });
+    // `extra:` goes to templates as it is: data they cannot take (a list as a key) is an error
+    // here, where the file is at hand, not while its page renders.
+    if let Some(extra) = p.fm.extra.as_ref().filter(|e| !e.is_null()) {
+        if let Err(e) = tera::Value::try_from_serializable(extra) {
+            let at = front_matter::locate_value(&p.file, "extra", "").unwrap_or(0);
+            diagnostics.push(
+                Diagnostic::at_offset(
+                    &p.shown,
+                    &p.file.text,
+                    at,
+                    format!("the values of `extra:` cannot be given to templates: {e}"),
+                )
+                .with_hint("`extra:` maps need text or number keys"),
+            );
+        }
+    }
     let mut article_images: Vec<Arc<ImageInfo>> = cover.iter().map(|c| c.info.clone()).collect();
     for i in &body.images {
         if !article_images.iter().any(|j| Arc::ptr_eq(i, j)) {
@@ -432,7 +456,7 @@ fn render_one(
         draft: p.fm.draft,
         extra: p.fm.extra.unwrap_or(serde_yaml::Value::Null),
         path,
-        body_html: body.html,
+        body: super::spill::Body::new(body.html, spill),
         headings: body.headings,
         links_to: body.links_to,
         text: body.text,
@@ -513,7 +537,7 @@ pub fn reload_body(
         config,
     };
     let images = Registry::new(root);
-    let (article, problems) = render_one(parsed, old.path.clone(), config, &links, &images);
+    let (article, problems) = render_one(parsed, old.path.clone(), config, &links, &images, None);
     // New images need publishing: a full rebuild does it.
     let same_images = article.images.len() == old.images.len()
         && article

@@ -10,3 +10,4 @@ pub mod links;
 pub mod markdown;
 pub mod raw_html;
 pub mod source;
+pub mod spill;

@@ -21,6 +21,14 @@ impl SourceFile {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
+
+    /// Lets the text go once nothing can point into it any more (a build, after indexing: every
+    /// problem of the sources has been found). What points into it afterwards finds nothing.
+    pub fn release(&mut self) {
+        self.text = Arc::from("");
+        self.yaml = 0..0;
+        self.body_start = 0;
+    }
 }
 
 /// Decodes bytes into text and finds the front-matter. `shown` is the path used in messages.

@@ -155,7 +155,7 @@ pub(crate) mod tests {
                 .expect("article");
         }
         let config = Config::load(dir.path()).expect("config");
-        let loaded = crate::content::article::load(dir.path(), &config, false)?;
+        let loaded = crate::content::article::load(dir.path(), &config, false, None)?;
         Site::build(config, loaded)
     }
 

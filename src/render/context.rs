@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::article::{Article, Cover};
 use crate::content::front_matter::{ArticleKind, Source};
 use crate::content::markdown::Heading;
+use crate::diagnostics::Diagnostic;
 use crate::images::{picture_html, Loading};
 use crate::index::related::Declared;
 use crate::index::Site;
@@ -425,8 +426,22 @@ pub struct SeriesIndexPage<'a> {
 }
 
 /// The article page's value.
-pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> ArticlePage<'a> {
+/// A spilled body that cannot be read back (the disk failed under the build).
+pub fn body_unreadable(a: &Article, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Some(&a.shown),
+        format!("cannot read back the rendered article from the build's temporary file: {e}"),
+    )
+    .with_hint("check the disk holding .warraq-cache/ and build again")
+}
+
+pub fn article_page<'a>(
+    site: &'a Site,
+    i: usize,
+    summaries: &'a [Value],
+) -> Result<ArticlePage<'a>, Diagnostic> {
     let a = &site.articles[i];
+    let body = a.body.html().map_err(|e| body_unreadable(a, &e))?;
     let related = &site.related[i];
     let declared = related
         .declared
@@ -452,10 +467,10 @@ pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> Art
         })
         .collect();
     let pick = |list: &[usize]| list.iter().map(|&j| &summaries[j]).collect();
-    ArticlePage {
+    Ok(ArticlePage {
         page: ArticleValue {
             summary: &summaries[i],
-            content: Value::safe_string(&a.body_html),
+            content: Value::safe_string(&body),
             headings: &a.headings,
             related: declared,
             backlinks: pick(&related.backlinks),
@@ -480,7 +495,7 @@ pub fn article_page<'a>(site: &'a Site, i: usize, summaries: &'a [Value]) -> Art
                 }
             }),
         },
-    }
+    })
 }
 
 /// `home.html`: one page of the newest articles.

@@ -175,7 +175,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Article(i) => (
                 "article.html",
-                self.frame(page, &path, article_page(site, i, &self.summaries)),
+                self.frame(page, &path, article_page(site, i, &self.summaries)?),
             ),
             Page::Taxonomy(x) => {
                 let terms = (0..site.taxonomies[x].terms.len())
@@ -238,7 +238,7 @@ impl<'a> Renderer<'a> {
                     slug: &t.slug,
                     number: 1,
                 };
-                let feed = self.feed(&title, &path, &alternate.path(), &t.articles);
+                let feed = self.feed(&title, &path, &alternate.path(), &t.articles)?;
                 ("feed.xml", self.frame(page, &path, feed))
             }
             Page::SeriesIndex => {
@@ -284,7 +284,7 @@ impl<'a> Renderer<'a> {
             Page::Feed => {
                 let everything: Vec<usize> = (0..site.articles.len().min(FEED_ENTRIES)).collect();
                 let home = Route::Home { number: 1 }.path();
-                let feed = self.feed(&config.title, &path, &home, &everything);
+                let feed = self.feed(&config.title, &path, &home, &everything)?;
                 ("feed.xml", self.frame(page, &path, feed))
             }
             Page::Sitemap => ("sitemap.xml", self.frame(page, &path, self.sitemap())),
@@ -440,24 +440,31 @@ impl<'a> Renderer<'a> {
         SitemapPage { urls }
     }
 
-    fn feed(&self, title: &str, self_path: &str, alternate: &str, items: &[usize]) -> FeedPage<'_> {
+    fn feed(
+        &self,
+        title: &str,
+        self_path: &str,
+        alternate: &str,
+        items: &[usize],
+    ) -> Result<FeedPage<'_>, Diagnostic> {
         let config = &self.site.config;
         let items = &items[..items.len().min(FEED_ENTRIES)];
         let entries = items
             .iter()
             .map(|&i| {
                 let a = &self.site.articles[i];
-                let body = crate::url::anchors_to(&a.body_html, &config.permalink(&a.path));
-                FeedEntry {
+                let body = a.body.html().map_err(|e| body_unreadable(a, &e))?;
+                let body = crate::url::anchors_to(&body, &config.permalink(&a.path));
+                Ok(FeedEntry {
                     summary: &self.summaries[i],
                     content: match &a.cover {
                         Some(cover) => format!("{}{body}", feed_figure(config, cover)),
                         None => body,
                     },
                     atom_id: atom_id(config, &a.path),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_, Diagnostic>>()?;
         let updated = items
             .iter()
             .map(|&i| {
@@ -467,7 +474,7 @@ impl<'a> Renderer<'a> {
             .max_by_key(|d| d.sort_key())
             .map(|d| d.rfc3339())
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        FeedPage {
+        Ok(FeedPage {
             feed: FeedValue {
                 title: title.to_string(),
                 id: atom_id(config, self_path),
@@ -481,7 +488,7 @@ impl<'a> Renderer<'a> {
                     .map(|_| config.permalink(&Route::Home { number: 1 }.path())),
             },
             entries,
-        }
+        })
     }
 
     /// Renders `pages` in parallel into `sink`. Template problems are collected (each distinct
