@@ -125,24 +125,32 @@ impl Manifest {
 
     /// Whether the previous output under `old_root` is exactly what the manifest lists: every
     /// file intact, and no other file (a file added by hand would not survive a build).
+    /// One walk of the output, its top folders in parallel, one `stat` per file.
     pub fn output_intact(&self, old_root: &Path) -> bool {
         use rayon::prelude::*;
-        let listed: Vec<(&String, &Entry)> = self.old.iter().collect();
-        if !listed
-            .par_iter()
-            .all(|(rel, entry)| intact(old_root, rel, entry))
-        {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let Ok(tops) = fs::read_dir(old_root) else {
             return false;
-        }
-        let mut files = 0usize;
-        for entry in walkdir::WalkDir::new(old_root).min_depth(1) {
-            match entry {
-                Ok(e) if e.file_type().is_dir() => {}
-                Ok(_) => files += 1,
-                Err(_) => return false,
-            }
-        }
-        files == self.old.len()
+        };
+        let tops: Vec<PathBuf> = tops.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let files = AtomicUsize::new(0);
+        let all_listed_and_intact = tops.par_iter().all(|top| {
+            walkdir::WalkDir::new(top).into_iter().all(|e| {
+                let Ok(e) = e else { return false };
+                if e.file_type().is_dir() {
+                    return true;
+                }
+                files.fetch_add(1, Ordering::Relaxed);
+                let rel = e.path().strip_prefix(old_root).ok().and_then(Path::to_str);
+                match (rel.and_then(|r| self.old.get(r)), e.metadata()) {
+                    (Some(entry), Ok(meta)) => {
+                        meta.is_file() && meta.len() == entry.len && mtime_of(&meta) == entry.mtime
+                    }
+                    _ => false,
+                }
+            })
+        });
+        all_listed_and_intact && files.into_inner() == self.old.len()
     }
 
     /// Reuses nothing of the previous output (`--clean`): every file is written, every page
