@@ -216,7 +216,7 @@ impl Staging {
             })
             .map_err(|e| self.io_failure(rel, &e))
             .map(|m| mtime_of(&m))?;
-        self.manifest.record(
+        self.record_written(
             rel,
             Entry {
                 len,
@@ -225,8 +225,13 @@ impl Staging {
                 inputs,
             },
         );
-        self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Records a file this build wrote (not linked from the previous output).
+    fn record_written(&self, rel: &str, entry: Entry) {
+        self.manifest.record(rel, entry);
+        self.written.fetch_add(1, Ordering::Relaxed);
     }
 
     /// Links the previous output's `rel` into the new one (its manifest entry said it holds
@@ -254,7 +259,7 @@ impl Staging {
     /// Records a file just written.
     fn wrote(&self, rel: &str, path: &Path, len: u64, hash: u64) {
         let mtime = fs::metadata(path).map(|m| mtime_of(&m)).unwrap_or(0);
-        self.manifest.record(
+        self.record_written(
             rel,
             Entry {
                 len,
@@ -263,7 +268,6 @@ impl Staging {
                 inputs: None,
             },
         );
-        self.written.fetch_add(1, Ordering::Relaxed);
     }
 
     /// One I/O failure while writing the site: names the output folder (what the user chose),
