@@ -55,7 +55,7 @@ pub struct Timings {
 
 /// Reads and indexes a site; every problem of every file is returned together.
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
-    check_layout(root)?;
+    check_layout(root, true)?;
     let mut timings = Timings::default();
     let start = Instant::now();
     let mut config = Config::load(root).map_err(Failure::Site)?;
@@ -99,7 +99,9 @@ pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings
 
 /// Refuses a root that holds no site, and site folders that are not folders: building those
 /// would publish an empty site over the previous one (exit 2, nothing written).
-fn check_layout(root: &Path) -> Result<(), Failure> {
+/// `walk`: also walk every source folder (a build with nothing new skips it: its own walk of the
+/// sources fails on the same problems, and then the full build reports them).
+fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
     let usage = |message: String, hint: &str| {
         Failure::Usage(Diagnostic::new(None, message).with_hint(hint))
     };
@@ -136,7 +138,9 @@ fn check_layout(root: &Path) -> Result<(), Failure> {
             }
             _ => {}
         }
-        walk_cleanly(&path)?;
+        if walk {
+            walk_cleanly(&path)?;
+        }
     }
     for (name, _) in templates::DEFAULTS {
         let path = root.join("templates").join(name);
@@ -272,7 +276,7 @@ pub struct Built {
 /// `warraq build`: load, render into a temporary folder, and swap it in. When nothing the build
 /// reads changed since the build that made the output, and the output is intact, nothing is done.
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
-    check_layout(root)?;
+    check_layout(root, false)?;
     // Taken before anything is read: an edit made during this build makes the next one run.
     let inputs = crate::inputs::fingerprint(root, options.drafts, options.base_url.as_deref());
     let mut config = Config::load(root).map_err(Failure::Site)?;
