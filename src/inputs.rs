@@ -37,22 +37,14 @@ pub fn fingerprint(root: &Path, drafts: bool, base_url: Option<&str>) -> Option<
     h.write_u8(u8::from(drafts));
     h.write(base_url.unwrap_or("").as_bytes());
     h.write_u8(0);
-    let mut file = |rel: &Path, meta: &std::fs::Metadata| {
-        h.write(rel.as_os_str().as_encoded_bytes());
-        h.write_u8(0);
-        h.write_u64(meta.len());
-        let mtime = crate::output::manifest::mtime_of(meta);
-        newest = newest.max(mtime);
-        h.write_u128(mtime);
-    };
+    // site.yaml, then each folder's entries, walked in parallel (a walk mostly waits on the
+    // kernel) and hashed in name order.
+    let mut tops: Vec<std::path::PathBuf> = Vec::new();
     match std::fs::metadata(root.join(SETTINGS)) {
-        Ok(meta) => file(Path::new(SETTINGS), &meta),
+        Ok(_) => tops.push(root.join(SETTINGS)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(_) => return None,
     }
-    // Each folder's entries in parallel (a walk mostly waits on the kernel), hashed in name
-    // order.
-    let mut tops: Vec<std::path::PathBuf> = Vec::new();
     for folder in FOLDERS {
         if let Ok(entries) = std::fs::read_dir(root.join(folder)) {
             let mut entries: Vec<_> = entries

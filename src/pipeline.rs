@@ -56,12 +56,27 @@ pub struct Timings {
 /// Reads and indexes a site; every problem of every file is returned together.
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
     check_layout(root, true)?;
-    let mut timings = Timings::default();
-    let start = Instant::now();
+    let config = load_config(root, options)?;
+    load_with(root, config, options)
+}
+
+/// `site.yaml`, with `--base-url` applied.
+fn load_config(root: &Path, options: &BuildOptions) -> Result<Config, Failure> {
     let mut config = Config::load(root).map_err(Failure::Site)?;
     if let Some(base) = &options.base_url {
         config.set_base_url(base).map_err(Failure::Usage)?;
     }
+    Ok(config)
+}
+
+/// [`load_site`] once the layout is checked and the settings read.
+fn load_with(
+    root: &Path,
+    config: Config,
+    options: &BuildOptions,
+) -> Result<(Loaded, Timings), Failure> {
+    let mut timings = Timings::default();
+    let start = Instant::now();
     let tera = templates::load(root, &config);
     // Without a usable folder the bodies stay in memory: slower to nothing, only bigger.
     let spill = options
@@ -279,10 +294,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     check_layout(root, false)?;
     // Taken before anything is read: an edit made during this build makes the next one run.
     let inputs = crate::inputs::fingerprint(root, options.drafts, options.base_url.as_deref());
-    let mut config = Config::load(root).map_err(Failure::Site)?;
-    if let Some(base) = &options.base_url {
-        config.set_base_url(base).map_err(Failure::Usage)?;
-    }
+    let config = load_config(root, options)?;
     let output = match output {
         Some(o) => o.to_path_buf(),
         None => root.join(&config.output),
@@ -319,7 +331,8 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         }
     }
     let stage = options.progress.stage("reading and indexing the articles");
-    let (mut loaded, mut timings) = load_site(root, options)?;
+    check_layout(root, true)?;
+    let (mut loaded, mut timings) = load_with(root, config, options)?;
     drop(stage);
     // Every problem a source can have is known by now: its text is no longer needed.
     for a in &mut loaded.site.articles {

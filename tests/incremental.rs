@@ -9,7 +9,6 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use common::{stderr, tree, warraq, write};
@@ -287,11 +286,6 @@ fn build(root: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), err)
 }
 
-/// The output without the generated marker (it is the same in both) as text where it can be.
-fn output(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    tree(dir)
-}
-
 fn run(seed: u64) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
@@ -322,21 +316,21 @@ fn run(seed: u64) {
         if rng.below(2) == 0 {
             std::thread::sleep(std::time::Duration::from_millis(60));
         }
-        let before = output(&root.join("public"));
+        let before = tree(&root.join("public"));
         let (ok, err) = build(&root, &["build"]);
         let (clean_ok, clean_err) = build(&root, &["build", "--clean", "--output", &clean_out]);
         let context = format!("seed {seed}, step {step}, after: {done:?}\n{err}\n{clean_err}");
         assert_eq!(ok, clean_ok, "both builds succeed or both fail: {context}");
         if !ok {
             assert_eq!(
-                output(&root.join("public")),
+                tree(&root.join("public")),
                 before,
                 "a failed build changes nothing: {context}"
             );
             continue;
         }
-        let incremental = output(&root.join("public"));
-        let clean = output(Path::new(&clean_out));
+        let incremental = tree(&root.join("public"));
+        let clean = tree(Path::new(&clean_out));
         let differ: Vec<_> = incremental
             .keys()
             .chain(clean.keys())

@@ -143,9 +143,7 @@ impl Manifest {
                 files.fetch_add(1, Ordering::Relaxed);
                 let rel = e.path().strip_prefix(old_root).ok().and_then(Path::to_str);
                 match (rel.and_then(|r| self.old.get(r)), e.metadata()) {
-                    (Some(entry), Ok(meta)) => {
-                        meta.is_file() && meta.len() == entry.len && mtime_of(&meta) == entry.mtime
-                    }
+                    (Some(entry), Ok(meta)) => unchanged_since(&meta, entry),
                     _ => false,
                 }
             })
@@ -235,9 +233,12 @@ impl Manifest {
 
 /// Whether the previous output's file `rel` is still what its entry says (nobody changed it).
 fn intact(old_root: &Path, rel: &str, entry: &Entry) -> bool {
-    fs::symlink_metadata(old_root.join(rel)).is_ok_and(|meta| {
-        meta.is_file() && meta.len() == entry.len && mtime_of(&meta) == entry.mtime
-    })
+    fs::symlink_metadata(old_root.join(rel)).is_ok_and(|meta| unchanged_since(&meta, entry))
+}
+
+/// Whether a file is still the one `entry` recorded (same length and modification time).
+fn unchanged_since(meta: &fs::Metadata, entry: &Entry) -> bool {
+    meta.is_file() && meta.len() == entry.len && mtime_of(meta) == entry.mtime
 }
 
 /// Sets a file's modification time (nanoseconds since the epoch).

@@ -43,15 +43,19 @@ impl std::io::Write for HashWriter {
     }
 }
 
-/// The running binary's identity: its bytes' hash (a rebuilt warraq renders differently even
-/// under the same version number), or its version when the binary cannot be read.
+/// The running binary's identity: its version, length and modification time (a rebuilt warraq
+/// renders differently even under the same version number; reading its 80 MB to hash them
+/// would cost a no-change build more than everything else it does).
 pub fn binary() -> u64 {
     static BINARY: OnceLock<u64> = OnceLock::new();
     *BINARY.get_or_init(|| {
-        std::env::current_exe()
-            .and_then(std::fs::read)
-            .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
-            .unwrap_or_else(|_| xxhash_rust::xxh3::xxh3_64(env!("CARGO_PKG_VERSION").as_bytes()))
+        let mut h = Xxh3::new();
+        h.write(env!("CARGO_PKG_VERSION").as_bytes());
+        if let Ok(meta) = std::env::current_exe().and_then(std::fs::metadata) {
+            h.write_u64(meta.len());
+            h.write_u128(crate::output::manifest::mtime_of(&meta));
+        }
+        h.digest()
     })
 }
 

@@ -128,12 +128,6 @@ impl<'a> Renderer<'a> {
         self.site.route(page).file()
     }
 
-    /// Renders one page.
-    pub fn render(&self, page: Page) -> Result<String, Diagnostic> {
-        let (template, value) = self.context(page)?;
-        self.render_context(template, value)
-    }
-
     /// Renders a page's template with its context.
     fn render_context(&self, template: &str, value: Value) -> Result<String, Diagnostic> {
         self.rendered.fetch_add(1, Ordering::Relaxed);
