@@ -153,6 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 progress: crate::progress::Progress::new(quiet),
                 clean,
                 spill_in: Some(root.join(".warraq-cache")),
+                keep_sources: false,
             },
             verbose,
             quiet,
@@ -268,6 +269,17 @@ fn build(
             "  load {:.3}s, index {:.3}s, render+write {:.3}s (images {:.3}s, search index {:.3}s), swap {:.3}s",
             t.load, t.index, t.render, t.images, t.search, t.commit
         );
+        if !t.memory.is_empty() {
+            let mb = |b: u64| b.div_ceil(1 << 20);
+            let stages: Vec<String> = t
+                .memory
+                .iter()
+                .map(|(stage, now, peak)| {
+                    format!("{stage} {} MB (peak {} MB)", mb(*now), mb(*peak))
+                })
+                .collect();
+            eprintln!("  memory after {}", stages.join(", "));
+        }
         eprintln!(
             "  {} of {} pages rendered, the others unchanged since the previous build",
             built.rendered, built.pages

@@ -30,6 +30,9 @@ pub struct BuildOptions {
     /// Where rendered bodies wait for their pages (see [`crate::content::spill`]); `None`
     /// keeps them in memory (`serve`).
     pub spill_in: Option<PathBuf>,
+    /// Keep each article's whole source once loaded (`check` maps problems in pages back to
+    /// lines of their sources); otherwise only the front-matter is kept.
+    pub keep_sources: bool,
 }
 
 /// A loaded, indexed site with its compiled templates.
@@ -51,6 +54,18 @@ pub struct Timings {
     pub images: f64,
     pub render: f64,
     pub commit: f64,
+    /// Memory in use after each stage (name, bytes in use then, peak so far), where the system
+    /// says (`-v` shows it).
+    pub memory: Vec<(&'static str, u64, u64)>,
+}
+
+impl Timings {
+    /// Notes the memory in use at the end of `stage`.
+    pub fn mark(&mut self, stage: &'static str) {
+        if let Some((now, peak)) = crate::progress::memory() {
+            self.memory.push((stage, now, peak));
+        }
+    }
 }
 
 /// Reads and indexes a site; every problem of every file is returned together.
@@ -97,10 +112,18 @@ fn load_with(
             return Err(Failure::Site(all));
         }
     };
+    let mut articles = articles;
+    if !options.keep_sources {
+        for a in &mut articles {
+            a.file.keep_front_matter();
+        }
+    }
     timings.load = start.elapsed().as_secs_f64();
+    timings.mark("load");
     let start = Instant::now();
     let site = Site::build(config, articles).map_err(Failure::Site)?;
     timings.index = start.elapsed().as_secs_f64();
+    timings.mark("index");
     Ok((
         Loaded {
             site,
@@ -220,11 +243,13 @@ pub fn render_into(
     let start = Instant::now();
     write_search(&loaded.site, &sink)?;
     let search = start.elapsed().as_secs_f64();
+    let search_memory = crate::progress::memory();
     let pages = renderer.render_into(&pages, &sink)?;
     Ok(Written {
         pages,
         rendered: renderer.rendered(),
         search,
+        search_memory,
         images,
         images_secs,
     })
@@ -237,6 +262,8 @@ pub struct Written {
     pub rendered: usize,
     /// Seconds the search index took.
     pub search: f64,
+    /// Memory in use and peak so far once the search index was written.
+    pub search_memory: Option<(u64, u64)>,
     pub images: crate::images::Produced,
     /// Seconds the image variants took (encoding and publishing).
     pub images_secs: f64,
@@ -355,6 +382,10 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     let mut staging = Staging::with_manifest(&output, manifest)?;
     let written = render_into(&loaded, &staging, &options.progress)?;
     timings.render = start.elapsed().as_secs_f64();
+    if let Some((now, peak)) = written.search_memory {
+        timings.memory.push(("search index", now, peak));
+    }
+    timings.mark("render");
     timings.search = written.search;
     timings.images = written.images_secs;
     let pages = written.pages;
@@ -416,7 +447,11 @@ pub fn check(
             check::check(site, &config.base, &Sources::new(), ext.as_ref()).map_err(io)?;
         return Ok((site.display().to_string(), outcome));
     }
-    let (loaded, _) = load_site(root, options)?;
+    let options = BuildOptions {
+        keep_sources: true,
+        ..options.clone()
+    };
+    let (loaded, _) = load_site(root, &options)?;
     let temp = tempfile::Builder::new()
         .prefix("warraq-check-")
         .tempdir()

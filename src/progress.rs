@@ -124,3 +124,31 @@ impl Sink for Counting<'_> {
         Ok(())
     }
 }
+
+/// This process's memory right now and its peak so far, in bytes (`VmRSS`, `VmHWM` of
+/// `/proc/self/status`); `None` where the system does not say (not Linux).
+pub fn memory() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        let kb: u64 = line[name.len()..]
+            .trim()
+            .strip_suffix("kB")?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(kb * 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn memory_is_read_on_linux() {
+        if cfg!(target_os = "linux") {
+            let (now, peak) = super::memory().expect("/proc/self/status has VmRSS and VmHWM");
+            assert!(now > 0 && peak >= now, "{now} {peak}");
+        }
+    }
+}

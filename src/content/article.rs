@@ -49,12 +49,12 @@ pub struct Article {
     /// The site path, decoded: `/2025/x/`.
     pub path: String,
     /// The rendered body (on disk during a build, see [`spill`](super::spill)).
-    pub body: super::spill::Body,
+    pub body: super::spill::Stored,
     pub headings: Vec<Heading>,
     /// Indexes of the articles this body links to.
     pub links_to: Vec<usize>,
-    /// Plain text of the body (for search and similarity).
-    pub text: String,
+    /// Plain text of the body (for search and similarity; on disk during a build).
+    pub text: super::spill::Stored,
     pub word_count: usize,
     /// `type:` (analysis or news).
     pub kind: ArticleKind,
@@ -456,10 +456,10 @@ fn render_one(
         draft: p.fm.draft,
         extra: p.fm.extra.unwrap_or(serde_yaml::Value::Null),
         path,
-        body: super::spill::Body::new(body.html, spill),
+        body: super::spill::Stored::new(body.html, spill),
         headings: body.headings,
         links_to: body.links_to,
-        text: body.text,
+        text: super::spill::Stored::new(body.text, spill),
         word_count,
         kind: p.fm.kind,
         series: p.fm.series.clone(),

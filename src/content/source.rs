@@ -22,6 +22,12 @@ impl SourceFile {
         &self.text[self.body_start..]
     }
 
+    /// Keeps only the text up to the body (what the indexes' messages point into): the body is
+    /// rendered, and its problems are found, when the article is loaded.
+    pub fn keep_front_matter(&mut self) {
+        self.text = Arc::from(&self.text[..self.body_start]);
+    }
+
     /// Lets the text go once nothing can point into it any more (a build, after indexing: every
     /// problem of the sources has been found). What points into it afterwards finds nothing.
     pub fn release(&mut self) {

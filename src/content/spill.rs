@@ -1,8 +1,8 @@
-//! Rendered article bodies kept on disk between load and render, not in memory: a build holds
-//! every article's metadata and analysed text at once, but needs each body only when its page
-//! and a few feeds are written. One anonymous temporary file (deleted by the OS when the build
-//! ends, however it ends) receives the bodies as they are rendered; each article keeps where
-//! its body is. Reads go through the page cache, which the kernel frees under pressure; the
+//! Article texts kept on disk between load and render, not in memory: a build holds every
+//! article's metadata at once, but needs its rendered body only when its page and a few feeds
+//! are written, and its plain text only when the indexes analyse it and the search index writes
+//! its snippet file. One anonymous temporary file (deleted by the OS when the build ends, however
+//! it ends) receives the texts as they are made; each article keeps where its texts are. Reads go through the page cache, which the kernel frees under pressure; the
 //! process's own memory no longer grows with the text of the archive.
 
 use std::borrow::Cow;
@@ -12,7 +12,7 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-/// The file of spilled bodies.
+/// The file of spilled texts.
 #[derive(Debug)]
 pub struct Spill {
     file: File,
@@ -30,7 +30,7 @@ impl Spill {
         }))
     }
 
-    /// Stores a body; threads write at once, each into its own range.
+    /// Stores a text; threads write at once, each into its own range.
     fn put(&self, text: &str) -> io::Result<u64> {
         let offset = {
             let mut end = self.end.lock().map_err(|_| io::Error::other("poisoned"))?;
@@ -49,10 +49,10 @@ impl Spill {
     }
 }
 
-/// An article's rendered body: in memory (`serve`, which re-renders bodies on edits, and
-/// tests) or in a [`Spill`] file (`build`, `check`).
+/// A text of an article (its rendered body, its plain text): in memory (`serve`, which
+/// re-renders bodies on edits, and tests) or in a [`Spill`] file (`build`, `check`).
 #[derive(Debug, Clone)]
-pub enum Body {
+pub enum Stored {
     Kept(String),
     Spilled {
         spill: Arc<Spill>,
@@ -61,24 +61,28 @@ pub enum Body {
     },
 }
 
-impl Body {
-    /// Keeps `html` in `spill` when there is one; if the disk refuses, keeps it in memory.
-    pub fn new(html: String, spill: Option<&Arc<Spill>>) -> Body {
-        match spill.map(|s| (s, s.put(&html))) {
-            Some((spill, Ok(offset))) => Body::Spilled {
+impl Stored {
+    /// Keeps `text` in `spill` when there is one; if the disk refuses, keeps it in memory
+    /// (no larger than it is).
+    pub fn new(mut text: String, spill: Option<&Arc<Spill>>) -> Stored {
+        match spill.map(|s| (s, s.put(&text))) {
+            Some((spill, Ok(offset))) => Stored::Spilled {
                 spill: spill.clone(),
                 offset,
-                len: html.len(),
+                len: text.len(),
             },
-            _ => Body::Kept(html),
+            _ => {
+                text.shrink_to_fit();
+                Stored::Kept(text)
+            }
         }
     }
 
-    /// The HTML (read back from the spill file for a spilled body).
-    pub fn html(&self) -> io::Result<Cow<'_, str>> {
+    /// The text (read back from the spill file when spilled).
+    pub fn read(&self) -> io::Result<Cow<'_, str>> {
         match self {
-            Body::Kept(html) => Ok(Cow::Borrowed(html)),
-            Body::Spilled { spill, offset, len } => spill.get(*offset, *len).map(Cow::Owned),
+            Stored::Kept(text) => Ok(Cow::Borrowed(text)),
+            Stored::Spilled { spill, offset, len } => spill.get(*offset, *len).map(Cow::Owned),
         }
     }
 }
@@ -94,7 +98,7 @@ mod tests {
         let texts: Vec<String> = (0..200)
             .map(|i| format!("<p>فقرة {i} {}</p>", "ن".repeat(i % 17)))
             .collect();
-        let bodies: Vec<Body> = std::thread::scope(|s| {
+        let bodies: Vec<Stored> = std::thread::scope(|s| {
             let handles: Vec<_> = texts
                 .chunks(50)
                 .map(|chunk| {
@@ -102,7 +106,7 @@ mod tests {
                     s.spawn(move || {
                         chunk
                             .iter()
-                            .map(|t| Body::new(t.clone(), Some(&spill)))
+                            .map(|t| Stored::new(t.clone(), Some(&spill)))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -113,10 +117,10 @@ mod tests {
                 .collect()
         });
         for (body, text) in bodies.iter().zip(&texts) {
-            assert!(matches!(body, Body::Spilled { .. }));
-            assert_eq!(body.html().unwrap(), text.as_str());
+            assert!(matches!(body, Stored::Spilled { .. }));
+            assert_eq!(body.read().unwrap(), text.as_str());
         }
-        assert_eq!(Body::new("x".into(), None).html().unwrap(), "x");
+        assert_eq!(Stored::new("x".into(), None).read().unwrap(), "x");
         // The spill file is anonymous: nothing is left in the folder.
         assert_eq!(
             std::fs::read_dir(dir.path().join("cache")).unwrap().count(),

@@ -85,7 +85,7 @@ impl Site {
             return Err(diagnostics);
         }
         let backlinks = related::backlinks(&articles, &declared);
-        let (terms, counts) = terms::analyse_all(&articles, config.search);
+        let (terms, counts) = terms::analyse_all(&articles, config.search).map_err(|d| vec![d])?;
         let similar = similar::compute(
             &articles,
             &counts,

@@ -6,6 +6,7 @@ use ahash::AHashMap as HashMap;
 
 use crate::arabic::normalize::{self, fold};
 use crate::content::article::Article;
+use crate::diagnostics::Diagnostic;
 
 /// Words longer than this (in bytes, folded) are not indexed: URLs, hashes, run-on junk.
 pub const MAX_WORD_BYTES: usize = 96;
@@ -63,12 +64,14 @@ impl Terms {
     }
 
     /// Analyses an article's title, tags, summary and body; `pairs` also counts adjacent pairs.
-    pub fn of(article: &Article, pairs: bool) -> Terms {
+    /// Fails only when its spilled text cannot be read back.
+    pub fn of(article: &Article, pairs: bool) -> std::io::Result<Terms> {
         let tags = article.tags.join("\n");
-        analyse(
-            [&article.title, &tags, &article.description, &article.text],
+        let text = article.text.read()?;
+        Ok(analyse(
+            [&article.title, &tags, &article.description, &text],
             pairs,
-        )
+        ))
     }
 }
 
@@ -78,23 +81,24 @@ impl Terms {
 pub fn analyse_all(
     articles: &[Article],
     keep: bool,
-) -> (Vec<Terms>, Vec<crate::index::similar::StemCounts>) {
+) -> Result<(Vec<Terms>, Vec<crate::index::similar::StemCounts>), Diagnostic> {
     use rayon::prelude::*;
     let both: Vec<(Option<Terms>, _)> = articles
         .par_iter()
         .map(|a| {
-            let t = Terms::of(a, keep);
+            let t =
+                Terms::of(a, keep).map_err(|e| crate::render::context::body_unreadable(a, &e))?;
             let counts = crate::index::similar::stem_counts(&t);
-            (keep.then_some(t), counts)
+            Ok((keep.then_some(t), counts))
         })
-        .collect();
+        .collect::<Result<_, Diagnostic>>()?;
     let mut terms = Vec::with_capacity(if keep { articles.len() } else { 0 });
     let mut counts = Vec::with_capacity(articles.len());
     for (t, c) in both {
         terms.extend(t);
         counts.push(c);
     }
-    (terms, counts)
+    Ok((terms, counts))
 }
 
 /// FNV-1a, 64 bits: stable across machines and runs.
@@ -170,6 +174,9 @@ pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
         compact.push_str(&folded[w.start as usize..w.start as usize + w.len as usize]);
         w.start = start;
     }
+    // Held for every article until the search index is written: no room to spare.
+    words.shrink_to_fit();
+    pairs.shrink_to_fit();
     Terms {
         folded: compact,
         words,

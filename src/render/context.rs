@@ -426,11 +426,12 @@ pub struct SeriesIndexPage<'a> {
 }
 
 /// The article page's value.
-/// A spilled body that cannot be read back (the disk failed under the build).
+/// A spilled text (rendered body, plain text) that cannot be read back (the disk failed under
+/// the build).
 pub fn body_unreadable(a: &Article, e: &std::io::Error) -> Diagnostic {
     Diagnostic::new(
         Some(&a.shown),
-        format!("cannot read back the rendered article from the build's temporary file: {e}"),
+        format!("cannot read back the article's text from the build's temporary file: {e}"),
     )
     .with_hint("check the disk holding .warraq-cache/ and build again")
 }
@@ -441,7 +442,7 @@ pub fn article_page<'a>(
     summaries: &'a [Value],
 ) -> Result<ArticlePage<'a>, Diagnostic> {
     let a = &site.articles[i];
-    let body = a.body.html().map_err(|e| body_unreadable(a, &e))?;
+    let body = a.body.read().map_err(|e| body_unreadable(a, &e))?;
     let related = &site.related[i];
     let declared = related
         .declared

@@ -199,7 +199,11 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
             };
             let mut bytes = serde_json::to_vec(&fragment).unwrap_or_default();
             bytes.push(b'\n');
-            bytes.extend_from_slice(a.text.as_bytes());
+            let text = a
+                .text
+                .read()
+                .map_err(|e| Failure::Site(vec![crate::render::context::body_unreadable(a, &e)]))?;
+            bytes.extend_from_slice(text.as_bytes());
             sink.write(&format!("{FOLDER}/doc/{id}.txt"), bytes)
         })?;
     let files = index_files(site);

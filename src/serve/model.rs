@@ -109,7 +109,7 @@ impl Model {
         for (i, article) in fresh {
             // Terms are kept only when the site has search, and then with their pairs.
             if let Some(t) = self.loaded.site.terms.get_mut(i) {
-                *t = crate::index::terms::Terms::of(&article, true);
+                *t = crate::index::terms::Terms::of(&article, true).ok()?;
             }
             self.loaded.site.articles[i] = article;
         }
@@ -134,7 +134,9 @@ impl Model {
         let counts: Vec<similar::StemCounts> = if site.terms.len() == site.articles.len() {
             site.terms.iter().map(similar::stem_counts).collect()
         } else {
-            crate::index::terms::analyse_all(&site.articles, false).1
+            crate::index::terms::analyse_all(&site.articles, false)
+                .ok()?
+                .1
         };
         let fresh = similar::compute(
             &site.articles,
