@@ -154,6 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 clean,
                 spill_in: Some(root.join(".warraq-cache")),
                 keep_sources: false,
+                keep_terms: false,
             },
             verbose,
             quiet,

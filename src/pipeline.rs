@@ -33,6 +33,9 @@ pub struct BuildOptions {
     /// Keep each article's whole source once loaded (`check` maps problems in pages back to
     /// lines of their sources); otherwise only the front-matter is kept.
     pub keep_sources: bool,
+    /// Keep every article's analysed words once the indexes are built (`serve`'s model rebuilds
+    /// the search index from them after an edit); otherwise they are let go a chunk at a time.
+    pub keep_terms: bool,
 }
 
 /// A loaded, indexed site with its compiled templates.
@@ -121,7 +124,7 @@ fn load_with(
     timings.load = start.elapsed().as_secs_f64();
     timings.mark("load");
     let start = Instant::now();
-    let site = Site::build(config, articles).map_err(Failure::Site)?;
+    let site = Site::build(config, articles, options.keep_terms).map_err(Failure::Site)?;
     timings.index = start.elapsed().as_secs_f64();
     timings.mark("index");
     Ok((

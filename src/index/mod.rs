@@ -36,9 +36,11 @@ pub struct Site {
     /// For each article: declared, backlinks, similar.
     pub related: Vec<Related>,
     pub archive: Archive,
-    /// For each article, its analysed text, kept for search (empty when the site has none:
-    /// similar articles read it while the index is built).
+    /// For each article, its analysed text, when asked to keep it (`serve`); otherwise empty.
     pub terms: Vec<terms::Terms>,
+    /// The search index's lists, gathered while the articles were analysed (when the site has
+    /// search and its terms were not kept).
+    pub postings: Option<crate::search::postings::Postings>,
 }
 
 impl Site {
@@ -65,7 +67,12 @@ impl Site {
     }
 
     /// Indexes loaded articles; every problem found (unknown related entries, bad tags) is returned.
-    pub fn build(config: Config, articles: Vec<Article>) -> Result<Site, Vec<Diagnostic>> {
+    /// `keep_terms` keeps every article's analysed words in [`terms`](Site::terms).
+    pub fn build(
+        config: Config,
+        articles: Vec<Article>,
+        keep_terms: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
         let mut taxonomies: Vec<Taxonomy> = Vec::with_capacity(config.taxonomies.len());
         for t in &config.taxonomies {
@@ -85,7 +92,9 @@ impl Site {
             return Err(diagnostics);
         }
         let backlinks = related::backlinks(&articles, &declared);
-        let (terms, counts) = terms::analyse_all(&articles, config.search).map_err(|d| vec![d])?;
+        let analysed =
+            terms::analyse_all(&articles, config.search, keep_terms).map_err(|d| vec![d])?;
+        let counts = analysed.counts;
         let similar = similar::compute(
             &articles,
             &counts,
@@ -114,7 +123,8 @@ impl Site {
             warnings,
             related,
             archive,
-            terms,
+            terms: analysed.terms,
+            postings: analysed.postings,
         })
     }
 }
@@ -156,7 +166,7 @@ pub(crate) mod tests {
         }
         let config = Config::load(dir.path()).expect("config");
         let loaded = crate::content::article::load(dir.path(), &config, false, None)?;
-        Site::build(config, loaded)
+        Site::build(config, loaded, true)
     }
 
     /// An article's file: title = stem, then the given front-matter lines and body.

@@ -7,6 +7,7 @@ use ahash::AHashMap as HashMap;
 use crate::arabic::normalize::{self, fold};
 use crate::content::article::Article;
 use crate::diagnostics::Diagnostic;
+use crate::search::postings::Postings;
 
 /// Words longer than this (in bytes, folded) are not indexed: URLs, hashes, run-on junk.
 pub const MAX_WORD_BYTES: usize = 96;
@@ -17,8 +18,9 @@ pub const TAGS: usize = 1;
 pub const SUMMARY: usize = 2;
 pub const BODY: usize = 3;
 
-/// Each field's weight for search (title and tags ×5, summary ×2, body ×1).
-pub const SEARCH_WEIGHTS: [f32; 4] = [5.0, 5.0, 2.0, 1.0];
+/// Each field's weight for search (title and tags ×5, summary ×2, body ×1): whole numbers, so
+/// weighted frequencies are exact.
+pub const SEARCH_WEIGHTS: [u32; 4] = [5, 5, 2, 1];
 
 /// One distinct word of an article.
 #[derive(Debug, Clone)]
@@ -33,11 +35,11 @@ pub struct Word {
 
 impl Word {
     /// The weighted frequency search uses.
-    pub fn search_tf(&self) -> f32 {
+    pub fn search_tf(&self) -> u32 {
         self.counts
             .iter()
             .zip(SEARCH_WEIGHTS)
-            .map(|(&c, w)| f32::from(c) * w)
+            .map(|(&c, w)| u32::from(c) * w)
             .sum()
     }
 }
@@ -51,7 +53,7 @@ pub struct Terms {
     pub words: Vec<Word>,
     /// Distinct adjacent pairs within a field: both words (indexes into `words`) and the
     /// pair's weighted frequency. Empty when the site has no search.
-    pub pairs: Vec<(u32, u32, f32)>,
+    pub pairs: Vec<(u32, u32, u32)>,
     /// Words in the title and body.
     pub length: u32,
 }
@@ -75,30 +77,51 @@ impl Terms {
     }
 }
 
-/// Every article's stem counts for similar articles and, when `keep` (the site has search),
-/// its terms with their pairs; without search each article's terms are dropped as soon as its
-/// counts are taken, so they never all sit in memory.
-pub fn analyse_all(
-    articles: &[Article],
-    keep: bool,
-) -> Result<(Vec<Terms>, Vec<crate::index::similar::StemCounts>), Diagnostic> {
+/// What [`analyse_all`] finds.
+#[derive(Debug, Default)]
+pub struct Analysed {
+    /// Every article's terms, when asked to keep them (`serve` rebuilds search after edits).
+    pub terms: Vec<Terms>,
+    /// Every article's stem counts, for similar articles.
+    pub counts: Vec<crate::index::similar::StemCounts>,
+    /// The search index's lists, when the site has search.
+    pub postings: Option<Postings>,
+}
+
+/// Articles analysed at once before their lists are gathered and their terms let go.
+const CHUNK: usize = 2048;
+
+/// Analyses every article: its stem counts for similar articles and, when `search`, its words
+/// and pairs into the search index's [`Postings`], a chunk of articles at a time, so the terms of
+/// the whole archive are never all held. With `keep`, every article's terms are returned instead
+/// (and no lists: they are made from the terms when needed).
+pub fn analyse_all(articles: &[Article], search: bool, keep: bool) -> Result<Analysed, Diagnostic> {
     use rayon::prelude::*;
-    let both: Vec<(Option<Terms>, _)> = articles
-        .par_iter()
-        .map(|a| {
-            let t =
-                Terms::of(a, keep).map_err(|e| crate::render::context::body_unreadable(a, &e))?;
-            let counts = crate::index::similar::stem_counts(&t);
-            Ok((keep.then_some(t), counts))
-        })
-        .collect::<Result<_, Diagnostic>>()?;
-    let mut terms = Vec::with_capacity(if keep { articles.len() } else { 0 });
-    let mut counts = Vec::with_capacity(articles.len());
-    for (t, c) in both {
-        terms.extend(t);
-        counts.push(c);
+    let mut out = Analysed {
+        terms: Vec::with_capacity(if keep { articles.len() } else { 0 }),
+        counts: Vec::with_capacity(articles.len()),
+        postings: (search && !keep).then(Postings::new),
+    };
+    for chunk in articles.chunks(CHUNK) {
+        let both: Vec<(Terms, _)> = chunk
+            .par_iter()
+            .map(|a| {
+                let t = Terms::of(a, search)
+                    .map_err(|e| crate::render::context::body_unreadable(a, &e))?;
+                let counts = crate::index::similar::stem_counts(&t);
+                Ok((t, counts))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        let (terms, counts): (Vec<Terms>, Vec<_>) = both.into_iter().unzip();
+        out.counts.extend(counts);
+        if let Some(p) = &mut out.postings {
+            p.add(&terms);
+        }
+        if keep {
+            out.terms.extend(terms);
+        }
     }
-    Ok((terms, counts))
+    Ok(out)
 }
 
 /// FNV-1a, 64 bits: stable across machines and runs.
@@ -123,7 +146,7 @@ pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
         folded.push('\n');
     }
     let mut words: Vec<Word> = Vec::with_capacity(512);
-    let mut pairs: Vec<(u32, u32, f32)> = Vec::with_capacity(if with_pairs { 1024 } else { 0 });
+    let mut pairs: Vec<(u32, u32, u32)> = Vec::with_capacity(if with_pairs { 1024 } else { 0 });
     let mut length = 0u32;
     {
         let mut word_at: HashMap<&str, u32> = HashMap::with_capacity(512);
@@ -157,7 +180,7 @@ pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
                         let j = *pair_at
                             .entry(u64::from(p) << 32 | u64::from(i))
                             .or_insert_with(|| {
-                                pairs.push((p, i, 0.0));
+                                pairs.push((p, i, 0));
                                 pairs.len() as u32 - 1
                             });
                         pairs[j as usize].2 += weight;
@@ -202,13 +225,13 @@ mod tests {
             24,
             "a word costs 24 bytes per article"
         );
-        assert_eq!(t.words[0].search_tf(), 6.0);
-        let p: Vec<(&str, &str, f32)> = t
+        assert_eq!(t.words[0].search_tf(), 6);
+        let p: Vec<(&str, &str, u32)> = t
             .pairs
             .iter()
             .map(|&(a, b, tf)| (t.word(a), t.word(b), tf))
             .collect();
-        assert!(p.contains(&("الدوله", "الاسلاميه", 6.0)));
+        assert!(p.contains(&("الدوله", "الاسلاميه", 6)));
         assert!(
             !p.iter().any(|&(a, b, _)| a == "الاسلاميه" && b == "الدوله"),
             "no pair across fields"

@@ -1,4 +1,5 @@
-//! Building the search index from the loaded articles (already in memory).
+//! Building the search index from the lists gathered while the articles were analysed
+//! ([`Postings`]).
 //!
 //! Three key spaces, each sorted, cut into [chunks](super::encode::chunks) and listed in a
 //! two-level directory (`meta.json` → group files → chunks, see [`encode::groups`]):
@@ -20,10 +21,11 @@ use serde::Serialize;
 
 use super::analysis::{self, loose_keys, Lexicon};
 use super::encode::{self, chunks, posting_list, Chunk};
+use super::postings::{Entry, Postings};
 use crate::arabic::dates::format_date;
 use crate::arabic::normalize::{self, is_stop_word};
 use crate::diagnostics::Failure;
-use crate::index::terms::{pair_hash, Terms, MAX_WORD_BYTES};
+use crate::index::terms::MAX_WORD_BYTES;
 use crate::index::Site;
 use crate::render::Sink;
 
@@ -35,41 +37,6 @@ const B: f32 = 0.75;
 
 /// The output folder of the index, under the site root.
 pub const FOLDER: &str = "search";
-
-/// Lists gathered from every document: by key hash, the first place the key was seen (document,
-/// word or pair index) and its (document, weighted frequency) list, documents ascending.
-type Gathered = HashMap<u64, ((u32, u32), Vec<(u32, f32)>)>;
-
-/// Gathers words (`pairs: false`) or pairs across documents, for the key hashes of partition
-/// `part` of `parts`.
-fn gather(docs: &[Terms], pairs: bool, part: u64, parts: u64) -> Gathered {
-    let mut map: Gathered = HashMap::new();
-    for (id, d) in docs.iter().enumerate() {
-        let mut add = |h: u64, at: u32, tf: f32| {
-            if h % parts == part {
-                map.entry(h)
-                    .or_insert_with(|| ((id as u32, at), Vec::new()))
-                    .1
-                    .push((id as u32, tf));
-            }
-        };
-        if pairs {
-            for (k, &(a, b, tf)) in d.pairs.iter().enumerate() {
-                let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
-                add(h, k as u32, tf);
-            }
-        } else {
-            for (k, w) in d.words.iter().enumerate() {
-                add(w.hash, k as u32, w.search_tf());
-            }
-        }
-    }
-    map
-}
-
-/// Partitions of the pair lists: encoded a partition at a time (two at once on two cores),
-/// so the lists of every pair are never all in memory together.
-const PAIR_PARTS: u64 = 4;
 
 /// The BM25 term part for a weighted frequency, quantised to 1..=255.
 fn impact(tf: f32, length: u32, average: f32) -> u8 {
@@ -216,23 +183,24 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
 
 /// The index files (meta.json and the chunks), as (path under the output folder, bytes).
 pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let articles = &site.articles;
-    let n = articles.len();
-    let docs = &site.terms;
-    let lengths: Vec<u32> = docs.iter().map(|d| d.length).collect();
-    let average = rounded_average(&lengths);
+    match &site.postings {
+        Some(postings) => files_from(site, postings),
+        // The terms were kept (`serve`): the lists are made from them.
+        None => {
+            let mut postings = Postings::new();
+            postings.add(&site.terms);
+            files_from(site, &postings)
+        }
+    }
+}
 
-    // Exact lists of words, documents ascending.
-    let parts = (rayon::current_num_threads() * 2).max(1) as u64;
-    let word_parts: Vec<Gathered> = (0..parts)
-        .into_par_iter()
-        .map(|part| gather(docs, false, part, parts))
-        .collect();
-    let words: HashMap<&str, &Vec<(u32, f32)>> = word_parts
-        .iter()
-        .flat_map(|m| m.values())
-        .map(|((doc, at), list)| (docs[*doc as usize].word(*at), list))
-        .collect();
+fn files_from(site: &Site, postings: &Postings) -> Vec<(String, Vec<u8>)> {
+    let n = site.articles.len();
+    let lengths = &postings.lengths;
+    let average = rounded_average(lengths);
+
+    // Exact lists of words, documents ascending (decoded when encoded, never all at once).
+    let words: HashMap<&str, &Entry> = postings.words().map(|e| (&*e.text, e)).collect();
     let to_impacts = |list: &[(u32, f32)]| -> Vec<(u32, u8)> {
         list.iter()
             .map(|&(d, tf)| (d, impact(tf, lengths[d as usize], average)))
@@ -270,13 +238,13 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
             let same = from.len() == 1 && vocabulary[from[0]] == key;
             let flags = u8::from(exact.is_some()) | if same { 4 } else { 2 };
             payload.push(flags);
-            if let Some(list) = exact {
-                posting_list(&mut payload, &to_impacts(list), n as u32);
+            if let Some(entry) = exact {
+                posting_list(&mut payload, &to_impacts(&entry.list()), n as u32);
             }
             if !same {
                 let mut merged: Vec<(u32, f32)> = from
                     .iter()
-                    .flat_map(|&w| words[vocabulary[w]].iter().copied())
+                    .flat_map(|&w| words[vocabulary[w]].list())
                     .collect();
                 merged.sort_unstable_by_key(|p| p.0);
                 merged.dedup_by(|b, a| {
@@ -295,22 +263,15 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
 
     let typo_entries = typo_entries(&vocabulary, &words);
     drop(words);
-    drop(word_parts);
 
-    // Pair lists, a partition at a time.
-    let mut pair_entries: Vec<(String, Vec<u8>)> = (0..PAIR_PARTS)
-        .into_par_iter()
-        .flat_map_iter(|part| {
-            let map = gather(docs, true, part, PAIR_PARTS);
-            map.into_values()
-                .map(|((doc, at), list)| {
-                    let d = &docs[doc as usize];
-                    let (a, b, _) = d.pairs[at as usize];
-                    let mut payload = Vec::new();
-                    posting_list(&mut payload, &to_impacts(&list), n as u32);
-                    (format!("{} {}", d.word(a), d.word(b)), payload)
-                })
-                .collect::<Vec<_>>()
+    let mut pair_entries: Vec<(String, Vec<u8>)> = postings
+        .pair_shards()
+        .flat_map_iter(|shard| {
+            shard.into_iter().map(|e| {
+                let mut payload = Vec::new();
+                posting_list(&mut payload, &to_impacts(&e.list()), n as u32);
+                (e.text.to_string(), payload)
+            })
         })
         .collect();
     pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
@@ -352,15 +313,12 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
 /// digits), keyed by themselves and, from 5 letters, by each one-letter deletion. A query word of
 /// [`TYPO_MIN_LETTERS`]+ letters one edit (insertion, deletion, substitution, transposition) away
 /// from such a word shares a key with it.
-fn typo_entries(
-    vocabulary: &[&str],
-    words: &HashMap<&str, &Vec<(u32, f32)>>,
-) -> Vec<(String, Vec<u8>)> {
+fn typo_entries(vocabulary: &[&str], words: &HashMap<&str, &Entry>) -> Vec<(String, Vec<u8>)> {
     let mut by_key: HashMap<String, Vec<&str>> = HashMap::new();
     for &w in vocabulary {
         let letters: Vec<char> = w.chars().collect();
         if letters.len() < TYPO_MIN_LETTERS - 1
-            || words[w].len() < 2
+            || words[w].docs < 2
             || letters.iter().any(|c| c.is_numeric())
             || is_stop_word(w)
         {

@@ -6,5 +6,6 @@ pub mod analysis;
 pub mod encode;
 pub mod index;
 pub mod plurals;
+pub mod postings;
 
 pub use index::{index_files, write};

@@ -62,7 +62,12 @@ pub struct Refresh {
 
 /// Builds the whole site in memory: the same stages as `build`, static files included.
 pub fn build_in_memory(root: &Path, options: &BuildOptions) -> Result<(Files, Model), Failure> {
-    let (loaded, _) = pipeline::load_site(root, options)?;
+    // The model rebuilds the search index from every article's words after an edit.
+    let options = BuildOptions {
+        keep_terms: true,
+        ..options.clone()
+    };
+    let (loaded, _) = pipeline::load_site(root, &options)?;
     let mut files = Files::new();
     for (name, bytes) in crate::output::static_files(root)? {
         files.insert(name, Arc::new(bytes));
@@ -134,9 +139,9 @@ impl Model {
         let counts: Vec<similar::StemCounts> = if site.terms.len() == site.articles.len() {
             site.terms.iter().map(similar::stem_counts).collect()
         } else {
-            crate::index::terms::analyse_all(&site.articles, false)
+            crate::index::terms::analyse_all(&site.articles, false, false)
                 .ok()?
-                .1
+                .counts
         };
         let fresh = similar::compute(
             &site.articles,
