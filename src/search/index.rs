@@ -355,6 +355,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_index_is_the_same_however_the_articles_are_chunked() {
+        use crate::index::tests::{article, site_from};
+        let pool = [
+            "الحسكة",
+            "سوريا",
+            "الإدارة",
+            "الذاتية",
+            "تركيا",
+            "قسد",
+            "النفط",
+            "الحدود",
+            "المفاوضات",
+            "دمشق",
+            "الأكراد",
+            "العشائر",
+            "الاتفاق",
+        ];
+        // Twelve articles whose words overlap, so most lists span several chunks.
+        let files: Vec<(String, String)> = (0..12)
+            .map(|i| {
+                let body: Vec<&str> = (0..40)
+                    .map(|k| pool[(i * 7 + k * k) % pool.len()])
+                    .collect();
+                article(
+                    &format!("a{i:02}"),
+                    &format!("date: 2025-01-{:02}\ntags: [{}]", i + 1, pool[i % 5]),
+                    &body.join(" "),
+                )
+            })
+            .collect();
+        let site = site_from(&files, "").expect("site");
+        assert_eq!(site.terms.len(), 12, "the test site keeps its terms");
+        let whole = index_files(&site);
+        for chunk in [1, 5, 12] {
+            let mut postings = Postings::new();
+            for c in site.terms.chunks(chunk) {
+                postings.add(c);
+            }
+            assert!(
+                files_from(&site, &postings) == whole,
+                "chunks of {chunk} give another index"
+            );
+        }
+        assert!(whole.iter().any(|(name, _)| name.starts_with("search/p/")));
+    }
+
+    #[test]
     fn impacts_saturate_and_favour_short_documents() {
         assert!(impact(1.0, 100, 100.0) < impact(5.0, 100, 100.0));
         assert!(impact(2.0, 50, 100.0) > impact(2.0, 400, 100.0));
