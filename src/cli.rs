@@ -153,7 +153,6 @@ pub fn run(cli: Cli) -> ExitCode {
                 progress: crate::progress::Progress::new(quiet),
                 clean,
                 spill_in: Some(root.join(".warraq-cache")),
-                keep_sources: false,
                 keep_terms: false,
             },
             verbose,

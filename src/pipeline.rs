@@ -30,9 +30,6 @@ pub struct BuildOptions {
     /// Where rendered bodies wait for their pages (see [`crate::content::spill`]); `None`
     /// keeps them in memory (`serve`).
     pub spill_in: Option<PathBuf>,
-    /// Keep each article's whole source once loaded (`check` maps problems in pages back to
-    /// lines of their sources); otherwise only the front-matter is kept.
-    pub keep_sources: bool,
     /// Keep every article's analysed words once the indexes are built (`serve`'s model rebuilds
     /// the search index from them after an edit); otherwise they are let go a chunk at a time.
     pub keep_terms: bool,
@@ -115,12 +112,6 @@ fn load_with(
             return Err(Failure::Site(all));
         }
     };
-    let mut articles = articles;
-    if !options.keep_sources {
-        for a in &mut articles {
-            a.file.keep_front_matter();
-        }
-    }
     timings.load = start.elapsed().as_secs_f64();
     timings.mark("load");
     let start = Instant::now();
@@ -450,11 +441,7 @@ pub fn check(
             check::check(site, &config.base, &Sources::new(), ext.as_ref()).map_err(io)?;
         return Ok((site.display().to_string(), outcome));
     }
-    let options = BuildOptions {
-        keep_sources: true,
-        ..options.clone()
-    };
-    let (loaded, _) = load_site(root, &options)?;
+    let (loaded, _) = load_site(root, options)?;
     let temp = tempfile::Builder::new()
         .prefix("warraq-check-")
         .tempdir()
@@ -476,7 +463,7 @@ pub fn check(
                 Route::Article { path: &a.path }.file(),
                 (
                     crate::diagnostics::display_path(&a.shown),
-                    a.file.text.clone(),
+                    root.join(&a.shown),
                 ),
             )
         })

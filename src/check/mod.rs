@@ -103,8 +103,9 @@ pub struct ExternalCheck<'a> {
     pub cache: Option<PathBuf>,
 }
 
-/// Maps output pages to the markdown files they were built from (`2025/x/index.html` → file text).
-pub type Sources = HashMap<String, (String, std::sync::Arc<str>)>;
+/// Maps output pages to the markdown files they were built from (`2025/x/index.html` → the
+/// file's name as shown, and where it is). A file is read only when its page has a problem.
+pub type Sources = HashMap<String, (String, PathBuf)>;
 
 /// Checks every page of `site`.
 pub fn check(
@@ -407,7 +408,9 @@ pub fn normalize_path(page: &str, path: &str) -> String {
 
 /// Adds the markdown source (and the line of the link in it) of a problem's page.
 fn with_source(mut problem: Problem, sources: &Sources) -> Problem {
-    if let Some((file, text)) = sources.get(&problem.page) {
+    if let Some((file, path)) = sources.get(&problem.page) {
+        // A file that cannot be read now (moved since the build) is named without a line.
+        let text = std::fs::read_to_string(path).unwrap_or_default();
         let decoded = url::decode(&problem.url);
         let needles = [
             problem.url.as_str(),

@@ -89,12 +89,27 @@ pub struct Cover {
     pub credit: Option<String>,
 }
 
-/// A parsed but not yet rendered file.
+/// A parsed but not yet rendered file. Only its front-matter's text is held while every file
+/// is parsed (the bodies of a whole archive held at once were most of a build's memory); the
+/// file is read again when its body is rendered, and only the front-matter is kept after.
 struct Parsed {
     shown: PathBuf,
+    /// Where the file is.
+    path: PathBuf,
     id: String,
     file: SourceFile,
     fm: FrontMatter,
+}
+
+impl Parsed {
+    /// The whole text of the file again, for rendering its body.
+    fn with_body(mut self) -> Result<Parsed, Diagnostic> {
+        let bytes = std::fs::read(&self.path).map_err(|e| {
+            Diagnostic::new(Some(&self.shown), format!("cannot read the file: {e}"))
+        })?;
+        self.file = front_matter::split(&self.shown, bytes)?;
+        Ok(self)
+    }
 }
 
 /// Loads every article under `<root>/content`. Drafts are kept only when `drafts` is true.
@@ -147,15 +162,23 @@ pub fn load(
     };
     let images = Registry::new(root);
 
-    let rendered: Vec<(Article, Vec<Diagnostic>)> = parsed
+    let rendered: Vec<Result<(Article, Vec<Diagnostic>), Diagnostic>> = parsed
         .into_par_iter()
         .zip(site_paths.par_iter())
-        .map(|(p, path)| render_one(p, path.clone(), config, &links, &images, spill))
+        .map(|(p, path)| {
+            let p = p.with_body()?;
+            Ok(render_one(p, path.clone(), config, &links, &images, spill))
+        })
         .collect();
     let mut articles = Vec::with_capacity(rendered.len());
-    for (article, problems) in rendered {
-        diagnostics.extend(problems);
-        articles.push(article);
+    for r in rendered {
+        match r {
+            Ok((article, problems)) => {
+                diagnostics.extend(problems);
+                articles.push(article);
+            }
+            Err(d) => diagnostics.push(d),
+        }
     }
     if diagnostics.is_empty() {
         Ok(articles)
@@ -231,12 +254,14 @@ fn parse_one(
     let shown = crate::diagnostics::relative_to(root, path);
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::new(Some(&shown), format!("cannot read the file: {e}")))?;
-    let file = front_matter::split(&shown, bytes)?;
+    let mut file = front_matter::split(&shown, bytes)?;
     let own = own_keys(config);
     let fm = front_matter::parse_with(&shown, &file, &own)?;
+    file.keep_front_matter();
     let id = id_of(content, path);
     Ok(Parsed {
         shown,
+        path: path.to_path_buf(),
         id,
         file,
         fm,
@@ -471,7 +496,12 @@ fn render_one(
             .collect(),
         cover,
         images: article_images,
-        file: p.file,
+        // Every problem of the body is found by now; what comes later points into the front-matter.
+        file: {
+            let mut file = p.file;
+            file.keep_front_matter();
+            file
+        },
     };
     (article, diagnostics)
 }
@@ -489,7 +519,8 @@ pub fn reload_body(
     i: usize,
 ) -> Option<Article> {
     let old = articles.get(i)?;
-    let bytes = std::fs::read(root.join(&old.shown)).ok()?;
+    let source = root.join(&old.shown);
+    let bytes = std::fs::read(&source).ok()?;
     let file = front_matter::split(&old.shown, bytes).ok()?;
     let fm = front_matter::parse_with(&old.shown, &file, &own_keys(config)).ok()?;
     let same_structure = fm.date == old.date
@@ -510,6 +541,7 @@ pub fn reload_body(
     }
     let parsed = Parsed {
         shown: old.shown.clone(),
+        path: source,
         id: old.id.clone(),
         file,
         fm,
