@@ -97,7 +97,7 @@ impl Site {
         let counts = analysed.counts;
         let similar = similar::compute(
             &articles,
-            &counts,
+            counts,
             &taxonomies[TAGS].article_terms,
             taxonomies[TAGS].terms.len(),
             &declared,

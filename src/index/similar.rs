@@ -44,7 +44,7 @@ type Vector = Vec<(u32, f32)>;
 /// Computes the similar list of every article.
 pub fn compute(
     articles: &[Article],
-    counts: &[StemCounts],
+    counts: Vec<StemCounts>,
     article_tags: &[Vec<usize>],
     tag_count: usize,
     declared: &[Vec<Declared>],
@@ -55,7 +55,9 @@ pub fn compute(
     if config.count == 0 || n < 2 {
         return vec![Vec::new(); n];
     }
-    let vectors = term_vectors(counts);
+    let vectors = term_vectors(&counts);
+    // Each article's top terms are all that is scored: its whole counts go before the scoring.
+    drop(counts);
     let term_postings = postings(&vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {

@@ -145,7 +145,7 @@ impl Model {
         };
         let fresh = similar::compute(
             &site.articles,
-            &counts,
+            counts,
             &site.taxonomies[crate::index::TAGS].article_terms,
             site.tags().len(),
             &declared,
