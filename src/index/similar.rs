@@ -44,7 +44,7 @@ type Vector = Vec<(u32, f32)>;
 /// Computes the similar list of every article.
 pub fn compute(
     articles: &[Article],
-    counts: Vec<StemCounts>,
+    stemmed: Stemmed,
     article_tags: &[Vec<usize>],
     tag_count: usize,
     declared: &[Vec<Declared>],
@@ -55,9 +55,9 @@ pub fn compute(
     if config.count == 0 || n < 2 {
         return vec![Vec::new(); n];
     }
-    let vectors = term_vectors(&counts);
+    let vectors = term_vectors(&stemmed);
     // Each article's top terms are all that is scored: its whole counts go before the scoring.
-    drop(counts);
+    drop(stemmed);
     let term_postings = postings(&vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
@@ -275,18 +275,48 @@ pub fn stem_counts(t: &Terms) -> StemCounts {
     v
 }
 
+/// Every article's stems as ids with their counts: half the size of [`StemCounts`], which
+/// similar articles hold for the whole archive until each article's top terms are known.
+#[derive(Debug, Default)]
+pub struct Stemmed {
+    /// Stem key → id, numbered in the order stems are first met (article by article, in site
+    /// order; within an article by key).
+    ids: HashMap<u64, u32>,
+    /// By article: (stem id, count).
+    counts: Vec<Vec<(u32, u32)>>,
+}
+
+impl Stemmed {
+    /// Adds the next article's counts.
+    pub fn push(&mut self, counts: &StemCounts) {
+        let ids = &mut self.ids;
+        let article = counts
+            .iter()
+            .map(|&(key, c)| {
+                let next = ids.len() as u32;
+                (*ids.entry(key).or_insert(next), c)
+            })
+            .collect();
+        self.counts.push(article);
+    }
+
+    /// Every article's counts, in site order.
+    pub fn of(all: impl IntoIterator<Item = StemCounts>) -> Stemmed {
+        let mut s = Stemmed::default();
+        for c in all {
+            s.push(&c);
+        }
+        s
+    }
+}
+
 /// TF-IDF vectors, top terms only, L2-normalised, sorted by term id. Terms are the stems of the
 /// folded title and body words, stop words and one-letter words left out.
-fn term_vectors(counts: &[StemCounts]) -> Vec<Vector> {
-    let mut ids: HashMap<u64, u32> = HashMap::with_capacity(1 << 16);
-    let mut df: Vec<u32> = Vec::new();
+fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
+    let counts = &stemmed.counts;
+    let mut df: Vec<u32> = vec![0; stemmed.ids.len()];
     for tf in counts {
-        for &(key, _) in tf {
-            let next = ids.len() as u32;
-            let id = *ids.entry(key).or_insert(next);
-            if id as usize == df.len() {
-                df.push(0);
-            }
+        for &(id, _) in tf {
             df[id as usize] += 1;
         }
     }
@@ -296,8 +326,7 @@ fn term_vectors(counts: &[StemCounts]) -> Vec<Vector> {
         .map(|tf| {
             let mut v: Vector = tf
                 .iter()
-                .filter_map(|&(key, c)| {
-                    let id = *ids.get(&key)?;
+                .filter_map(|&(id, c)| {
                     let idf = (n / df[id as usize] as f32).ln();
                     (idf > 0.0).then(|| (id, (1.0 + (c as f32).ln()) * idf))
                 })

@@ -83,7 +83,7 @@ pub struct Analysed {
     /// Every article's terms, when asked to keep them (`serve` rebuilds search after edits).
     pub terms: Vec<Terms>,
     /// Every article's stem counts, for similar articles.
-    pub counts: Vec<crate::index::similar::StemCounts>,
+    pub counts: crate::index::similar::Stemmed,
     /// The search index's lists, when the site has search.
     pub postings: Option<Postings>,
 }
@@ -99,7 +99,7 @@ pub fn analyse_all(articles: &[Article], search: bool, keep: bool) -> Result<Ana
     use rayon::prelude::*;
     let mut out = Analysed {
         terms: Vec::with_capacity(if keep { articles.len() } else { 0 }),
-        counts: Vec::with_capacity(articles.len()),
+        counts: Default::default(),
         postings: (search && !keep).then(Postings::new),
     };
     for chunk in articles.chunks(CHUNK) {
@@ -113,7 +113,9 @@ pub fn analyse_all(articles: &[Article], search: bool, keep: bool) -> Result<Ana
             })
             .collect::<Result<_, Diagnostic>>()?;
         let (terms, counts): (Vec<Terms>, Vec<_>) = both.into_iter().unzip();
-        out.counts.extend(counts);
+        for c in &counts {
+            out.counts.push(c);
+        }
         if let Some(p) = &mut out.postings {
             p.add(&terms);
         }

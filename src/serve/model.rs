@@ -136,8 +136,8 @@ impl Model {
         let declared: Vec<_> = site.related.iter().map(|r| r.declared.clone()).collect();
         let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
         // Without search the site keeps no terms: read the texts again.
-        let counts: Vec<similar::StemCounts> = if site.terms.len() == site.articles.len() {
-            site.terms.iter().map(similar::stem_counts).collect()
+        let counts = if site.terms.len() == site.articles.len() {
+            similar::Stemmed::of(site.terms.iter().map(similar::stem_counts))
         } else {
             crate::index::terms::analyse_all(&site.articles, false, false)
                 .ok()?
