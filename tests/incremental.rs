@@ -374,6 +374,16 @@ fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing()
     assert!(ok, "{err}");
     let (first, pages) = rendered(&err);
     assert_eq!(first, pages, "a first build renders every page");
+    if cfg!(target_os = "linux") {
+        let memory = err
+            .lines()
+            .find(|l| l.trim_start().starts_with("memory after load "))
+            .unwrap_or_else(|| panic!("-v names the memory after each stage: {err}"));
+        for stage in ["index", "search index", "render"] {
+            assert!(memory.contains(&format!(", {stage} ")), "{memory}");
+        }
+        assert!(memory.contains(" MB (peak "), "{memory}");
+    }
     // A changed feed template: the feeds only.
     write(
         root,
