@@ -152,7 +152,6 @@ pub fn check(
                 .iter()
                 .filter_map(|link| checker.check_link(page, link))
                 .chain(scan.duplicates.iter().map(|id| duplicate_id(page, id)))
-                .map(|p| with_source(p, sources))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -164,11 +163,12 @@ pub fn check(
         external_count = results.len();
         cached = from_cache;
         let (broken, redirected) = external_problems(&results, &found);
-        problems.extend(broken.into_iter().map(|p| with_source(p, sources)));
+        problems.extend(broken);
         redirects = redirected;
     }
     problems.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
     problems.dedup_by(|a, b| a.page == b.page && a.url == b.url && a.attribute == b.attribute);
+    add_sources(&mut problems, sources);
     Ok(Outcome {
         pages: pages.len(),
         links,
@@ -406,28 +406,40 @@ pub fn normalize_path(page: &str, path: &str) -> String {
     joined
 }
 
-/// Adds the markdown source (and the line of the link in it) of a problem's page.
-fn with_source(mut problem: Problem, sources: &Sources) -> Problem {
-    if let Some((file, path)) = sources.get(&problem.page) {
-        // A file that cannot be read now (moved since the build) is named without a line.
-        let text = std::fs::read_to_string(path).unwrap_or_default();
-        let decoded = url::decode(&problem.url);
-        let needles = [
-            problem.url.as_str(),
-            decoded.as_str(),
-            problem.text.as_str(),
-        ];
-        let line = needles
-            .iter()
-            .filter(|n| !n.is_empty())
-            .find_map(|n| text.find(*n))
-            .map(|offset| text[..offset].matches('\n').count() + 1);
+/// Adds to each problem the markdown source of its page and the line of the link in it.
+/// `problems` are sorted by page: each source is read once, for its page's first problem.
+fn add_sources(problems: &mut [Problem], sources: &Sources) {
+    let mut read: Option<(String, String)> = None;
+    for problem in problems {
+        let Some((file, path)) = sources.get(&problem.page) else {
+            continue;
+        };
+        if read.as_ref().is_none_or(|(page, _)| *page != problem.page) {
+            // A file that cannot be read now (moved since the build) is named without a line.
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            read = Some((problem.page.clone(), text));
+        }
+        let text = read.as_ref().map_or("", |(_, text)| text.as_str());
         problem.source = Some(SourceRef {
             file: file.clone(),
-            line,
+            line: line_of(problem, text),
         });
     }
-    problem
+}
+
+/// The line of `text` where the problem's link is written, when it can be found.
+fn line_of(problem: &Problem, text: &str) -> Option<usize> {
+    let decoded = url::decode(&problem.url);
+    let needles = [
+        problem.url.as_str(),
+        decoded.as_str(),
+        problem.text.as_str(),
+    ];
+    needles
+        .iter()
+        .filter(|n| !n.is_empty())
+        .find_map(|n| text.find(*n))
+        .map(|offset| text[..offset].matches('\n').count() + 1)
 }
 
 #[cfg(test)]

@@ -104,12 +104,18 @@ struct Parsed {
 impl Parsed {
     /// The whole text of the file again, for rendering its body.
     fn with_body(mut self) -> Result<Parsed, Diagnostic> {
-        let bytes = std::fs::read(&self.path).map_err(|e| {
-            Diagnostic::new(Some(&self.shown), format!("cannot read the file: {e}"))
-        })?;
-        self.file = front_matter::split(&self.shown, bytes)?;
+        self.file = read_source(&self.shown, &self.path)?;
         Ok(self)
     }
+}
+
+/// Reads an article's file and finds its front-matter (`shown` names it in messages).
+fn read_source(shown: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(Some(shown), format!("cannot read the file: {e}"))
+            .with_hint("check that the file still exists and that its permissions let you read it")
+    })?;
+    front_matter::split(shown, bytes)
 }
 
 /// Loads every article under `<root>/content`. Drafts are kept only when `drafts` is true.
@@ -252,9 +258,7 @@ fn parse_one(
     config: &Config,
 ) -> Result<Parsed, Diagnostic> {
     let shown = crate::diagnostics::relative_to(root, path);
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::new(Some(&shown), format!("cannot read the file: {e}")))?;
-    let mut file = front_matter::split(&shown, bytes)?;
+    let mut file = read_source(&shown, path)?;
     let own = own_keys(config);
     let fm = front_matter::parse_with(&shown, &file, &own)?;
     file.keep_front_matter();
@@ -520,8 +524,7 @@ pub fn reload_body(
 ) -> Option<Article> {
     let old = articles.get(i)?;
     let source = root.join(&old.shown);
-    let bytes = std::fs::read(&source).ok()?;
-    let file = front_matter::split(&old.shown, bytes).ok()?;
+    let file = read_source(&old.shown, &source).ok()?;
     let fm = front_matter::parse_with(&old.shown, &file, &own_keys(config)).ok()?;
     let same_structure = fm.date == old.date
         && tidy_tags(&fm.tags) == old.tags

@@ -2,8 +2,9 @@
 //! article's metadata at once, but needs its rendered body only when its page and a few feeds
 //! are written, and its plain text only when the indexes analyse it and the search index writes
 //! its snippet file. One anonymous temporary file (deleted by the OS when the build ends, however
-//! it ends) receives the texts as they are made; each article keeps where its texts are. Reads go through the page cache, which the kernel frees under pressure; the
-//! process's own memory no longer grows with the text of the archive.
+//! it ends) receives the texts as they are made; each article keeps where its texts are. Reads
+//! go through the page cache, which the kernel frees under pressure; the process's own memory
+//! no longer grows with the text of the archive.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -11,6 +12,8 @@ use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+
+use crate::diagnostics::Diagnostic;
 
 /// The file of spilled texts.
 #[derive(Debug)]
@@ -84,6 +87,18 @@ impl Stored {
             Stored::Kept(text) => Ok(Cow::Borrowed(text)),
             Stored::Spilled { spill, offset, len } => spill.get(*offset, *len).map(Cow::Owned),
         }
+    }
+
+    /// [`read`](Stored::read) for the article at `shown`: a failure (the disk failed under the
+    /// build) is that article's problem.
+    pub fn read_of(&self, shown: &Path) -> Result<Cow<'_, str>, Diagnostic> {
+        self.read().map_err(|e| {
+            Diagnostic::new(
+                Some(shown),
+                format!("cannot read back the article's text from the build's temporary file: {e}"),
+            )
+            .with_hint("check the disk holding the build's temporary files (.warraq-cache/ for build, the system's temporary folder for check) and build again")
+        })
     }
 }
 

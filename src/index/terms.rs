@@ -67,9 +67,9 @@ impl Terms {
 
     /// Analyses an article's title, tags, summary and body; `pairs` also counts adjacent pairs.
     /// Fails only when its spilled text cannot be read back.
-    pub fn of(article: &Article, pairs: bool) -> std::io::Result<Terms> {
+    pub fn of(article: &Article, pairs: bool) -> Result<Terms, Diagnostic> {
         let tags = article.tags.join("\n");
-        let text = article.text.read()?;
+        let text = article.text.read_of(&article.shown)?;
         Ok(analyse(
             [&article.title, &tags, &article.description, &text],
             pairs,
@@ -106,8 +106,7 @@ pub fn analyse_all(articles: &[Article], search: bool, keep: bool) -> Result<Ana
         let both: Vec<(Terms, _)> = chunk
             .par_iter()
             .map(|a| {
-                let t = Terms::of(a, search)
-                    .map_err(|e| crate::render::context::body_unreadable(a, &e))?;
+                let t = Terms::of(a, search)?;
                 let counts = crate::index::similar::stem_counts(&t);
                 Ok((t, counts))
             })

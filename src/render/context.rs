@@ -426,23 +426,13 @@ pub struct SeriesIndexPage<'a> {
 }
 
 /// The article page's value.
-/// A spilled text (rendered body, plain text) that cannot be read back (the disk failed under
-/// the build).
-pub fn body_unreadable(a: &Article, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::new(
-        Some(&a.shown),
-        format!("cannot read back the article's text from the build's temporary file: {e}"),
-    )
-    .with_hint("check the disk holding .warraq-cache/ and build again")
-}
-
 pub fn article_page<'a>(
     site: &'a Site,
     i: usize,
     summaries: &'a [Value],
 ) -> Result<ArticlePage<'a>, Diagnostic> {
     let a = &site.articles[i];
-    let body = a.body.read().map_err(|e| body_unreadable(a, &e))?;
+    let body = a.body.read_of(&a.shown)?;
     let related = &site.related[i];
     let declared = related
         .declared

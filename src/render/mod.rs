@@ -447,7 +447,7 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&i| {
                 let a = &self.site.articles[i];
-                let body = a.body.read().map_err(|e| body_unreadable(a, &e))?;
+                let body = a.body.read_of(&a.shown)?;
                 let body = crate::url::anchors_to(&body, &config.permalink(&a.path));
                 Ok(FeedEntry {
                     summary: &self.summaries[i],

@@ -168,8 +168,8 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
             bytes.push(b'\n');
             let text = a
                 .text
-                .read()
-                .map_err(|e| Failure::Site(vec![crate::render::context::body_unreadable(a, &e)]))?;
+                .read_of(&a.shown)
+                .map_err(|d| Failure::Site(vec![d]))?;
             bytes.extend_from_slice(text.as_bytes());
             sink.write(&format!("{FOLDER}/doc/{id}.txt"), bytes)
         })?;

@@ -12,9 +12,6 @@ use rayon::prelude::*;
 use super::encode::varint;
 use crate::index::terms::{pair_hash, Terms};
 
-/// Keys are spread over this many shards by hash: a chunk goes in one shard per task.
-const SHARDS: u64 = 8;
-
 /// One key (a word, or a pair "w1 w2") and the documents that have it.
 #[derive(Debug)]
 pub struct Entry {
@@ -97,27 +94,22 @@ impl Default for Postings {
 }
 
 impl Postings {
-    /// Empty lists.
+    /// Empty lists, their keys spread by hash over one shard per thread: each thread reads
+    /// every article of a chunk and takes its shard's keys, so more shards would only read the
+    /// chunk more times. (The index files are the same however many shards there are.)
     pub fn new() -> Postings {
+        let shards = rayon::current_num_threads().max(1);
         Postings {
-            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
+            shards: (0..shards).map(|_| Shard::default()).collect(),
             lengths: Vec::new(),
         }
     }
 
-    /// Documents so far.
-    pub fn len(&self) -> usize {
-        self.lengths.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.lengths.is_empty()
-    }
-
-    /// Adds the next documents, in site order (the first gets id [`len`](Self::len)).
+    /// Adds the next documents, in site order (the first gets the next id).
     pub fn add(&mut self, docs: &[Terms]) {
         let first = self.lengths.len() as u32;
         self.lengths.extend(docs.iter().map(|d| d.length));
+        let shards = self.shards.len() as u64;
         self.shards
             .par_iter_mut()
             .enumerate()
@@ -126,7 +118,7 @@ impl Postings {
                 for (k, d) in docs.iter().enumerate() {
                     let id = first + k as u32;
                     for (i, w) in d.words.iter().enumerate() {
-                        if w.hash % SHARDS == s {
+                        if w.hash % shards == s {
                             shard
                                 .words
                                 .entry(w.hash)
@@ -136,7 +128,7 @@ impl Postings {
                     }
                     for &(a, b, tf) in &d.pairs {
                         let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
-                        if h % SHARDS == s {
+                        if h % shards == s {
                             shard
                                 .pairs
                                 .entry(h)
@@ -176,7 +168,7 @@ mod tests {
         let mut p = Postings::new();
         p.add(&docs[..1]);
         p.add(&docs[1..]);
-        assert_eq!(p.len(), 3);
+        assert_eq!(p.lengths.len(), 3);
         let find = |w: &str| {
             p.words()
                 .find(|e| &*e.text == w)

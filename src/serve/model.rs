@@ -112,9 +112,10 @@ impl Model {
             fresh.push((i, article));
         }
         for (i, article) in fresh {
-            // Terms are kept only when the site has search, and then with their pairs.
+            // The model keeps every article's terms (with pairs when the site has search).
+            let search = self.loaded.site.config.search;
             if let Some(t) = self.loaded.site.terms.get_mut(i) {
-                *t = crate::index::terms::Terms::of(&article, true).ok()?;
+                *t = crate::index::terms::Terms::of(&article, search).ok()?;
             }
             self.loaded.site.articles[i] = article;
         }
@@ -135,14 +136,8 @@ impl Model {
         let site = &self.loaded.site;
         let declared: Vec<_> = site.related.iter().map(|r| r.declared.clone()).collect();
         let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
-        // Without search the site keeps no terms: read the texts again.
-        let counts = if site.terms.len() == site.articles.len() {
-            similar::Stemmed::of(site.terms.iter().map(similar::stem_counts))
-        } else {
-            crate::index::terms::analyse_all(&site.articles, false, false)
-                .ok()?
-                .counts
-        };
+        // The model keeps every article's terms (`build_in_memory`).
+        let counts = similar::Stemmed::of(site.terms.iter().map(similar::stem_counts));
         let fresh = similar::compute(
             &site.articles,
             counts,
