@@ -2,7 +2,34 @@
 //! first strong character (P2/P3). Used to give blocks an explicit `dir`, and to isolate data
 //! (tag names, author names, related titles) whose direction may differ from the page's.
 
-use unicode_bidi::{get_base_direction, Direction};
+use std::sync::OnceLock;
+
+use unicode_bidi::{get_base_direction_with_data_source, BidiClass, BidiDataSource, Direction};
+
+/// Characters below this are classified from a table made once: the scripts an Arabic archive
+/// is written in (Latin, Arabic and their neighbours) no longer go through the binary search of
+/// the whole Unicode table for every character of every title, tag and paragraph.
+const TABLED: u32 = 0x0800;
+
+/// The Bidi classes of Unicode's data, with a table in front for the first [`TABLED`] code points.
+struct Classes;
+
+impl BidiDataSource for Classes {
+    fn bidi_class(&self, c: char) -> BidiClass {
+        static TABLE: OnceLock<Vec<BidiClass>> = OnceLock::new();
+        match TABLE
+            .get_or_init(|| {
+                (0..TABLED)
+                    .map(|u| char::from_u32(u).map_or(BidiClass::ON, unicode_bidi::bidi_class))
+                    .collect()
+            })
+            .get(c as usize)
+        {
+            Some(&class) => class,
+            None => unicode_bidi::bidi_class(c),
+        }
+    }
+}
 
 /// A text direction.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -40,7 +67,7 @@ impl Dir {
 /// The direction of the first strong character, or `None` when the text has none
 /// (digits and punctuation only).
 pub fn first_strong(text: &str) -> Option<Dir> {
-    match get_base_direction(text) {
+    match get_base_direction_with_data_source(&Classes, text) {
         Direction::Ltr => Some(Dir::Ltr),
         Direction::Rtl => Some(Dir::Rtl),
         Direction::Mixed => None,
@@ -50,7 +77,7 @@ pub fn first_strong(text: &str) -> Option<Dir> {
 /// True when the text holds a strong character of the direction opposite to `context`.
 fn has_opposite_strong(text: &str, context: Dir) -> bool {
     text.chars().any(|c| {
-        let class = unicode_bidi::bidi_class(c);
+        let class = Classes.bidi_class(c);
         use unicode_bidi::BidiClass::{AL, L, R};
         match context {
             Dir::Rtl => class == L,
@@ -113,6 +140,19 @@ pub fn directed_plain_text(text: &str, context: Dir) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_table_gives_unicode_classes() {
+        for u in (0..TABLED + 0x100).chain([0xFB50, 0xFEFC, 0x1F600, 0x10FFFF]) {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(
+                    Classes.bidi_class(c),
+                    unicode_bidi::bidi_class(c),
+                    "U+{u:04X}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn first_strong_character_decides() {

@@ -48,7 +48,7 @@ impl Spill {
     fn get(&self, offset: u64, len: usize) -> io::Result<String> {
         let mut bytes = vec![0; len];
         self.file.read_exact_at(&mut bytes, offset)?;
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        super::source::utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
 
