@@ -538,9 +538,10 @@
       return result;
     }
 
-    /* The `k` best of `ids` by key (descending), then by id (ascending: newer first). */
+    /* The `k` best of `ids` by key (descending), then by id (descending: newer first, ids
+       number the articles oldest first). */
     function best(ids, key, k) {
-      const order = (x, y) => key[y] - key[x] || x - y;
+      const order = (x, y) => key[y] - key[x] || y - x;
       if (ids.length <= k) return Array.from(ids).sort(order);
       // Quickselect a threshold, then sort only what passes it.
       const values = Float64Array.from(ids, (d) => key[d]);

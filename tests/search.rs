@@ -123,11 +123,10 @@ fn the_index_is_deterministic_and_search_false_leaves_it_out() {
     assert!(!home.contains("/search/"));
 }
 
-#[test]
-fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
-    // An archive large enough for many chunks: 400 articles of 120 words from 3000.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let content = dir.path().join("content");
+/// An archive large enough for many index chunks: 400 articles of 120 words from 3000, dated
+/// across January 2025; returns its content folder.
+fn archive_of_400(root: &Path) -> PathBuf {
+    let content = root.join("content");
     std::fs::create_dir_all(&content).expect("mkdir");
     let vocabulary: Vec<String> = (0..3000).map(|i| format!("كلمة{i}")).collect();
     let mut seed = 7u64;
@@ -151,6 +150,13 @@ fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
         )
         .expect("write");
     }
+    content
+}
+
+#[test]
+fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = archive_of_400(dir.path());
     let root = dir.path().to_str().expect("utf-8");
     assert!(warraq(&["build", "--root", root]).status.success());
     let before = files(&dir.path().join("public/search"));
@@ -182,6 +188,54 @@ fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
     assert_eq!(
         docs_changed, 1,
         "only the edited article's fragment changes"
+    );
+}
+
+#[test]
+fn publishing_a_new_article_keeps_every_other_fragment_and_most_chunks() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = archive_of_400(dir.path());
+    let root = dir.path().to_str().expect("utf-8");
+    assert!(warraq(&["build", "--root", root]).status.success());
+    let before = files(&dir.path().join("public/search"));
+    // The newest article of the archive, with words of its own and some it shares.
+    std::fs::write(
+        content.join("new.md"),
+        "---\ntitle: \"مقال جديد\"\ndate: 2025-02-01\n---\nبداية كلمة5 كلمة17 حدث جديد نهاية\n",
+    )
+    .expect("write");
+    assert!(warraq(&["build", "--root", root]).status.success());
+    let after = files(&dir.path().join("public/search"));
+    let docs = |m: &BTreeMap<String, Vec<u8>>| m.keys().filter(|k| k.starts_with("doc/")).count();
+    assert_eq!((docs(&before), docs(&after)), (400, 401));
+    let changed: Vec<&String> = before
+        .iter()
+        .filter(|(k, v)| k.starts_with("doc/") && after.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "{} fragments of other articles changed, {:?} first",
+        changed.len(),
+        changed.first()
+    );
+    let new_doc = String::from_utf8(after["doc/400.txt"].clone()).expect("utf-8");
+    assert!(
+        new_doc.contains("مقال جديد"),
+        "the new article is the last id: {new_doc}"
+    );
+    let chunks = |m: &BTreeMap<String, Vec<u8>>| {
+        m.keys()
+            .filter(|k| k.ends_with(".bin"))
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (old, new) = (chunks(&before), chunks(&after));
+    let added = new.difference(&old).count();
+    assert!(
+        (1..=40).contains(&added),
+        "{added} of {} chunks changed for one new article of seven words",
+        old.len()
     );
 }
 

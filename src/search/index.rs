@@ -13,7 +13,10 @@
 //! An entry's impact for a document is BM25's term part over a weighted frequency (title and tags
 //! ×5, summary ×2, body ×1), quantised to a byte; the script adds idf at query time (it knows each
 //! list's length and the archive's size), so an edited article changes only its own impacts.
-//! Documents are the articles in site order (newest first): id 0 is the newest.
+//! Documents are numbered oldest first (the reverse of site order): id 0 is the oldest article,
+//! so publishing a new article adds the next id and leaves every other document's number, its
+//! fragment file and every list it is not in byte for byte as they were (an incremental build
+//! rewrites only those). The lists are gathered in site order and turned round when encoded.
 
 use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
@@ -154,7 +157,8 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
     site.articles
         .par_iter()
         .enumerate()
-        .try_for_each(|(id, a)| {
+        .try_for_each(|(i, a)| {
+            let id = site.articles.len() - 1 - i;
             let fragment = Fragment {
                 u: config.href(&a.path),
                 t: &a.title,
@@ -201,9 +205,12 @@ fn files_from(site: &Site, postings: &Postings) -> Vec<(String, Vec<u8>)> {
 
     // Exact lists of words, documents ascending (decoded when encoded, never all at once).
     let words: HashMap<&str, &Entry> = postings.words().map(|e| (&*e.text, e)).collect();
+    // A list in site order (gathered so) becomes a list of published ids, ascending.
+    let last = (n as u32).saturating_sub(1);
     let to_impacts = |list: &[(u32, f32)]| -> Vec<(u32, u8)> {
         list.iter()
-            .map(|&(d, tf)| (d, impact(tf, lengths[d as usize], average)))
+            .rev()
+            .map(|&(d, tf)| (last - d, impact(tf, lengths[d as usize], average)))
             .collect()
     };
 
