@@ -12,7 +12,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// True for the Arabic diacritics that do not change a word's identity: the harakat and Quranic
 /// marks U+064B–U+065F and the superscript alef U+0670.
-pub fn is_tashkeel(c: char) -> bool {
+pub const fn is_tashkeel(c: char) -> bool {
     matches!(c, '\u{064B}'..='\u{065F}' | '\u{0670}')
 }
 
@@ -20,7 +20,7 @@ pub fn is_tashkeel(c: char) -> bool {
 pub const TATWEEL: char = '\u{0640}';
 
 /// Characters that carry no visible text: bidi controls, zero-width joiners and the BOM.
-pub fn is_invisible_format(c: char) -> bool {
+pub const fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}'
@@ -51,7 +51,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Folds one (already normalised) character for matching.
-fn fold_char(c: char) -> char {
+const fn fold_char(c: char) -> char {
     match c {
         'أ' | 'إ' | 'آ' | 'ٱ' => 'ا',
         'ى' | 'ی' => 'ي',
@@ -60,8 +60,8 @@ fn fold_char(c: char) -> char {
         // them apart (مسوول, مسيول). Every seated hamza becomes the bare hamza.
         'ؤ' | 'ئ' => 'ء',
         'ک' => 'ك',
-        '٠'..='٩' => char::from(b'0' + (c as u32 - '٠' as u32) as u8),
-        '۰'..='۹' => char::from(b'0' + (c as u32 - '۰' as u32) as u8),
+        '٠'..='٩' => (b'0' + (c as u32 - '٠' as u32) as u8) as char,
+        '۰'..='۹' => (b'0' + (c as u32 - '۰' as u32) as u8) as char,
         _ => c,
     }
 }
@@ -143,9 +143,26 @@ pub const NON_WORD_RANGES: &[(char, char)] = &[
 
 /// Matching normalisation: [`normalize`], then spelling variants unified and Latin lower-cased.
 /// One pass over the text (the composition pass is skipped when the text is already NFC).
+/// What [`fold`] makes of each character of the Arabic block U+0600–U+06FF (`None`: dropped),
+/// worked out once, when warraq is compiled, from the same rules as every other character.
+const ARABIC_FOLDED: [Option<char>; 256] = {
+    let mut table = [None; 256];
+    let mut i = 0;
+    while i < 256 {
+        if let Some(c) = char::from_u32(0x600 + i as u32) {
+            if !(is_tashkeel(c) || c as u32 == TATWEEL as u32 || is_invisible_format(c)) {
+                // The block has no case: nothing to lower.
+                table[i] = Some(fold_char(c));
+            }
+        }
+        i += 1;
+    }
+    table
+};
+
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut push = |c: char| {
+    fn push(out: &mut String, c: char) {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());
             return;
@@ -160,7 +177,7 @@ pub fn fold(text: &str) -> String {
         } else {
             out.extend(c.to_lowercase());
         }
-    };
+    }
     if surely_nfc(text) {
         // Byte by byte: ASCII and the two-byte Arabic block (lead bytes D8–DB) are decided
         // without decoding into chars, which is most of every archive's text.
@@ -173,24 +190,28 @@ pub fn fold(text: &str) -> String {
                 while run < bytes.len() && bytes[run] < 0x80 {
                     run += 1;
                 }
-                text[i..run].chars().for_each(&mut push);
+                let from = out.len();
+                out.push_str(&text[i..run]);
+                out[from..].make_ascii_lowercase();
                 i = run;
             } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-                let c = (u32::from(b & 0x1F) << 6) | u32::from(bytes[i + 1] & 0x3F);
-                push(char::from_u32(c).unwrap_or(' '));
+                let c = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+                if let Some(folded) = ARABIC_FOLDED[c - 0x600] {
+                    out.push(folded);
+                }
                 i += 2;
             } else {
                 let c = text[i..].chars().next().unwrap_or(' ');
-                push(c);
+                push(&mut out, c);
                 i += c.len_utf8();
             }
         }
     } else if unicode_normalization::is_nfc_quick(text.chars())
         == unicode_normalization::IsNormalized::Yes
     {
-        text.chars().for_each(&mut push);
+        text.chars().for_each(|c| push(&mut out, c));
     } else {
-        text.nfc().for_each(&mut push);
+        text.nfc().for_each(|c| push(&mut out, c));
     }
     out
 }
@@ -448,6 +469,23 @@ pub fn strip_controls(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_arabic_table_folds_as_the_rules_do() {
+        for u in 0x600..0x700 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut by_rules = String::new();
+            if !(is_tashkeel(c) || c == TATWEEL || is_invisible_format(c)) {
+                by_rules.push(fold_char(c));
+            }
+            // Between letters that keep the text composed, so the table's path is taken.
+            let text = format!("ب{c}ب");
+            if surely_nfc(&text) {
+                assert_eq!(fold(&text), format!("ب{by_rules}ب"), "U+{u:04X}");
+            }
+        }
+        assert_eq!(fold("ABC مسؤول ٣"), "abc مسءول 3");
+    }
 
     #[test]
     fn tashkeel_and_tatweel_do_not_change_identity() {
