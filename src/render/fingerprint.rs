@@ -18,7 +18,7 @@ use std::hash::Hasher;
 use std::sync::OnceLock;
 
 use tera::Value;
-use xxhash_rust::xxh3::Xxh3;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::templates::Sources;
 use crate::config::Config;
@@ -106,19 +106,135 @@ impl Salts {
         }
     }
 
-    /// The number of a page rendered by `template` from `context`.
-    pub fn page(&self, template: &str, context: &Value) -> u64 {
-        let mut h = Xxh3::new();
-        h.write_u64(*self.by_template.get(template).unwrap_or(&self.common));
-        h.write(template.as_bytes());
-        h.write_u8(0);
-        let mut writer = HashWriter(h);
-        // Bincode: strings as their bytes (JSON's escaping took a fifth of a rebuild's time).
-        // A context that cannot be serialised has no number: 0 never matches a recorded one.
-        match bincode::serialize_into(&mut writer, context) {
-            Ok(()) => writer.0.digest().max(1),
-            Err(_) => 0,
+    /// The number of a page rendered by `template` from `context`. Values that `shared` knows
+    /// (each article's list form, the site's values) stand in it by their own number.
+    pub fn page(&self, template: &str, context: &Value, shared: &Shared) -> u64 {
+        BUFFER.with_borrow_mut(|buf| {
+            buf.clear();
+            buf.extend_from_slice(
+                &self
+                    .by_template
+                    .get(template)
+                    .unwrap_or(&self.common)
+                    .to_le_bytes(),
+            );
+            buf.extend_from_slice(template.as_bytes());
+            buf.push(0);
+            feed(buf, context, shared);
+            xxh3_64(buf).max(1)
+        })
+    }
+}
+
+thread_local! {
+    /// A page's context written out to be hashed, kept between the pages of a thread.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The numbers of values many pages contain, by the address of their map or array. Tera values
+/// share their maps and arrays (`Arc`), so a value a page context was made from has the same
+/// address in every page: it is hashed once, and then written into each page's hash as its
+/// number instead of again in full (at 100 000 articles, every list page and article page
+/// repeats the same summaries; hashing them anew was a tenth of a build). The values must
+/// outlive every use of this table — the renderer holds them while it renders — so no other
+/// map or array can have the same address meanwhile.
+#[derive(Debug, Default)]
+pub struct Shared(ahash::AHashMap<usize, u64>);
+
+impl Shared {
+    /// A table of `values`' numbers (each a map or an array; other values are left out).
+    pub fn of<'v>(values: impl IntoIterator<Item = &'v Value>) -> Shared {
+        let none = Shared::default();
+        let mut buf = Vec::new();
+        let table = values
+            .into_iter()
+            .filter_map(|v| {
+                let address = address(v)?;
+                buf.clear();
+                feed(&mut buf, v, &none);
+                Some((address, xxh3_64(&buf)))
+            })
+            .collect();
+        Shared(table)
+    }
+}
+
+/// The address of a value's map or array, which its clones share.
+fn address(v: &Value) -> Option<usize> {
+    match (v.as_map(), v.as_array()) {
+        (Some(map), _) => Some(map as *const _ as *const u8 as usize),
+        (None, Some(list)) => Some(list.as_ptr() as usize),
+        _ => None,
+    }
+}
+
+/// Writes `v` into `buf` so that two values write the same bytes only when templates see the
+/// same thing: each value starts with its kind, texts and lists with their length, and a text
+/// says whether it is marked safe (it is escaped or not when printed).
+fn feed(buf: &mut Vec<u8>, v: &Value, shared: &Shared) {
+    use tera::value::Key;
+    use tera::value::ValueKind as K;
+    let text = |buf: &mut Vec<u8>, tag: u8, bytes: &[u8]| {
+        buf.push(tag);
+        buf.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
+        buf.extend_from_slice(bytes);
+    };
+    if let Some(number) = address(v).and_then(|a| shared.0.get(&a)) {
+        buf.push(b'#');
+        buf.extend_from_slice(&number.to_le_bytes());
+        return;
+    }
+    match v.kind() {
+        K::Undefined => buf.push(b'u'),
+        K::None => buf.push(b'n'),
+        K::Bool => buf.extend_from_slice(if v.as_bool() == Some(true) {
+            b"bt"
+        } else {
+            b"bf"
+        }),
+        K::String => text(
+            buf,
+            if v.is_safe() { b'S' } else { b's' },
+            v.as_str().unwrap_or_default().as_bytes(),
+        ),
+        K::Array => {
+            let list = v.as_array().unwrap_or_default();
+            buf.push(b'[');
+            buf.extend_from_slice(&(list.len() as u64).to_le_bytes());
+            for item in list {
+                feed(buf, item, shared);
+            }
         }
+        K::Map => {
+            buf.push(b'{');
+            if let Some(map) = v.as_map() {
+                buf.extend_from_slice(&(map.len() as u64).to_le_bytes());
+                for (key, value) in map {
+                    match key {
+                        Key::String(s) => text(buf, b'k', s.as_bytes()),
+                        Key::Str(s) => text(buf, b'k', s.as_bytes()),
+                        other => text(buf, b'K', other.to_string().as_bytes()),
+                    }
+                    feed(buf, value, shared);
+                }
+            }
+        }
+        K::Bytes => text(buf, b'b', v.as_bytes().unwrap_or_default()),
+        K::U64 | K::I64 | K::U128 | K::I128 => text(
+            buf,
+            b'i',
+            &v.as_i128().map_or_else(
+                || v.as_u128().unwrap_or_default().to_le_bytes(),
+                |i| i.to_le_bytes(),
+            ),
+        ),
+        K::F64 => text(
+            buf,
+            b'f',
+            &v.as_f64().unwrap_or_default().to_bits().to_le_bytes(),
+        ),
+        // A kind this version of tera does not have yet: its printed form.
+        _ => text(buf, b'?', v.to_string().as_bytes()),
     }
 }
 
@@ -146,20 +262,20 @@ mod tests {
             &sources(&[("base.html", "B"), ("feed.xml", "F2"), ("term.html", "T")]),
         );
         assert_eq!(
-            before.page("term.html", &value),
-            feed_changed.page("term.html", &value)
+            before.page("term.html", &value, &Shared::default()),
+            feed_changed.page("term.html", &value, &Shared::default())
         );
         assert_ne!(
-            before.page("feed.xml", &value),
-            feed_changed.page("feed.xml", &value)
+            before.page("feed.xml", &value, &Shared::default()),
+            feed_changed.page("feed.xml", &value, &Shared::default())
         );
         let base_changed = Salts::new(
             &config,
             &sources(&[("base.html", "B2"), ("feed.xml", "F"), ("term.html", "T")]),
         );
         assert_ne!(
-            before.page("term.html", &value),
-            base_changed.page("term.html", &value)
+            before.page("term.html", &value, &Shared::default()),
+            base_changed.page("term.html", &value, &Shared::default())
         );
         // term.html includes feed.xml: a change of feed.xml reaches term pages too.
         let including = |feed: &str| {
@@ -173,8 +289,8 @@ mod tests {
             )
         };
         assert_ne!(
-            including("F").page("term.html", &value),
-            including("F2").page("term.html", &value)
+            including("F").page("term.html", &value, &Shared::default()),
+            including("F2").page("term.html", &value, &Shared::default())
         );
     }
 
@@ -184,13 +300,66 @@ mod tests {
         let a = Value::from_serializable(&serde_json::json!({"title": "أ"}));
         let b = Value::from_serializable(&serde_json::json!({"title": "ب"}));
         let salts = Salts::new(&Config::default(), &s);
-        assert_eq!(salts.page("x.html", &a), salts.page("x.html", &a));
-        assert_ne!(salts.page("x.html", &a), salts.page("x.html", &b));
+        assert_eq!(
+            salts.page("x.html", &a, &Shared::default()),
+            salts.page("x.html", &a, &Shared::default())
+        );
+        assert_ne!(
+            salts.page("x.html", &a, &Shared::default()),
+            salts.page("x.html", &b, &Shared::default())
+        );
         let mut other = Config::default();
         other.hijri = !other.hijri;
         assert_ne!(
-            Salts::new(&other, &s).page("x.html", &a),
-            salts.page("x.html", &a)
+            Salts::new(&other, &s).page("x.html", &a, &Shared::default()),
+            salts.page("x.html", &a, &Shared::default())
+        );
+    }
+
+    #[test]
+    fn shared_values_count_by_their_contents() {
+        let salts = Salts::new(&Config::default(), &sources(&[("base.html", "B")]));
+        let summary = |title: &str| Value::from_serializable(&serde_json::json!({"title": title}));
+        let page = |s: &Value| {
+            let mut m = tera::Map::new();
+            m.insert("pages".into(), Value::from_serializable(&vec![s.clone()]));
+            Value::from(m)
+        };
+        let (a, b) = (summary("أ"), summary("ب"));
+        let (known_a, known_b) = (Shared::of([&a]), Shared::of([&b]));
+        // Another process, another address: the same contents give the same number.
+        let a_again = summary("أ");
+        assert_eq!(
+            salts.page("x.html", &page(&a), &known_a),
+            salts.page("x.html", &page(&a_again), &Shared::of([&a_again]))
+        );
+        assert_ne!(
+            salts.page("x.html", &page(&a), &known_a),
+            salts.page("x.html", &page(&b), &known_b)
+        );
+        // Stood for by its number: the page's number is not that of the value written out.
+        assert_ne!(
+            salts.page("x.html", &page(&a), &known_a),
+            salts.page("x.html", &page(&a), &Shared::default())
+        );
+    }
+
+    #[test]
+    fn a_text_marked_safe_is_another_context() {
+        let salts = Salts::new(&Config::default(), &sources(&[("base.html", "B")]));
+        let with = |v: Value| {
+            let mut m = tera::Map::new();
+            m.insert("body".into(), v);
+            Value::from(m)
+        };
+        let none = Shared::default();
+        assert_ne!(
+            salts.page("x.html", &with(Value::safe_string("<b>")), &none),
+            salts.page("x.html", &with(Value::normal_string("<b>")), &none)
+        );
+        assert_ne!(
+            salts.page("x.html", &with(Value::from(1u64)), &none),
+            salts.page("x.html", &with(Value::normal_string("1")), &none)
         );
     }
 }

@@ -128,23 +128,26 @@ impl<'a> Renderer<'a> {
         self.site.route(page).file()
     }
 
-    /// Renders a page's template with its context.
-    fn render_context(&self, template: &str, value: Value) -> Result<String, Diagnostic> {
+    /// Renders a page's template with its context, as the bytes of its file.
+    fn render_context(&self, template: &str, value: Value) -> Result<Vec<u8>, Diagnostic> {
         self.rendered.fetch_add(1, Ordering::Relaxed);
         let ctx = Context::from_serialize(&value)
             .map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
+        // Into bytes: `Tera::render` checks the whole page is UTF-8 again (it is: templates and
+        // values are Rust strings), a twentieth of a build spent proving what cannot be false.
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(template, &ctx, &mut bytes)
+            .map_err(|e| templates::template_error(&e, self.sources))?;
         // Values are checked for control characters where they are written; as a last line of
         // defence (a site's own template), XML output is stripped of them too, since feed readers
         // reject such a feed as a whole.
-        let text = self
-            .tera
-            .render(template, &ctx)
-            .map_err(|e| templates::template_error(&e, self.sources))?;
-        Ok(if template.ends_with(".xml") {
-            crate::arabic::normalize::strip_controls(text)
-        } else {
-            text
-        })
+        if template.ends_with(".xml") {
+            let text = crate::content::source::utf8(bytes)
+                .map_err(|e| Diagnostic::new(None, format!("internal error: {e}")))?;
+            bytes = crate::arabic::normalize::strip_controls(text).into_bytes();
+        }
+        Ok(bytes)
     }
 
     /// The template of a page and the context it gets (one typed struct per page kind, as a
@@ -497,6 +500,11 @@ impl<'a> Renderer<'a> {
         let salts = sink
             .remembers()
             .then(|| fingerprint::Salts::new(&self.site.config, self.sources));
+        // Hashed once here, each stands for itself in every page that shows it.
+        let shared = match salts {
+            Some(_) => fingerprint::Shared::of(self.summaries.iter().chain([&self.site_value])),
+            None => fingerprint::Shared::default(),
+        };
         let store = |page: Page, file: &str| -> Result<Result<(), Diagnostic>, Failure> {
             let (template, value) = match self.context(page) {
                 Ok(c) => c,
@@ -504,16 +512,16 @@ impl<'a> Renderer<'a> {
             };
             let Some(salts) = &salts else {
                 return match self.render_context(template, value) {
-                    Ok(text) => sink.write(file, text.into_bytes()).map(Ok),
+                    Ok(bytes) => sink.write(file, bytes).map(Ok),
                     Err(d) => Ok(Err(d)),
                 };
             };
-            let inputs = salts.page(template, &value);
+            let inputs = salts.page(template, &value, &shared);
             if sink.keep(file, inputs) {
                 return Ok(Ok(()));
             }
             match self.render_context(template, value) {
-                Ok(text) => sink.write_made(file, text.into_bytes(), inputs).map(Ok),
+                Ok(bytes) => sink.write_made(file, bytes, inputs).map(Ok),
                 Err(d) => Ok(Err(d)),
             }
         };
