@@ -239,9 +239,11 @@ pub fn render_into(
     let search = start.elapsed().as_secs_f64();
     let search_memory = crate::progress::memory();
     let pages = renderer.render_into(&pages, &sink)?;
+    let rendered = renderer.rendered();
+    let_go(renderer.into_summaries());
     Ok(Written {
         pages,
-        rendered: renderer.rendered(),
+        rendered,
         search,
         search_memory,
         images,
@@ -286,6 +288,14 @@ pub fn write_search(
         crate::search::write(site, sink)?;
     }
     Ok(())
+}
+
+/// Frees `value` on a thread of its own. Freeing a whole archive's articles and values, one
+/// allocation at a time, took the end of a 100 000-article build a second and a half on one
+/// core while nothing else was left to do; the build's result does not wait for it (and a
+/// process that exits right after gives everything back at once).
+fn let_go<T: Send + 'static>(value: T) {
+    std::thread::spawn(move || drop(value));
 }
 
 /// Summary of a finished build.
@@ -393,11 +403,14 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     let start = Instant::now();
     let files = staging.commit(loaded.site.articles.len())?;
     timings.commit = start.elapsed().as_secs_f64();
-    let warnings = loaded.site.warnings.clone();
+    let warnings = std::mem::take(&mut loaded.site.warnings);
+    let relative_base = loaded.site.config.base.origin.is_none();
+    let articles = loaded.site.articles.len();
+    let_go(loaded);
     Ok(Built {
         warnings,
-        relative_base: loaded.site.config.base.origin.is_none(),
-        articles: loaded.site.articles.len(),
+        relative_base,
+        articles,
         pages,
         rendered: written.rendered,
         images: written.images,

@@ -142,14 +142,30 @@ pub fn index(
     let key = settings.field.key();
     let mut by_slug: HashMap<String, Building> = HashMap::new();
     let mut article_slugs: Vec<Vec<String>> = Vec::with_capacity(articles.len());
-    for (i, article) in articles.iter().enumerate() {
+    // Each name tidied and slugged in parallel (normalising every name of 100 000 articles on
+    // one thread was a second of a build); everything that depends on order stays in order.
+    let named: Vec<Vec<(String, String, Option<&str>)>> = {
+        use rayon::prelude::*;
+        articles
+            .par_iter()
+            .map(|article| {
+                names_of(&settings.field, article)
+                    .into_iter()
+                    .map(|(name, domain)| {
+                        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                        let slug = slugify(&name);
+                        (name, slug, domain)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for (i, (article, names)) in articles.iter().zip(named).enumerate() {
         let mut slugs = Vec::new();
-        for (name, domain) in names_of(&settings.field, article) {
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+        for (name, slug, domain) in names {
             if name.is_empty() {
                 continue;
             }
-            let slug = slugify(&name);
             let slug = alias_of.get(&slug).map_or(slug, |s| (*s).to_string());
             let problem = if slug.is_empty() {
                 Some((

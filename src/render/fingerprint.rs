@@ -143,19 +143,19 @@ pub struct Shared(ahash::AHashMap<usize, u64>);
 
 impl Shared {
     /// A table of `values`' numbers (each a map or an array; other values are left out).
-    pub fn of<'v>(values: impl IntoIterator<Item = &'v Value>) -> Shared {
+    pub fn of(values: &[&Value]) -> Shared {
+        use rayon::prelude::*;
         let none = Shared::default();
-        let mut buf = Vec::new();
         let table = values
-            .into_iter()
+            .par_iter()
             .filter_map(|v| {
                 let address = address(v)?;
-                buf.clear();
+                let mut buf = Vec::new();
                 feed(&mut buf, v, &none);
                 Some((address, xxh3_64(&buf)))
             })
-            .collect();
-        Shared(table)
+            .collect::<Vec<_>>();
+        Shared(table.into_iter().collect())
     }
 }
 
@@ -326,12 +326,12 @@ mod tests {
             Value::from(m)
         };
         let (a, b) = (summary("أ"), summary("ب"));
-        let (known_a, known_b) = (Shared::of([&a]), Shared::of([&b]));
+        let (known_a, known_b) = (Shared::of(&[&a]), Shared::of(&[&b]));
         // Another process, another address: the same contents give the same number.
         let a_again = summary("أ");
         assert_eq!(
             salts.page("x.html", &page(&a), &known_a),
-            salts.page("x.html", &page(&a_again), &Shared::of([&a_again]))
+            salts.page("x.html", &page(&a_again), &Shared::of(&[&a_again]))
         );
         assert_ne!(
             salts.page("x.html", &page(&a), &known_a),

@@ -502,7 +502,13 @@ impl<'a> Renderer<'a> {
             .then(|| fingerprint::Salts::new(&self.site.config, self.sources));
         // Hashed once here, each stands for itself in every page that shows it.
         let shared = match salts {
-            Some(_) => fingerprint::Shared::of(self.summaries.iter().chain([&self.site_value])),
+            Some(_) => fingerprint::Shared::of(
+                &self
+                    .summaries
+                    .iter()
+                    .chain([&self.site_value])
+                    .collect::<Vec<_>>(),
+            ),
             None => fingerprint::Shared::default(),
         };
         let store = |page: Page, file: &str| -> Result<Result<(), Diagnostic>, Failure> {
@@ -527,10 +533,23 @@ impl<'a> Renderer<'a> {
         };
         let stop = AtomicBool::new(false);
         let io_failure: Mutex<Option<Failure>> = Mutex::new(None);
-        let mut failures: Vec<(Diagnostic, &String)> = pages
+        // Pages that list a whole year or the whole archive take a thousand times longer than
+        // the others: started first, so the threads share out the rest and none of them ends the
+        // build rendering one of those alone (two seconds at 100 000 articles).
+        let whole = |p: &Page| {
+            matches!(
+                p,
+                Page::Sitemap | Page::Archive | Page::ArchiveYear(_) | Page::Taxonomy(_)
+            )
+        };
+        let order: Vec<usize> = (0..pages.len())
+            .filter(|&k| whole(&pages[k]))
+            .chain((0..pages.len()).filter(|&k| !whole(&pages[k])))
+            .collect();
+        let mut failures: Vec<(Diagnostic, &String)> = order
             .par_iter()
-            .zip(files.par_iter())
-            .filter_map(|(&page, file)| {
+            .map(|&k| (pages[k], &files[k]))
+            .filter_map(|(page, file)| {
                 if stop.load(Ordering::Relaxed) {
                     return None;
                 }
