@@ -153,13 +153,25 @@ fn archive_of_400(root: &Path) -> PathBuf {
     content
 }
 
+/// [`archive_of_400`] built once: its content folder, its root and its search files.
+fn built_archive_of_400(root: &Path) -> (PathBuf, String, BTreeMap<String, Vec<u8>>) {
+    let content = archive_of_400(root);
+    let shown = root.to_str().expect("utf-8").to_string();
+    assert!(warraq(&["build", "--root", &shown]).status.success());
+    let files = files(&root.join("public/search"));
+    (content, shown, files)
+}
+
+/// The names of the index's binary chunks (named by their bytes).
+fn chunk_names(m: &BTreeMap<String, Vec<u8>>) -> std::collections::BTreeSet<String> {
+    m.keys().filter(|k| k.ends_with(".bin")).cloned().collect()
+}
+
 #[test]
 fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let content = archive_of_400(dir.path());
-    let root = dir.path().to_str().expect("utf-8");
-    assert!(warraq(&["build", "--root", root]).status.success());
-    let before = files(&dir.path().join("public/search"));
+    let (content, root, before) = built_archive_of_400(dir.path());
+    let root = root.as_str();
     // One word replaced by a new one: the article keeps its length (and so the impacts of all
     // its other words); the old word, the new one and the pairs around them change.
     let edited = content.join("a17.md");
@@ -167,13 +179,7 @@ fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
     std::fs::write(&edited, text.replacen("بداية", "استهلال", 1)).expect("write");
     assert!(warraq(&["build", "--root", root]).status.success());
     let after = files(&dir.path().join("public/search"));
-    let chunks = |m: &BTreeMap<String, Vec<u8>>| {
-        m.keys()
-            .filter(|k| k.ends_with(".bin"))
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
-    };
-    let (old, new) = (chunks(&before), chunks(&after));
+    let (old, new) = (chunk_names(&before), chunk_names(&after));
     assert!(old.len() > 100, "{} chunks", old.len());
     let changed = new.difference(&old).count();
     assert!(
@@ -194,10 +200,8 @@ fn editing_one_article_changes_only_the_index_files_of_its_changed_words() {
 #[test]
 fn publishing_a_new_article_keeps_every_other_fragment_and_most_chunks() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let content = archive_of_400(dir.path());
-    let root = dir.path().to_str().expect("utf-8");
-    assert!(warraq(&["build", "--root", root]).status.success());
-    let before = files(&dir.path().join("public/search"));
+    let (content, root, before) = built_archive_of_400(dir.path());
+    let root = root.as_str();
     // The newest article of the archive, with words of its own and some it shares.
     std::fs::write(
         content.join("new.md"),
@@ -224,13 +228,7 @@ fn publishing_a_new_article_keeps_every_other_fragment_and_most_chunks() {
         new_doc.contains("مقال جديد"),
         "the new article is the last id: {new_doc}"
     );
-    let chunks = |m: &BTreeMap<String, Vec<u8>>| {
-        m.keys()
-            .filter(|k| k.ends_with(".bin"))
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
-    };
-    let (old, new) = (chunks(&before), chunks(&after));
+    let (old, new) = (chunk_names(&before), chunk_names(&after));
     let added = new.difference(&old).count();
     assert!(
         (1..=40).contains(&added),
