@@ -131,18 +131,18 @@ thread_local! {
     static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// The numbers of values many pages contain, by the address of their map or array. Tera values
-/// share their maps and arrays (`Arc`), so a value a page context was made from has the same
-/// address in every page: it is hashed once, and then written into each page's hash as its
-/// number instead of again in full (at 100 000 articles, every list page and article page
-/// repeats the same summaries; hashing them anew was a tenth of a build). The values must
-/// outlive every use of this table — the renderer holds them while it renders — so no other
-/// map or array can have the same address meanwhile.
+/// The numbers of values many pages contain, by the address of their map. Tera values share
+/// their maps (`Arc`), so a value a page context was made from has the same address in every
+/// page: it is hashed once, and then written into each page's hash as its number instead of
+/// again in full (at 100 000 articles, every list page and article page repeats the same
+/// summaries; hashing them anew was a tenth of a build). The values must outlive every use of
+/// this table — the renderer holds them while it renders — so no other map can have the same
+/// address meanwhile. Arrays are left out: every empty one has the same (dangling) address.
 #[derive(Debug, Default)]
 pub struct Shared(ahash::AHashMap<usize, u64>);
 
 impl Shared {
-    /// A table of `values`' numbers (each a map or an array; other values are left out).
+    /// A table of `values`' numbers (maps; other values are left out).
     pub fn of(values: &[&Value]) -> Shared {
         use rayon::prelude::*;
         let none = Shared::default();
@@ -159,13 +159,9 @@ impl Shared {
     }
 }
 
-/// The address of a value's map or array, which its clones share.
+/// The address of a value's map, which its clones share.
 fn address(v: &Value) -> Option<usize> {
-    match (v.as_map(), v.as_array()) {
-        (Some(map), _) => Some(map as *const _ as *const u8 as usize),
-        (None, Some(list)) => Some(list.as_ptr() as usize),
-        _ => None,
-    }
+    v.as_map().map(|map| map as *const _ as *const u8 as usize)
 }
 
 /// Writes `v` into `buf` so that two values write the same bytes only when templates see the
