@@ -141,8 +141,6 @@ pub const NON_WORD_RANGES: &[(char, char)] = &[
     ('\u{2000}', '\u{206F}'),
 ];
 
-/// Matching normalisation: [`normalize`], then spelling variants unified and Latin lower-cased.
-/// One pass over the text (the composition pass is skipped when the text is already NFC).
 /// What [`fold`] makes of each character of the Arabic block U+0600–U+06FF (`None`: dropped),
 /// worked out once, when warraq is compiled, from the same rules as every other character.
 const ARABIC_FOLDED: [Option<char>; 256] = {
@@ -160,6 +158,8 @@ const ARABIC_FOLDED: [Option<char>; 256] = {
     table
 };
 
+/// Matching normalisation: [`normalize`], then spelling variants unified and Latin lower-cased.
+/// One pass over the text (the composition pass is skipped when the text is already NFC).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     fn push(out: &mut String, c: char) {
