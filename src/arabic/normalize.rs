@@ -241,7 +241,28 @@ pub fn is_word_char(c: char) -> bool {
         | '\u{066E}'..='\u{06D3}' => true,
         '\u{060C}' | '\u{061B}' | '\u{061F}' | '\u{066A}'..='\u{066D}' | '\u{06D4}' => false,
         '\u{00A0}' | '\u{2000}'..='\u{206F}' => false,
-        _ => c.is_alphanumeric() || is_tashkeel(c) || c == TATWEEL,
+        _ => is_alphanumeric(c) || is_tashkeel(c) || c == TATWEEL,
+    }
+}
+
+/// Code points below this have [`is_alphanumeric`] from a table.
+const TABLED: usize = 0x800;
+
+/// `char::is_alphanumeric`, from a table made once for the first 2 048 code points (Latin,
+/// Greek, Cyrillic, Hebrew, Arabic, Syriac): the standard library searches Unicode's tables for
+/// every non-ASCII character, and slugs (titles, tags, heading ids) are made of Arabic letters.
+pub fn is_alphanumeric(c: char) -> bool {
+    static TABLE: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
+    match TABLE
+        .get_or_init(|| {
+            (0..TABLED as u32)
+                .map(|u| char::from_u32(u).is_some_and(char::is_alphanumeric))
+                .collect()
+        })
+        .get(c as usize)
+    {
+        Some(&yes) => yes,
+        None => c.is_alphanumeric(),
     }
 }
 
@@ -254,9 +275,14 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 /// Counts words without normalising (for reading time).
 pub fn word_count(text: &str) -> usize {
-    text.split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
-        .count()
+    let mut count = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word = is_word_char(c);
+        count += usize::from(word && !in_word);
+        in_word = word;
+    }
+    count
 }
 
 /// Common Arabic function words (already folded), and a few English ones, that carry no topic.
@@ -469,6 +495,15 @@ pub fn strip_controls(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_alphanumeric_table_agrees_with_unicode() {
+        for u in (0..TABLED as u32 + 0x100).chain([0xFB50, 0xFEFC, 0x1F600, 0x10FFFF]) {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "U+{u:04X}");
+            }
+        }
+    }
 
     #[test]
     fn the_arabic_table_folds_as_the_rules_do() {

@@ -7,14 +7,14 @@
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 
-use super::normalize::normalize;
+use super::normalize::{is_alphanumeric, normalize};
 
 /// Builds the slug of a title, tag or file name. May be empty when the text has no letter or digit.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
     let mut pending_dash = false;
     for c in normalize(text).chars() {
-        if c.is_alphanumeric() {
+        if is_alphanumeric(c) {
             if pending_dash && !slug.is_empty() {
                 slug.push('-');
             }
