@@ -2,33 +2,23 @@
 //! first strong character (P2/P3). Used to give blocks an explicit `dir`, and to isolate data
 //! (tag names, author names, related titles) whose direction may differ from the page's.
 
-use std::sync::OnceLock;
-
 use unicode_bidi::{get_base_direction_with_data_source, BidiClass, BidiDataSource, Direction};
 
-/// Characters below this are classified from a table made once: the scripts an Arabic archive
-/// is written in (Latin, Arabic and their neighbours) no longer go through the binary search of
-/// the whole Unicode table for every character of every title, tag and paragraph.
-const TABLED: u32 = 0x0800;
+use super::Tabled;
 
-/// The Bidi classes of Unicode's data, with a table in front for the first [`TABLED`] code points.
+/// The Bidi classes of Unicode's data, [tabled](Tabled) for Latin, Arabic and their neighbours.
 struct Classes;
 
 impl BidiDataSource for Classes {
     fn bidi_class(&self, c: char) -> BidiClass {
-        static TABLE: OnceLock<Vec<BidiClass>> = OnceLock::new();
-        match TABLE
-            .get_or_init(|| {
-                (0..TABLED)
-                    .map(|u| char::from_u32(u).map_or(BidiClass::ON, unicode_bidi::bidi_class))
-                    .collect()
-            })
-            .get(c as usize)
-        {
-            Some(&class) => class,
-            None => unicode_bidi::bidi_class(c),
-        }
+        class(c)
     }
+}
+
+/// The Bidi class of a character.
+pub fn class(c: char) -> BidiClass {
+    static CLASSES: Tabled<BidiClass> = Tabled::new(unicode_bidi::bidi_class);
+    CLASSES.get(c)
 }
 
 /// A text direction.
@@ -77,7 +67,7 @@ pub fn first_strong(text: &str) -> Option<Dir> {
 /// True when the text holds a strong character of the direction opposite to `context`.
 fn has_opposite_strong(text: &str, context: Dir) -> bool {
     text.chars().any(|c| {
-        let class = Classes.bidi_class(c);
+        let class = class(c);
         use unicode_bidi::BidiClass::{AL, L, R};
         match context {
             Dir::Rtl => class == L,
@@ -140,19 +130,6 @@ pub fn directed_plain_text(text: &str, context: Dir) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_table_gives_unicode_classes() {
-        for u in (0..TABLED + 0x100).chain([0xFB50, 0xFEFC, 0x1F600, 0x10FFFF]) {
-            if let Some(c) = char::from_u32(u) {
-                assert_eq!(
-                    Classes.bidi_class(c),
-                    unicode_bidi::bidi_class(c),
-                    "U+{u:04X}"
-                );
-            }
-        }
-    }
 
     #[test]
     fn first_strong_character_decides() {

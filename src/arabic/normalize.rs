@@ -245,25 +245,11 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
-/// Code points below this have [`is_alphanumeric`] from a table.
-const TABLED: usize = 0x800;
-
-/// `char::is_alphanumeric`, from a table made once for the first 2 048 code points (Latin,
-/// Greek, Cyrillic, Hebrew, Arabic, Syriac): the standard library searches Unicode's tables for
-/// every non-ASCII character, and slugs (titles, tags, heading ids) are made of Arabic letters.
+/// `char::is_alphanumeric`, [tabled](super::Tabled): slugs (titles, tags, heading ids) are made
+/// of Arabic letters.
 pub fn is_alphanumeric(c: char) -> bool {
-    static TABLE: std::sync::OnceLock<Vec<bool>> = std::sync::OnceLock::new();
-    match TABLE
-        .get_or_init(|| {
-            (0..TABLED as u32)
-                .map(|u| char::from_u32(u).is_some_and(char::is_alphanumeric))
-                .collect()
-        })
-        .get(c as usize)
-    {
-        Some(&yes) => yes,
-        None => c.is_alphanumeric(),
-    }
+    static ALPHANUMERIC: super::Tabled<bool> = super::Tabled::new(char::is_alphanumeric);
+    ALPHANUMERIC.get(c)
 }
 
 /// The words of already-folded text, as slices.
@@ -495,15 +481,6 @@ pub fn strip_controls(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_alphanumeric_table_agrees_with_unicode() {
-        for u in (0..TABLED as u32 + 0x100).chain([0xFB50, 0xFEFC, 0x1F600, 0x10FFFF]) {
-            if let Some(c) = char::from_u32(u) {
-                assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "U+{u:04X}");
-            }
-        }
-    }
 
     #[test]
     fn the_arabic_table_folds_as_the_rules_do() {

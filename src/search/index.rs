@@ -139,6 +139,12 @@ fn rules(lexicon: &Lexicon) -> Rules<'_> {
     }
 }
 
+/// The published number of the article at `i` in site order (newest first) of `n`: articles are
+/// numbered oldest first, so a new one takes the next number and no other changes.
+fn doc_id(n: usize, i: usize) -> usize {
+    n - 1 - i
+}
+
 /// The rules JSON alone, for the script's tests.
 pub fn rules_json(lexicon: &Lexicon) -> String {
     serde_json::to_string(&rules(lexicon)).unwrap_or_default()
@@ -158,7 +164,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
         .par_iter()
         .enumerate()
         .try_for_each(|(i, a)| {
-            let id = site.articles.len() - 1 - i;
+            let id = doc_id(site.articles.len(), i);
             let fragment = Fragment {
                 u: config.href(&a.path),
                 t: &a.title,
@@ -206,11 +212,15 @@ fn files_from(site: &Site, postings: &Postings) -> Vec<(String, Vec<u8>)> {
     // Exact lists of words, documents ascending (decoded when encoded, never all at once).
     let words: HashMap<&str, &Entry> = postings.words().map(|e| (&*e.text, e)).collect();
     // A list in site order (gathered so) becomes a list of published ids, ascending.
-    let last = (n as u32).saturating_sub(1);
     let to_impacts = |list: &[(u32, f32)]| -> Vec<(u32, u8)> {
         list.iter()
             .rev()
-            .map(|&(d, tf)| (last - d, impact(tf, lengths[d as usize], average)))
+            .map(|&(d, tf)| {
+                (
+                    doc_id(n, d as usize) as u32,
+                    impact(tf, lengths[d as usize], average),
+                )
+            })
             .collect()
     };
 
