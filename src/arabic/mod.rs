@@ -60,6 +60,7 @@ mod tests {
                     c.is_alphanumeric(),
                     "U+{u:04X}"
                 );
+                assert_eq!(normalize::is_alphabetic(c), c.is_alphabetic(), "U+{u:04X}");
                 assert_eq!(bidi::class(c), unicode_bidi::bidi_class(c), "U+{u:04X}");
             }
         }
