@@ -88,6 +88,17 @@ pub fn fingerprint(root: &Path, drafts: bool, base_url: Option<&str>) -> Option<
     (newest + RACY.as_nanos() < now).then(|| h.digest())
 }
 
+/// [`fingerprint`], waiting out the racy window once when a file changed just now: a build
+/// started right after a save (a script, `git checkout && warraq build`) still records what it
+/// was made from, so the build after it can have nothing to do. Costs [`RACY`] and a second
+/// walk, only then.
+pub fn settled(root: &Path, drafts: bool, base_url: Option<&str>) -> Option<u64> {
+    fingerprint(root, drafts, base_url).or_else(|| {
+        std::thread::sleep(RACY);
+        fingerprint(root, drafts, base_url)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,9 +111,12 @@ mod tests {
         std::fs::write(root.join("content/2025/a.md"), "---\ntitle: أ\n---\n").unwrap();
         let settle = || std::thread::sleep(RACY * 2);
         assert_eq!(fingerprint(root, false, None), None, "just written");
+        let waited = settled(root, false, None);
+        assert!(waited.is_some(), "settled waits the racy window out");
         settle();
         let first = fingerprint(root, false, None).unwrap();
         assert_eq!(fingerprint(root, false, None), Some(first));
+        assert_eq!(waited, Some(first));
         assert_ne!(fingerprint(root, true, None), Some(first));
         assert_ne!(fingerprint(root, false, Some("/x/")), Some(first));
         std::fs::write(root.join("content/2025/a.md"), "---\ntitle: ب ت\n---\n").unwrap();

@@ -324,7 +324,7 @@ pub struct Built {
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
     check_layout(root, false)?;
     // Taken before anything is read: an edit made during this build makes the next one run.
-    let inputs = crate::inputs::fingerprint(root, options.drafts, options.base_url.as_deref());
+    let inputs = crate::inputs::settled(root, options.drafts, options.base_url.as_deref());
     let config = load_config(root, options)?;
     let output = match output {
         Some(o) => o.to_path_buf(),

@@ -421,3 +421,27 @@ fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing()
     assert!(ok, "{err}");
     assert_eq!(rendered(&err), (pages, pages));
 }
+
+#[test]
+fn a_build_right_after_an_edit_still_lets_the_next_build_do_nothing() {
+    // `git checkout && warraq build`, or a script that saves and builds at once: the files
+    // changed within the racy window, and the build still records what it was made from.
+    let dir = common::site("incremental_site");
+    let root = dir.path();
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    let oil = root.join("content/2025/oil.md");
+    std::fs::write(&oil, common::read(&oil) + "\nفقرة جديدة.\n").unwrap();
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert!(
+        !err.starts_with("nothing changed"),
+        "the edit is built: {err}"
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert!(
+        err.starts_with("nothing changed since the last build"),
+        "{err}"
+    );
+}
