@@ -68,11 +68,16 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
 });
 
-// The paths a page requested from now on (its `fetched()` gives their sizes once loaded).
+// Starts noting the paths a page requests; the function it returns stops (a kept page answers
+// many queries) and gives each path with its sizes.
 function watch(page) {
   const paths = [];
-  page.on('requestfinished', (r) => paths.push(new URL(r.url()).pathname));
-  return () => paths.filter((p) => sizes.has(p)).map((p) => ({ path: p, ...sizes.get(p) }));
+  const note = (r) => paths.push(new URL(r.url()).pathname);
+  page.on('requestfinished', note);
+  return () => {
+    page.off('requestfinished', note);
+    return paths.filter((p) => sizes.has(p)).map((p) => ({ path: p, ...sizes.get(p) }));
+  };
 }
 
 async function runWarraq(page, q) {
