@@ -310,6 +310,49 @@ fn non_utf8_file_is_an_error_with_its_position() {
     );
 }
 
+/// Front-matters are read from the first 4 KB of a file when they end there; what lies beyond
+/// is still read, checked and positioned.
+#[test]
+fn long_files_are_checked_whole_and_long_front_matters_read_whole() {
+    let dir = site("bad_date_feb_30");
+    let line = "فقرة طويلة عن الإدارة الذاتية في الحسكة والمفاوضات مع دمشق.\n\n";
+    let body = line.repeat(80);
+    let mut bytes = format!("---\ntitle: \"طويل\"\ndate: 2025-01-01\n---\n{body}").into_bytes();
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    bytes.extend_from_slice(b"\xd8\xa3\xff\n");
+    assert!(bytes.len() > 8192);
+    std::fs::write(dir.path().join("content/date.md"), &bytes).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_has(
+        &stderr(&out),
+        &format!(
+            "content/date.md:{}:2: the file is not UTF-8 text",
+            lines + 1
+        ),
+    );
+    // A front-matter of 6 KB, and a CRLF file whose closing line straddles the first 4 KB.
+    let summary = "ملخص ".repeat(600);
+    write(
+        dir.path(),
+        "content/date.md",
+        format!("---\ntitle: \"طويل\"\ndate: 2025-01-01\nsummary: \"{summary}\"\n---\n{body}"),
+    );
+    let padding =
+        "x".repeat(4096 - "---\r\ntitle: \"crlf\"\r\ndate: 2025-01-02\r\nsummary: \"\"\r\n-".len());
+    let crlf = format!(
+        "---\r\ntitle: \"crlf\"\r\ndate: 2025-01-02\r\nsummary: \"{padding}\"\r\n---\r\n{body}"
+    );
+    assert_eq!(&crlf.as_bytes()[4095..4097], b"--");
+    write(dir.path(), "content/crlf.md", crlf);
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = read(dir.path().join("public/date/index.html"));
+    assert!(page.contains(summary.trim()), "the whole summary is read");
+    assert_eq!(page.matches("فقرة طويلة").count(), 80);
+    assert!(read(dir.path().join("public/crlf/index.html")).contains(&padding));
+}
+
 #[test]
 fn all_errors_of_a_build_are_reported_together() {
     let err = fails("multiple_errors");

@@ -32,15 +32,19 @@ impl<T: Copy + 'static> Tabled<T> {
         }
     }
 
+    /// The table: the property of each of the first [`TABLED`] code points (surrogates, which
+    /// are not characters, are given U+FFFD's).
+    pub fn table(&self) -> &[T] {
+        self.table.get_or_init(|| {
+            (0..TABLED)
+                .map(|u| (self.of)(char::from_u32(u).unwrap_or('\u{FFFD}')))
+                .collect()
+        })
+    }
+
     /// The property of `c`: what `of` says, from the table when `c` is in it.
     pub fn get(&self, c: char) -> T {
-        let table = self.table.get_or_init(|| {
-            (0..TABLED)
-                .filter_map(char::from_u32)
-                .map(self.of)
-                .collect()
-        });
-        match table.get(c as usize) {
+        match self.table().get(c as usize) {
             Some(&value) => value,
             None => (self.of)(c),
         }

@@ -162,52 +162,12 @@ const ARABIC_FOLDED: [Option<char>; 256] = {
 /// One pass over the text (the composition pass is skipped when the text is already NFC).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    fn push(out: &mut String, c: char) {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            return;
-        }
-        if is_tashkeel(c) || c == TATWEEL || is_invisible_format(c) {
-            return;
-        }
-        let c = fold_char(c);
-        // The Arabic block has no case: skip the Unicode table walk for it.
-        if ('\u{0600}'..='\u{06FF}').contains(&c) || !c.is_uppercase() {
-            out.push(c);
-        } else {
-            out.extend(c.to_lowercase());
-        }
+    let push = push_folded;
+    if fold_surely_nfc(text, &mut out) {
+        return out;
     }
-    if surely_nfc(text) {
-        // Byte by byte: ASCII and the two-byte Arabic block (lead bytes D8–DB) are decided
-        // without decoding into chars, which is most of every archive's text.
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                let mut run = i + 1;
-                while run < bytes.len() && bytes[run] < 0x80 {
-                    run += 1;
-                }
-                let from = out.len();
-                out.push_str(&text[i..run]);
-                out[from..].make_ascii_lowercase();
-                i = run;
-            } else if (0xD8..=0xDB).contains(&b) && i + 1 < bytes.len() {
-                let c = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
-                if let Some(folded) = ARABIC_FOLDED[c - 0x600] {
-                    out.push(folded);
-                }
-                i += 2;
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                push(&mut out, c);
-                i += c.len_utf8();
-            }
-        }
-    } else if unicode_normalization::is_nfc_quick(text.chars())
-        == unicode_normalization::IsNormalized::Yes
+    out.clear();
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
     {
         text.chars().for_each(|c| push(&mut out, c));
     } else {
@@ -216,16 +176,77 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// A fast test for text that composition cannot change *as far as [`fold`] sees it*: characters
-/// below the combining marks (U+0300), general punctuation, and the Arabic block except the three
-/// marks that compose with a letter before them (maddah, hamza above and below). Marks of the
-/// Arabic block may still be out of canonical order, but fold drops them all.
+/// [`fold`]'s fast path, byte by byte: ASCII and the two-byte Arabic block (lead bytes D8–DB)
+/// are decided without decoding into chars, which is most of every archive's text. Gives up
+/// (false, `out` half written) at the first character composition could change as far as fold
+/// sees it: one that is not a [`surely_nfc_char`].
+fn fold_surely_nfc(text: &str, out: &mut String) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            let mut run = i + 1;
+            while run < bytes.len() && bytes[run] < 0x80 {
+                run += 1;
+            }
+            let from = out.len();
+            out.push_str(&text[i..run]);
+            out[from..].make_ascii_lowercase();
+            i = run;
+        } else if (0xD8..=0xDB).contains(&b) {
+            let c = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+            if (0x653..=0x655).contains(&c) {
+                return false;
+            }
+            if let Some(folded) = ARABIC_FOLDED[c - 0x600] {
+                out.push(folded);
+            }
+            i += 2;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            if !surely_nfc_char(c) {
+                return false;
+            }
+            push_folded(out, c);
+            i += c.len_utf8();
+        }
+    }
+    true
+}
+
+/// One character as [`fold`] writes it.
+fn push_folded(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
+    if is_tashkeel(c) || c == TATWEEL || is_invisible_format(c) {
+        return;
+    }
+    let c = fold_char(c);
+    // The Arabic block has no case: skip the Unicode table walk for it.
+    if ('\u{0600}'..='\u{06FF}').contains(&c) || !c.is_uppercase() {
+        out.push(c);
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// A fast test for characters that composition cannot change *as far as [`fold`] sees it*:
+/// characters below the combining marks (U+0300), general punctuation, and the Arabic block
+/// except the three marks that compose with a letter before them (maddah, hamza above and
+/// below). Marks of the Arabic block may still be out of canonical order, but fold drops them all.
+fn surely_nfc_char(c: char) -> bool {
+    (c as u32) < 0x300
+        || ('\u{0600}'..='\u{06FF}').contains(&c) && !('\u{0653}'..='\u{0655}').contains(&c)
+        || ('\u{2000}'..='\u{206F}').contains(&c)
+}
+
+/// Text made only of [`surely_nfc_char`]s.
+#[cfg(test)]
 fn surely_nfc(text: &str) -> bool {
-    text.chars().all(|c| {
-        (c as u32) < 0x300
-            || ('\u{0600}'..='\u{06FF}').contains(&c) && !('\u{0653}'..='\u{0655}').contains(&c)
-            || ('\u{2000}'..='\u{206F}').contains(&c)
-    })
+    text.chars().all(surely_nfc_char)
 }
 
 /// True for characters that belong to a word (letters, digits, and the marks normalisation drops).
@@ -252,21 +273,86 @@ pub fn is_alphanumeric(c: char) -> bool {
     ALPHANUMERIC.get(c)
 }
 
+/// [`is_word_char`] of the character starting at byte `i` of `text` (a character boundary), and
+/// its length in bytes. One- and two-byte characters (ASCII, Arabic) come from a table without
+/// decoding: words are split and counted in every article's whole text.
+#[inline]
+fn word_char_at(text: &str, i: usize, table: &[bool]) -> (bool, usize) {
+    let bytes = text.as_bytes();
+    let b = bytes[i];
+    if b < 0x80 {
+        return (table[usize::from(b)], 1);
+    }
+    if b < 0xE0 {
+        // A two-byte character (the text is UTF-8): U+0080–U+07FF, all in the table.
+        let c = (usize::from(b & 0x1F) << 6) | usize::from(bytes[i + 1] & 0x3F);
+        return (table[c], 2);
+    }
+    let c = text[i..].chars().next().unwrap_or(' ');
+    (is_word_char(c), c.len_utf8())
+}
+
+/// The table [`word_char_at`] reads: [`is_word_char`] of the first [`TABLED`](super::TABLED)
+/// code points.
+fn word_chars() -> &'static [bool] {
+    static WORD: super::Tabled<bool> = super::Tabled::new(is_word_char);
+    WORD.table()
+}
+
 /// The words of already-folded text, as slices.
-pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| !w.is_empty())
+pub fn words(folded: &str) -> Words<'_> {
+    Words {
+        text: folded,
+        at: 0,
+        table: word_chars(),
+    }
+}
+
+/// The iterator [`words`] returns.
+pub struct Words<'a> {
+    text: &'a str,
+    at: usize,
+    table: &'static [bool],
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let len = self.text.len();
+        while self.at < len {
+            let (word, n) = word_char_at(self.text, self.at, self.table);
+            if word {
+                break;
+            }
+            self.at += n;
+        }
+        if self.at >= len {
+            return None;
+        }
+        let start = self.at;
+        while self.at < len {
+            let (word, n) = word_char_at(self.text, self.at, self.table);
+            if !word {
+                break;
+            }
+            self.at += n;
+        }
+        Some(&self.text[start..self.at])
+    }
 }
 
 /// Counts words without normalising (for reading time).
 pub fn word_count(text: &str) -> usize {
+    let table = word_chars();
     let mut count = 0;
     let mut in_word = false;
-    for c in text.chars() {
-        let word = is_word_char(c);
+    let mut i = 0;
+    while i < text.len() {
+        let (word, n) = word_char_at(text, i, table);
         count += usize::from(word && !in_word);
         in_word = word;
+        i += n;
     }
     count
 }
@@ -447,15 +533,29 @@ pub fn is_forbidden_control(c: char) -> bool {
 }
 
 /// A fast byte scan (texts almost never hold one): bytes below 0x20 other than tab, newline and
-/// CR, 0x7F, 0xC2 0x80–0x9F (C1) and 0xEF 0xBF 0xBE/0xBF (U+FFFE/U+FFFF).
+/// CR, 0x7F, 0xC2 0x80–0x9F (C1) and 0xEF 0xBF 0xBE/0xBF (U+FFFE/U+FFFF). Blocks of 64 bytes
+/// are first asked, without a branch per byte, whether they hold a byte that could start one.
 fn may_hold_controls(b: &[u8]) -> bool {
-    b.iter().enumerate().any(|(i, &x)| {
+    let suspect = |x: u8| {
+        (x < 0x20 && x != b'\t' && x != b'\n' && x != b'\r')
+            | (x == 0x7F)
+            | (x == 0xC2)
+            | (x == 0xEF)
+    };
+    let control_at = |i: usize| {
+        let x = b[i];
         (x < 0x20 && !matches!(x, b'\t' | b'\n' | b'\r'))
             || x == 0x7F
             || (x == 0xC2 && b.get(i + 1).is_some_and(|&y| (0x80..=0x9F).contains(&y)))
             || (x == 0xEF
                 && b.get(i + 1) == Some(&0xBF)
                 && matches!(b.get(i + 2), Some(0xBE | 0xBF)))
+    };
+    const BLOCK: usize = 64;
+    (0..b.len()).step_by(BLOCK).any(|start| {
+        let block = &b[start..b.len().min(start + BLOCK)];
+        block.iter().fold(false, |any, &x| any | suspect(x))
+            && (start..start + block.len()).any(control_at)
     })
 }
 
@@ -623,6 +723,67 @@ mod tests {
         {
             let slow = c.is_alphanumeric() || is_tashkeel(c) || c == TATWEEL;
             assert_eq!(is_word_char(c), slow, "U+{:04X}", c as u32);
+        }
+    }
+
+    /// Strings made of pieces that exercise every path of the byte-level scans: ASCII, the
+    /// Arabic block, other two-byte letters and marks, three- and four-byte characters, controls,
+    /// at every offset around the 64-byte blocks of [`may_hold_controls`].
+    fn mixed_texts() -> Vec<String> {
+        let pieces = [
+            "a", "Z", "9", " ", "\n", "\t", "-", "«", "»", "\u{a0}", "ب", "ة", "ً", "ـ", "،", "٣",
+            "۴", "é", "Σ", "ж", "א", "ܐ", "—", "\u{200c}", "中", "😀", "\u{1}", "\u{7f}", "\u{85}",
+            "\u{9f}", "\u{fffe}", "\u{ffff}", "\u{fffd}", "\u{fb50}", "ي", "\u{653}", "\u{654}",
+            "\u{655}", "\u{301}",
+        ];
+        let mut texts = Vec::new();
+        let mut seed = 7u64;
+        for len in 0..200 {
+            let mut t = String::new();
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            texts.push(t);
+        }
+        for at in 55..75 {
+            for control in ["\u{85}", "\u{ffff}", "\u{1}", "\u{7f}"] {
+                texts.push(format!(
+                    "{}{control}ب",
+                    "ب".repeat(at / 2) + &"a".repeat(at % 2)
+                ));
+            }
+            texts.push(format!("{}«ب", "a".repeat(at)));
+        }
+        // Marks that compose with the letter before them, in otherwise Arabic text.
+        for mark in ["\u{653}", "\u{654}", "\u{655}"] {
+            for letter in ["ا", "و", "ي", "ه"] {
+                texts.push(format!("ب{letter}{mark}ب"));
+            }
+        }
+        texts
+    }
+
+    #[test]
+    fn byte_level_scans_agree_with_char_by_char_ones() {
+        for t in mixed_texts() {
+            let by_chars: Vec<&str> = t
+                .split(|c: char| !is_word_char(c))
+                .filter(|w| !w.is_empty())
+                .collect();
+            assert_eq!(words(&t).collect::<Vec<_>>(), by_chars, "{t:?}");
+            assert_eq!(word_count(&t), by_chars.len(), "{t:?}");
+            let control = t.chars().any(is_forbidden_control);
+            assert_eq!(may_hold_controls(t.as_bytes()), control, "{t:?}");
+            if control {
+                assert!(matches!(blank_controls(&t), std::borrow::Cow::Owned(_)));
+            }
+            let slow: String = t.nfc().collect();
+            let mut by_chars = String::new();
+            slow.chars().for_each(|c| push_folded(&mut by_chars, c));
+            assert_eq!(fold(&t), by_chars, "{t:?}");
         }
     }
 

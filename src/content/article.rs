@@ -111,11 +111,42 @@ impl Parsed {
 
 /// Reads an article's file and finds its front-matter (`shown` names it in messages).
 fn read_source(shown: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(Some(shown), format!("cannot read the file: {e}"))
-            .with_hint("check that the file still exists and that its permissions let you read it")
-    })?;
+    let bytes = std::fs::read(path).map_err(|e| cannot_read(shown, e))?;
     front_matter::split(shown, bytes)
+}
+
+fn cannot_read(shown: &Path, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(Some(shown), format!("cannot read the file: {e}"))
+        .with_hint("check that the file still exists and that its permissions let you read it")
+}
+
+/// Bytes read first for a front-matter: front-matters are rarely over 2 KB, articles often 10 KB
+/// or more, and their bodies are read again when they are rendered.
+const FRONT_PREFIX: usize = 4096;
+
+/// The start of an article's file up to the end of its front-matter, reading only the first
+/// [`FRONT_PREFIX`] bytes when they hold it; otherwise (and for every problem, so that messages
+/// are those of the whole file) the whole file, as [`read_source`].
+fn read_front(shown: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| cannot_read(shown, e))?;
+    let mut bytes = Vec::with_capacity(FRONT_PREFIX);
+    (&mut file)
+        .take(FRONT_PREFIX as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| cannot_read(shown, e))?;
+    if bytes.len() < FRONT_PREFIX {
+        // The whole file.
+        return front_matter::split(shown, bytes);
+    }
+    // Whole lines only (and so whole characters): a cut line could pass for the closing `---`.
+    if let Some(end) = bytes.iter().rposition(|&b| b == b'\n') {
+        bytes.truncate(end + 1);
+        if let Ok(front) = front_matter::split(shown, bytes) {
+            return Ok(front);
+        }
+    }
+    read_source(shown, path)
 }
 
 /// Loads every article under `<root>/content`. Drafts are kept only when `drafts` is true.
@@ -258,7 +289,7 @@ fn parse_one(
     config: &Config,
 ) -> Result<Parsed, Diagnostic> {
     let shown = crate::diagnostics::relative_to(root, path);
-    let mut file = read_source(&shown, path)?;
+    let mut file = read_front(&shown, path)?;
     let own = own_keys(config);
     let fm = front_matter::parse_with(&shown, &file, &own)?;
     file.keep_front_matter();
