@@ -29,6 +29,8 @@ pub struct Staging {
     manifest: Manifest,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// Held from the start of the build to its end (see [`lock_beside`]).
+    _lock: Option<fs::File>,
 }
 
 /// Problems with the output folder itself (usage or I/O trouble: exit code 2).
@@ -40,6 +42,8 @@ pub enum OutputError {
     NotAFolder(PathBuf),
     #[error("cannot write `{path}`: {source}")]
     Io { path: PathBuf, source: io::Error },
+    #[error("another warraq build is writing `{0}` now")]
+    Busy(PathBuf),
 }
 
 impl OutputError {
@@ -49,6 +53,9 @@ impl OutputError {
             OutputError::Foreign(_) => {
                 Some("choose an empty or new folder with --output, or empty this one yourself")
             }
+            OutputError::Busy(_) => Some(
+                "wait for it to finish (or stop it) and build again; two builds at once would each replace the other's output",
+            ),
             _ => None,
         }
     }
@@ -137,6 +144,10 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        let lock = lock_beside(&parent, &name, target)?;
+        if lock.is_some() {
+            remove_leftovers(&parent, &name);
+        }
         let temp = parent.join(format!(".{name}.warraq-tmp-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
@@ -149,6 +160,7 @@ impl Staging {
             manifest: Manifest::none(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            _lock: lock,
         })
     }
 
@@ -370,6 +382,71 @@ impl Staging {
             self.written.load(Ordering::Relaxed),
             self.unchanged.load(Ordering::Relaxed),
         ))
+    }
+}
+
+/// Locks the output `name` in `parent` for one build: the file `.<name>.warraq-lock` beside it,
+/// locked (an advisory lock, which the system lets go however the build ends) until the
+/// returned file is dropped. Another build holding it is an error; a file system that cannot
+/// lock (some network ones) builds without the lock, as before locks were taken.
+fn lock_beside(parent: &Path, name: &str, target: &Path) -> Result<Option<fs::File>, OutputError> {
+    let path = parent.join(format!(".{name}.warraq-lock"));
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(fs::TryLockError::WouldBlock) => Err(OutputError::Busy(target.to_path_buf())),
+        Err(fs::TryLockError::Error(_)) => Ok(None),
+    }
+}
+
+/// [`remove_leftovers`] for the output `target` when no build is writing it (a build that finds
+/// nothing to do still tidies what a killed one left).
+pub fn tidy(target: &Path) {
+    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    let name = name.to_string_lossy();
+    let lock = parent.join(format!(".{name}.warraq-lock"));
+    let Ok(file) = fs::OpenOptions::new().write(true).open(&lock) else {
+        return;
+    };
+    if file.try_lock().is_ok() {
+        remove_leftovers(parent, &name);
+    }
+}
+
+/// Removes what builds of the output `name` that did not end left beside it (the process was
+/// killed, the machine stopped): their temporary folders and the previous outputs they were
+/// removing. Only called with the output's lock held, so none of them is any build's now.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.warraq-tmp-"),
+        format!(".{name}.warraq-old-"),
+    ];
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let ours = prefixes.iter().any(|p| {
+            file_name
+                .strip_prefix(p.as_str())
+                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
+            remove_in_parallel(&entry.path());
+        }
     }
 }
 

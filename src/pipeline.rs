@@ -342,6 +342,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
                 .stage("comparing the output with its manifest");
             if manifest.output_intact(&output) {
                 drop(stage);
+                crate::output::tidy(&output);
                 return Ok(Built {
                     warnings: Vec::new(),
                     relative_base: config.base.origin.is_none(),

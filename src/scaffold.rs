@@ -49,7 +49,12 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
     write("site.yaml", SITE_YAML)?;
     write(&format!("content/{year}/welcome.md"), &welcome)?;
     write("static/.keep", "")?;
-    write(".gitignore", "/public\n")?;
+    // The output, what builds keep for the next one (image variants, the output's manifest),
+    // and the lock and temporary folders a build makes beside the output.
+    write(
+        ".gitignore",
+        "/public\n/.warraq-cache/\n/.public.warraq-*\n",
+    )?;
     Ok(())
 }
 

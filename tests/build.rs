@@ -446,6 +446,77 @@ fn failed_build_leaves_previous_site_untouched() {
     assert!(leftovers.is_empty(), "no temporary folder is left behind");
 }
 
+/// A build that was killed (or whose machine stopped) leaves its temporary folder, or the
+/// previous output it was removing; the next build of that output removes them.
+#[test]
+fn the_next_build_removes_what_a_killed_build_left() {
+    let dir = site("good_site");
+    assert!(warraq(dir.path(), &["build"]).status.success());
+    let before = tree(&dir.path().join("public"));
+    for left in [
+        ".public.warraq-tmp-4000001/2025/a",
+        ".public.warraq-old-4000002/tags",
+        ".other.warraq-tmp-4000003",
+        ".public.warraq-tmp-mine",
+    ] {
+        std::fs::create_dir_all(dir.path().join(left)).unwrap();
+    }
+    write(
+        dir.path(),
+        ".public.warraq-tmp-4000001/2025/a/index.html",
+        "half",
+    );
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".warraq-"))
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.contains("4000001") || n.contains("4000002")),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&".other.warraq-tmp-4000003".to_string()),
+        "another output's folder is not ours"
+    );
+    assert!(
+        names.contains(&".public.warraq-tmp-mine".to_string()),
+        "nor a folder warraq did not name"
+    );
+    assert_eq!(tree(&dir.path().join("public")), before);
+}
+
+/// Two builds of one output at once would each replace the other's: the second one stops
+/// (exit 2) and changes nothing.
+#[test]
+fn a_build_while_another_writes_the_output_stops_and_changes_nothing() {
+    let dir = site("good_site");
+    assert!(warraq(dir.path(), &["build"]).status.success());
+    let before = tree(&dir.path().join("public"));
+    std::fs::remove_file(dir.path().join("content/2023/english.md")).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(dir.path().join(".public.warraq-lock"))
+        .expect("a build leaves its lock file beside the output");
+    lock.try_lock().expect("no build holds it any more");
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_has(&stderr(&out), "another warraq build is writing");
+    assert_eq!(tree(&dir.path().join("public")), before);
+    drop(lock);
+    // A build with work to do also removes what a killed one left.
+    std::fs::create_dir_all(dir.path().join(".public.warraq-old-4000009/x")).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dir.path().join("public/2023/english").exists());
+    assert!(!dir.path().join(".public.warraq-old-4000009").exists());
+}
+
 #[test]
 fn successful_rebuild_replaces_the_output_as_a_whole() {
     let dir = site("good_site");
@@ -511,6 +582,38 @@ fn init_new_and_build_work_in_an_empty_folder() {
         !site_dir.join("templates").exists(),
         "embedded templates need no templates/ folder"
     );
+    // What builds leave in the site (output, cache, lock) is ignored by the `.gitignore` init wrote.
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(&site_dir)
+            .output()
+            .expect("git runs")
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    let status = String::from_utf8(
+        git(&[
+            "-c",
+            "core.quotePath=false",
+            "status",
+            "--porcelain",
+            "--untracked-files=all",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let untracked: Vec<&str> = status
+        .lines()
+        .map(|l| l.trim_start_matches("?? "))
+        .collect();
+    let (content, others): (Vec<&str>, Vec<&str>) =
+        untracked.iter().partition(|l| l.starts_with("content/"));
+    assert_eq!(
+        others,
+        [".gitignore", "site.yaml", "static/.keep"],
+        "{status}"
+    );
+    assert_eq!(content.len(), 2, "{status}");
     // a second `new` with the same title refuses to overwrite; `init` refuses an existing site
     assert_eq!(
         warraq(&site_dir, &["new", "تجربة أولى", "--dir", "2025"])

@@ -132,7 +132,7 @@ pub fn groups(directory: Vec<(String, String)>) -> Vec<Vec<(String, String)>> {
     let mut current = Vec::new();
     for entry in directory {
         let cut = current.len() >= MAX_GROUP
-            || (current.len() >= MIN_GROUP && fnv(entry.0.as_bytes()) % GROUP_EVERY == 0);
+            || (current.len() >= MIN_GROUP && fnv(entry.0.as_bytes()).is_multiple_of(GROUP_EVERY));
         if cut {
             out.push(std::mem::take(&mut current));
         }
@@ -171,7 +171,7 @@ pub fn chunks(entries: Vec<(String, Vec<u8>)>) -> Vec<Chunk> {
     };
     for (key, payload) in entries {
         let entry = key.len() + payload.len() + 4;
-        let cut = size >= MIN_CHUNK && fnv(key.as_bytes()) % CUT_EVERY == 0;
+        let cut = size >= MIN_CHUNK && fnv(key.as_bytes()).is_multiple_of(CUT_EVERY);
         if cut || (size > 0 && size + entry > MAX_CHUNK) {
             flush(&mut current, &mut out);
             size = 0;
