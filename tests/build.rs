@@ -150,6 +150,33 @@ fn drafts_build_with_the_flag() {
     assert!(dir.path().join("public/2025/draft/index.html").is_file());
 }
 
+/// Naming a draft (in `related:` or by a body link) says that it is a draft, not that it does
+/// not exist; with `--drafts` the same site builds.
+#[test]
+fn naming_a_draft_says_it_is_a_draft() {
+    let dir = site("good_site");
+    let path = dir.path().join("content/2025/sharaa.md");
+    let text = read(&path).replacen(
+        "\n---\n",
+        "\nrelated: [2025/draft]\n---\n[المسودة](draft.md)\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = flat(&stderr(&out));
+    for needle in [
+        "content/2025/sharaa.md:5:11: related article `2025/draft` is a draft (`draft: true`), which is not published",
+        "content/2025/sharaa.md:7:1: link to `draft.md` names a draft (content/2025/draft.md has `draft: true`)",
+        "`warraq build --drafts` builds drafts too",
+    ] {
+        assert_has(&err, &flat(needle));
+    }
+    assert!(!err.contains("doesnotexist"), "{err}");
+    let out = warraq(dir.path(), &["build", "--drafts"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 #[test]
 fn article_html_snapshot() {
     let dir = site("good_site");

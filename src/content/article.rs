@@ -109,6 +109,9 @@ impl Parsed {
     }
 }
 
+/// What to do about a link or `related:` entry naming a draft.
+pub const DRAFT_HINT: &str = "publish it (remove `draft: true`) or remove the reference; `warraq build --drafts` builds drafts too";
+
 /// Reads an article's file and finds its front-matter (`shown` names it in messages).
 fn read_source(shown: &Path, path: &Path) -> Result<SourceFile, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| cannot_read(shown, e))?;
@@ -165,10 +168,14 @@ pub fn load(
         .collect();
     let mut diagnostics = Vec::new();
     let mut failed = std::collections::HashSet::new();
+    // Drafts left out of this build: naming one is an error that says so.
+    let mut left_out = std::collections::HashSet::new();
     let mut parsed = Vec::with_capacity(results.len());
     for (r, path) in results.into_iter().zip(&files) {
         match r {
-            Ok(p) if p.fm.draft && !drafts => {}
+            Ok(p) if p.fm.draft && !drafts => {
+                left_out.insert(p.id);
+            }
             Ok(p) => parsed.push(p),
             Err(d) => {
                 failed.insert(id_of(&content, path));
@@ -184,6 +191,24 @@ pub fn load(
             .then_with(|| a.id.cmp(&b.id))
     });
 
+    for p in &parsed {
+        for entry in &p.fm.related {
+            if let RelatedEntry::Article(id) = entry {
+                if left_out.contains(id.as_str()) {
+                    let at = front_matter::locate_value(&p.file, "related", id).unwrap_or(0);
+                    diagnostics.push(
+                        Diagnostic::at_offset(
+                            &p.shown,
+                            &p.file.text,
+                            at,
+                            format!("related article `{id}` is a draft (`draft: true`), which is not published"),
+                        )
+                        .with_hint(DRAFT_HINT),
+                    );
+                }
+            }
+        }
+    }
     let (site_paths, by_path) = assign_paths(&parsed, config, &mut diagnostics);
     let by_id: HashMap<String, usize> = parsed
         .iter()
@@ -193,6 +218,7 @@ pub fn load(
     let links = LinkTable {
         by_id: &by_id,
         failed: &failed,
+        drafts: &left_out,
         by_path: &by_path,
         paths: &site_paths,
         config,
@@ -598,6 +624,7 @@ pub fn reload_body(
     let links = LinkTable {
         by_id: &by_id,
         failed: &failed,
+        drafts: &failed,
         by_path: &by_path,
         paths: &paths,
         config,

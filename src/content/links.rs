@@ -17,6 +17,8 @@ pub struct LinkTable<'a> {
     pub by_id: &'a HashMap<String, usize>,
     /// Ids of files that exist but failed to load (their errors are reported on their own).
     pub failed: &'a HashSet<String>,
+    /// Ids of drafts this build leaves out.
+    pub drafts: &'a HashSet<String>,
     pub by_path: &'a HashMap<String, usize>,
     pub paths: &'a [String],
     pub config: &'a Config,
@@ -45,6 +47,12 @@ impl LinkTable<'_> {
                 .is_some_and(|id| self.failed.contains(id))
             {
                 return Ok(Resolved::default());
+            }
+            if let Some(id) = target_id.as_deref().filter(|id| self.drafts.contains(*id)) {
+                return Err((
+                    format!("link to `{dest}` names a draft (content/{id}.md has `draft: true`), which is not published"),
+                    Some(super::article::DRAFT_HINT.into()),
+                ));
             }
             let wanted = target_id.unwrap_or_else(|| decoded.clone());
             let hint = did_you_mean(&wanted, self.by_id.keys().map(String::as_str))
