@@ -216,8 +216,10 @@ fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
 /// index and image variants included); returns what it wrote and how long images and the search
 /// index took (each before the pages: running them at once saved nothing on two busy cores and
 /// made each one's own time unmeasurable).
+/// The search index's lists are let go once it is written, before every article's list form is
+/// made for the pages: the two were the largest things a build held, and were held together.
 pub fn render_into(
-    loaded: &Loaded,
+    loaded: &mut Loaded,
     staging: &Staging,
     progress: &Progress,
 ) -> Result<Written, Failure> {
@@ -233,11 +235,14 @@ pub fn render_into(
     let start = Instant::now();
     let images = write_images(loaded, &sink)?;
     let images_secs = start.elapsed().as_secs_f64();
-    let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
     let start = Instant::now();
     write_search(&loaded.site, &sink)?;
     let search = start.elapsed().as_secs_f64();
     let search_memory = crate::progress::memory();
+    if let Some(postings) = loaded.site.postings.take() {
+        let_go(postings);
+    }
+    let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
     let pages = renderer.render_into(&pages, &sink)?;
     let rendered = renderer.rendered();
     let_go(renderer.into_summaries());
@@ -385,7 +390,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     }
     let start = Instant::now();
     let mut staging = Staging::with_manifest(&output, manifest)?;
-    let written = render_into(&loaded, &staging, &options.progress)?;
+    let written = render_into(&mut loaded, &staging, &options.progress)?;
     timings.render = start.elapsed().as_secs_f64();
     if let Some((now, peak)) = written.search_memory {
         timings.memory.push(("search index", now, peak));
@@ -455,7 +460,7 @@ pub fn check(
             check::check(site, &config.base, &Sources::new(), ext.as_ref()).map_err(io)?;
         return Ok((site.display().to_string(), outcome));
     }
-    let (loaded, _) = load_site(root, options)?;
+    let (mut loaded, _) = load_site(root, options)?;
     let temp = tempfile::Builder::new()
         .prefix("warraq-check-")
         .tempdir()
@@ -466,7 +471,7 @@ pub fn check(
             ))
         })?;
     let staging = Staging::new(&temp.path().join("site"))?;
-    render_into(&loaded, &staging, &Progress::hidden())?;
+    render_into(&mut loaded, &staging, &Progress::hidden())?;
     let config = &loaded.site.config;
     let sources: Sources = loaded
         .site

@@ -183,28 +183,45 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
             bytes.extend_from_slice(text.as_bytes());
             sink.write(&format!("{FOLDER}/doc/{id}.txt"), bytes)
         })?;
-    let files = index_files(site);
-    let count = files.len() + site.articles.len();
-    files
-        .into_par_iter()
-        .try_for_each(|(name, bytes)| sink.write(&name, bytes))?;
+    // Each part of the index is written as soon as it is made, and let go before the next is
+    // made: the encoded index is never all held at once.
+    let mut count = site.articles.len();
+    index_files_into(site, &mut |files| {
+        count += files.len();
+        files
+            .into_par_iter()
+            .try_for_each(|(name, bytes)| sink.write(&name, bytes))
+    })?;
     Ok(count)
 }
 
 /// The index files (meta.json and the chunks), as (path under the output folder, bytes).
 pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut all = Vec::new();
+    let _ = index_files_into(site, &mut |files| {
+        all.extend(files);
+        Ok(())
+    });
+    all
+}
+
+/// What receives the index files, a part of the index at a time.
+type Emit<'a> = dyn FnMut(Vec<(String, Vec<u8>)>) -> Result<(), Failure> + 'a;
+
+/// Makes the index files and gives them to `emit`, a part at a time (meta.json last).
+fn index_files_into(site: &Site, emit: &mut Emit<'_>) -> Result<(), Failure> {
     match &site.postings {
-        Some(postings) => files_from(site, postings),
+        Some(postings) => files_from(site, postings, emit),
         // The terms were kept (`serve`): the lists are made from them.
         None => {
             let mut postings = Postings::new();
             postings.add(&site.terms);
-            files_from(site, &postings)
+            files_from(site, &postings, emit)
         }
     }
 }
 
-fn files_from(site: &Site, postings: &Postings) -> Vec<(String, Vec<u8>)> {
+fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(), Failure> {
     let n = site.articles.len();
     let lengths = &postings.lengths;
     let average = rounded_average(lengths);
@@ -278,7 +295,30 @@ fn files_from(site: &Site, postings: &Postings) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
 
-    let typo_entries = typo_entries(&vocabulary, &words);
+    // Each part is chunked and given to `emit` before the next one is made.
+    let directory = |space: &str,
+                     entries: Vec<(String, Vec<u8>)>,
+                     emit: &mut Emit<'_>|
+     -> Result<Vec<(String, String)>, Failure> {
+        let chunks: Vec<Chunk> = chunks(entries);
+        let dir: Vec<(String, String)> =
+            chunks.iter().map(|c| (c.first.clone(), c.name())).collect();
+        let mut files = Vec::with_capacity(chunks.len() + 1);
+        for c in chunks {
+            files.push((format!("{FOLDER}/{space}/{}.bin", c.name()), c.bytes));
+        }
+        let mut top = Vec::new();
+        for group in encode::groups(dir) {
+            let bytes = serde_json::to_vec(&group).unwrap_or_default();
+            let name = encode::content_name(&bytes);
+            top.push((group[0].0.clone(), name.clone()));
+            files.push((format!("{FOLDER}/{space}/{name}.json"), bytes));
+        }
+        emit(files)?;
+        Ok(top)
+    };
+    let terms = directory("t", term_entries, emit)?;
+    let typos = directory("y", typo_entries(&vocabulary, &words), emit)?;
     drop(words);
 
     let mut pair_entries: Vec<(String, Vec<u8>)> = postings
@@ -292,38 +332,21 @@ fn files_from(site: &Site, postings: &Postings) -> Vec<(String, Vec<u8>)> {
         })
         .collect();
     pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let pairs = directory("p", pair_entries, emit)?;
 
-    let mut files = Vec::new();
-    let mut directory = |space: &str, entries: Vec<(String, Vec<u8>)>| {
-        let chunks: Vec<Chunk> = chunks(entries);
-        let dir: Vec<(String, String)> =
-            chunks.iter().map(|c| (c.first.clone(), c.name())).collect();
-        for c in chunks {
-            files.push((format!("{FOLDER}/{space}/{}.bin", c.name()), c.bytes));
-        }
-        let mut top = Vec::new();
-        for group in encode::groups(dir) {
-            let bytes = serde_json::to_vec(&group).unwrap_or_default();
-            let name = encode::content_name(&bytes);
-            top.push((group[0].0.clone(), name.clone()));
-            files.push((format!("{FOLDER}/{space}/{name}.json"), bytes));
-        }
-        top
-    };
     let meta = Meta {
         version: 1,
         docs: n,
         digits: site.config.digits,
         rules: rules(&lexicon),
-        terms: directory("t", term_entries),
-        pairs: directory("p", pair_entries),
-        typos: directory("y", typo_entries),
+        terms,
+        pairs,
+        typos,
     };
-    files.push((
+    emit(vec![(
         format!("{FOLDER}/meta.json"),
         serde_json::to_vec(&meta).unwrap_or_default(),
-    ));
-    files
+    )])
 }
 
 /// Deletion keys for typo tolerance: words of 4+ letters seen in 2+ documents (letters only, no
@@ -410,10 +433,13 @@ mod tests {
             for c in site.terms.chunks(chunk) {
                 postings.add(c);
             }
-            assert!(
-                files_from(&site, &postings) == whole,
-                "chunks of {chunk} give another index"
-            );
+            let mut files = Vec::new();
+            files_from(&site, &postings, &mut |part| {
+                files.extend(part);
+                Ok(())
+            })
+            .expect("nothing fails");
+            assert!(files == whole, "chunks of {chunk} give another index");
         }
         assert!(whole.iter().any(|(name, _)| name.starts_with("search/p/")));
     }
