@@ -216,6 +216,7 @@ fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
 /// index and image variants included); returns what it wrote and how long images and the search
 /// index took (each before the pages: running them at once saved nothing on two busy cores and
 /// made each one's own time unmeasurable).
+///
 /// The search index's lists are let go once it is written, before every article's list form is
 /// made for the pages: the two were the largest things a build held, and were held together.
 pub fn render_into(

@@ -145,7 +145,7 @@ impl Site {
     fn edit(&mut self, rng: &mut Rng) -> String {
         let n = self.articles.len();
         let i = rng.below(n);
-        match rng.below(13) {
+        match rng.below(14) {
             0 => {
                 let a = self.new_article(rng);
                 let id = a.id.clone();
@@ -270,6 +270,18 @@ impl Site {
                     format!("/* {} */", rng.next()),
                 );
                 format!("settings (per_page {per_page}) and a static file")
+            }
+            12 => {
+                // One word of the last paragraph for another: the same length in words, the
+                // same summary (the first paragraph), only the body's text differs.
+                let word = *rng.pick(&WORDS);
+                let last = self.articles[i].body.last_mut().expect("a body");
+                let mut words: Vec<String> = last.split(' ').map(str::to_string).collect();
+                let k = rng.below(words.len() - 1);
+                words[k] = word.to_string();
+                *last = words.join(" ");
+                self.save(i);
+                format!("a word of {}", self.articles[i].id)
             }
             _ => "nothing".into(),
         }

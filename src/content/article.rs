@@ -50,6 +50,9 @@ pub struct Article {
     pub path: String,
     /// The rendered body (on disk during a build, see [`spill`](super::spill)).
     pub body: super::spill::Stored,
+    /// A hash of the rendered body: what page fingerprints are made of instead of the body
+    /// itself, so a page that is kept does not read its body back.
+    pub body_hash: u64,
     pub headings: Vec<Heading>,
     /// Indexes of the articles this body links to.
     pub links_to: Vec<usize>,
@@ -542,6 +545,7 @@ fn render_one(
         draft: p.fm.draft,
         extra: p.fm.extra.unwrap_or(serde_yaml::Value::Null),
         path,
+        body_hash: xxhash_rust::xxh3::xxh3_64(body.html.as_bytes()),
         body: super::spill::Stored::new(body.html, spill),
         headings: body.headings,
         links_to: body.links_to,
@@ -620,11 +624,12 @@ pub fn reload_body(
         .map(|(j, a)| (a.path.clone(), j))
         .collect();
     let paths: Vec<String> = articles.iter().map(|a| a.path.clone()).collect();
-    let failed = std::collections::HashSet::new();
+    // None known here: a link to either is a problem, and the full rebuild then names it.
+    let none = std::collections::HashSet::new();
     let links = LinkTable {
         by_id: &by_id,
-        failed: &failed,
-        drafts: &failed,
+        failed: &none,
+        drafts: &none,
         by_path: &by_path,
         paths: &paths,
         config,

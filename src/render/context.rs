@@ -425,14 +425,34 @@ pub struct SeriesIndexPage<'a> {
     pub series: Vec<SeriesRef<'a>>,
 }
 
+/// Where a page's context takes article bodies from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bodies {
+    /// The bodies themselves, to render the page.
+    Read,
+    /// A text that stands for each body ([`body_stand_in`]), to fingerprint the page without
+    /// reading its bodies back: only a page that must be rendered again reads them.
+    StandIn,
+}
+
+/// What stands for article `a`'s body in a [`Bodies::StandIn`] context: a text no body is,
+/// which changes whenever the body does.
+pub fn body_stand_in(a: &crate::content::article::Article) -> String {
+    format!("\u{0}body {:016x} {}", a.body_hash, a.body.len())
+}
+
 /// The article page's value.
 pub fn article_page<'a>(
     site: &'a Site,
     i: usize,
     summaries: &'a [Value],
+    bodies: Bodies,
 ) -> Result<ArticlePage<'a>, Diagnostic> {
     let a = &site.articles[i];
-    let body = a.body.read_of(&a.shown)?;
+    let body = match bodies {
+        Bodies::Read => a.body.read_of(&a.shown)?,
+        Bodies::StandIn => std::borrow::Cow::Owned(body_stand_in(a)),
+    };
     let related = &site.related[i];
     let declared = related
         .declared

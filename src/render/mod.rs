@@ -154,6 +154,20 @@ impl<'a> Renderer<'a> {
     /// Tera value). One match arm per page kind, each a few lines: kept together so every
     /// kind's template and context can be read at once.
     pub fn context(&self, page: Page) -> Result<(&'static str, Value), Diagnostic> {
+        self.context_with(page, Bodies::Read)
+    }
+
+    /// Whether `page`'s context holds article bodies (an article's page and the feeds).
+    fn shows_bodies(page: Page) -> bool {
+        matches!(page, Page::Article(_) | Page::Feed | Page::TermFeed { .. })
+    }
+
+    /// [`context`](Renderer::context), with the bodies as `bodies` says.
+    fn context_with(
+        &self,
+        page: Page,
+        bodies: Bodies,
+    ) -> Result<(&'static str, Value), Diagnostic> {
         let site = self.site;
         let config = &site.config;
         let path = site.route(page).path();
@@ -172,7 +186,7 @@ impl<'a> Renderer<'a> {
             }
             Page::Article(i) => (
                 "article.html",
-                self.frame(page, &path, article_page(site, i, &self.summaries)?),
+                self.frame(page, &path, article_page(site, i, &self.summaries, bodies)?),
             ),
             Page::Taxonomy(x) => {
                 let terms = (0..site.taxonomies[x].terms.len())
@@ -235,7 +249,7 @@ impl<'a> Renderer<'a> {
                     slug: &t.slug,
                     number: 1,
                 };
-                let feed = self.feed(&title, &path, &alternate.path(), &t.articles)?;
+                let feed = self.feed(&title, &path, &alternate.path(), &t.articles, bodies)?;
                 ("feed.xml", self.frame(page, &path, feed))
             }
             Page::SeriesIndex => {
@@ -281,7 +295,7 @@ impl<'a> Renderer<'a> {
             Page::Feed => {
                 let everything: Vec<usize> = (0..site.articles.len().min(FEED_ENTRIES)).collect();
                 let home = Route::Home { number: 1 }.path();
-                let feed = self.feed(&config.title, &path, &home, &everything)?;
+                let feed = self.feed(&config.title, &path, &home, &everything, bodies)?;
                 ("feed.xml", self.frame(page, &path, feed))
             }
             Page::Sitemap => ("sitemap.xml", self.frame(page, &path, self.sitemap())),
@@ -443,6 +457,7 @@ impl<'a> Renderer<'a> {
         self_path: &str,
         alternate: &str,
         items: &[usize],
+        bodies: Bodies,
     ) -> Result<FeedPage<'_>, Diagnostic> {
         let config = &self.site.config;
         let items = &items[..items.len().min(FEED_ENTRIES)];
@@ -450,8 +465,12 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|&i| {
                 let a = &self.site.articles[i];
-                let body = a.body.read_of(&a.shown)?;
-                let body = crate::url::anchors_to(&body, &config.permalink(&a.path));
+                let permalink = config.permalink(&a.path);
+                let body = match bodies {
+                    Bodies::Read => crate::url::anchors_to(&a.body.read_of(&a.shown)?, &permalink),
+                    // What the body becomes depends on it and on the permalink only.
+                    Bodies::StandIn => format!("{} {permalink}", context::body_stand_in(a)),
+                };
                 Ok(FeedEntry {
                     summary: &self.summaries[i],
                     content: match &a.cover {
@@ -512,7 +531,13 @@ impl<'a> Renderer<'a> {
             None => fingerprint::Shared::default(),
         };
         let store = |page: Page, file: &str| -> Result<Result<(), Diagnostic>, Failure> {
-            let (template, value) = match self.context(page) {
+            // Fingerprinted with stand-ins for its bodies, a page reads them back only when it
+            // is rendered again.
+            let bodies = match salts {
+                Some(_) if Self::shows_bodies(page) => Bodies::StandIn,
+                _ => Bodies::Read,
+            };
+            let (template, value) = match self.context_with(page, bodies) {
                 Ok(c) => c,
                 Err(d) => return Ok(Err(d)),
             };
@@ -526,6 +551,13 @@ impl<'a> Renderer<'a> {
             if sink.keep(file, inputs) {
                 return Ok(Ok(()));
             }
+            let (template, value) = match bodies {
+                Bodies::Read => (template, value),
+                Bodies::StandIn => match self.context_with(page, Bodies::Read) {
+                    Ok(c) => c,
+                    Err(d) => return Ok(Err(d)),
+                },
+            };
             match self.render_context(template, value) {
                 Ok(bytes) => sink.write_made(file, bytes, inputs).map(Ok),
                 Err(d) => Ok(Err(d)),
