@@ -29,8 +29,8 @@ pub struct Staging {
     manifest: Manifest,
     written: AtomicUsize,
     unchanged: AtomicUsize,
-    /// Held from the start of the build to its end (see [`lock_beside`]).
-    _lock: Option<fs::File>,
+    /// Held until the build ends (see [`lock`]).
+    _lock: Lock,
 }
 
 /// Problems with the output folder itself (usage or I/O trouble: exit code 2).
@@ -117,8 +117,12 @@ impl Staging {
     /// Prepares a temporary folder beside `target`, keeping the manifest of what it publishes
     /// in `manifest` (see [`manifest`]): files whose bytes did not change since the previous
     /// build are linked from it, keeping their modification time.
-    pub fn with_manifest(target: &Path, mut manifest: Manifest) -> Result<Staging, OutputError> {
-        let mut staging = Staging::new(target)?;
+    pub fn with_manifest(
+        target: &Path,
+        mut manifest: Manifest,
+        lock: Lock,
+    ) -> Result<Staging, OutputError> {
+        let mut staging = Staging::new_locked(target, lock)?;
         // A manifest describes the output it was written for; without that output it is stale.
         if !target.join(MARKER).is_file() {
             manifest.stale();
@@ -134,20 +138,19 @@ impl Staging {
 
     /// Prepares a temporary folder beside `target`.
     pub fn new(target: &Path) -> Result<Staging, OutputError> {
+        let lock = lock(target)?;
+        Staging::new_locked(target, lock)
+    }
+
+    /// [`Staging::new`] with the output's [`lock`] taken (taken now when it could not be then).
+    fn new_locked(target: &Path, lock: Lock) -> Result<Staging, OutputError> {
         check_replaceable(target)?;
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = parent_and_name(target);
         fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
-        let lock = lock_beside(&parent, &name, target)?;
-        if lock.is_some() {
-            remove_leftovers(&parent, &name);
-        }
+        let lock = match lock.file {
+            None => self::lock(target)?,
+            Some(_) => lock,
+        };
         let temp = parent.join(format!(".{name}.warraq-tmp-{}", std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
@@ -383,6 +386,43 @@ impl Staging {
             self.unchanged.load(Ordering::Relaxed),
         ))
     }
+}
+
+/// The folder an output is in (created when missing) and its name.
+fn parent_and_name(target: &Path) -> (PathBuf, String) {
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (parent, name)
+}
+
+/// One build's hold on an output (see [`lock`]); let go when dropped.
+#[derive(Debug)]
+pub struct Lock {
+    /// The locked file (none where the file system cannot lock, or nothing was there to lock).
+    file: Option<fs::File>,
+}
+
+/// Takes the output `target` for one build, before it reads anything, so that a second build
+/// of it stops at once instead of after loading the whole archive; then removes what killed
+/// builds of it left.
+/// Nothing is created for it: a folder that does not exist yet holds no output to take (the
+/// build takes the lock when it creates the folder, see [`Staging::with_manifest`]).
+pub fn lock(target: &Path) -> Result<Lock, OutputError> {
+    let (parent, name) = parent_and_name(target);
+    if !parent.is_dir() {
+        return Ok(Lock { file: None });
+    }
+    let lock = lock_beside(&parent, &name, target)?;
+    if lock.is_some() {
+        remove_leftovers(&parent, &name);
+    }
+    Ok(Lock { file: lock })
 }
 
 /// Locks the output `name` in `parent` for one build: the file `.<name>.warraq-lock` beside it,

@@ -368,6 +368,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
             }
         }
     }
+    let lock = crate::output::lock(&output)?;
     let stage = options.progress.stage("reading and indexing the articles");
     check_layout(root, true)?;
     let (mut loaded, mut timings) = load_with(root, config, options)?;
@@ -390,7 +391,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         ));
     }
     let start = Instant::now();
-    let mut staging = Staging::with_manifest(&output, manifest)?;
+    let mut staging = Staging::with_manifest(&output, manifest, lock)?;
     let written = render_into(&mut loaded, &staging, &options.progress)?;
     timings.render = start.elapsed().as_secs_f64();
     if let Some((now, peak)) = written.search_memory {

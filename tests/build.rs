@@ -535,6 +535,12 @@ fn a_build_while_another_writes_the_output_stops_and_changes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     assert_has(&stderr(&out), "another warraq build is writing");
     assert_eq!(tree(&dir.path().join("public")), before);
+    // It stops before reading anything: a broken article is not even looked at.
+    write(dir.path(), "content/2025/broken.md", "---\ntitle: [\n---\n");
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("broken.md"), "{}", stderr(&out));
+    std::fs::remove_file(dir.path().join("content/2025/broken.md")).unwrap();
     drop(lock);
     // A build with work to do also removes what a killed one left.
     std::fs::create_dir_all(dir.path().join(".public.warraq-old-4000009/x")).unwrap();
