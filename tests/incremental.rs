@@ -243,7 +243,14 @@ impl Site {
                 format!("dossier of {}", self.articles[i].id)
             }
             10 => {
-                let footer = format!("<p class=\"stamp\">نسخة {}</p>", rng.next() % 1000);
+                // Half the time the footer shows the article count, which pages' fingerprints
+                // leave out while no template reads it.
+                let count = if rng.below(2) == 0 {
+                    " · {{ site.article_count }} مقالاً"
+                } else {
+                    ""
+                };
+                let footer = format!("<p class=\"stamp\">نسخة {}{count}</p>", rng.next() % 1000);
                 write(
                     &self.root,
                     "templates/feed.xml",

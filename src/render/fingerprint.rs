@@ -159,6 +159,67 @@ impl Shared {
     }
 }
 
+impl Shared {
+    /// Makes `at` stand in pages by the number of `from`: a value its pages' templates cannot
+    /// tell from it (the site's values without what no template reads).
+    pub fn stand_as(&mut self, at: &Value, from: &Value) {
+        if let Some(address) = address(at) {
+            let mut buf = Vec::new();
+            feed(&mut buf, from, &Shared::default());
+            self.0.insert(address, xxh3_64(&buf));
+        }
+    }
+}
+
+/// Whether some template can read `site.article_count`: one names it, or uses `site` itself
+/// (prints it, loops over it, indexes it by a variable) rather than its fields by name. When
+/// none can, the count is left out of page fingerprints: a new article changes it, and with it
+/// every page's context, where the pages themselves do not change.
+pub fn reads_article_count(sources: &Sources) -> bool {
+    sources
+        .iter()
+        .any(|(_, text, _)| text.contains("article_count") || uses_site_whole(text))
+}
+
+/// Whether the code of a template (inside `{{ }}` and `{% %}`) uses `site` other than as
+/// `site.<field>`. Anything it cannot read that way counts as a use.
+fn uses_site_whole(text: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut rest = text;
+    loop {
+        let Some(open) = [rest.find("{{"), rest.find("{%")]
+            .into_iter()
+            .flatten()
+            .min()
+        else {
+            return false;
+        };
+        let close = if rest[open..].starts_with("{{") {
+            "}}"
+        } else {
+            "%}"
+        };
+        let code_end = rest[open + 2..]
+            .find(close)
+            .map_or(rest.len(), |i| open + 2 + i);
+        let code = &rest[open + 2..code_end];
+        for (at, _) in code.match_indices("site") {
+            let before = code[..at].chars().next_back();
+            let after = code[at + 4..].trim_start().chars().next();
+            if before.is_some_and(word) || code[at + 4..].chars().next().is_some_and(word) {
+                continue;
+            }
+            if after != Some('.') {
+                return true;
+            }
+        }
+        if code_end >= rest.len() {
+            return false;
+        }
+        rest = &rest[code_end + 2..];
+    }
+}
+
 /// The address of a value's map, which its clones share.
 fn address(v: &Value) -> Option<usize> {
     v.as_map().map(|map| map as *const _ as *const u8 as usize)
@@ -237,6 +298,37 @@ fn feed(buf: &mut Vec<u8>, v: &Value, shared: &Shared) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_article_count_is_read_only_where_a_template_can_read_it() {
+        let sources = |text: &str| -> Sources { vec![("x.html".into(), Arc::from(text), true)] };
+        for text in [
+            "{{ site.article_count }}",
+            "{{ site[\"article_count\"] }}",
+            "{{ site | json_encode }}",
+            "{% for k, v in site %}{{ k }}{% endfor %}",
+            "{{ site[key] }}",
+            "{%- set s = site -%}",
+            "{{ site",
+        ] {
+            assert!(reads_article_count(&sources(text)), "{text}");
+        }
+        for text in [
+            "<header class=\"site-header\">{{ site.title }}</header>",
+            "{{ website }} {{ site_name }} {% if site .feeds %}{% endif %}",
+            "{# site #} site {{ site.taxonomies | length }}",
+        ] {
+            assert!(!reads_article_count(&sources(text)), "{text}");
+        }
+        let defaults: Sources = crate::render::templates::DEFAULTS
+            .iter()
+            .map(|(name, text)| (name.to_string(), Arc::from(*text), false))
+            .collect();
+        assert!(
+            !reads_article_count(&defaults),
+            "the default templates leave the count out"
+        );
+    }
     use std::sync::Arc;
 
     /// The number of a page none of whose values are shared.

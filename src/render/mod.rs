@@ -519,15 +519,21 @@ impl<'a> Renderer<'a> {
         let salts = sink
             .remembers()
             .then(|| fingerprint::Salts::new(&self.site.config, self.sources));
-        // Hashed once here, each stands for itself in every page that shows it.
+        // Hashed once here, each stands for itself in every page that shows it; the site's
+        // values without the article count when no template reads it.
         let shared = match salts {
-            Some(_) => fingerprint::Shared::of(
-                &self
-                    .summaries
-                    .iter()
-                    .chain([&self.site_value])
-                    .collect::<Vec<_>>(),
-            ),
+            Some(_) => {
+                let mut shared =
+                    fingerprint::Shared::of(&self.summaries.iter().collect::<Vec<_>>());
+                if fingerprint::reads_article_count(self.sources) {
+                    shared.stand_as(&self.site_value, &self.site_value);
+                } else {
+                    let mut values = SiteContext::new(self.site);
+                    values.article_count = 0;
+                    shared.stand_as(&self.site_value, &Value::from_serializable(&values));
+                }
+                shared
+            }
             None => fingerprint::Shared::default(),
         };
         let store = |page: Page, file: &str| -> Result<Result<(), Diagnostic>, Failure> {
