@@ -736,18 +736,13 @@ mod tests {
             "\u{9f}", "\u{fffe}", "\u{ffff}", "\u{fffd}", "\u{fb50}", "ي", "\u{653}", "\u{654}",
             "\u{655}", "\u{301}",
         ];
-        let mut texts = Vec::new();
-        let mut seed = 7u64;
-        for len in 0..200 {
-            let mut t = String::new();
-            for _ in 0..len {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                t.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-            }
-            texts.push(t);
-        }
+        // Every piece after every other, in a different order for each length.
+        let texts_of_len = |len: usize| -> String {
+            (0..len)
+                .map(|k| pieces[(len * 31 + k * k * 7 + k) % pieces.len()])
+                .collect()
+        };
+        let mut texts: Vec<String> = (0..200).map(texts_of_len).collect();
         for at in 55..75 {
             for control in ["\u{85}", "\u{ffff}", "\u{1}", "\u{7f}"] {
                 texts.push(format!(
