@@ -171,14 +171,15 @@ impl Shared {
     }
 }
 
-/// Whether some template can read `site.article_count`: one names it, or uses `site` itself
-/// (prints it, loops over it, indexes it by a variable) rather than its fields by name. When
+/// Whether some template can read `site.article_count`: one names it, uses `site` itself
+/// (prints it, loops over it, indexes it by a variable) rather than its fields by name, or
+/// prints tera's dump of the whole context (`__tera_context`). When
 /// none can, the count is left out of page fingerprints: a new article changes it, and with it
 /// every page's context, where the pages themselves do not change.
 pub fn reads_article_count(sources: &Sources) -> bool {
-    sources
-        .iter()
-        .any(|(_, text, _)| text.contains("article_count") || uses_site_whole(text))
+    sources.iter().any(|(_, text, _)| {
+        text.contains("article_count") || text.contains("__tera_context") || uses_site_whole(text)
+    })
 }
 
 /// Whether the code of a template (inside `{{ }}` and `{% %}`) uses `site` other than as
@@ -310,6 +311,7 @@ mod tests {
             "{{ site[key] }}",
             "{%- set s = site -%}",
             "{{ site",
+            "<pre>{{ __tera_context }}</pre>",
         ] {
             assert!(reads_article_count(&sources(text)), "{text}");
         }
