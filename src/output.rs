@@ -151,7 +151,7 @@ impl Staging {
             None => self::lock(target)?,
             Some(_) => lock,
         };
-        let temp = parent.join(format!(".{name}.warraq-tmp-{}", std::process::id()));
+        let temp = parent.join(beside(&name, Beside::Temporary, std::process::id()));
         if temp.exists() {
             fs::remove_dir_all(&temp).map_err(io_err(&temp))?;
         }
@@ -355,14 +355,10 @@ impl Staging {
             })?;
         // Re-check: the target may have changed while we rendered.
         check_replaceable(&self.target)?;
-        let old = self.temp.with_file_name(format!(
-            ".{}.warraq-old-{}",
-            self.target
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
+        let (_, name) = parent_and_name(&self.target);
+        let old = self
+            .temp
+            .with_file_name(beside(&name, Beside::Previous, std::process::id()));
         let had_old = self.target.exists();
         if had_old {
             fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
@@ -388,7 +384,35 @@ impl Staging {
     }
 }
 
-/// The folder an output is in (created when missing) and its name.
+/// What a build keeps beside the output it writes.
+#[derive(Clone, Copy)]
+enum Beside {
+    /// The new output while it is written.
+    Temporary,
+    /// The previous output while it is removed.
+    Previous,
+}
+
+/// The name of what build `pid` keeps beside the output `name`: `.<name>.warraq-tmp-<pid>` or
+/// `.<name>.warraq-old-<pid>` (see [`remove_leftovers`]).
+fn beside(name: &str, kind: Beside, pid: u32) -> String {
+    format!("{}{pid}", beside_prefix(name, kind))
+}
+
+fn beside_prefix(name: &str, kind: Beside) -> String {
+    let kind = match kind {
+        Beside::Temporary => "tmp",
+        Beside::Previous => "old",
+    };
+    format!(".{name}.warraq-{kind}-")
+}
+
+/// The lock file of the output `name` (see [`lock`]), in the folder the output is in.
+fn lock_file(parent: &Path, name: &str) -> PathBuf {
+    parent.join(format!(".{name}.warraq-lock"))
+}
+
+/// The folder an output is in and the output's name.
 fn parent_and_name(target: &Path) -> (PathBuf, String) {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -411,6 +435,7 @@ pub struct Lock {
 /// Takes the output `target` for one build, before it reads anything, so that a second build
 /// of it stops at once instead of after loading the whole archive; then removes what killed
 /// builds of it left.
+///
 /// Nothing is created for it: a folder that does not exist yet holds no output to take (the
 /// build takes the lock when it creates the folder, see [`Staging::with_manifest`]).
 pub fn lock(target: &Path) -> Result<Lock, OutputError> {
@@ -430,7 +455,7 @@ pub fn lock(target: &Path) -> Result<Lock, OutputError> {
 /// returned file is dropped. Another build holding it is an error; a file system that cannot
 /// lock (some network ones) builds without the lock, as before locks were taken.
 fn lock_beside(parent: &Path, name: &str, target: &Path) -> Result<Option<fs::File>, OutputError> {
-    let path = parent.join(format!(".{name}.warraq-lock"));
+    let path = lock_file(parent, name);
     let file = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -447,21 +472,15 @@ fn lock_beside(parent: &Path, name: &str, target: &Path) -> Result<Option<fs::Fi
 /// [`remove_leftovers`] for the output `target` when no build is writing it (a build that finds
 /// nothing to do still tidies what a killed one left).
 pub fn tidy(target: &Path) {
-    let (Some(parent), Some(name)) = (target.parent(), target.file_name()) else {
-        return;
-    };
-    let parent = if parent.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        parent
-    };
-    let name = name.to_string_lossy();
-    let lock = parent.join(format!(".{name}.warraq-lock"));
-    let Ok(file) = fs::OpenOptions::new().write(true).open(&lock) else {
+    let (parent, name) = parent_and_name(target);
+    let Ok(file) = fs::OpenOptions::new()
+        .write(true)
+        .open(lock_file(&parent, &name))
+    else {
         return;
     };
     if file.try_lock().is_ok() {
-        remove_leftovers(parent, &name);
+        remove_leftovers(&parent, &name);
     }
 }
 
@@ -473,8 +492,8 @@ fn remove_leftovers(parent: &Path, name: &str) {
         return;
     };
     let prefixes = [
-        format!(".{name}.warraq-tmp-"),
-        format!(".{name}.warraq-old-"),
+        beside_prefix(name, Beside::Temporary),
+        beside_prefix(name, Beside::Previous),
     ];
     for entry in entries.filter_map(Result::ok) {
         let file_name = entry.file_name();

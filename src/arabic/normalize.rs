@@ -162,16 +162,15 @@ const ARABIC_FOLDED: [Option<char>; 256] = {
 /// One pass over the text (the composition pass is skipped when the text is already NFC).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let push = push_folded;
     if fold_surely_nfc(text, &mut out) {
         return out;
     }
     out.clear();
     if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
     {
-        text.chars().for_each(|c| push(&mut out, c));
+        text.chars().for_each(|c| push_folded(&mut out, c));
     } else {
-        text.nfc().for_each(|c| push(&mut out, c));
+        text.nfc().for_each(|c| push_folded(&mut out, c));
     }
     out
 }
@@ -344,17 +343,7 @@ impl<'a> Iterator for Words<'a> {
 
 /// Counts words without normalising (for reading time).
 pub fn word_count(text: &str) -> usize {
-    let table = word_chars();
-    let mut count = 0;
-    let mut in_word = false;
-    let mut i = 0;
-    while i < text.len() {
-        let (word, n) = word_char_at(text, i, table);
-        count += usize::from(word && !in_word);
-        in_word = word;
-        i += n;
-    }
-    count
+    words(text).count()
 }
 
 /// Common Arabic function words (already folded), and a few English ones, that carry no topic.
@@ -736,7 +725,7 @@ mod tests {
             "\u{9f}", "\u{fffe}", "\u{ffff}", "\u{fffd}", "\u{fb50}", "ي", "\u{653}", "\u{654}",
             "\u{655}", "\u{301}",
         ];
-        // Every piece after every other, in a different order for each length.
+        // A different mix and order of the pieces for each length.
         let texts_of_len = |len: usize| -> String {
             (0..len)
                 .map(|k| pieces[(len * 31 + k * k * 7 + k) % pieces.len()])

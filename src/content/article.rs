@@ -195,21 +195,23 @@ pub fn load(
     });
 
     for p in &parsed {
-        for entry in &p.fm.related {
-            if let RelatedEntry::Article(id) = entry {
-                if left_out.contains(id.as_str()) {
-                    let at = front_matter::locate_value(&p.file, "related", id).unwrap_or(0);
-                    diagnostics.push(
-                        Diagnostic::at_offset(
-                            &p.shown,
-                            &p.file.text,
-                            at,
-                            format!("related article `{id}` is a draft (`draft: true`), which is not published"),
-                        )
-                        .with_hint(DRAFT_HINT),
-                    );
-                }
-            }
+        let drafts_named = p.fm.related.iter().filter_map(|entry| match entry {
+            RelatedEntry::Article(id) if left_out.contains(id.as_str()) => Some(id),
+            _ => None,
+        });
+        for id in drafts_named {
+            let at = front_matter::locate_value(&p.file, "related", id).unwrap_or(0);
+            diagnostics.push(
+                Diagnostic::at_offset(
+                    &p.shown,
+                    &p.file.text,
+                    at,
+                    format!(
+                        "related article `{id}` is a draft (`draft: true`), which is not published"
+                    ),
+                )
+                .with_hint(DRAFT_HINT),
+            );
         }
     }
     let (site_paths, by_path) = assign_paths(&parsed, config, &mut diagnostics);

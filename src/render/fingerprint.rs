@@ -205,12 +205,10 @@ fn uses_site_whole(text: &str) -> bool {
             .map_or(rest.len(), |i| open + 2 + i);
         let code = &rest[open + 2..code_end];
         for (at, _) in code.match_indices("site") {
-            let before = code[..at].chars().next_back();
-            let after = code[at + 4..].trim_start().chars().next();
-            if before.is_some_and(word) || code[at + 4..].chars().next().is_some_and(word) {
-                continue;
-            }
-            if after != Some('.') {
+            let (before, after) = (&code[..at], &code[at + 4..]);
+            let part_of_a_name = before.chars().next_back().is_some_and(word)
+                || after.chars().next().is_some_and(word);
+            if !part_of_a_name && !after.trim_start().starts_with('.') {
                 return true;
             }
         }

@@ -198,6 +198,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
 /// The index files (meta.json and the chunks), as (path under the output folder, bytes).
 pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut all = Vec::new();
+    // Collecting cannot fail.
     let _ = index_files_into(site, &mut |files| {
         all.extend(files);
         Ok(())
