@@ -373,10 +373,6 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     check_layout(root, true)?;
     let (mut loaded, mut timings) = load_with(root, config, options)?;
     drop(stage);
-    // Every problem a source can have is known by now: its text is no longer needed.
-    for a in &mut loaded.site.articles {
-        a.file.release();
-    }
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

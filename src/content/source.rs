@@ -28,8 +28,9 @@ impl SourceFile {
         self.text = Arc::from(&self.text[..self.body_start]);
     }
 
-    /// Lets the text go once nothing can point into it any more (a build, after indexing: every
-    /// problem of the sources has been found). What points into it afterwards finds nothing.
+    /// Lets the text go once nothing can point into it any more (once the indexes are built:
+    /// every problem of the sources has been found). What points into it afterwards finds
+    /// nothing.
     pub fn release(&mut self) {
         self.text = Arc::from("");
         self.yaml = 0..0;

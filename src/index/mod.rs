@@ -70,7 +70,7 @@ impl Site {
     /// `keep_terms` keeps every article's analysed words in [`terms`](Site::terms).
     pub fn build(
         config: Config,
-        articles: Vec<Article>,
+        mut articles: Vec<Article>,
         keep_terms: bool,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
@@ -90,6 +90,12 @@ impl Site {
         let declared = related::declared(&articles, &mut diagnostics);
         if !diagnostics.is_empty() {
             return Err(diagnostics);
+        }
+        // Every problem the sources can have is found by now (the bodies' while loading, the
+        // front-matters' above): their text goes before the words are analysed, where a build's
+        // memory peaks (0.7 KB an article).
+        for a in &mut articles {
+            a.file.release();
         }
         let backlinks = related::backlinks(&articles, &declared);
         let analysed =
