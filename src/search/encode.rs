@@ -14,6 +14,8 @@ use crate::index::terms::fnv;
 /// Documents of a list that keep their own impact; the rest share the floor.
 pub const IMPACTS_KEPT: usize = 512;
 
+/// Appends `v` as a LEB128 varint: seven bits a byte, low bits first, the high bit set on every
+/// byte but the last.
 pub fn varint(out: &mut Vec<u8>, mut v: u64) {
     loop {
         let byte = (v & 0x7f) as u8;
@@ -23,6 +25,20 @@ pub fn varint(out: &mut Vec<u8>, mut v: u64) {
             return;
         }
         out.push(byte | 0x80);
+    }
+}
+
+/// Reads the [`varint`] at `*at` and moves `at` past it. `b` must hold a whole one there.
+pub fn read_varint(b: &[u8], at: &mut usize) -> u64 {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let byte = b[*at];
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return v;
+        }
+        shift += 7;
     }
 }
 
@@ -186,19 +202,6 @@ pub fn chunks(entries: Vec<(String, Vec<u8>)>) -> Vec<Chunk> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn read_varint(b: &[u8], at: &mut usize) -> u64 {
-        let (mut v, mut shift) = (0u64, 0);
-        loop {
-            let byte = b[*at];
-            *at += 1;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return v;
-            }
-            shift += 7;
-        }
-    }
 
     /// Decodes a list the way the script does: (documents, impacts kept, floor).
     fn decode(b: &[u8], docs: u32) -> (Vec<u32>, Vec<(u32, u8)>, u8) {
