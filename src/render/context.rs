@@ -211,10 +211,11 @@ pub struct Summary<'a> {
     pub updated_rfc3339: String,
     pub summary: &'a str,
     pub description: &'a str,
-    pub tags: Vec<TermRef<'a>>,
+    /// [`TermRef`]s, as values shared by every summary that shows the term.
+    pub tags: Vec<Value>,
     /// The article's names in every other taxonomy, by taxonomy name (`authors`, `sources`,
-    /// `regions`): each a list of term references.
-    pub terms: std::collections::BTreeMap<&'a str, Vec<TermRef<'a>>>,
+    /// `regions`): each a list of term references ([`TermRef`]s, shared like `tags`).
+    pub terms: std::collections::BTreeMap<&'a str, Vec<Value>>,
     pub authors: &'a [String],
     pub lang: Option<&'a str>,
     pub dir: Dir,
@@ -272,21 +273,37 @@ pub fn image_value(config: &Config, cover: &Cover, sizes: &str, loading: Loading
     }
 }
 
-/// The list-form value of every article, built in parallel.
+/// The list-form value of every article, built in parallel. Each term's reference is made
+/// once and shared by every summary that names it (a tag's value is a map of five fields:
+/// copied into each of its articles' summaries, the tags and writers were half of what the
+/// summaries of an archive held).
 pub fn summaries(site: &Site) -> Vec<Value> {
     use rayon::prelude::*;
+    let terms: Vec<Vec<Value>> = site
+        .taxonomies
+        .iter()
+        .enumerate()
+        .map(|(x, taxonomy)| {
+            (0..taxonomy.terms.len())
+                .into_par_iter()
+                .map(|t| Value::from_serializable(&term_ref(site, x, t)))
+                .collect()
+        })
+        .collect();
     (0..site.articles.len())
         .into_par_iter()
-        .map(|i| summary_value(site, i))
+        .map(|i| Value::from_serializable(&summary(site, i, &|x, t| terms[x][t].clone())))
         .collect()
 }
 
-/// The list-form value of one article.
+/// The list-form value of one article (the same value as [`summaries`] makes for it).
 pub fn summary_value(site: &Site, i: usize) -> Value {
-    Value::from_serializable(&summary(site, i))
+    let term = |x, t| Value::from_serializable(&term_ref(site, x, t));
+    Value::from_serializable(&summary(site, i, &term))
 }
 
-fn summary(site: &Site, i: usize) -> Summary<'_> {
+/// `term(x, t)`: the value of term `t` of taxonomy `x` as a [`TermRef`].
+fn summary<'a>(site: &'a Site, i: usize, term: &dyn Fn(usize, usize) -> Value) -> Summary<'a> {
     let a: &Article = &site.articles[i];
     let config = &site.config;
     Summary {
@@ -303,7 +320,7 @@ fn summary(site: &Site, i: usize) -> Summary<'_> {
         tags: site
             .article_tags(i)
             .iter()
-            .map(|&t| term_ref(site, crate::index::TAGS, t))
+            .map(|&t| term(crate::index::TAGS, t))
             .collect(),
         terms: site
             .taxonomies
@@ -315,7 +332,7 @@ fn summary(site: &Site, i: usize) -> Summary<'_> {
                     taxonomy.settings.name.as_str(),
                     taxonomy.article_terms[i]
                         .iter()
-                        .map(|&t| term_ref(site, x, t))
+                        .map(|&t| term(x, t))
                         .collect(),
                 )
             })
@@ -723,6 +740,39 @@ mod tests {
 
     fn numbers(p: &Paginator) -> Vec<usize> {
         p.pages.iter().map(|l| l.number).collect()
+    }
+
+    #[test]
+    fn one_summary_made_alone_is_the_one_made_with_shared_terms() {
+        use crate::index::tests::{article, site_from};
+        let files = [
+            article(
+                "a",
+                "date: 2025-01-01\ntags: [نفط, غاز]\nauthor: سلمى",
+                "نص.",
+            ),
+            article("b", "date: 2025-01-02\ntags: [نفط]", "نص آخر."),
+        ];
+        let site = site_from(&files, "").expect("site");
+        let all = summaries(&site);
+        for (i, shared) in all.iter().enumerate() {
+            assert_eq!(&summary_value(&site, i), shared);
+        }
+        // Newest first: `a` is the second.
+        let a = &all[1];
+        let tags = a
+            .get_from_path("tags")
+            .and_then(|t| t.as_array())
+            .expect("tags");
+        assert_eq!(tags.len(), 2);
+        let name = |v: &Value| {
+            v.get_from_path("name")
+                .and_then(|n| n.as_str().map(String::from))
+        };
+        assert_eq!(name(&tags[0]).as_deref(), Some("نفط"));
+        let writers = a.get_from_path("terms.authors");
+        let writers = writers.and_then(|w| w.as_array()).expect("authors");
+        assert_eq!(name(&writers[0]).as_deref(), Some("سلمى"));
     }
 
     #[test]
