@@ -9,7 +9,7 @@
 use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
 
-use super::encode::varint;
+use super::encode::{read_varint, varint};
 use crate::index::terms::{pair_hash, Terms};
 
 /// One key (a word, or a pair "w1 w2") and the documents that have it.
@@ -57,20 +57,6 @@ impl Entry {
         }
         out
     }
-}
-
-fn read_varint(bytes: &[u8], at: &mut usize) -> u64 {
-    let mut v = 0u64;
-    let mut shift = 0;
-    while let Some(&b) = bytes.get(*at) {
-        *at += 1;
-        v |= u64::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            break;
-        }
-        shift += 7;
-    }
-    v
 }
 
 #[derive(Debug, Default)]
