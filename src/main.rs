@@ -34,8 +34,8 @@ fn main() -> std::process::ExitCode {
 /// analysed words, every page's context and text), and each page handed back was zeroed by the
 /// kernel again when reused. Clean 100k builds, alternating pairs: 10 ms 27.5, 27.2, 26.7 s
 /// against 1 s 27.3, 25.6, 25.5 s (system time −1.3 s). Never handing memory back was faster
-/// still (−1.3 s more) but kept what the index stage freed beside what rendering then made:
-/// at 500 000 articles the peak grew by 0.9 GB. `build` and `check` only: `serve` lives on.
+/// still (about a second) but kept what the index stage freed beside what rendering then made:
+/// at 500 000 articles, peak 6.37 GB against 6.14 GB. `build` and `check` only: `serve` lives on.
 fn keep_freed_memory() {
     // `mi_option_purge_delay` in mimalloc 3's `mi_option_e` (include/mimalloc.h); the Rust
     // bindings name no constant for it. In milliseconds.

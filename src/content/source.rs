@@ -28,9 +28,11 @@ impl SourceFile {
         self.text = Arc::from(&self.text[..self.body_start]);
     }
 
-    /// Lets the text go once nothing can point into it any more (once the indexes are built:
+    /// Lets the text go once nothing can point into it any more ([`Site::build`] does, once
     /// every problem of the sources has been found). What points into it afterwards finds
     /// nothing.
+    ///
+    /// [`Site::build`]: crate::index::Site::build
     pub fn release(&mut self) {
         self.text = Arc::from("");
         self.yaml = 0..0;
