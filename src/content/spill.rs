@@ -82,16 +82,11 @@ impl Stored {
     }
 
     /// The text's length in bytes (without reading it back).
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         match self {
             Stored::Kept(text) => text.len(),
             Stored::Spilled { len, .. } => *len,
         }
-    }
-
-    /// Whether the text is empty.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// The text (read back from the spill file when spilled).

@@ -145,30 +145,27 @@ impl Shared {
     /// A table of `values`' numbers (maps; other values are left out).
     pub fn of(values: &[&Value]) -> Shared {
         use rayon::prelude::*;
-        let none = Shared::default();
         let table = values
             .par_iter()
-            .filter_map(|v| {
-                let address = address(v)?;
-                let mut buf = Vec::new();
-                feed(&mut buf, v, &none);
-                Some((address, xxh3_64(&buf)))
-            })
+            .filter_map(|v| Some((address(v)?, number(v))))
             .collect::<Vec<_>>();
         Shared(table.into_iter().collect())
     }
-}
 
-impl Shared {
     /// Makes `at` stand in pages by the number of `from`: a value its pages' templates cannot
     /// tell from it (the site's values without what no template reads).
     pub fn stand_as(&mut self, at: &Value, from: &Value) {
         if let Some(address) = address(at) {
-            let mut buf = Vec::new();
-            feed(&mut buf, from, &Shared::default());
-            self.0.insert(address, xxh3_64(&buf));
+            self.0.insert(address, number(from));
         }
     }
+}
+
+/// The number a shared value stands for itself by: the hash of all of it.
+fn number(v: &Value) -> u64 {
+    let mut buf = Vec::new();
+    feed(&mut buf, v, &Shared::default());
+    xxh3_64(&buf)
 }
 
 /// Whether some template can read `site.article_count`: one names it, uses `site` itself
@@ -297,6 +294,7 @@ fn feed(buf: &mut Vec<u8>, v: &Value, shared: &Shared) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn the_article_count_is_read_only_where_a_template_can_read_it() {
@@ -329,7 +327,6 @@ mod tests {
             "the default templates leave the count out"
         );
     }
-    use std::sync::Arc;
 
     /// The number of a page none of whose values are shared.
     fn number(salts: &Salts, template: &str, context: &Value) -> u64 {
