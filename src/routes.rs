@@ -20,6 +20,8 @@ pub const SERVE: &str = "__warraq";
 /// Files at the top of every build that are not pages (and so no article may take their name).
 const FEED_FILE: &str = "feed.xml";
 const SITEMAP_FILE: &str = "sitemap.xml";
+/// The folder of the sitemap's parts, when it has more than one (see [`Route::SitemapPart`]).
+const SITEMAP_PARTS: &str = "sitemaps";
 const ROBOTS_FILE: &str = "robots.txt";
 const NOT_FOUND_FILE: &str = "404.html";
 
@@ -61,6 +63,11 @@ pub enum Route<'a> {
     },
     Feed,
     Sitemap,
+    /// Part `number` (from 1) of a sitemap too large for one file (`/sitemaps/2.xml`);
+    /// `/sitemap.xml` is then their index.
+    SitemapPart {
+        number: usize,
+    },
     Robots,
     NotFound,
     /// The search page (`/search/`, `/search/?q=…`).
@@ -89,6 +96,7 @@ impl Route<'_> {
             Route::ArchiveYear { year } => format!("/{ARCHIVE}/{year}/"),
             Route::Feed => format!("/{FEED_FILE}"),
             Route::Sitemap => format!("/{SITEMAP_FILE}"),
+            Route::SitemapPart { number } => format!("/{SITEMAP_PARTS}/{number}.xml"),
             Route::Robots => format!("/{ROBOTS_FILE}"),
             Route::NotFound => format!("/{NOT_FOUND_FILE}"),
             Route::Search => format!("/{SEARCH}/"),
@@ -152,6 +160,7 @@ pub fn fixed_first_segments() -> Vec<String> {
         Route::Archive,
         Route::Feed,
         Route::Sitemap,
+        Route::SitemapPart { number: 1 },
         Route::Robots,
         Route::NotFound,
         Route::Search,
@@ -227,6 +236,11 @@ mod tests {
             ),
             (Route::Feed, "/feed.xml", "feed.xml"),
             (Route::Sitemap, "/sitemap.xml", "sitemap.xml"),
+            (
+                Route::SitemapPart { number: 2 },
+                "/sitemaps/2.xml",
+                "sitemaps/2.xml",
+            ),
             (Route::Robots, "/robots.txt", "robots.txt"),
             (Route::NotFound, "/404.html", "404.html"),
             (Route::Search, "/search/", "search/index.html"),
@@ -253,6 +267,7 @@ mod tests {
                 "search",
                 "series",
                 "sitemap.xml",
+                "sitemaps",
                 "sources",
                 "tags"
             ]

@@ -14,7 +14,7 @@ use crate::content::article::Article;
 use crate::diagnostics::Diagnostic;
 
 pub use archive::Archive;
-pub use pages::{Page, FEED_ENTRIES};
+pub use pages::{Page, SitemapLimits, FEED_ENTRIES};
 pub use related::Related;
 pub use taxonomy::{Taxonomy, Term};
 
@@ -41,6 +41,8 @@ pub struct Site {
     /// The search index's lists, gathered while the articles were analysed (when the site has
     /// search and its terms were not kept).
     pub postings: Option<crate::search::postings::Postings>,
+    /// How much one sitemap file may hold (the protocol's limits; tests set smaller ones).
+    pub sitemap_limits: SitemapLimits,
 }
 
 impl Site {
@@ -131,6 +133,7 @@ impl Site {
             archive,
             terms: analysed.terms,
             postings: analysed.postings,
+            sitemap_limits: SitemapLimits::default(),
         })
     }
 }

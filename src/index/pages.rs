@@ -8,6 +8,29 @@ use crate::routes::Route;
 /// How many entries a feed holds.
 pub const FEED_ENTRIES: usize = 20;
 
+/// How much one sitemap file may hold: the sitemaps protocol accepts at most 50 000 URLs and
+/// 50 MB (uncompressed) in a file, and search engines ignore a file over either limit. A larger
+/// site's `/sitemap.xml` is an index of parts that keep within both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SitemapLimits {
+    pub urls: usize,
+    pub bytes: usize,
+}
+
+impl Default for SitemapLimits {
+    fn default() -> SitemapLimits {
+        SitemapLimits {
+            urls: 50_000,
+            // 50 MB less room for the file's own lines.
+            bytes: 50 * 1024 * 1024 - 1024,
+        }
+    }
+}
+
+/// Bytes a sitemap spends on one URL besides its address: `  <url><loc></loc>`, a
+/// `<lastmod>` with an RFC 3339 time, `</url>` and the line's end.
+const SITEMAP_LINE: usize = 80;
+
 /// One output file of the site, by what it shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Page {
@@ -35,7 +58,10 @@ pub enum Page {
     Archive,
     ArchiveYear(usize),
     Feed,
+    /// `/sitemap.xml`: every URL, or the index of the parts when they do not fit in one file.
     Sitemap,
+    /// Part `number` (from 1) of a sitemap split in parts (see [`SitemapLimits`]).
+    SitemapPart(usize),
     Robots,
     NotFound,
     Search,
@@ -71,6 +97,7 @@ impl Site {
             },
             Page::Feed => Route::Feed,
             Page::Sitemap => Route::Sitemap,
+            Page::SitemapPart(number) => Route::SitemapPart { number },
             Page::Robots => Route::Robots,
             Page::NotFound => Route::NotFound,
             Page::Search => Route::Search,
@@ -118,7 +145,12 @@ impl Site {
         if feeds {
             pages.push(Page::Feed);
         }
-        pages.extend([Page::Sitemap, Page::Robots, Page::NotFound]);
+        pages.push(Page::Sitemap);
+        let parts = self.sitemap().len();
+        if parts > 1 {
+            pages.extend((1..=parts).map(Page::SitemapPart));
+        }
+        pages.extend([Page::Robots, Page::NotFound]);
         if self.config.search {
             pages.push(Page::Search);
         }
@@ -128,8 +160,8 @@ impl Site {
     /// The pages that show anything of article `i` while the archive keeps its structure (the
     /// same order, tags and lists): its own page, the home and tag pages that list it, the
     /// feeds that include it, its archive year, its neighbours (previous/next links), every
-    /// article whose related, backlinks or similar list shows it, and the sitemap. Sorted,
-    /// without repeats.
+    /// article whose related, backlinks or similar list shows it, and the sitemap (and its part
+    /// that lists it). Sorted, without repeats.
     pub fn pages_showing(&self, i: usize) -> Vec<Page> {
         let per_page = self.config.per_page;
         let mut pages = vec![
@@ -139,6 +171,15 @@ impl Site {
             },
             Page::Sitemap,
         ];
+        let sitemap = self.sitemap();
+        if sitemap.len() > 1 {
+            if let Some(k) = sitemap
+                .iter()
+                .position(|part| part.contains(&Page::Article(i)))
+            {
+                pages.push(Page::SitemapPart(k + 1));
+            }
+        }
         if self.config.feeds && i < FEED_ENTRIES {
             pages.push(Page::Feed);
         }
@@ -184,6 +225,62 @@ impl Site {
         pages
     }
 
+    /// The pages the sitemap lists, in one part when they fit in one file (the home page, the
+    /// articles newest first, each taxonomy's index and names, the dossiers, the archive);
+    /// otherwise in parts of at most [`SitemapLimits`]: the articles oldest first, then the other
+    /// pages, so that a new article changes only the last part of the articles.
+    pub fn sitemap(&self) -> Vec<Vec<Page>> {
+        let mut others = vec![Page::Home { number: 1 }];
+        for (x, taxonomy) in self.taxonomies.iter().enumerate() {
+            others.push(Page::Taxonomy(x));
+            others.extend((0..taxonomy.terms.len()).map(|term| Page::Term {
+                tax: x,
+                term,
+                number: 1,
+            }));
+        }
+        if !self.dossiers.series.is_empty() {
+            others.push(Page::SeriesIndex);
+            others.extend((0..self.dossiers.series.len()).map(Page::Series));
+        }
+        others.push(Page::Archive);
+        let limits = self.sitemap_limits;
+        let n = self.articles.len();
+        // Each URL's bytes in a sitemap file (its address and the line around it), made in
+        // parallel: a million articles' permalinks take a moment on one thread.
+        let size = |p: &Page| self.config.permalink(&self.route(*p).path()).len() + SITEMAP_LINE;
+        let sizes = |pages: &[Page]| -> Vec<usize> {
+            use rayon::prelude::*;
+            pages.par_iter().map(size).collect()
+        };
+        if n + others.len() <= limits.urls {
+            let mut all = Vec::with_capacity(n + others.len());
+            all.push(others[0]);
+            all.extend((0..n).map(Page::Article));
+            all.extend_from_slice(&others[1..]);
+            if sizes(&all).iter().sum::<usize>() <= limits.bytes {
+                return vec![all];
+            }
+        }
+        let mut order: Vec<Page> = (0..n).rev().map(Page::Article).collect();
+        order.extend(others);
+        let mut parts = Vec::new();
+        let mut part = Vec::new();
+        let mut bytes = 0;
+        for (page, s) in order.iter().zip(sizes(&order)) {
+            if !part.is_empty() && (part.len() == limits.urls || bytes + s > limits.bytes) {
+                parts.push(std::mem::take(&mut part));
+                bytes = 0;
+            }
+            part.push(*page);
+            bytes += s;
+        }
+        if !part.is_empty() {
+            parts.push(part);
+        }
+        parts
+    }
+
     /// The other articles whose related, backlinks or similar list shows article `i`.
     pub fn articles_listing(&self, i: usize) -> Vec<usize> {
         self.related
@@ -198,7 +295,7 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::tests::site_of;
+    use crate::index::tests::{site_of, site_with};
 
     #[test]
     fn every_page_exists_once() {
@@ -278,5 +375,94 @@ mod tests {
             term: 1,
             number: 1
         }));
+    }
+
+    /// The article ids of each part of a sitemap (other pages left out).
+    fn article_parts(site: &Site) -> Vec<Vec<String>> {
+        site.sitemap()
+            .iter()
+            .map(|part| {
+                part.iter()
+                    .filter_map(|p| match p {
+                        Page::Article(i) => Some(site.articles[*i].id.clone()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sitemap_parts_keep_within_both_limits_and_a_new_article_changes_only_the_last() {
+        let dates: Vec<(String, String)> = (1..=9)
+            .map(|d| (format!("a{d}"), format!("2025-01-{d:02}")))
+            .collect();
+        let list = |n: usize| -> Vec<(&str, &str, &[&str])> {
+            dates[..n]
+                .iter()
+                .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
+                .collect()
+        };
+        let small = site_of(&list(8));
+        let one = small.sitemap();
+        assert_eq!(one.len(), 1, "a small site has one sitemap file");
+        assert_eq!(one[0][0], Page::Home { number: 1 });
+        assert_eq!(one[0][1], Page::Article(0), "newest first, as before");
+        assert!(!small.pages().contains(&Page::SitemapPart(1)));
+
+        let limited = |n: usize, limits: SitemapLimits| {
+            let mut site = site_with(&list(n), "per_page: 2\n");
+            site.sitemap_limits = limits;
+            site
+        };
+        let by_count = SitemapLimits {
+            urls: 3,
+            bytes: 1 << 20,
+        };
+        let before = limited(8, by_count);
+        let parts = before.sitemap();
+        assert!(
+            parts.iter().all(|p| (1..=3).contains(&p.len())),
+            "{parts:?}"
+        );
+        let listed: usize = parts.iter().map(Vec::len).sum();
+        assert_eq!(listed, one[0].len(), "every URL, once");
+        let pages = before.pages();
+        for k in 1..=parts.len() {
+            assert!(pages.contains(&Page::SitemapPart(k)));
+        }
+        assert!(!pages.contains(&Page::SitemapPart(parts.len() + 1)));
+        // The part listing an article is among the pages that show it.
+        for i in 0..before.articles.len() {
+            let k = parts
+                .iter()
+                .position(|p| p.contains(&Page::Article(i)))
+                .unwrap();
+            assert!(before.pages_showing(i).contains(&Page::SitemapPart(k + 1)));
+        }
+        // One article newer than all: the full parts of articles stay as they were.
+        let after = limited(9, by_count);
+        let (old, new) = (article_parts(&before), article_parts(&after));
+        assert_eq!(old[..2], new[..2], "{old:?} → {new:?}");
+        assert_eq!(new[2], ["a7", "a8", "a9"]);
+
+        // By size: each part's URLs fit in the bytes allowed.
+        let size = |site: &Site, p: &Page| {
+            site.config.permalink(&site.route(*p).path()).len() + SITEMAP_LINE
+        };
+        let one_url = size(&before, &Page::Article(0));
+        let by_size = limited(
+            8,
+            SitemapLimits {
+                urls: 50_000,
+                bytes: one_url * 2 + 1,
+            },
+        );
+        let parts = by_size.sitemap();
+        assert!(parts.len() >= 4, "{parts:?}");
+        for part in &parts {
+            let bytes: usize = part.iter().map(|p| size(&by_size, p)).sum();
+            assert!(bytes <= one_url * 2 + 1 || part.len() == 1, "{part:?}");
+        }
     }
 }

@@ -636,10 +636,17 @@ pub struct SitemapUrl {
     pub lastmod: Option<String>,
 }
 
-/// `sitemap.xml`.
+/// `sitemap.xml` (the whole sitemap, or one of its parts).
 #[derive(Serialize)]
 pub struct SitemapPage {
     pub urls: Vec<SitemapUrl>,
+}
+
+/// `sitemap_index.xml`: `/sitemap.xml` when the sitemap is in parts.
+#[derive(Serialize)]
+pub struct SitemapIndexPage {
+    /// Each part (`loc`, and `lastmod` for parts of articles).
+    pub sitemaps: Vec<SitemapUrl>,
 }
 
 /// `robots.txt`.

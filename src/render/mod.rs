@@ -69,6 +69,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "archive.html",
     "archive_year.html",
     "sitemap.xml",
+    "sitemap_index.xml",
     "robots.txt",
     "404.html",
     "search.html",
@@ -83,6 +84,8 @@ pub struct Renderer<'a> {
     sources: &'a templates::Sources,
     /// Pages rendered (the others were kept from the previous output).
     rendered: std::sync::atomic::AtomicUsize,
+    /// The sitemap's parts, made when a sitemap page is first rendered.
+    sitemap: std::sync::OnceLock<Vec<Vec<Page>>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -105,6 +108,7 @@ impl<'a> Renderer<'a> {
             summaries,
             sources,
             rendered: Default::default(),
+            sitemap: Default::default(),
         }
     }
 
@@ -298,7 +302,22 @@ impl<'a> Renderer<'a> {
                 let feed = self.feed(&config.title, &path, &home, &everything, bodies)?;
                 ("feed.xml", self.frame(page, &path, feed))
             }
-            Page::Sitemap => ("sitemap.xml", self.frame(page, &path, self.sitemap())),
+            Page::Sitemap => match self.sitemap_parts() {
+                [one] => ("sitemap.xml", self.frame(page, &path, self.sitemap(one))),
+                parts => (
+                    "sitemap_index.xml",
+                    self.frame(page, &path, self.sitemap_index(parts)),
+                ),
+            },
+            Page::SitemapPart(k) => match self.sitemap_parts().get(k.wrapping_sub(1)) {
+                Some(part) => ("sitemap.xml", self.frame(page, &path, self.sitemap(part))),
+                None => {
+                    return Err(Diagnostic::new(
+                        None,
+                        format!("internal error: the sitemap has no part {k}"),
+                    ))
+                }
+            },
             Page::Robots => {
                 // robots.txt may only name a sitemap by its absolute URL.
                 let sitemap_url = config
@@ -415,40 +434,60 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    fn sitemap(&self) -> SitemapPage {
+    /// The sitemap's parts ([`Site::sitemap`]), made once.
+    fn sitemap_parts(&self) -> &[Vec<Page>] {
+        self.sitemap.get_or_init(|| self.site.sitemap())
+    }
+
+    /// When article `i` last changed, as a sitemap says it.
+    fn lastmod(&self, i: usize) -> String {
+        let a = &self.site.articles[i];
+        a.updated.unwrap_or(a.date).machine()
+    }
+
+    /// A sitemap file listing `pages`.
+    fn sitemap(&self, pages: &[Page]) -> SitemapPage {
         let site = self.site;
-        let config = &site.config;
-        let at = |route: Route<'_>| SitemapUrl {
-            loc: config.permalink(&route.path()),
-            lastmod: None,
-        };
-        let mut urls = vec![at(Route::Home { number: 1 })];
-        urls.extend(site.articles.iter().map(|a| SitemapUrl {
-            loc: config.permalink(&a.path),
-            lastmod: Some(a.updated.unwrap_or(a.date).machine()),
-        }));
-        for taxonomy in &site.taxonomies {
-            let segment = &taxonomy.settings.segment;
-            urls.push(at(Route::Taxonomy { segment }));
-            urls.extend(taxonomy.terms.iter().map(|t| {
-                at(Route::Term {
-                    segment,
-                    slug: &t.slug,
-                    number: 1,
-                })
-            }));
-        }
-        if !site.dossiers.series.is_empty() {
-            urls.push(at(Route::SeriesIndex));
-            urls.extend(
-                site.dossiers
-                    .series
-                    .iter()
-                    .map(|x| at(Route::Series { slug: &x.slug })),
-            );
-        }
-        urls.push(at(Route::Archive));
+        let urls = pages
+            .iter()
+            .map(|&p| SitemapUrl {
+                loc: site.config.permalink(&site.route(p).path()),
+                lastmod: match p {
+                    Page::Article(i) => Some(self.lastmod(i)),
+                    _ => None,
+                },
+            })
+            .collect();
         SitemapPage { urls }
+    }
+
+    /// The index of a sitemap in parts: each part's address and, for parts of articles, when the
+    /// newest change among them was.
+    fn sitemap_index(&self, parts: &[Vec<Page>]) -> SitemapIndexPage {
+        let site = self.site;
+        let sitemaps = parts
+            .iter()
+            .enumerate()
+            .map(|(k, part)| {
+                let latest = part
+                    .iter()
+                    .filter_map(|p| match *p {
+                        Page::Article(i) => {
+                            let a = &site.articles[i];
+                            Some((a.updated.unwrap_or(a.date).sort_key(), i))
+                        }
+                        _ => None,
+                    })
+                    .max();
+                SitemapUrl {
+                    loc: site
+                        .config
+                        .permalink(&Route::SitemapPart { number: k + 1 }.path()),
+                    lastmod: latest.map(|(_, i)| self.lastmod(i)),
+                }
+            })
+            .collect();
+        SitemapIndexPage { sitemaps }
     }
 
     fn feed(
@@ -577,7 +616,11 @@ impl<'a> Renderer<'a> {
         let whole = |p: &Page| {
             matches!(
                 p,
-                Page::Sitemap | Page::Archive | Page::ArchiveYear(_) | Page::Taxonomy(_)
+                Page::Sitemap
+                    | Page::SitemapPart(_)
+                    | Page::Archive
+                    | Page::ArchiveYear(_)
+                    | Page::Taxonomy(_)
             )
         };
         let order: Vec<usize> = (0..pages.len())
@@ -627,7 +670,6 @@ impl<'a> Renderer<'a> {
     }
 }
 
-/// An Atom id: the permalink when `base_url` is absolute, else a stable URN of the path.
 /// A cover as feed readers show it: one absolute image (the shared variant), caption, credit.
 fn feed_figure(config: &crate::config::Config, cover: &crate::content::article::Cover) -> String {
     use crate::arabic::bidi::escape_html;
@@ -651,9 +693,100 @@ fn feed_figure(config: &crate::config::Config, cover: &crate::content::article::
     html
 }
 
+/// An Atom id: the permalink when `base_url` is absolute, else a stable URN of the path.
 fn atom_id(config: &crate::config::Config, path: &str) -> String {
     match &config.base.origin {
         Some(_) => config.permalink(path),
         None => format!("urn:warraq:{}", config.href(path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::tests::site_with;
+    use crate::index::SitemapLimits;
+
+    /// Every page of `site` rendered with the default templates: file → text.
+    fn render_all(site: &Site) -> std::collections::BTreeMap<String, String> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (tera, sources) = templates::load(dir.path(), &site.config).expect("templates");
+        let sink = crate::serve::model::MemorySink::default();
+        Renderer::new(site, &tera, &sources)
+            .render_into(&site.pages(), &sink)
+            .expect("rendered");
+        sink.into_files()
+            .into_iter()
+            .map(|(f, b)| (f, String::from_utf8(b).expect("UTF-8")))
+            .collect()
+    }
+
+    /// The texts of every `<tag>` element of an XML file, in order.
+    fn texts<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
+        let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+        xml.split(open.as_str())
+            .skip(1)
+            .map(|rest| rest.split(close.as_str()).next().unwrap_or(""))
+            .collect()
+    }
+
+    #[test]
+    fn a_sitemap_too_large_for_one_file_becomes_an_index_of_parts() {
+        let articles: Vec<(String, String)> = (1..=7)
+            .map(|d| (format!("a{d}"), format!("2025-01-{d:02}")))
+            .collect();
+        let list: Vec<(&str, &str, &[&str])> = articles
+            .iter()
+            .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
+            .collect();
+        let yaml = "per_page: 2\nbase_url: https://example.org/\n";
+        let whole = render_all(&site_with(&list, yaml));
+        let one = &whole["sitemap.xml"];
+        assert!(one.contains("<urlset"), "{one}");
+        assert!(!whole.keys().any(|f| f.starts_with("sitemaps/")));
+        let every: std::collections::BTreeSet<&str> = texts(one, "loc").into_iter().collect();
+
+        let mut site = site_with(&list, yaml);
+        site.sitemap_limits = SitemapLimits {
+            urls: 3,
+            bytes: 1 << 20,
+        };
+        let split = render_all(&site);
+        let index = &split["sitemap.xml"];
+        assert!(index.contains("<sitemapindex"), "{index}");
+        let parts = texts(index, "loc");
+        let files: Vec<&String> = split
+            .keys()
+            .filter(|f| f.starts_with("sitemaps/"))
+            .collect();
+        assert_eq!(parts.len(), files.len(), "{index}");
+        assert!(parts.len() >= every.len().div_ceil(3));
+        let mut listed = Vec::new();
+        for (k, loc) in parts.iter().enumerate() {
+            assert_eq!(*loc, format!("https://example.org/sitemaps/{}.xml", k + 1));
+            let part = &split[&format!("sitemaps/{}.xml", k + 1)];
+            assert!(part.contains("<urlset"), "{part}");
+            let locs = texts(part, "loc");
+            assert!((1..=3).contains(&locs.len()), "{part}");
+            listed.extend(locs);
+        }
+        // Every URL once, in the parts: the articles oldest first, then the other pages.
+        assert_eq!(listed.len(), every.len(), "{listed:?}");
+        assert_eq!(
+            listed
+                .iter()
+                .copied()
+                .collect::<std::collections::BTreeSet<_>>(),
+            every
+        );
+        assert_eq!(listed[0], "https://example.org/a1/");
+        assert_eq!(listed[6], "https://example.org/a7/");
+        // A part of articles says when its newest one changed; the other parts say nothing.
+        assert_eq!(
+            texts(index, "lastmod")[..3],
+            ["2025-01-03", "2025-01-06", "2025-01-07"]
+        );
+        assert_eq!(texts(index, "lastmod").len(), 3, "{index}");
+        assert!(split["robots.txt"].contains("Sitemap: https://example.org/sitemap.xml"));
     }
 }

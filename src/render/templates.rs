@@ -35,6 +35,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ("search.html", include_str!("../../templates/search.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    (
+        "sitemap_index.xml",
+        include_str!("../../templates/sitemap_index.xml"),
+    ),
     ("robots.txt", include_str!("../../templates/robots.txt")),
     (
         "partials/card.html",
