@@ -1,6 +1,8 @@
 //! Incremental = clean: after random sequences of edits (new, deleted and renamed articles;
-//! body, title, tag, date, related, writer and dossier changes; template, settings and static
-//! changes; nothing at all), the output of an incremental `warraq build` is byte-identical to a
+//! body, title, tag, date, related, writer and dossier changes; links between bodies, drafts,
+//! covers replaced by images of another size, writers' data files (aliases that merge two
+//! writers), template overrides added and removed; settings and static changes; nothing at all),
+//! the output of an incremental `warraq build` is byte-identical to a
 //! clean build of the same sources into another folder, a build that fails fails both ways, and
 //! a failed incremental build leaves the previous output untouched.
 //!
@@ -14,8 +16,8 @@ use std::path::{Path, PathBuf};
 use common::{stderr, tree, warraq, write};
 
 /// Seeds run by default (each is a sequence of [`STEPS`] edits).
-const SEEDS: [u64; 3] = [1, 7, 2026];
-const STEPS: usize = 14;
+const SEEDS: [u64; 5] = [1, 7, 42, 2026, 90210];
+const STEPS: usize = 20;
 
 struct Rng(u64);
 
@@ -62,6 +64,11 @@ struct Article {
     writer: &'static str,
     series_part: Option<u32>,
     body: Vec<String>,
+    /// Ids of the articles its body links to (as `../<id>.md`).
+    links: Vec<String>,
+    draft: bool,
+    /// The size of its cover (`<id>-cover.png` beside it), when it has one.
+    cover: Option<(u32, u32)>,
 }
 
 impl Article {
@@ -79,12 +86,35 @@ impl Article {
                 front.push_str(&format!("  - {r}\n"));
             }
         }
+        if self.draft {
+            front.push_str("draft: true\n");
+        }
+        if self.cover.is_some() {
+            front.push_str(&format!(
+                "image: {{src: {}, alt: \"غلاف\"}}\n",
+                self.cover_file()
+            ));
+        }
         if let Some(part) = self.series_part {
             front.push_str(&format!(
                 "series: {{name: \"ملف المعابر\", part: {part}}}\n"
             ));
         }
-        format!("{front}---\n{}\n", self.body.join("\n\n"))
+        let mut body = self.body.join("\n\n");
+        if !self.links.is_empty() {
+            let links: Vec<String> = self
+                .links
+                .iter()
+                .map(|id| format!("[{}](../{id}.md)", WORDS[id.len() % WORDS.len()]))
+                .collect();
+            body.push_str(&format!("\n\nانظر {}.", links.join(" و")));
+        }
+        format!("{front}---\n{body}\n")
+    }
+
+    /// The cover's file name, beside the article's file.
+    fn cover_file(&self) -> String {
+        format!("{}-cover.png", self.id.rsplit('/').next().unwrap_or("x"))
     }
 }
 
@@ -106,11 +136,46 @@ impl Site {
     }
 
     fn save(&self, i: usize) {
-        write(
-            &self.root,
-            &self.path(&self.articles[i]),
-            self.articles[i].text(),
-        );
+        let a = &self.articles[i];
+        if let Some((w, h)) = a.cover {
+            let folder = self
+                .root
+                .join("content")
+                .join(a.id.rsplit_once('/').unwrap().0);
+            std::fs::create_dir_all(&folder).unwrap();
+            image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]))
+                .save(folder.join(a.cover_file()))
+                .unwrap();
+        }
+        write(&self.root, &self.path(a), a.text());
+    }
+
+    /// Whether some other article names article `id` (in `related:` or a body link).
+    fn named(&self, id: &str) -> bool {
+        self.articles
+            .iter()
+            .any(|a| a.related.iter().chain(&a.links).any(|r| r == id))
+    }
+
+    /// Replaces every mention of `old` (related entries and body links) by `new`, or drops them
+    /// when `new` is `None`, and saves the articles that changed.
+    fn rename_mentions(&mut self, old: &str, new: Option<&str>) {
+        for k in 0..self.articles.len() {
+            let a = &mut self.articles[k];
+            if !a.related.iter().chain(&a.links).any(|r| r == old) {
+                continue;
+            }
+            for list in [&mut a.related, &mut a.links] {
+                match new {
+                    Some(new) => list
+                        .iter_mut()
+                        .filter(|r| *r == old)
+                        .for_each(|r| *r = new.to_string()),
+                    None => list.retain(|r| r != old),
+                }
+            }
+            self.save(k);
+        }
     }
 
     fn paragraph(rng: &mut Rng) -> String {
@@ -138,6 +203,9 @@ impl Site {
             writer: WRITERS[rng.below(WRITERS.len())],
             series_part: None,
             body: (0..2).map(|_| Self::paragraph(rng)).collect(),
+            links: Vec::new(),
+            draft: false,
+            cover: None,
         }
     }
 
@@ -145,7 +213,7 @@ impl Site {
     fn edit(&mut self, rng: &mut Rng) -> String {
         let n = self.articles.len();
         let i = rng.below(n);
-        match rng.below(14) {
+        match rng.below(19) {
             0 => {
                 let a = self.new_article(rng);
                 let id = a.id.clone();
@@ -157,12 +225,7 @@ impl Site {
                 let gone = self.articles.remove(i);
                 std::fs::remove_file(self.root.join(self.path(&gone))).unwrap();
                 // Nobody may name it any more (that would be an error, tested elsewhere).
-                for k in 0..self.articles.len() {
-                    if self.articles[k].related.contains(&gone.id) {
-                        self.articles[k].related.retain(|r| *r != gone.id);
-                        self.save(k);
-                    }
-                }
+                self.rename_mentions(&gone.id, None);
                 format!("deleted {}", gone.id)
             }
             2 => {
@@ -171,17 +234,9 @@ impl Site {
                 let new_id = format!("2024/r{}", self.made);
                 let old_id = std::mem::replace(&mut self.articles[i].id, new_id.clone());
                 std::fs::remove_file(self.root.join(old)).unwrap();
+                // Its cover goes with it (under its new name).
                 self.save(i);
-                for k in 0..self.articles.len() {
-                    if self.articles[k].related.contains(&old_id) {
-                        for r in &mut self.articles[k].related {
-                            if *r == old_id {
-                                *r = new_id.clone();
-                            }
-                        }
-                        self.save(k);
-                    }
-                }
+                self.rename_mentions(&old_id, Some(&new_id));
                 format!("renamed {old_id} to {new_id}")
             }
             3 => {
@@ -213,9 +268,10 @@ impl Site {
                 format!("date of {}", self.articles[i].id)
             }
             7 => {
-                let target = self.articles[rng.below(n)].id.clone();
+                let target = self.articles[rng.below(n)].clone();
+                let (target, draft) = (target.id, target.draft);
                 let a = &mut self.articles[i];
-                if target != a.id && !a.related.contains(&target) {
+                if target != a.id && !a.related.contains(&target) && !draft {
                     a.related.push(target);
                 } else {
                     a.related.clear();
@@ -290,6 +346,57 @@ impl Site {
                 self.save(i);
                 format!("a word of {}", self.articles[i].id)
             }
+            13 => {
+                // A link in the body to another article (a backlink), or none any more.
+                let target = self.articles[rng.below(n)].clone();
+                let a = &mut self.articles[i];
+                if target.id != a.id && !target.draft && !a.links.contains(&target.id) {
+                    a.links.push(target.id);
+                } else {
+                    a.links.clear();
+                }
+                self.save(i);
+                format!("links of {}", self.articles[i].id)
+            }
+            14 => {
+                // Into or out of the drafts (only an article nobody names: naming a draft is an
+                // error, tested elsewhere).
+                let id = self.articles[i].id.clone();
+                if self.articles[i].draft || !self.named(&id) {
+                    self.articles[i].draft = !self.articles[i].draft;
+                    self.save(i);
+                }
+                format!("draft flag of {id}")
+            }
+            15 => {
+                // A cover, or the same cover file with a picture of another size.
+                let size = (8 + rng.below(40) as u32, 6 + rng.below(30) as u32);
+                self.articles[i].cover = Some(size);
+                self.save(i);
+                format!("cover of {} ({size:?})", self.articles[i].id)
+            }
+            16 => {
+                // The writers' data file: a bio, and sometimes an alias that makes two writers one.
+                let alias = if rng.below(2) == 0 {
+                    "\n  aliases: [\"Omar K.\"]"
+                } else {
+                    ""
+                };
+                write(
+                    &self.root,
+                    "data/authors.yaml",
+                    format!(
+                        "\"سارة الأحمد\":\n  bio: \"باحثة {}\"{alias}\n",
+                        rng.pick(&WORDS)
+                    ),
+                );
+                format!("writers' data (alias: {})", !alias.is_empty())
+            }
+            17 => {
+                // The site's own base.html goes: the default is used again.
+                let _ = std::fs::remove_file(self.root.join("templates/base.html"));
+                "base.html override removed".into()
+            }
             _ => "nothing".into(),
         }
     }
@@ -327,6 +434,7 @@ fn run(seed: u64) {
     }
     site.write_all();
     let mut done = Vec::new();
+    let mut compared = 0;
     for step in 0..=STEPS {
         if step > 0 {
             done.push(site.edit(&mut rng));
@@ -359,7 +467,14 @@ fn run(seed: u64) {
             differ.is_empty(),
             "incremental differs from clean in {differ:?}: {context}"
         );
+        compared += 1;
     }
+    // The edits keep the site buildable; a run whose builds all failed would compare nothing.
+    assert!(
+        compared > STEPS / 2,
+        "seed {seed}: only {compared} of {} builds succeeded: {done:?}",
+        STEPS + 1
+    );
 }
 
 #[test]
