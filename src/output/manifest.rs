@@ -53,7 +53,7 @@ pub fn path_for(root: &Path, target: &Path) -> PathBuf {
     let key = xxhash_rust::xxh3::xxh3_64(absolute.to_string_lossy().as_bytes());
     root.join(".warraq-cache")
         .join("output")
-        .join(format!("{key:016x}.json"))
+        .join(format!("{key:016x}.manifest"))
 }
 
 /// The previous build's files, and the new build's as they are written.
@@ -218,7 +218,11 @@ impl Manifest {
             };
             if let Ok(bytes) = bincode::serialize(&saved) {
                 let bytes = [FORMAT, &bytes].concat();
-                if fs::write(&temp, bytes).is_ok() && fs::rename(&temp, file).is_err() {
+                if fs::write(&temp, bytes).is_ok() && fs::rename(&temp, file).is_ok() {
+                    // Earlier versions named this file `.json` (it never was JSON) and none reads
+                    // that one any more.
+                    let _ = fs::remove_file(file.with_extension("json"));
+                } else {
                     let _ = fs::remove_file(&temp);
                 }
             }
@@ -250,4 +254,34 @@ pub fn set_mtime(path: &Path, mtime: u128) -> std::io::Result<()> {
         .write(true)
         .open(path)?
         .set_modified(time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_manifest_is_read_back_and_replaces_the_misnamed_one_of_earlier_versions() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let file = path_for(root.path(), &root.path().join("public"));
+        assert_eq!(file.extension().and_then(|e| e.to_str()), Some("manifest"));
+        let legacy = file.with_extension("json");
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&legacy, b"warraq-manifest-2\nold").unwrap();
+        let mut manifest = Manifest::load(file.clone());
+        assert!(manifest.previous().is_none());
+        manifest.set_made(Made {
+            inputs: 7,
+            articles: 3,
+            pages: 12,
+        });
+        manifest.finish(0, 0);
+        assert!(file.is_file());
+        assert!(!legacy.exists(), "the old file is gone");
+        let again = Manifest::load(file);
+        assert_eq!(
+            again.previous().map(|m| (m.inputs, m.articles, m.pages)),
+            Some((7, 3, 12))
+        );
+    }
 }
