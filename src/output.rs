@@ -360,21 +360,31 @@ impl Staging {
             .temp
             .with_file_name(beside(&name, Beside::Previous, std::process::id()));
         let had_old = self.target.exists();
-        if had_old {
-            fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
-        }
-        if let Err(e) = fs::rename(&self.temp, &self.target) {
+        if had_old && exchange(&self.temp, &self.target) {
+            // In one step: the new output is in place and the previous one has the temporary
+            // folder's name (a build killed while removing it leaves no site without output).
+            self.committed = true;
+            remove_in_parallel(&self.temp);
+        } else {
+            // Two renames (a system or file system that cannot exchange): a build killed
+            // between them leaves the previous output beside the place it left, and the next
+            // build puts it back first (see `remove_leftovers`).
             if had_old {
-                let _ = fs::rename(&old, &self.target);
+                fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
             }
-            return Err(OutputError::Io {
-                path: self.target.clone(),
-                source: e,
-            });
-        }
-        self.committed = true;
-        if had_old {
-            remove_in_parallel(&old);
+            if let Err(e) = fs::rename(&self.temp, &self.target) {
+                if had_old {
+                    let _ = fs::rename(&old, &self.target);
+                }
+                return Err(OutputError::Io {
+                    path: self.target.clone(),
+                    source: e,
+                });
+            }
+            self.committed = true;
+            if had_old {
+                remove_in_parallel(&old);
+            }
         }
         let manifest = std::mem::take(&mut self.manifest);
         Ok(manifest.finish(
@@ -484,10 +494,50 @@ pub fn tidy(target: &Path) {
     }
 }
 
+/// Swaps two folders in one step (Linux's `renameat2` with `RENAME_EXCHANGE`); false where the
+/// system or file system cannot, and nothing changed then.
+fn exchange(a: &Path, b: &Path) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{renameat_with, RenameFlags, CWD};
+        renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (a, b);
+        false
+    }
+}
+
 /// Removes what builds of the output `name` that did not end left beside it (the process was
 /// killed, the machine stopped): their temporary folders and the previous outputs they were
-/// removing. Only called with the output's lock held, so none of them is any build's now.
+/// removing. A build stopped between moving the previous output aside and putting its own in
+/// place left no output at all: that previous output is put back first, so a failing build
+/// after it still leaves the site as it was. Only called with the output's lock held, so none of
+/// them is any build's now.
 fn remove_leftovers(parent: &Path, name: &str) {
+    let target = parent.join(name);
+    if matches!(fs::symlink_metadata(&target), Err(e) if e.kind() == io::ErrorKind::NotFound) {
+        let previous = beside_prefix(name, Beside::Previous);
+        let newest = fs::read_dir(parent).ok().and_then(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .strip_prefix(previous.as_str())
+                        .is_some_and(|pid| {
+                            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                        })
+                        && e.file_type().is_ok_and(|t| t.is_dir())
+                        && e.path().join(MARKER).is_file()
+                })
+                .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
+        });
+        if let Some(entry) = newest {
+            let _ = fs::rename(entry.path(), &target);
+        }
+    }
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };

@@ -518,6 +518,34 @@ fn the_next_build_removes_what_a_killed_build_left() {
     assert_eq!(tree(&dir.path().join("public")), before);
 }
 
+/// A build stopped between moving the previous output aside and putting its own in place (where
+/// the output cannot be swapped in one step) leaves no output; the next build puts the previous
+/// one back before anything else, so even when it fails the site is as it was.
+#[test]
+fn a_build_stopped_between_its_renames_leaves_the_previous_site_to_the_next_one() {
+    let dir = site("good_site");
+    assert!(warraq(dir.path(), &["build"]).status.success());
+    let before = tree(&dir.path().join("public"));
+    std::fs::rename(
+        dir.path().join("public"),
+        dir.path().join(".public.warraq-old-4000011"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.path().join(".public.warraq-tmp-4000011/2025")).unwrap();
+    // The next build fails: the site is still the previous one, and the leftovers are gone.
+    write(dir.path(), "content/2025/broken.md", "---\ntitle: [\n---\n");
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(tree(&dir.path().join("public")), before);
+    for left in [".public.warraq-old-4000011", ".public.warraq-tmp-4000011"] {
+        assert!(!dir.path().join(left).exists(), "{left}");
+    }
+    std::fs::remove_file(dir.path().join("content/2025/broken.md")).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(tree(&dir.path().join("public")), before);
+}
+
 /// Two builds of one output at once would each replace the other's: the second one stops
 /// (exit 2) and changes nothing.
 #[test]
