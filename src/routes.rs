@@ -61,6 +61,11 @@ pub enum Route<'a> {
     ArchiveYear {
         year: i32,
     },
+    /// One month of a year too large to list on one page (`/archive/2025/04/`).
+    ArchiveMonth {
+        year: i32,
+        month: u32,
+    },
     Feed,
     Sitemap,
     /// Part `number` (from 1) of a sitemap too large for one file (`/sitemaps/2.xml`);
@@ -94,6 +99,7 @@ impl Route<'_> {
             Route::Series { slug } => format!("/{SERIES}/{slug}/"),
             Route::Archive => format!("/{ARCHIVE}/"),
             Route::ArchiveYear { year } => format!("/{ARCHIVE}/{year}/"),
+            Route::ArchiveMonth { year, month } => format!("/{ARCHIVE}/{year}/{month:02}/"),
             Route::Feed => format!("/{FEED_FILE}"),
             Route::Sitemap => format!("/{SITEMAP_FILE}"),
             Route::SitemapPart { number } => format!("/{SITEMAP_PARTS}/{number}.xml"),
@@ -233,6 +239,14 @@ mod tests {
                 Route::ArchiveYear { year: 2025 },
                 "/archive/2025/",
                 "archive/2025/index.html",
+            ),
+            (
+                Route::ArchiveMonth {
+                    year: 2025,
+                    month: 4,
+                },
+                "/archive/2025/04/",
+                "archive/2025/04/index.html",
             ),
             (Route::Feed, "/feed.xml", "feed.xml"),
             (Route::Sitemap, "/sitemap.xml", "sitemap.xml"),

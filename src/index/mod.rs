@@ -43,6 +43,8 @@ pub struct Site {
     pub postings: Option<crate::search::postings::Postings>,
     /// How much one sitemap file may hold (the protocol's limits; tests set smaller ones).
     pub sitemap_limits: SitemapLimits,
+    /// The most articles a year's page lists ([`pages::YEAR_PAGE_ARTICLES`]; tests set fewer).
+    pub year_page_articles: usize,
 }
 
 impl Site {
@@ -134,6 +136,7 @@ impl Site {
             terms: analysed.terms,
             postings: analysed.postings,
             sitemap_limits: SitemapLimits::default(),
+            year_page_articles: pages::YEAR_PAGE_ARTICLES,
         })
     }
 }

@@ -27,6 +27,14 @@ impl Default for SitemapLimits {
     }
 }
 
+/// A year with more articles than this lists each month's newest [`MONTH_PREVIEW`] on its page
+/// and the whole month on a page of its own: at 100 000 articles a year's page listing all of
+/// them was 2 MB, too much for a phone.
+pub const YEAR_PAGE_ARTICLES: usize = 1000;
+
+/// Articles of each month a year's page shows when its months have pages of their own.
+pub const MONTH_PREVIEW: usize = 10;
+
 /// Bytes a sitemap spends on one URL besides its address: `  <url><loc></loc>`, a
 /// `<lastmod>` with an RFC 3339 time, `</url>` and the line's end.
 const SITEMAP_LINE: usize = 80;
@@ -57,6 +65,12 @@ pub enum Page {
     Series(usize),
     Archive,
     ArchiveYear(usize),
+    /// Month `month` (its index in the year) of year `year` (its index in the archive), when
+    /// the year is too large for one page (see [`YEAR_PAGE_ARTICLES`]).
+    ArchiveMonth {
+        year: usize,
+        month: usize,
+    },
     Feed,
     /// `/sitemap.xml`: every URL, or the index of the parts when they do not fit in one file.
     Sitemap,
@@ -95,6 +109,13 @@ impl Site {
             Page::ArchiveYear(y) => Route::ArchiveYear {
                 year: self.archive.years[y].year,
             },
+            Page::ArchiveMonth { year, month } => {
+                let y = &self.archive.years[year];
+                Route::ArchiveMonth {
+                    year: y.year,
+                    month: y.months[month].month,
+                }
+            }
             Page::Feed => Route::Feed,
             Page::Sitemap => Route::Sitemap,
             Page::SitemapPart(number) => Route::SitemapPart { number },
@@ -107,6 +128,12 @@ impl Site {
     /// How many pages a list of `items` entries takes (an empty list still has its first page).
     pub fn page_count(&self, items: usize) -> usize {
         items.div_ceil(self.config.per_page).max(1)
+    }
+
+    /// Whether the months of year `y` have pages of their own (the year has more articles than
+    /// one page should list).
+    pub fn month_pages(&self, y: usize) -> bool {
+        self.archive.years[y].count > self.year_page_articles
     }
 
     /// Whether the terms of taxonomy `tax` have feeds.
@@ -141,7 +168,14 @@ impl Site {
             pages.extend((0..self.dossiers.series.len()).map(Page::Series));
         }
         pages.push(Page::Archive);
-        pages.extend((0..self.archive.years.len()).map(Page::ArchiveYear));
+        for (y, year) in self.archive.years.iter().enumerate() {
+            pages.push(Page::ArchiveYear(y));
+            if self.month_pages(y) {
+                pages.extend(
+                    (0..year.months.len()).map(|month| Page::ArchiveMonth { year: y, month }),
+                );
+            }
+        }
         if feeds {
             pages.push(Page::Feed);
         }
@@ -197,13 +231,13 @@ impl Site {
                 }
             }
         }
-        if let Some(y) = self
-            .archive
-            .years
-            .iter()
-            .position(|y| y.months.iter().any(|m| m.articles.contains(&i)))
-        {
-            pages.push(Page::ArchiveYear(y));
+        for (y, year) in self.archive.years.iter().enumerate() {
+            if let Some(month) = year.months.iter().position(|m| m.articles.contains(&i)) {
+                pages.push(Page::ArchiveYear(y));
+                if self.month_pages(y) {
+                    pages.push(Page::ArchiveMonth { year: y, month });
+                }
+            }
         }
         if let Some((x, _)) = self.dossiers.of_article[i] {
             // Its dossier's page and index, and every part (each says "part k of n" and links

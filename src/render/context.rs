@@ -586,7 +586,33 @@ pub struct MonthGroup<'a> {
     /// `2025-04`, for the `arabic_month` filter.
     pub month: String,
     pub number: u32,
+    /// Its articles, newest first: all of them, or when the month has a page of its own the
+    /// newest few.
     pub pages: Vec<&'a Value>,
+    /// How many articles the month has.
+    pub count: usize,
+    /// Its own page, when the year is too large for one (none otherwise).
+    pub url: Option<String>,
+}
+
+/// A month as linked from its neighbours' pages.
+#[derive(Serialize)]
+pub struct MonthRef {
+    pub month: String,
+    pub number: u32,
+    pub count: usize,
+    pub url: String,
+}
+
+/// `archive_month.html`: one month of a year too large for one page.
+#[derive(Serialize)]
+pub struct ArchiveMonthPage<'a> {
+    pub year: YearRef,
+    /// The month with all its articles (`url` is this page).
+    pub month: MonthGroup<'a>,
+    /// The next month with articles in the same year, and the one before (or none).
+    pub newer_month: Option<MonthRef>,
+    pub older_month: Option<MonthRef>,
 }
 
 /// `archive_year.html`.

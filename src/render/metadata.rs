@@ -23,7 +23,8 @@ pub fn structured_data(site: &Site, page: Page, path: &str) -> Option<String> {
         | Page::Series(_)
         | Page::Term { .. }
         | Page::Archive
-        | Page::ArchiveYear(_) => collection(site, page, path),
+        | Page::ArchiveYear(_)
+        | Page::ArchiveMonth { .. } => collection(site, page, path),
         _ => return None,
     };
     Some(script_safe(&value.to_string()))
@@ -224,6 +225,13 @@ fn collection(site: &Site, page: Page, path: &str) -> Json {
         Page::Series(x) => format!("{} — {}", site.dossiers.series[x].name, config.title),
         Page::ArchiveYear(y) => {
             format!("الأرشيف: {} — {}", site.archive.years[y].year, config.title)
+        }
+        Page::ArchiveMonth { year, month } => {
+            let y = &site.archive.years[year];
+            format!(
+                "الأرشيف: {}-{:02} — {}",
+                y.year, y.months[month].month, config.title
+            )
         }
         _ => config.title.clone(),
     };

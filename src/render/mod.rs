@@ -68,6 +68,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "series.html",
     "archive.html",
     "archive_year.html",
+    "archive_month.html",
     "sitemap.xml",
     "sitemap_index.xml",
     "robots.txt",
@@ -296,6 +297,10 @@ impl<'a> Renderer<'a> {
                 "archive_year.html",
                 self.frame(page, &path, self.archive_year(y)),
             ),
+            Page::ArchiveMonth { year, month } => (
+                "archive_month.html",
+                self.frame(page, &path, self.archive_month(year, month)),
+            ),
             Page::Feed => {
                 let everything: Vec<usize> = (0..site.articles.len().min(FEED_ENTRIES)).collect();
                 let home = Route::Home { number: 1 }.path();
@@ -414,16 +419,60 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Month `m` of year `y`, with its newest `shown` articles (all of them: `usize::MAX`).
+    fn month_group(&self, y: usize, m: usize, shown: usize) -> MonthGroup<'_> {
+        let site = self.site;
+        let month = &site.archive.years[y].months[m];
+        MonthGroup {
+            month: month_key(site, y, m),
+            number: month.month,
+            pages: month
+                .articles
+                .iter()
+                .take(shown)
+                .map(|&i| &self.summaries[i])
+                .collect(),
+            count: month.articles.len(),
+            url: site.month_pages(y).then(|| {
+                site.config
+                    .href(&site.route(Page::ArchiveMonth { year: y, month: m }).path())
+            }),
+        }
+    }
+
+    fn month_ref(&self, y: usize, m: usize) -> MonthRef {
+        let site = self.site;
+        MonthRef {
+            month: month_key(site, y, m),
+            number: site.archive.years[y].months[m].month,
+            count: site.archive.years[y].months[m].articles.len(),
+            url: site
+                .config
+                .href(&site.route(Page::ArchiveMonth { year: y, month: m }).path()),
+        }
+    }
+
+    fn archive_month(&self, y: usize, m: usize) -> ArchiveMonthPage<'_> {
+        let months = self.site.archive.years[y].months.len();
+        ArchiveMonthPage {
+            year: self.year_ref(y),
+            month: self.month_group(y, m, usize::MAX),
+            newer_month: m.checked_sub(1).map(|n| self.month_ref(y, n)),
+            older_month: Some(m + 1)
+                .filter(|&n| n < months)
+                .map(|n| self.month_ref(y, n)),
+        }
+    }
+
     fn archive_year(&self, y: usize) -> ArchiveYearPage<'_> {
         let year = &self.site.archive.years[y];
-        let months = year
-            .months
-            .iter()
-            .map(|m| MonthGroup {
-                month: format!("{}-{:02}", year.year, m.month),
-                number: m.month,
-                pages: m.articles.iter().map(|&i| &self.summaries[i]).collect(),
-            })
+        let shown = if self.site.month_pages(y) {
+            crate::index::pages::MONTH_PREVIEW
+        } else {
+            usize::MAX
+        };
+        let months = (0..year.months.len())
+            .map(|m| self.month_group(y, m, shown))
             .collect();
         let years = self.site.archive.years.len();
         ArchiveYearPage {
@@ -693,6 +742,12 @@ fn feed_figure(config: &crate::config::Config, cover: &crate::content::article::
     html
 }
 
+/// `2025-04`: a month as the `arabic_month` filter reads it.
+fn month_key(site: &Site, y: usize, m: usize) -> String {
+    let year = &site.archive.years[y];
+    format!("{}-{:02}", year.year, year.months[m].month)
+}
+
 /// An Atom id: the permalink when `base_url` is absolute, else a stable URN of the path.
 fn atom_id(config: &crate::config::Config, path: &str) -> String {
     match &config.base.origin {
@@ -788,5 +843,73 @@ mod tests {
         );
         assert_eq!(texts(index, "lastmod").len(), 3, "{index}");
         assert!(split["robots.txt"].contains("Sitemap: https://example.org/sitemap.xml"));
+    }
+
+    #[test]
+    fn a_year_too_large_for_one_page_lists_each_month_on_a_page_of_its_own() {
+        // Twelve articles in April 2025, one in May 2025, one in 2024.
+        let mut articles: Vec<(String, String)> = (1..=12)
+            .map(|d| (format!("a{d}"), format!("2025-04-{d:02}")))
+            .collect();
+        articles.push(("may".into(), "2025-05-02".into()));
+        articles.push(("old".into(), "2024-01-02".into()));
+        let list: Vec<(&str, &str, &[&str])> = articles
+            .iter()
+            .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
+            .collect();
+        let yaml = "per_page: 2\n";
+        let small = render_all(&site_with(&list, yaml));
+        assert!(!small.keys().any(|f| f.starts_with("archive/2025/0")));
+        assert!(!small["archive/2025/index.html"].contains("archive-more"));
+
+        let mut site = site_with(&list, yaml);
+        site.year_page_articles = 5;
+        let files = render_all(&site);
+        let year = &files["archive/2025/index.html"];
+        let april = &files["archive/2025/04/index.html"];
+        let may = &files["archive/2025/05/index.html"];
+        assert!(
+            !files.contains_key("archive/2024/01/index.html"),
+            "2024 fits on its page"
+        );
+        // The year's page: each month's newest ten, and a link to the whole month.
+        let in_april = year
+            .split("id=\"m4\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .expect("April's section");
+        assert_eq!(
+            in_april.matches("<li>").count(),
+            crate::index::pages::MONTH_PREVIEW
+        );
+        assert!(in_april.contains("href=\"/a12/\""), "newest first");
+        assert!(!in_april.contains("href=\"/a1/\""));
+        assert!(
+            in_april.contains("href=\"/archive/2025/04/\""),
+            "{in_april}"
+        );
+        // The month's page: every article, the way back to its year, and its neighbours.
+        let listed = april
+            .split("class=\"archive-month\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .expect("the month's list");
+        assert_eq!(listed.matches("<li>").count(), 12);
+        assert!(april.contains("href=\"/a1/\""));
+        assert!(april.contains("href=\"/archive/2025/#m4\""));
+        assert!(
+            april.contains("href=\"/archive/2025/05/\""),
+            "the newer month"
+        );
+        assert!(
+            may.contains("href=\"/archive/2025/04/\""),
+            "the older month"
+        );
+        assert!(april.contains("dir=\"rtl\""));
+        // Editing an April article shows on its month's page.
+        let i = crate::index::tests::index_of(&site, "a3");
+        assert!(site
+            .pages_showing(i)
+            .contains(&Page::ArchiveMonth { year: 0, month: 1 }));
     }
 }

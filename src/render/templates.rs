@@ -31,6 +31,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "archive_year.html",
         include_str!("../../templates/archive_year.html"),
     ),
+    (
+        "archive_month.html",
+        include_str!("../../templates/archive_month.html"),
+    ),
     ("404.html", include_str!("../../templates/404.html")),
     ("search.html", include_str!("../../templates/search.html")),
     ("feed.xml", include_str!("../../templates/feed.xml")),
