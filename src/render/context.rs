@@ -586,9 +586,12 @@ pub struct MonthGroup<'a> {
     /// `2025-04`, for the `arabic_month` filter.
     pub month: String,
     pub number: u32,
-    /// Its articles, newest first: all of them, or when the month has a page of its own the
-    /// newest few.
+    /// Its articles, newest first (all of them).
     pub pages: Vec<&'a Value>,
+    /// The ones its year's page shows: all of them, or when the month has a page of its own
+    /// the newest few (a template written before month pages, listing `pages`, still lists
+    /// every article).
+    pub preview: Vec<&'a Value>,
     /// How many articles the month has.
     pub count: usize,
     /// Its own page, when the year is too large for one (none otherwise).

@@ -419,19 +419,16 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Month `m` of year `y`, with its newest `shown` articles (all of them: `usize::MAX`).
+    /// Month `m` of year `y`, previewing its newest `shown` articles (all of them: `usize::MAX`).
     fn month_group(&self, y: usize, m: usize, shown: usize) -> MonthGroup<'_> {
         let site = self.site;
         let month = &site.archive.years[y].months[m];
+        let pages: Vec<&Value> = month.articles.iter().map(|&i| &self.summaries[i]).collect();
         MonthGroup {
             month: month_key(site, y, m),
             number: month.month,
-            pages: month
-                .articles
-                .iter()
-                .take(shown)
-                .map(|&i| &self.summaries[i])
-                .collect(),
+            preview: pages.iter().take(shown).copied().collect(),
+            pages,
             count: month.articles.len(),
             url: site.month_pages(y).then(|| {
                 site.config
@@ -764,7 +761,19 @@ mod tests {
 
     /// Every page of `site` rendered with the default templates: file → text.
     fn render_all(site: &Site) -> std::collections::BTreeMap<String, String> {
+        render_with(site, &[])
+    }
+
+    /// Every page of `site` rendered with the default templates but `own` (name, text).
+    fn render_with(
+        site: &Site,
+        own: &[(&str, &str)],
+    ) -> std::collections::BTreeMap<String, String> {
         let dir = tempfile::tempdir().expect("temp dir");
+        for (name, text) in own {
+            std::fs::create_dir_all(dir.path().join("templates")).expect("templates/");
+            std::fs::write(dir.path().join("templates").join(name), text).expect("template");
+        }
         let (tera, sources) = templates::load(dir.path(), &site.config).expect("templates");
         let sink = crate::serve::model::MemorySink::default();
         Renderer::new(site, &tera, &sources)
@@ -906,6 +915,15 @@ mod tests {
             "the older month"
         );
         assert!(april.contains("dir=\"rtl\""));
+        // A site's own year template from before month pages lists `pages`: still every article.
+        let own = render_with(
+            &site,
+            &[(
+                "archive_year.html",
+                "{% for m in months %}{% for p in m.pages %}<li>{{ p.url }}</li>{% endfor %}{% endfor %}",
+            )],
+        );
+        assert_eq!(own["archive/2025/index.html"].matches("<li>").count(), 13);
         // Editing an April article shows on its month's page.
         let i = crate::index::tests::index_of(&site, "a3");
         assert!(site
