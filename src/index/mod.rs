@@ -189,6 +189,21 @@ pub(crate) mod tests {
         )
     }
 
+    /// `n` articles `a1`…`a<n>` dated one a day from the first of `month` ("2025-01").
+    pub fn daily(month: &str, n: usize) -> Vec<(String, String)> {
+        (1..=n)
+            .map(|d| (format!("a{d}"), format!("{month}-{d:02}")))
+            .collect()
+    }
+
+    /// Articles `(stem, date)` as [`site_with`] takes them, each tagged `x`.
+    pub fn tagged_x(articles: &[(String, String)]) -> Vec<(&str, &str, &[&str])> {
+        articles
+            .iter()
+            .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
+            .collect()
+    }
+
     /// The stems of a list of article indexes.
     pub fn stems(site: &Site, list: &[usize]) -> Vec<String> {
         list.iter().map(|&i| site.articles[i].id.clone()).collect()

@@ -329,7 +329,7 @@ impl Site {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::tests::{site_of, site_with};
+    use crate::index::tests::{daily, site_of, site_with, tagged_x};
 
     #[test]
     fn every_page_exists_once() {
@@ -428,15 +428,8 @@ mod tests {
 
     #[test]
     fn sitemap_parts_keep_within_both_limits_and_a_new_article_changes_only_the_last() {
-        let dates: Vec<(String, String)> = (1..=9)
-            .map(|d| (format!("a{d}"), format!("2025-01-{d:02}")))
-            .collect();
-        let list = |n: usize| -> Vec<(&str, &str, &[&str])> {
-            dates[..n]
-                .iter()
-                .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
-                .collect()
-        };
+        let dates = daily("2025-01", 9);
+        let list = |n: usize| tagged_x(&dates[..n]);
         let small = site_of(&list(8));
         let one = small.sitemap();
         assert_eq!(one.len(), 1, "a small site has one sitemap file");

@@ -756,7 +756,7 @@ fn atom_id(config: &crate::config::Config, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::tests::site_with;
+    use crate::index::tests::{daily, site_with, tagged_x};
     use crate::index::SitemapLimits;
 
     /// Every page of `site` rendered with the default templates: file → text.
@@ -785,6 +785,14 @@ mod tests {
             .collect()
     }
 
+    /// The `<section>` of a page that starts with `start` (an attribute), to its end.
+    fn section<'a>(html: &'a str, start: &str) -> &'a str {
+        html.split(start)
+            .nth(1)
+            .and_then(|rest| rest.split("</section>").next())
+            .unwrap_or_else(|| panic!("no section {start}"))
+    }
+
     /// The texts of every `<tag>` element of an XML file, in order.
     fn texts<'a>(xml: &'a str, tag: &str) -> Vec<&'a str> {
         let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
@@ -796,13 +804,8 @@ mod tests {
 
     #[test]
     fn a_sitemap_too_large_for_one_file_becomes_an_index_of_parts() {
-        let articles: Vec<(String, String)> = (1..=7)
-            .map(|d| (format!("a{d}"), format!("2025-01-{d:02}")))
-            .collect();
-        let list: Vec<(&str, &str, &[&str])> = articles
-            .iter()
-            .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
-            .collect();
+        let articles = daily("2025-01", 7);
+        let list = tagged_x(&articles);
         let yaml = "per_page: 2\nbase_url: https://example.org/\n";
         let whole = render_all(&site_with(&list, yaml));
         let one = &whole["sitemap.xml"];
@@ -857,15 +860,10 @@ mod tests {
     #[test]
     fn a_year_too_large_for_one_page_lists_each_month_on_a_page_of_its_own() {
         // Twelve articles in April 2025, one in May 2025, one in 2024.
-        let mut articles: Vec<(String, String)> = (1..=12)
-            .map(|d| (format!("a{d}"), format!("2025-04-{d:02}")))
-            .collect();
+        let mut articles = daily("2025-04", 12);
         articles.push(("may".into(), "2025-05-02".into()));
         articles.push(("old".into(), "2024-01-02".into()));
-        let list: Vec<(&str, &str, &[&str])> = articles
-            .iter()
-            .map(|(s, d)| (s.as_str(), d.as_str(), &["x"][..]))
-            .collect();
+        let list = tagged_x(&articles);
         let yaml = "per_page: 2\n";
         let small = render_all(&site_with(&list, yaml));
         assert!(!small.keys().any(|f| f.starts_with("archive/2025/0")));
@@ -882,11 +880,7 @@ mod tests {
             "2024 fits on its page"
         );
         // The year's page: each month's newest ten, and a link to the whole month.
-        let in_april = year
-            .split("id=\"m4\"")
-            .nth(1)
-            .and_then(|rest| rest.split("</section>").next())
-            .expect("April's section");
+        let in_april = section(year, "id=\"m4\"");
         assert_eq!(
             in_april.matches("<li>").count(),
             crate::index::pages::MONTH_PREVIEW
@@ -898,11 +892,7 @@ mod tests {
             "{in_april}"
         );
         // The month's page: every article, the way back to its year, and its neighbours.
-        let listed = april
-            .split("class=\"archive-month\"")
-            .nth(1)
-            .and_then(|rest| rest.split("</section>").next())
-            .expect("the month's list");
+        let listed = section(april, "class=\"archive-month\"");
         assert_eq!(listed.matches("<li>").count(), 12);
         assert!(april.contains("href=\"/a1/\""));
         assert!(april.contains("href=\"/archive/2025/#m4\""));
