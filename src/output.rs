@@ -563,6 +563,11 @@ fn remove_leftovers(parent: &Path, name: &str) {
 /// single-threaded delete is a visible part of a rebuild). Failures leave litter, not damage.
 fn remove_in_parallel(dir: &Path) {
     use rayon::prelude::*;
+    // A link is removed, never what it points to.
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        let _ = fs::remove_file(dir);
+        return;
+    }
     if let Ok(entries) = fs::read_dir(dir) {
         let paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
         paths.par_iter().for_each(|p| {

@@ -336,6 +336,13 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         Some(o) => o.to_path_buf(),
         None => root.join(&config.output),
     };
+    // An output that is a symbolic link (`public` → `/var/www/site`, as web servers are often
+    // set up) is built where it points: the folder it names is replaced and the link stays.
+    // Replacing the link itself emptied that folder, and the server kept serving it.
+    let output = match std::fs::symlink_metadata(&output) {
+        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(&output).unwrap_or(output),
+        _ => output,
+    };
     let mut manifest =
         crate::output::manifest::Manifest::load(crate::output::manifest::path_for(root, &output));
     if options.clean {

@@ -546,6 +546,37 @@ fn a_build_stopped_between_its_renames_leaves_the_previous_site_to_the_next_one(
     assert_eq!(tree(&dir.path().join("public")), before);
 }
 
+/// An output that is a link to a folder elsewhere (a web server's root) is built where it
+/// points: the folder is replaced, the link stays, and nothing is emptied.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_output_is_replaced_where_it_points_and_the_link_stays() {
+    let dir = site("good_site");
+    let www = tempfile::tempdir().unwrap();
+    let served = www.path().join("site");
+    let out = warraq(dir.path(), &["build", "--output", served.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::os::unix::fs::symlink(&served, dir.path().join("public")).unwrap();
+    std::fs::remove_file(dir.path().join("content/2023/english.md")).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let link = std::fs::symlink_metadata(dir.path().join("public")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    assert!(
+        served.join("index.html").is_file(),
+        "the served folder has the new site"
+    );
+    assert!(!served.join("2023/english").exists());
+    assert!(served.join("2025/sharaa/index.html").is_file());
+    let left: Vec<_> = std::fs::read_dir(www.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("warraq-tmp") || n.contains("warraq-old"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 /// Two builds of one output at once would each replace the other's: the second one stops
 /// (exit 2) and changes nothing.
 #[test]
