@@ -325,6 +325,47 @@ pub struct Built {
     pub nothing_changed: bool,
 }
 
+/// A path made absolute with its `.` and `..` resolved as written (the folder need not exist).
+fn lexical(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Refuses an output inside one of the folders a build reads (`--output static/site`): every
+/// build would read the previous output back as sources (static files copied into the output
+/// again, one level deeper each time). Exit 2, nothing written.
+fn refuse_output_in_sources(root: &Path, output: &Path) -> Result<(), Failure> {
+    let out = lexical(output);
+    for folder in crate::inputs::FOLDERS {
+        let source = lexical(&root.join(folder));
+        let real = std::fs::canonicalize(root.join(folder)).ok();
+        if out.starts_with(&source) || real.is_some_and(|r| out.starts_with(r)) {
+            return Err(Failure::Usage(
+                Diagnostic::new(
+                    None,
+                    format!(
+                        "the output folder `{}` is inside the site's `{folder}/`, which every build reads: the site would be read back as its own sources",
+                        output.display()
+                    ),
+                )
+                .with_hint("choose a folder outside content/, templates/, static/, series/ and data/ (the default is public/)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// `warraq build`: load, render into a temporary folder, and swap it in. When nothing the build
 /// reads changed since the build that made the output, and the output is intact, nothing is done.
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
@@ -343,6 +384,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(&output).unwrap_or(output),
         _ => output,
     };
+    refuse_output_in_sources(root, &output)?;
     let mut manifest =
         crate::output::manifest::Manifest::load(crate::output::manifest::path_for(root, &output));
     if options.clean {

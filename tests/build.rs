@@ -577,6 +577,29 @@ fn a_symlinked_output_is_replaced_where_it_points_and_the_link_stays() {
     assert!(left.is_empty(), "{left:?}");
 }
 
+/// An output inside a folder builds read would be read back as sources by the next build
+/// (`static/` copied into the output again, one level deeper every time): refused, exit 2.
+#[test]
+fn an_output_inside_a_source_folder_is_refused() {
+    let dir = site("good_site");
+    std::fs::create_dir_all(dir.path().join("static")).unwrap();
+    for output in [
+        "static/site",
+        "content",
+        "./templates/../static/x",
+        "data/out",
+    ] {
+        let out = warraq(dir.path(), &["build", "--output", output]);
+        assert_eq!(out.status.code(), Some(2), "{output}: {}", stderr(&out));
+        assert_has(&flat(&stderr(&out)), &flat("which every build reads"));
+    }
+    assert!(!dir.path().join("static/site").exists());
+    assert!(!dir.path().join("data").exists());
+    // Beside them is fine.
+    let out = warraq(dir.path(), &["build", "--output", "static-site"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
 /// Two builds of one output at once would each replace the other's: the second one stops
 /// (exit 2) and changes nothing.
 #[test]
