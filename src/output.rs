@@ -395,7 +395,7 @@ impl Staging {
 }
 
 /// What a build keeps beside the output it writes.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 enum Beside {
     /// The new output while it is written.
     Temporary,
@@ -516,45 +516,44 @@ fn exchange(a: &Path, b: &Path) -> bool {
 /// after it still leaves the site as it was. Only called with the output's lock held, so none of
 /// them is any build's now.
 fn remove_leftovers(parent: &Path, name: &str) {
-    let target = parent.join(name);
-    if matches!(fs::symlink_metadata(&target), Err(e) if e.kind() == io::ErrorKind::NotFound) {
-        let previous = beside_prefix(name, Beside::Previous);
-        let newest = fs::read_dir(parent).ok().and_then(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .filter(|e| {
-                    e.file_name()
-                        .to_string_lossy()
-                        .strip_prefix(previous.as_str())
-                        .is_some_and(|pid| {
-                            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
-                        })
-                        && e.file_type().is_ok_and(|t| t.is_dir())
-                        && e.path().join(MARKER).is_file()
-                })
-                .max_by_key(|e| e.metadata().and_then(|m| m.modified()).ok())
-        });
-        if let Some(entry) = newest {
-            let _ = fs::rename(entry.path(), &target);
-        }
-    }
     let Ok(entries) = fs::read_dir(parent) else {
         return;
     };
-    let prefixes = [
-        beside_prefix(name, Beside::Temporary),
-        beside_prefix(name, Beside::Previous),
-    ];
-    for entry in entries.filter_map(Result::ok) {
-        let file_name = entry.file_name();
-        let file_name = file_name.to_string_lossy();
-        let ours = prefixes.iter().any(|p| {
-            file_name
-                .strip_prefix(p.as_str())
-                .is_some_and(|pid| !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()))
-        });
-        if ours && entry.file_type().is_ok_and(|t| t.is_dir()) {
-            remove_in_parallel(&entry.path());
+    // The folders builds of this output left, by what they were.
+    let left: Vec<(Beside, PathBuf)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| {
+            let file_name = e.file_name();
+            let file_name = file_name.to_string_lossy();
+            let kind = [Beside::Temporary, Beside::Previous]
+                .into_iter()
+                .find(|&kind| {
+                    file_name
+                        .strip_prefix(beside_prefix(name, kind).as_str())
+                        .is_some_and(|pid| {
+                            !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())
+                        })
+                })?;
+            Some((kind, e.path()))
+        })
+        .collect();
+    let target = parent.join(name);
+    let mut restored = None;
+    if matches!(fs::symlink_metadata(&target), Err(e) if e.kind() == io::ErrorKind::NotFound) {
+        let newest = left
+            .iter()
+            .filter(|(kind, path)| *kind == Beside::Previous && path.join(MARKER).is_file())
+            .max_by_key(|(_, path)| fs::metadata(path).and_then(|m| m.modified()).ok());
+        if let Some((_, path)) = newest {
+            if fs::rename(path, &target).is_ok() {
+                restored = Some(path);
+            }
+        }
+    }
+    for (_, path) in &left {
+        if Some(path) != restored {
+            remove_in_parallel(path);
         }
     }
 }

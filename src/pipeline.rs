@@ -359,7 +359,7 @@ fn refuse_output_in_sources(root: &Path, output: &Path) -> Result<(), Failure> {
                         output.display()
                     ),
                 )
-                .with_hint("choose a folder outside content/, templates/, static/, series/ and data/ (the default is public/)"),
+                .with_hint("give --output (or `output:` in site.yaml) a folder outside content/, templates/, static/, series/ and data/; the default is public/"),
             ));
         }
     }

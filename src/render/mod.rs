@@ -430,11 +430,15 @@ impl<'a> Renderer<'a> {
             preview: pages.iter().take(shown).copied().collect(),
             pages,
             count: month.articles.len(),
-            url: site.month_pages(y).then(|| {
-                site.config
-                    .href(&site.route(Page::ArchiveMonth { year: y, month: m }).path())
-            }),
+            url: site.month_pages(y).then(|| self.month_url(y, m)),
         }
+    }
+
+    /// The href of month `m` of year `y`'s own page.
+    fn month_url(&self, y: usize, m: usize) -> String {
+        let site = self.site;
+        site.config
+            .href(&site.route(Page::ArchiveMonth { year: y, month: m }).path())
     }
 
     fn month_ref(&self, y: usize, m: usize) -> MonthRef {
@@ -443,9 +447,7 @@ impl<'a> Renderer<'a> {
             month: month_key(site, y, m),
             number: site.archive.years[y].months[m].month,
             count: site.archive.years[y].months[m].articles.len(),
-            url: site
-                .config
-                .href(&site.route(Page::ArchiveMonth { year: y, month: m }).path()),
+            url: self.month_url(y, m),
         }
     }
 
@@ -485,10 +487,15 @@ impl<'a> Renderer<'a> {
         self.sitemap.get_or_init(|| self.site.sitemap())
     }
 
+    /// When article `i` last changed (its `updated`, else its date).
+    fn changed(&self, i: usize) -> crate::arabic::dates::ArticleDate {
+        let a = &self.site.articles[i];
+        a.updated.unwrap_or(a.date)
+    }
+
     /// When article `i` last changed, as a sitemap says it.
     fn lastmod(&self, i: usize) -> String {
-        let a = &self.site.articles[i];
-        a.updated.unwrap_or(a.date).machine()
+        self.changed(i).machine()
     }
 
     /// A sitemap file listing `pages`.
@@ -518,10 +525,7 @@ impl<'a> Renderer<'a> {
                 let latest = part
                     .iter()
                     .filter_map(|p| match *p {
-                        Page::Article(i) => {
-                            let a = &site.articles[i];
-                            Some((a.updated.unwrap_or(a.date).sort_key(), i))
-                        }
+                        Page::Article(i) => Some((self.changed(i).sort_key(), i)),
                         _ => None,
                     })
                     .max();
