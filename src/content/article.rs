@@ -229,6 +229,9 @@ pub fn load(
         config,
     };
     let images = Registry::new(root);
+    if let Some(spill) = spill {
+        spill.expect(parsed.len());
+    }
 
     let rendered: Vec<Result<(Article, Vec<Diagnostic>), Diagnostic>> = parsed
         .into_par_iter()

@@ -5,15 +5,26 @@
 //! it ends) receives the texts as they are made; each article keeps where its texts are. Reads
 //! go through the page cache, which the kernel frees under pressure; the process's own memory
 //! no longer grows with the text of the archive.
+//!
+//! In a large archive ([`COMPRESS_FROM`] articles or more) each text is stored as an LZ4 block:
+//! Arabic in UTF-8 is two bytes a letter and markup repeats, so a text takes about a third of
+//! its bytes. A million articles' file is then about 7 GB instead of 23 GB: it fits on the disk
+//! beside the output, and less of it falls out of the page cache to be read back from disk.
+//! Smaller archives' files stay in the page cache anyway, where compressing would only cost
+//! time (about 5 s of CPU at 100 000 articles, for 2.3 GB).
 
 use std::borrow::Cow;
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::diagnostics::Diagnostic;
+
+/// Archives of this many articles or more have their spilled texts compressed.
+pub const COMPRESS_FROM: usize = 200_000;
 
 /// The file of spilled texts.
 #[derive(Debug)]
@@ -21,6 +32,10 @@ pub struct Spill {
     file: File,
     /// Where the next body goes.
     end: Mutex<u64>,
+    /// Whether texts are stored compressed (decided once the number of articles is known).
+    compress: AtomicBool,
+    /// From how many articles texts are compressed ([`COMPRESS_FROM`]; tests set fewer).
+    compress_from: usize,
 }
 
 impl Spill {
@@ -30,24 +45,46 @@ impl Spill {
         Ok(Arc::new(Spill {
             file: tempfile::tempfile_in(dir)?,
             end: Mutex::new(0),
+            compress: AtomicBool::new(false),
+            compress_from: COMPRESS_FROM,
         }))
     }
 
-    /// Stores a text; threads write at once, each into its own range.
-    fn put(&self, text: &str) -> io::Result<u64> {
+    /// Tells how many articles' texts are coming, before any is stored: a large archive's are
+    /// compressed.
+    pub fn expect(&self, articles: usize) {
+        self.compress
+            .store(articles >= self.compress_from, Ordering::Relaxed);
+    }
+    /// Stores a text; returns where, how many bytes it took and whether they are compressed.
+    /// Threads write at once, each into its own range.
+    fn put(&self, text: &str) -> io::Result<(u64, usize, bool)> {
+        let compressed = self.compress.load(Ordering::Relaxed);
+        let block = if compressed {
+            Cow::Owned(lz4_flex::block::compress(text.as_bytes()))
+        } else {
+            Cow::Borrowed(text.as_bytes())
+        };
         let offset = {
             let mut end = self.end.lock().map_err(|_| io::Error::other("poisoned"))?;
             let at = *end;
-            *end += text.len() as u64;
+            *end += block.len() as u64;
             at
         };
-        self.file.write_all_at(text.as_bytes(), offset)?;
-        Ok(offset)
+        self.file.write_all_at(&block, offset)?;
+        Ok((offset, block.len(), compressed))
     }
 
-    fn get(&self, offset: u64, len: usize) -> io::Result<String> {
-        let mut bytes = vec![0; len];
-        self.file.read_exact_at(&mut bytes, offset)?;
+    /// The text of `len` bytes stored at `offset` in `stored` bytes.
+    fn get(&self, offset: u64, stored: usize, len: usize, compressed: bool) -> io::Result<String> {
+        let mut block = vec![0; stored];
+        self.file.read_exact_at(&mut block, offset)?;
+        let bytes = if compressed {
+            lz4_flex::block::decompress(&block, len)
+                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
+        } else {
+            block
+        };
         super::source::utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
 }
@@ -60,7 +97,12 @@ pub enum Stored {
     Spilled {
         spill: Arc<Spill>,
         offset: u64,
+        /// Bytes in the spill file.
+        stored: u32,
+        /// Bytes of the text.
         len: usize,
+        /// Whether the stored bytes are an LZ4 block.
+        compressed: bool,
     },
 }
 
@@ -69,11 +111,15 @@ impl Stored {
     /// (no larger than it is).
     pub fn new(mut text: String, spill: Option<&Arc<Spill>>) -> Stored {
         match spill.map(|s| (s, s.put(&text))) {
-            Some((spill, Ok(offset))) => Stored::Spilled {
-                spill: spill.clone(),
-                offset,
-                len: text.len(),
-            },
+            Some((spill, Ok((offset, stored, compressed)))) if stored <= u32::MAX as usize => {
+                Stored::Spilled {
+                    spill: spill.clone(),
+                    offset,
+                    stored: stored as u32,
+                    len: text.len(),
+                    compressed,
+                }
+            }
             _ => {
                 text.shrink_to_fit();
                 Stored::Kept(text)
@@ -93,7 +139,15 @@ impl Stored {
     pub fn read(&self) -> io::Result<Cow<'_, str>> {
         match self {
             Stored::Kept(text) => Ok(Cow::Borrowed(text)),
-            Stored::Spilled { spill, offset, len } => spill.get(*offset, *len).map(Cow::Owned),
+            Stored::Spilled {
+                spill,
+                offset,
+                stored,
+                len,
+                compressed,
+            } => spill
+                .get(*offset, *stored as usize, *len, *compressed)
+                .map(Cow::Owned),
         }
     }
 
@@ -116,10 +170,24 @@ mod tests {
 
     #[test]
     fn bodies_come_back_as_they_went_in_from_many_threads() {
+        for compress in [false, true] {
+            texts_come_back(compress);
+        }
+    }
+
+    /// Stores 200 texts from four threads, compressed or not, and reads them back.
+    fn texts_come_back(compress: bool) {
         let dir = tempfile::tempdir().unwrap();
-        let spill = Spill::new_in(&dir.path().join("cache")).unwrap();
+        let mut spill = Spill::new_in(&dir.path().join("cache")).unwrap();
+        Arc::get_mut(&mut spill).unwrap().compress_from = 200;
+        spill.expect(if compress { 200 } else { 199 });
         let texts: Vec<String> = (0..200)
-            .map(|i| format!("<p>فقرة {i} {}</p>", "ن".repeat(i % 17)))
+            .map(|i| {
+                format!(
+                    "<p>فقرة {i}: {}</p>",
+                    "تقرير عن المفاوضات في الحسكة. ".repeat(1 + i % 5)
+                )
+            })
             .collect();
         let bodies: Vec<Stored> = std::thread::scope(|s| {
             let handles: Vec<_> = texts
@@ -140,8 +208,16 @@ mod tests {
                 .collect()
         });
         for (body, text) in bodies.iter().zip(&texts) {
-            assert!(matches!(body, Stored::Spilled { .. }));
+            assert!(matches!(body, Stored::Spilled { compressed, .. } if *compressed == compress));
             assert_eq!(body.read().unwrap(), text.as_str());
+            assert_eq!(body.len(), text.len());
+        }
+        let written = *spill.end.lock().unwrap() as usize;
+        let texts_bytes: usize = texts.iter().map(String::len).sum();
+        if compress {
+            assert!(written < texts_bytes / 2, "{written} of {texts_bytes}");
+        } else {
+            assert_eq!(written, texts_bytes);
         }
         assert_eq!(Stored::new("x".into(), None).read().unwrap(), "x");
         // The spill file is anonymous: nothing is left in the folder.
