@@ -388,6 +388,7 @@ impl Staging {
         }
         let manifest = std::mem::take(&mut self.manifest);
         Ok(manifest.finish(
+            &self.target,
             self.written.load(Ordering::Relaxed),
             self.unchanged.load(Ordering::Relaxed),
         ))

@@ -37,15 +37,30 @@ pub struct Made {
     pub pages: usize,
 }
 
+/// A folder of the output: its path under the output (`""` for the output itself) and the
+/// modification time it had once the build was over. A folder's time moves whenever an entry is
+/// added to it, removed or renamed, so comparing the times of the folders finds a file added
+/// by hand without reading any folder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Folder {
+    rel: String,
+    mtime: u128,
+    /// Changed less than [`RACY`](crate::inputs::RACY) before its time was taken: an entry
+    /// added right after could have left the time as it was, so its entries are read instead.
+    racy: bool,
+}
+
 /// The manifest as saved (bincode, behind [`FORMAT`]).
 #[derive(Serialize, Deserialize)]
 struct Saved {
     made: Option<Made>,
     files: Vec<(String, Entry)>,
+    /// Every folder holding a file of the output; `None` when one could not be read.
+    folders: Option<Vec<Folder>>,
 }
 
 /// The first bytes of a manifest file; another format (an older warraq's) is not read.
-const FORMAT: &[u8] = b"warraq-manifest-2\n";
+const FORMAT: &[u8] = b"warraq-manifest-3\n";
 
 /// The manifest file of an output folder.
 pub fn path_for(root: &Path, target: &Path) -> PathBuf {
@@ -62,6 +77,7 @@ pub struct Manifest {
     file: Option<PathBuf>,
     old: HashMap<String, Entry>,
     old_made: Option<Made>,
+    old_folders: Option<Vec<Folder>>,
     new: Mutex<Vec<(String, Entry)>>,
     made: Option<Made>,
     /// `--clean`: nothing of the previous output is reused (it is still counted as removed).
@@ -102,13 +118,14 @@ impl Manifest {
         let saved = fs::read(&file)
             .ok()
             .and_then(|bytes| bincode::deserialize::<Saved>(bytes.strip_prefix(FORMAT)?).ok());
-        let (old_made, old) = saved.map_or_else(Default::default, |s| {
-            (s.made, s.files.into_iter().collect())
+        let (old_made, old, old_folders) = saved.map_or_else(Default::default, |s| {
+            (s.made, s.files.into_iter().collect(), s.folders)
         });
         Manifest {
             file: Some(file),
             old,
             old_made,
+            old_folders,
             ..Manifest::default()
         }
     }
@@ -125,8 +142,68 @@ impl Manifest {
 
     /// Whether the previous output under `old_root` is exactly what the manifest lists: every
     /// file intact, and no other file (a file added by hand would not survive a build).
-    /// One walk of the output, its top folders in parallel, one `stat` per file.
+    /// One `stat` per file and per folder: a folder's time says whether entries were added to
+    /// it (only a folder changed just before its time was taken has its entries read). A
+    /// manifest without folders' times walks the whole output instead.
     pub fn output_intact(&self, old_root: &Path) -> bool {
+        use rayon::prelude::*;
+        if let Some(folders) = &self.old_folders {
+            let listed: std::collections::HashSet<&str> = if folders.iter().any(|f| f.racy) {
+                folders.iter().map(|f| f.rel.as_str()).collect()
+            } else {
+                Default::default()
+            };
+            return folders
+                .par_iter()
+                .all(|f| self.folder_intact(old_root, f, &listed))
+                && self
+                    .old
+                    .par_iter()
+                    .all(|(rel, entry)| intact(old_root, rel, entry));
+        }
+        self.output_walked_intact(old_root)
+    }
+
+    /// Whether a folder of the previous output has only the entries the manifest gives it
+    /// (`listed`: every folder of the manifest, when one is racy).
+    fn folder_intact(
+        &self,
+        old_root: &Path,
+        folder: &Folder,
+        listed: &std::collections::HashSet<&str>,
+    ) -> bool {
+        let path = old_root.join(&folder.rel);
+        let same_time =
+            fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir() && mtime_of(&m) == folder.mtime);
+        if !same_time {
+            return false;
+        }
+        if !folder.racy {
+            return true;
+        }
+        let Ok(entries) = fs::read_dir(&path) else {
+            return false;
+        };
+        entries.into_iter().all(|e| {
+            e.ok().is_some_and(|e| {
+                let name = e.file_name();
+                let Some(name) = name.to_str() else {
+                    return false;
+                };
+                let rel = if folder.rel.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{}/{name}", folder.rel)
+                };
+                // A file the manifest lists (checked on its own), or a folder it lists.
+                self.old.contains_key(&rel) || listed.contains(rel.as_str())
+            })
+        })
+    }
+
+    /// [`output_intact`](Manifest::output_intact) by one walk of the output, its top folders in
+    /// parallel, one `stat` per file.
+    fn output_walked_intact(&self, old_root: &Path) -> bool {
         use rayon::prelude::*;
         use std::sync::atomic::{AtomicUsize, Ordering};
         let Ok(tops) = fs::read_dir(old_root) else {
@@ -191,9 +268,10 @@ impl Manifest {
         }
     }
 
-    /// Counts, and saves the new manifest (when the output has a manifest file). Saving is best
-    /// effort: a manifest that cannot be written only costs the next build its reuse.
-    pub fn finish(self, written: usize, unchanged: usize) -> Counts {
+    /// Counts, and saves the new manifest (when the output has a manifest file) with the times of
+    /// the folders of the output now in place at `output`. Saving is best effort: a manifest
+    /// that cannot be written only costs the next build its reuse.
+    pub fn finish(self, output: &Path, written: usize, unchanged: usize) -> Counts {
         let mut new = self.new.into_inner().unwrap_or_default();
         new.sort_by(|a, b| a.0.cmp(&b.0));
         new.dedup_by(|a, b| a.0 == b.0);
@@ -212,9 +290,11 @@ impl Manifest {
                 let _ = fs::create_dir_all(parent);
             }
             let temp = file.with_extension(format!("tmp-{}", std::process::id()));
+            let folders = folders_of(output, &new);
             let saved = Saved {
                 made: self.made,
                 files: new,
+                folders,
             };
             if let Ok(bytes) = bincode::serialize(&saved) {
                 let bytes = [FORMAT, &bytes].concat();
@@ -233,6 +313,36 @@ impl Manifest {
             removed,
         }
     }
+}
+
+/// The folders holding the files `files` of the output at `output`, with their times now;
+/// `None` when one cannot be read.
+fn folders_of(output: &Path, files: &[(String, Entry)]) -> Option<Vec<Folder>> {
+    use rayon::prelude::*;
+    let mut rels: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    rels.insert("");
+    for (rel, _) in files {
+        let mut at = rel.as_str();
+        while let Some(slash) = at.rfind('/') {
+            at = &at[..slash];
+            if !rels.insert(at) {
+                break;
+            }
+        }
+    }
+    let now = mtime_of_time(SystemTime::now());
+    let racy = crate::inputs::RACY.as_nanos();
+    rels.into_par_iter()
+        .map(|rel| {
+            let meta = fs::symlink_metadata(output.join(rel)).ok()?;
+            let mtime = mtime_of(&meta);
+            meta.is_dir().then(|| Folder {
+                rel: rel.to_string(),
+                mtime,
+                racy: now.saturating_sub(mtime) < racy,
+            })
+        })
+        .collect()
 }
 
 /// Whether the previous output's file `rel` is still what its entry says (nobody changed it).
@@ -275,7 +385,7 @@ mod tests {
             articles: 3,
             pages: 12,
         });
-        manifest.finish(0, 0);
+        manifest.finish(root.path(), 0, 0);
         assert!(file.is_file());
         assert!(!legacy.exists(), "the old file is gone");
         let again = Manifest::load(file);
@@ -283,5 +393,87 @@ mod tests {
             again.previous().map(|m| (m.inputs, m.articles, m.pages)),
             Some((7, 3, 12))
         );
+    }
+
+    /// An output of three files in nested folders with its manifest saved, the folders' times
+    /// taken `settle` after the last write (racy when shorter than `RACY`).
+    fn output_with_manifest(settle: Duration) -> (tempfile::TempDir, PathBuf, Manifest) {
+        let root = tempfile::tempdir().expect("temp dir");
+        let output = root.path().join("public");
+        let file = path_for(root.path(), &output);
+        let manifest = Manifest::load(file.clone());
+        for rel in ["index.html", "2025/a/index.html", "tags/x/index.html"] {
+            let path = output.join(rel);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, rel).unwrap();
+            let meta = fs::metadata(&path).unwrap();
+            manifest.record(
+                rel,
+                Entry {
+                    len: meta.len(),
+                    hash: 0,
+                    mtime: mtime_of(&meta),
+                    inputs: None,
+                },
+            );
+        }
+        std::thread::sleep(settle);
+        manifest.finish(&output, 3, 0);
+        (root, output, Manifest::load(file))
+    }
+
+    #[test]
+    fn a_file_added_by_hand_anywhere_in_the_output_is_seen_without_walking_it() {
+        for settle in [
+            Duration::ZERO,
+            crate::inputs::RACY + Duration::from_millis(20),
+        ] {
+            let (_root, output, manifest) = output_with_manifest(settle);
+            let folders = manifest.old_folders.clone().expect("folders recorded");
+            let rels: Vec<&str> = folders.iter().map(|f| f.rel.as_str()).collect();
+            assert_eq!(rels, ["", "2025", "2025/a", "tags", "tags/x"]);
+            assert_eq!(
+                folders.iter().all(|f| f.racy),
+                settle.is_zero(),
+                "{settle:?}: {folders:?}"
+            );
+            assert!(manifest.output_intact(&output), "{settle:?}");
+            // A file added by hand deep inside, then a folder.
+            let extra = output.join("2025/a/extra.html");
+            fs::write(&extra, "x").unwrap();
+            assert!(!manifest.output_intact(&output), "{settle:?}: added file");
+            fs::remove_file(&extra).unwrap();
+            let (_root, output, manifest) = output_with_manifest(settle);
+            fs::create_dir(output.join("tags/y")).unwrap();
+            assert!(!manifest.output_intact(&output), "{settle:?}: added folder");
+            // A listed file changed by hand.
+            let (_root, output, manifest) = output_with_manifest(settle);
+            fs::write(output.join("tags/x/index.html"), "changed by hand").unwrap();
+            assert!(!manifest.output_intact(&output), "{settle:?}: changed file");
+        }
+    }
+
+    /// A file added to a folder right after its time was taken can leave the time as it was
+    /// (file systems keep times in steps): such a folder's entries are read.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_racy_folder_has_its_entries_read() {
+        use rustix::fs::{utimensat, AtFlags, Timespec, Timestamps, CWD};
+        let (_root, output, manifest) = output_with_manifest(Duration::ZERO);
+        let folder = output.join("2025/a");
+        let before = fs::metadata(&folder).unwrap().modified().unwrap();
+        fs::write(folder.join("extra.html"), "x").unwrap();
+        let at = before.duration_since(UNIX_EPOCH).unwrap();
+        let time = Timespec {
+            tv_sec: at.as_secs() as i64,
+            tv_nsec: i64::from(at.subsec_nanos()),
+        };
+        let times = Timestamps {
+            last_access: time,
+            last_modification: time,
+        };
+        utimensat(CWD, &folder, &times, AtFlags::empty()).unwrap();
+        assert_eq!(fs::metadata(&folder).unwrap().modified().unwrap(), before);
+        assert!(!manifest.output_intact(&output));
     }
 }
