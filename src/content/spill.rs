@@ -56,6 +56,7 @@ impl Spill {
         self.compress
             .store(articles >= self.compress_from, Ordering::Relaxed);
     }
+
     /// Stores a text; returns where, how many bytes it took and whether they are compressed.
     /// Threads write at once, each into its own range.
     fn put(&self, text: &str) -> io::Result<(u64, usize, bool)> {
