@@ -1,7 +1,7 @@
 //! Incremental = clean: after random sequences of edits (new, deleted and renamed articles;
 //! body, title, tag, date, related, writer and dossier changes; links between bodies, drafts,
 //! covers replaced by images of another size, writers' data files (aliases that merge two
-//! writers), template overrides added and removed; settings and static changes; nothing at all),
+//! writers), template overrides added and removed, tag counts printed in lists or not; settings and static changes; nothing at all),
 //! the output of an incremental `warraq build` is byte-identical to a
 //! clean build of the same sources into another folder, a build that fails fails both ways, and
 //! a failed incremental build leaves the previous output untouched.
@@ -318,7 +318,21 @@ impl Site {
                     1,
                 );
                 write(&self.root, "templates/base.html", base);
-                "templates".into()
+                // A third of the time the cards print their tags' counts, which pages'
+                // fingerprints leave out while no template reads them (a new article changes
+                // the counts of its tags in every list that shows one of their articles).
+                let counts = rng.below(3) == 0;
+                if counts {
+                    let card = include_str!("../templates/partials/card.html").replacen(
+                        "{{ t.name | isolate }}",
+                        "{{ t.name | isolate }} ({{ t.count }})",
+                        1,
+                    );
+                    write(&self.root, "templates/partials/card.html", card);
+                } else {
+                    let _ = std::fs::remove_file(self.root.join("templates/partials/card.html"));
+                }
+                format!("templates (cards with tag counts: {counts})")
             }
             11 => {
                 let per_page = 2 + rng.below(3);

@@ -7,7 +7,9 @@
 //! is hashed as a whole, as the templates receive it — nothing is tracked by hand, so a change
 //! anywhere in what a page shows (a related article's title, a tag's count, a similar list)
 //! changes its number. Templates must therefore be pure: `now()` and the like would not
-//! re-render an unchanged page (README says so).
+//! re-render an unchanged page (README says so). Two values are left out when no template
+//! can read them ([`super::reads`]): `site.article_count` and the counts of the names articles
+//! link to, both of which a new article changes in nearly every page's context.
 //!
 //! Precision per template: a page template no other template mentions (`feed.xml`,
 //! `term.html`, …) only invalidates its own pages; every other template (`base.html`, macros,
@@ -144,12 +146,54 @@ pub struct Shared(ahash::AHashMap<usize, u64>);
 impl Shared {
     /// A table of `values`' numbers (maps; other values are left out).
     pub fn of(values: &[&Value]) -> Shared {
+        let mut shared = Shared::default();
+        shared.add(values);
+        shared
+    }
+
+    /// Adds `values`' numbers to the table; the values already in it stand in them by theirs.
+    pub fn add(&mut self, values: &[&Value]) {
         use rayon::prelude::*;
         let table = values
             .par_iter()
-            .filter_map(|v| Some((address(v)?, number(v))))
+            .filter_map(|v| Some((address(v)?, number_with(v, self))))
             .collect::<Vec<_>>();
-        Shared(table.into_iter().collect())
+        self.0.extend(table);
+    }
+
+    /// Makes every term reference the `summaries` hold (the maps of their `tags` and of each list
+    /// in their `terms`, which every summary naming the term shares, and so does the article's
+    /// own page) stand in pages by its number without its `count`: for when no template can read
+    /// that count ([`super::reads::reads_term_counts`]). Call before adding the summaries.
+    pub fn terms_without_counts(&mut self, summaries: &[Value]) {
+        let mut seen = ahash::AHashSet::new();
+        let refs = summaries
+            .iter()
+            .filter_map(Value::as_map)
+            .flat_map(|summary| {
+                let tags = summary.get(&tera::value::Key::Str("tags"));
+                let terms = summary
+                    .get(&tera::value::Key::Str("terms"))
+                    .and_then(Value::as_map)
+                    .into_iter()
+                    .flat_map(|by_taxonomy| by_taxonomy.values());
+                tags.into_iter().chain(terms)
+            })
+            .filter_map(Value::as_array)
+            .flatten();
+        for term in refs {
+            let (Some(at), Some(map)) = (address(term), term.as_map()) else {
+                continue;
+            };
+            if seen.insert(at) {
+                let without: tera::Map = map
+                    .iter()
+                    .filter(|(key, _)| key.as_str() != Some("count"))
+                    .map(|(key, value)| (key.clone(), value.clone()))
+                    .collect();
+                self.0.insert(at, number(&Value::from(without)));
+            }
+        }
     }
 
     /// Makes `at` stand in pages by the number of `from`: a value its pages' templates cannot
@@ -163,57 +207,14 @@ impl Shared {
 
 /// The number a shared value stands for itself by: the hash of all of it.
 fn number(v: &Value) -> u64 {
+    number_with(v, &Shared::default())
+}
+
+/// The number of `v`, the values `shared` knows standing in it by their own.
+fn number_with(v: &Value, shared: &Shared) -> u64 {
     let mut buf = Vec::new();
-    feed(&mut buf, v, &Shared::default());
+    feed(&mut buf, v, shared);
     xxh3_64(&buf)
-}
-
-/// Whether some template can read `site.article_count`: one names it, uses `site` itself
-/// (prints it, loops over it, indexes it by a variable) rather than its fields by name, or
-/// prints tera's dump of the whole context (`__tera_context`). When
-/// none can, the count is left out of page fingerprints: a new article changes it, and with it
-/// every page's context, where the pages themselves do not change.
-pub fn reads_article_count(sources: &Sources) -> bool {
-    sources.iter().any(|(_, text, _)| {
-        text.contains("article_count") || text.contains("__tera_context") || uses_site_whole(text)
-    })
-}
-
-/// Whether the code of a template (inside `{{ }}` and `{% %}`) uses `site` other than as
-/// `site.<field>`. Anything it cannot read that way counts as a use.
-fn uses_site_whole(text: &str) -> bool {
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut rest = text;
-    loop {
-        let Some(open) = [rest.find("{{"), rest.find("{%")]
-            .into_iter()
-            .flatten()
-            .min()
-        else {
-            return false;
-        };
-        let close = if rest[open..].starts_with("{{") {
-            "}}"
-        } else {
-            "%}"
-        };
-        let code_end = rest[open + 2..]
-            .find(close)
-            .map_or(rest.len(), |i| open + 2 + i);
-        let code = &rest[open + 2..code_end];
-        for (at, _) in code.match_indices("site") {
-            let (before, after) = (&code[..at], &code[at + 4..]);
-            let part_of_a_name = before.chars().next_back().is_some_and(word)
-                || after.chars().next().is_some_and(word);
-            if !part_of_a_name && !after.trim_start().starts_with('.') {
-                return true;
-            }
-        }
-        if code_end >= rest.len() {
-            return false;
-        }
-        rest = &rest[code_end + 2..];
-    }
 }
 
 /// The address of a value's map, which its clones share.
@@ -295,38 +296,6 @@ fn feed(buf: &mut Vec<u8>, v: &Value, shared: &Shared) {
 mod tests {
     use super::*;
     use std::sync::Arc;
-
-    #[test]
-    fn the_article_count_is_read_only_where_a_template_can_read_it() {
-        let sources = |text: &str| -> Sources { vec![("x.html".into(), Arc::from(text), true)] };
-        for text in [
-            "{{ site.article_count }}",
-            "{{ site[\"article_count\"] }}",
-            "{{ site | json_encode }}",
-            "{% for k, v in site %}{{ k }}{% endfor %}",
-            "{{ site[key] }}",
-            "{%- set s = site -%}",
-            "{{ site",
-            "<pre>{{ __tera_context }}</pre>",
-        ] {
-            assert!(reads_article_count(&sources(text)), "{text}");
-        }
-        for text in [
-            "<header class=\"site-header\">{{ site.title }}</header>",
-            "{{ website }} {{ site_name }} {% if site .feeds %}{% endif %}",
-            "{# site #} site {{ site.taxonomies | length }}",
-        ] {
-            assert!(!reads_article_count(&sources(text)), "{text}");
-        }
-        let defaults: Sources = crate::render::templates::DEFAULTS
-            .iter()
-            .map(|(name, text)| (name.to_string(), Arc::from(*text), false))
-            .collect();
-        assert!(
-            !reads_article_count(&defaults),
-            "the default templates leave the count out"
-        );
-    }
 
     /// The number of a page none of whose values are shared.
     fn number(salts: &Salts, template: &str, context: &Value) -> u64 {

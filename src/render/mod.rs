@@ -10,6 +10,7 @@ mod contract;
 pub mod filters;
 pub mod fingerprint;
 pub mod metadata;
+pub mod reads;
 pub mod templates;
 pub mod timeline;
 
@@ -608,13 +609,18 @@ impl<'a> Renderer<'a> {
         let salts = sink
             .remembers()
             .then(|| fingerprint::Salts::new(&self.site.config, self.sources));
-        // Hashed once here, each stands for itself in every page that shows it; the site's
-        // values without the article count when no template reads it.
+        // Hashed once here, each stands for itself in every page that shows it: the names
+        // articles link to (without their counts when no template reads them), each article's
+        // list form, and the site's values (without the article count when no template reads
+        // it).
         let shared = match salts {
             Some(_) => {
-                let mut shared =
-                    fingerprint::Shared::of(&self.summaries.iter().collect::<Vec<_>>());
-                if fingerprint::reads_article_count(self.sources) {
+                let mut shared = fingerprint::Shared::default();
+                if !reads::reads_term_counts(self.sources) {
+                    shared.terms_without_counts(&self.summaries);
+                }
+                shared.add(&self.summaries.iter().collect::<Vec<_>>());
+                if reads::reads_article_count(self.sources) {
                     shared.stand_as(&self.site_value, &self.site_value);
                 } else {
                     let mut values = SiteContext::new(self.site);
@@ -775,8 +781,9 @@ mod tests {
     ) -> std::collections::BTreeMap<String, String> {
         let dir = tempfile::tempdir().expect("temp dir");
         for (name, text) in own {
-            std::fs::create_dir_all(dir.path().join("templates")).expect("templates/");
-            std::fs::write(dir.path().join("templates").join(name), text).expect("template");
+            let path = dir.path().join("templates").join(name);
+            std::fs::create_dir_all(path.parent().expect("a folder")).expect("templates/");
+            std::fs::write(path, text).expect("template");
         }
         let (tera, sources) = templates::load(dir.path(), &site.config).expect("templates");
         let sink = crate::serve::model::MemorySink::default();
@@ -787,6 +794,108 @@ mod tests {
             .into_iter()
             .map(|(f, b)| (f, String::from_utf8(b).expect("UTF-8")))
             .collect()
+    }
+
+    /// Every summary of `site` with each of its term references' `count` raised by 1 000.
+    fn counts_raised(site: &Site) -> Vec<Value> {
+        let raise = |term: &Value| -> Value {
+            let map: tera::Map = term
+                .as_map()
+                .expect("a term reference")
+                .iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v.as_i128()) {
+                        (Some("count"), Some(n)) => Value::from((n + 1000) as u64),
+                        _ => v.clone(),
+                    };
+                    (k.clone(), v)
+                })
+                .collect();
+            Value::from(map)
+        };
+        let list = |v: &Value| -> Value {
+            Value::from(
+                v.as_array()
+                    .expect("a list")
+                    .iter()
+                    .map(raise)
+                    .collect::<Vec<_>>(),
+            )
+        };
+        context::summaries(site)
+            .iter()
+            .map(|summary| {
+                let map: tera::Map = summary
+                    .as_map()
+                    .expect("a summary")
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = match k.as_str() {
+                            Some("tags") => list(v),
+                            Some("terms") => Value::from(
+                                v.as_map()
+                                    .expect("terms by taxonomy")
+                                    .iter()
+                                    .map(|(x, l)| (x.clone(), list(l)))
+                                    .collect::<tera::Map>(),
+                            ),
+                            _ => v.clone(),
+                        };
+                        (k.clone(), v)
+                    })
+                    .collect();
+                Value::from(map)
+            })
+            .collect()
+    }
+
+    /// Page fingerprints leave out the counts of the names articles link to when the templates
+    /// cannot read them (`reads::reads_term_counts`), and the default templates count as unable
+    /// to: this holds them to it. Every page rendered with every such count changed is the same
+    /// (the pages that do show counts, tags and writers' own, make their names anew).
+    #[test]
+    fn the_default_templates_show_no_count_of_the_names_an_article_links_to() {
+        use crate::index::tests::{article, site_from};
+        let files = [
+            article("a1", "date: 2025-01-01\ntags: [سوريا, داعش]\nauthor: فريق وراق\nsource: {name: الشرق الأوسط, url: \"https://aawsat.com/x\"}", "نص أول."),
+            article("a2", "date: 2025-01-02\ntags: [سوريا]\nauthor: [فريق وراق, كاتب آخر]\nseries: {name: ملف, part: 1}", "نص ثان."),
+            article("a3", "date: 2025-02-03\ntags: [داعش]\nauthor: كاتب آخر\nrelated: [a1]\nseries: {name: ملف, part: 2}", "نص ثالث."),
+        ];
+        let site =
+            site_from(&files, "per_page: 2\nbase_url: https://example.org/\n").expect("site");
+        assert!(
+            site.taxonomies.len() >= 3 && site.taxonomies.iter().all(|t| !t.terms.is_empty()),
+            "tags, writers and sources all have names"
+        );
+        let expected = render_all(&site);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (tera, sources) = templates::load(dir.path(), &site.config).expect("templates");
+        let sink = crate::serve::model::MemorySink::default();
+        Renderer::with_summaries(&site, &tera, &sources, counts_raised(&site))
+            .render_into(&site.pages(), &sink)
+            .expect("rendered");
+        let raised: std::collections::BTreeMap<String, String> = sink
+            .into_files()
+            .into_iter()
+            .map(|(f, b)| (f, String::from_utf8(b).expect("UTF-8")))
+            .collect();
+        assert_eq!(expected.len(), raised.len());
+        for (file, text) in &expected {
+            assert_eq!(text, &raised[file], "{file} shows a linked name's count");
+        }
+        // The check can fail: a card that prints its tags' counts.
+        let card = templates::DEFAULTS
+            .iter()
+            .find(|(n, _)| *n == "partials/card.html")
+            .expect("card")
+            .1
+            .replace(
+                "{{ t.name | isolate }}",
+                "{{ t.name | isolate }} ({{ t.count }})",
+            );
+        let own = render_with(&site, &[("partials/card.html", &card)]);
+        assert_ne!(own["index.html"], expected["index.html"]);
+        assert!(own["index.html"].contains("(2)"), "a tag of two articles");
     }
 
     /// The `<section>` of a page that starts with `start` (an attribute), to its end.

@@ -1,0 +1,498 @@
+//! What the templates can read, found in their text: values no template can read are left out
+//! of page fingerprints ([`super::fingerprint`]), so that a change nobody sees does not render
+//! pages again.
+//!
+//! Two values change with every new article and would otherwise touch nearly every page:
+//! `site.article_count`, in every page's context, and the `count` of each name an article links
+//! to (its tags', writers' and other names' references, in every list that shows the article
+//! and on its own page). The checks are conservative: a template the check cannot read through
+//! counts as reading the value, which costs renders, never a stale page.
+
+use super::templates::{Sources, DEFAULTS};
+
+/// Whether some template can read `site.article_count`: one names it, uses `site` itself
+/// (prints it, loops over it, indexes it by a variable) rather than its fields by name, or
+/// prints tera's dump of the whole context (`__tera_context`). When
+/// none can, the count is left out of page fingerprints: a new article changes it, and with it
+/// every page's context, where the pages themselves do not change.
+pub fn reads_article_count(sources: &Sources) -> bool {
+    sources.iter().any(|(_, text, _)| {
+        text.contains("article_count") || text.contains("__tera_context") || uses_site_whole(text)
+    })
+}
+
+/// Whether some template can read the `count` of a name reached through an article: a tag of
+/// `page.tags`, a writer of `p.terms.authors`, in any list or on the article's page. When none
+/// can, those references stand in page fingerprints without their count, and a new article no
+/// longer re-renders every page that shows an article sharing one of its tags (at 100 000
+/// articles, nearly all of them) for the few whose bytes change.
+///
+/// The default templates print counts only of the page's own names (`term.html`,
+/// `taxonomy.html`) and of other things (years, months, dossiers, the navigation's
+/// taxonomies); a test renders them with every such count changed and finds every page
+/// unchanged. A site's own template, unless it is a default's exact copy, goes through
+/// [`may_read_term_counts`].
+pub fn reads_term_counts(sources: &Sources) -> bool {
+    sources.iter().any(|(name, text, provided)| {
+        let is_default = !provided
+            || DEFAULTS
+                .iter()
+                .any(|(n, t)| *n == name.as_str() && *t == &**text);
+        !is_default && may_read_term_counts(text)
+    })
+}
+
+/// Whether a template can read a term reference's `count` (conservatively: anything it cannot
+/// follow counts as reading it). It can when it
+/// - names `count` other than as the count of something known not to be a term reference: an
+///   item of a list of taxonomies, of the page's own names, years, months or dossiers
+///   (`{% for t in site.taxonomies %}{{ t.count }}`), or the page's own `term`, `series`,
+///   `page.series`…; a name bound by `set` or as a macro's argument can be anything;
+/// - prints or serialises something whole (`{{ p }}`, `{{ page.tags | join }}`,
+///   `json_encode`, `__tera_context`, `get(…)`), or loops over a map's entries (`for k, v in`).
+///   Printing is followed only for a literal, a call (a macro's own template is checked on its
+///   own), a dotted path ending in a field that holds text or a number, and the few names that
+///   hold text by themselves (a writer's name in `{% for a in page.authors %}`).
+///
+/// Names are resolved as Tera scopes them: the innermost enclosing loop (or macro) that binds
+/// them, else the page's context.
+pub fn may_read_term_counts(text: &str) -> bool {
+    reading_block(text).is_some()
+}
+
+/// What a name stands for where a block uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Binding<'t> {
+    /// An item of the loop over this expression.
+    Item(&'t str),
+    /// Anything: set by `set`, or a macro's argument.
+    Unknown,
+    /// A value of the page's context.
+    Context,
+}
+
+/// The names bound where a block stands: enclosing loops and macros, innermost last.
+#[derive(Default)]
+struct Scopes<'t> {
+    frames: Vec<(bool, Vec<(&'t str, Binding<'t>)>)>,
+    set: Vec<&'t str>,
+}
+
+impl<'t> Scopes<'t> {
+    /// Notes what a `{% %}` block opens, closes or sets.
+    fn enter(&mut self, code: &'t str) {
+        let keyword = code.split_whitespace().next().unwrap_or("");
+        match keyword {
+            "for" => {
+                let (vars, source) = code[3..].split_once(" in ").unwrap_or(("", ""));
+                let source = source.split('|').next().unwrap_or("").trim();
+                let names = vars
+                    .split(',')
+                    .map(|v| (v.trim(), Binding::Item(source)))
+                    .collect();
+                self.frames.push((true, names));
+            }
+            "macro" => {
+                let args = code
+                    .split_once('(')
+                    .map_or("", |(_, a)| a.trim_end().trim_end_matches(')'));
+                let names = args
+                    .split(',')
+                    .map(|a| (a.split('=').next().unwrap_or("").trim(), Binding::Unknown))
+                    .collect();
+                self.frames.push((false, names));
+            }
+            "endfor" | "endmacro" => {
+                self.frames.pop();
+            }
+            "set" | "set_global" => {
+                let name = code[keyword.len()..].split('=').next().unwrap_or("");
+                self.set.push(name.trim());
+            }
+            _ => {}
+        }
+    }
+
+    fn resolve(&self, name: &str) -> Binding<'t> {
+        let bound = self
+            .frames
+            .iter()
+            .rev()
+            .flat_map(|(_, names)| names.iter())
+            .find(|(n, _)| *n == name);
+        match bound {
+            Some(&(_, binding)) => binding,
+            None if self.set.contains(&name) => Binding::Unknown,
+            None => Binding::Context,
+        }
+    }
+}
+
+/// The code of the first block of `text` that may read a term reference's count.
+fn reading_block(text: &str) -> Option<&str> {
+    let blocks: Vec<(bool, &str)> = code_blocks(text).collect();
+    // A name `set` anywhere may hold anything, before the `set` too (inside a loop).
+    let mut scopes = Scopes::default();
+    for &(printed, code) in &blocks {
+        if !printed
+            && code
+                .split_whitespace()
+                .next()
+                .is_some_and(|k| k.starts_with("set"))
+        {
+            scopes.enter(code);
+        }
+    }
+    for &(printed, code) in &blocks {
+        if ["__tera_context", "json", "get("]
+            .iter()
+            .any(|w| code.contains(w))
+            || (!printed && two_variable_loop(code))
+            || counts_unknown(code, &scopes)
+            || (printed && prints_more_than_text(code, &scopes))
+        {
+            return Some(code);
+        }
+        if !printed {
+            scopes.enter(code);
+        }
+    }
+    None
+}
+
+/// The code of each `{{ }}` (true: printed) and `{% %}` block, without whitespace control.
+fn code_blocks(text: &str) -> impl Iterator<Item = (bool, &str)> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        let open = [rest.find("{{"), rest.find("{%")]
+            .into_iter()
+            .flatten()
+            .min()?;
+        let printed = rest[open..].starts_with("{{");
+        let close = if printed { "}}" } else { "%}" };
+        let end = rest[open + 2..]
+            .find(close)
+            .map_or(rest.len(), |i| open + 2 + i);
+        let code = rest[open + 2..end].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        rest = rest.get(end + 2..).unwrap_or("");
+        Some((printed, code))
+    })
+}
+
+/// Whether the code of a `{% %}` block is a loop over a map's keys and values.
+fn two_variable_loop(code: &str) -> bool {
+    code.strip_prefix("for ")
+        .and_then(|rest| rest.split_once(" in "))
+        .is_some_and(|(vars, _)| vars.contains(','))
+}
+
+/// Loops whose items' `count` is never a term reference's: the navigation's taxonomies, a
+/// taxonomy page's own names, years, months, dossiers.
+const COUNTED_LISTS: &[&str] = &["site.taxonomies", "terms", "years", "months", "series"];
+
+/// Context values whose `count` is never a term reference's.
+const COUNTED_VALUES: &[&str] = &[
+    "term",
+    "taxonomy",
+    "series",
+    "year",
+    "month",
+    "page.series",
+    "newer_year",
+    "older_year",
+    "newer_month",
+    "older_month",
+];
+
+/// Whether `code` names `count` anywhere other than as `<receiver>.count` of a receiver known
+/// not to be a term reference.
+fn counts_unknown(code: &str, scopes: &Scopes) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    for (at, _) in code.match_indices("count") {
+        let before = &code[..at];
+        let after = &code[at + 5..];
+        if after.chars().next().is_some_and(ident) || before.chars().next_back().is_some_and(ident)
+        {
+            continue; // part of another name: `counts`, `word_count`, `article_count`
+        }
+        let Some(path) = before.strip_suffix('.') else {
+            return true; // `["count"]`, `attribute="count"`, a variable named count
+        };
+        let start = path
+            .rfind(|c: char| !(ident(c) || c == '.'))
+            .map_or(0, |i| i + 1);
+        let receiver = &path[start..];
+        let root = receiver.split('.').next().unwrap_or("");
+        let known = match scopes.resolve(root) {
+            Binding::Item(source) => receiver == root && COUNTED_LISTS.contains(&source),
+            Binding::Context => COUNTED_VALUES.contains(&receiver),
+            Binding::Unknown => false,
+        };
+        if !known {
+            return true;
+        }
+    }
+    false
+}
+
+/// Fields that hold text, a number or a flag in the contexts templates receive.
+const TEXT_FIELDS: &[&str] = &[
+    "name",
+    "slug",
+    "url",
+    "title",
+    "label",
+    "permalink",
+    "path",
+    "date",
+    "date_rfc3339",
+    "updated",
+    "updated_rfc3339",
+    "summary",
+    "description",
+    "lang",
+    "dir",
+    "draft",
+    "word_count",
+    "reading_minutes",
+    "id",
+    "kind",
+    "html",
+    "src",
+    "share_url",
+    "share_width",
+    "share_height",
+    "share_type",
+    "width",
+    "height",
+    "alt",
+    "caption",
+    "credit",
+    "content",
+    "source_path",
+    "locale",
+    "domain",
+    "feed_url",
+    "bio",
+    "intro",
+    "number",
+    "part",
+    "total_pages",
+    "total_items",
+    "per_page",
+    "count",
+    "level",
+    "text",
+    "external",
+    "language",
+    "direction",
+    "base_url",
+    "home_url",
+    "tags_url",
+    "archive_url",
+    "series_url",
+    "search_url",
+    "generator",
+    "article_count",
+    "logo_url",
+    "year",
+    "month",
+    "index",
+    "index0",
+    "revindex",
+    "revindex0",
+    "first",
+    "last",
+    "length",
+    "lastmod",
+    "loc",
+    "base",
+    "atom_id",
+    "self_url",
+    "alternate_url",
+];
+
+/// Dotted paths that hold text although their last field elsewhere holds a summary
+/// (`page.previous` is the older article; `paginator.previous` the previous page's href).
+const TEXT_PATHS: &[&str] = &["paginator.previous", "paginator.next"];
+
+/// Names of the context that hold text (or safe HTML) by themselves.
+const TEXT_VALUES: &[&str] = &[
+    "current_url",
+    "current_permalink",
+    "index_url",
+    "script_url",
+    "sitemap_url",
+    "structured_data",
+    "timeline",
+    "intro",
+];
+
+/// Whether a printed expression can print a map or a list whole: anything but a literal, a
+/// call, a dotted path ending in a field known to hold text, a name of the context that holds
+/// text, or an item of an article's writers' names (`page.authors`, a list of texts).
+fn prints_more_than_text(code: &str, scopes: &Scopes) -> bool {
+    let head = code.split('|').next().unwrap_or("").trim();
+    let quoted = head
+        .chars()
+        .next()
+        .filter(|q| ['"', '\'', '`'].contains(q))
+        .is_some_and(|q| head.len() > 1 && head[1..].find(q) == Some(head.len() - 2));
+    let number = !head.is_empty() && head.chars().all(|c| c.is_ascii_digit() || c == '.');
+    if quoted || number {
+        return false;
+    }
+    let name = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_');
+    if let Some((callee, _)) = head.split_once('(') {
+        if head.ends_with(')') && callee.split("::").all(name) {
+            return false;
+        }
+    }
+    // `page.terms.sources[0].url`: an item taken by a literal index on the way is followed.
+    let indexed = |p: &str| {
+        let (base, indexes) = p.split_once('[').map_or((p, ""), |(b, i)| (b, i));
+        name(base)
+            && (indexes.is_empty()
+                || indexes.strip_suffix(']').is_some_and(|i| {
+                    i.split("][")
+                        .all(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+                }))
+    };
+    let parts: Vec<&str> = head.split('.').collect();
+    let (last, way) = parts.split_last().unwrap_or((&"", &[]));
+    if !name(last) || !way.iter().all(|p| indexed(p)) {
+        return true;
+    }
+    match (parts.as_slice(), scopes.resolve(parts[0])) {
+        ([one], Binding::Context) => !TEXT_VALUES.contains(one),
+        ([_], Binding::Item(source)) => {
+            let source: Vec<&str> = source.split('.').collect();
+            !(source.len() == 2 && name(source[0]) && source[1] == "authors")
+        }
+        ([_], Binding::Unknown) => true,
+        (_, _) if TEXT_PATHS.contains(&head) => false,
+        (_, _) => !TEXT_FIELDS.contains(parts.last().unwrap_or(&"")),
+    }
+}
+
+/// Whether the code of a template (inside `{{ }}` and `{% %}`) uses `site` other than as
+/// `site.<field>`. Anything it cannot read that way counts as a use.
+fn uses_site_whole(text: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    code_blocks(text).any(|(_, code)| {
+        code.match_indices("site").any(|(at, _)| {
+            let (before, after) = (&code[..at], &code[at + 4..]);
+            let part_of_a_name = before.chars().next_back().is_some_and(word)
+                || after.chars().next().is_some_and(word);
+            !part_of_a_name && !after.trim_start().starts_with('.')
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn sources(text: &str) -> Sources {
+        vec![("x.html".into(), Arc::from(text), true)]
+    }
+
+    fn defaults() -> Sources {
+        DEFAULTS
+            .iter()
+            .map(|(name, text)| (name.to_string(), Arc::from(*text), false))
+            .collect()
+    }
+
+    #[test]
+    fn the_article_count_is_read_only_where_a_template_can_read_it() {
+        for text in [
+            "{{ site.article_count }}",
+            "{{ site[\"article_count\"] }}",
+            "{{ site | json_encode }}",
+            "{% for k, v in site %}{{ k }}{% endfor %}",
+            "{{ site[key] }}",
+            "{%- set s = site -%}",
+            "{{ site",
+            "<pre>{{ __tera_context }}</pre>",
+        ] {
+            assert!(reads_article_count(&sources(text)), "{text}");
+        }
+        for text in [
+            "<header class=\"site-header\">{{ site.title }}</header>",
+            "{{ website }} {{ site_name }} {% if site .feeds %}{% endif %}",
+            "{# site #} site {{ site.taxonomies | length }}",
+        ] {
+            assert!(!reads_article_count(&sources(text)), "{text}");
+        }
+        assert!(
+            !reads_article_count(&defaults()),
+            "the default templates leave the count out"
+        );
+    }
+
+    #[test]
+    fn a_term_count_is_read_wherever_a_template_may_reach_one() {
+        for text in [
+            // Through an article's names, however the loop variable is called.
+            "{% for t in page.tags %}{{ t.count }}{% endfor %}",
+            "{% for term in p.tags %}{{ term.count }}{% endfor %}",
+            "{% for a in page.terms.authors %}{% if a.count > 3 %}كاتب{% endif %}{% endfor %}",
+            // A name bound by a safe loop and, elsewhere, by another one.
+            "{% for t in site.taxonomies %}{{ t.count }}{% endfor %}{% for t in page.tags %}{{ t.count }}{% endfor %}",
+            "{% set t = page.tags | first %}{{ t.count }}",
+            "{% macro chip(t) %}{{ t.count }}{% endmacro %}",
+            "{{ page.tags[0].count }}",
+            "{{ t[\"count\"] }}",
+            "{% for t in page.tags | sort(attribute=\"count\") %}{% endfor %}",
+            // Printed or serialised whole.
+            "{{ page.tags }}",
+            "{{ page.tags | join(sep=\", \") }}",
+            "{{ p }}",
+            "{{ page.similar | first }}",
+            "{{ page | json_encode }}",
+            "{{ (page.tags) }}",
+            "{{ \"وسوم: \" ~ page.tags }}",
+            "{% for k, v in page.tags[0] %}{{ v }}{% endfor %}",
+            "{{ page.tags | get(key=k) }}",
+            "{{ __tera_context }}",
+        ] {
+            assert!(may_read_term_counts(text), "{text}");
+            assert!(reads_term_counts(&sources(text)), "{text}");
+        }
+        for text in [
+            "{% for t in page.tags %}<a href=\"{{ t.url }}\">{{ t.name | isolate }}</a>{% endfor %}",
+            "{% for t in site.taxonomies %}{% if t.count > 0 %}{{ t.title }}{% endif %}{% endfor %}",
+            "{{ term.count | digits }} {{ page.series.count }} {% for m in months %}{{ m.count }}{% endfor %}",
+            "{{ page.word_count }} {{ site.article_count }} {{ loop.index }} {{ \"نص\" }} {{ 3 }}",
+            "{{ macros::card(p=p) }} {{ now() }}",
+        ] {
+            assert_eq!(reading_block(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_default_templates_and_copies_of_them_leave_term_counts_out() {
+        assert!(!reads_term_counts(&defaults()));
+        let copies: Sources = DEFAULTS
+            .iter()
+            .map(|(name, text)| (name.to_string(), Arc::from(*text), true))
+            .collect();
+        assert!(!reads_term_counts(&copies), "an exact copy is the default");
+        // Each default, once it is the site's own and edited, is still followed through.
+        for (name, text) in DEFAULTS {
+            assert_eq!(
+                reading_block(text),
+                None,
+                "{name} would count as reading term counts once edited"
+            );
+        }
+        let mut edited = copies;
+        edited[0].1 = Arc::from(format!(
+            "{}{{% for t in page.tags %}}{{{{ t.count }}}}{{% endfor %}}",
+            edited[0].1
+        ));
+        assert!(reads_term_counts(&edited));
+    }
+}
