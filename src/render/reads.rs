@@ -47,15 +47,17 @@ pub fn reads_term_counts(sources: &Sources) -> bool {
 /// - names `count` other than as the count of something known not to be a term reference: an
 ///   item of a list of taxonomies, of the page's own names, years, months or dossiers
 ///   (`{% for t in site.taxonomies %}{{ t.count }}`), or the page's own `term`, `series`,
-///   `page.series`…; a name bound by `set` or as a macro's argument can be anything;
+///   `page.series`…; a name bound by `set`, a component's argument or a list comprehension's
+///   variable can be anything;
 /// - prints or serialises something whole (`{{ p }}`, `{{ page.tags | join }}`,
 ///   `json_encode`, `__tera_context`, `get(…)`), or loops over a map's entries (`for k, v in`).
-///   Printing is followed only for a literal, a call (a macro's own template is checked on its
-///   own), a dotted path ending in a field that holds text or a number, and the few names that
+///   Printing is followed only for a literal, a call (a component's definition is checked where
+///   it is written), a dotted path ending in a field that holds text or a number, and the few names that
 ///   hold text by themselves (a writer's name in `{% for a in page.authors %}`).
 ///
-/// Names are resolved as Tera scopes them: the innermost enclosing loop (or macro) that binds
-/// them, else the page's context.
+/// Names are resolved as Tera scopes them: the innermost enclosing loop that binds them, else
+/// the page's context; inside a component's definition, names the check cannot place count as
+/// anything.
 pub fn may_read_term_counts(text: &str) -> bool {
     reading_block(text).is_some()
 }
@@ -65,16 +67,18 @@ pub fn may_read_term_counts(text: &str) -> bool {
 enum Binding<'t> {
     /// An item of the loop over this expression.
     Item(&'t str),
-    /// Anything: set by `set`, or a macro's argument.
+    /// Anything: set by `set`, or a component's argument.
     Unknown,
     /// A value of the page's context.
     Context,
 }
 
-/// The names bound where a block stands: enclosing loops and macros, innermost last.
+/// The names bound where a block stands: enclosing loops, innermost last, and components (whose
+/// bodies see their arguments only).
 #[derive(Default)]
 struct Scopes<'t> {
-    frames: Vec<(bool, Vec<(&'t str, Binding<'t>)>)>,
+    /// Each loop's names, or `None` for a component's (or macro's) body.
+    frames: Vec<Option<Vec<(&'t str, Binding<'t>)>>>,
     set: Vec<&'t str>,
 }
 
@@ -90,19 +94,10 @@ impl<'t> Scopes<'t> {
                     .split(',')
                     .map(|v| (v.trim(), Binding::Item(source)))
                     .collect();
-                self.frames.push((true, names));
+                self.frames.push(Some(names));
             }
-            "macro" => {
-                let args = code
-                    .split_once('(')
-                    .map_or("", |(_, a)| a.trim_end().trim_end_matches(')'));
-                let names = args
-                    .split(',')
-                    .map(|a| (a.split('=').next().unwrap_or("").trim(), Binding::Unknown))
-                    .collect();
-                self.frames.push((false, names));
-            }
-            "endfor" | "endmacro" => {
+            "component" | "macro" => self.frames.push(None),
+            "endfor" | "endcomponent" | "endmacro" => {
                 self.frames.pop();
             }
             "set" | "set_global" => {
@@ -114,16 +109,21 @@ impl<'t> Scopes<'t> {
     }
 
     fn resolve(&self, name: &str) -> Binding<'t> {
-        let bound = self
-            .frames
-            .iter()
-            .rev()
-            .flat_map(|(_, names)| names.iter())
-            .find(|(n, _)| *n == name);
-        match bound {
-            Some(&(_, binding)) => binding,
-            None if self.set.contains(&name) => Binding::Unknown,
-            None => Binding::Context,
+        for frame in self.frames.iter().rev() {
+            match frame {
+                Some(names) => {
+                    if let Some(&(_, binding)) = names.iter().find(|(n, _)| *n == name) {
+                        return binding;
+                    }
+                }
+                // Inside a component: an argument, whatever the caller passed.
+                None => return Binding::Unknown,
+            }
+        }
+        if self.set.contains(&name) {
+            Binding::Unknown
+        } else {
+            Binding::Context
         }
     }
 }
@@ -208,6 +208,8 @@ const COUNTED_VALUES: &[&str] = &[
 /// not to be a term reference.
 fn counts_unknown(code: &str, scopes: &Scopes) -> bool {
     let ident = |c: char| c.is_alphanumeric() || c == '_';
+    // A list comprehension (`[t.count for t in page.tags]`) binds names of its own.
+    let comprehension = code.contains('[') && code.contains(" for ");
     for (at, _) in code.match_indices("count") {
         let before = &code[..at];
         let after = &code[at + 5..];
@@ -215,7 +217,7 @@ fn counts_unknown(code: &str, scopes: &Scopes) -> bool {
         {
             continue; // part of another name: `counts`, `word_count`, `article_count`
         }
-        let Some(path) = before.strip_suffix('.') else {
+        let Some(path) = before.strip_suffix('.').filter(|_| !comprehension) else {
             return true; // `["count"]`, `attribute="count"`, a variable named count
         };
         let start = path
@@ -442,7 +444,10 @@ mod tests {
             // A name bound by a safe loop and, elsewhere, by another one.
             "{% for t in site.taxonomies %}{{ t.count }}{% endfor %}{% for t in page.tags %}{{ t.count }}{% endfor %}",
             "{% set t = page.tags | first %}{{ t.count }}",
-            "{% macro chip(t) %}{{ t.count }}{% endmacro %}",
+            "{% component Chip(term) %}{{ term.count }}{% endcomponent %}",
+            "{% component Chip(t: map) %}{% if t.count > 1 %}{% endif %}{% endcomponent %}",
+            "{% if [term.count for term in page.tags] | length > 0 %}{% endif %}",
+            "{{ [t.name for t in page.tags] | join(sep=\"، \") }}",
             "{{ page.tags[0].count }}",
             "{{ t[\"count\"] }}",
             "{% for t in page.tags | sort(attribute=\"count\") %}{% endfor %}",
@@ -467,6 +472,7 @@ mod tests {
             "{{ term.count | digits }} {{ page.series.count }} {% for m in months %}{{ m.count }}{% endfor %}",
             "{{ page.word_count }} {{ site.article_count }} {{ loop.index }} {{ \"نص\" }} {{ 3 }}",
             "{{ macros::card(p=p) }} {{ now() }}",
+            "{% component Chip(t) %}{{ t.name }}{% endcomponent %}{{ term.count }}",
         ] {
             assert_eq!(reading_block(text), None, "{text}");
         }
