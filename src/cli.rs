@@ -266,8 +266,8 @@ fn build(
     if verbose && !built.nothing_changed {
         let t = &built.timings;
         eprintln!(
-            "  load {:.3}s, index {:.3}s, render+write {:.3}s (images {:.3}s, search index {:.3}s), swap {:.3}s",
-            t.load, t.index, t.render, t.images, t.search, t.commit
+            "  load {:.3}s, index {:.3}s (words {:.3}s, similar {:.3}s), render+write {:.3}s (images {:.3}s, search index {:.3}s), swap {:.3}s",
+            t.load, t.index, t.words, t.similar, t.render, t.images, t.search, t.commit
         );
         if !t.memory.is_empty() {
             let mb = |b: u64| b.div_ceil(1 << 20);

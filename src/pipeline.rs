@@ -48,6 +48,9 @@ pub struct Loaded {
 pub struct Timings {
     pub load: f64,
     pub index: f64,
+    /// Parts of `index`: analysing every article's words, similar articles.
+    pub words: f64,
+    pub similar: f64,
     /// Building the search index (part of `render`, which writes it).
     pub search: f64,
     /// Encoding and publishing image variants (part of `render`).
@@ -117,6 +120,8 @@ fn load_with(
     let start = Instant::now();
     let site = Site::build(config, articles, options.keep_terms).map_err(Failure::Site)?;
     timings.index = start.elapsed().as_secs_f64();
+    timings.words = site.times.words;
+    timings.similar = site.times.similar;
     timings.mark("index");
     Ok((
         Loaded {

@@ -45,6 +45,15 @@ pub struct Site {
     pub sitemap_limits: SitemapLimits,
     /// The most articles a year's page lists ([`pages::YEAR_PAGE_ARTICLES`]; tests set fewer).
     pub year_page_articles: usize,
+    /// Seconds spent analysing every article's words, and computing similar articles (`-v`).
+    pub times: IndexTimes,
+}
+
+/// How long the two costliest parts of indexing took, in seconds.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct IndexTimes {
+    pub words: f64,
+    pub similar: f64,
 }
 
 impl Site {
@@ -102,8 +111,11 @@ impl Site {
             a.file.release();
         }
         let backlinks = related::backlinks(&articles, &declared);
+        let start = std::time::Instant::now();
         let analysed =
             terms::analyse_all(&articles, config.search, keep_terms).map_err(|d| vec![d])?;
+        let words = start.elapsed().as_secs_f64();
+        let start = std::time::Instant::now();
         let counts = analysed.counts;
         let similar = similar::compute(
             &articles,
@@ -114,6 +126,10 @@ impl Site {
             &backlinks,
             &config.similar,
         );
+        let times = IndexTimes {
+            words,
+            similar: start.elapsed().as_secs_f64(),
+        };
         let related = declared
             .into_iter()
             .zip(backlinks)
@@ -137,6 +153,7 @@ impl Site {
             postings: analysed.postings,
             sitemap_limits: SitemapLimits::default(),
             year_page_articles: pages::YEAR_PAGE_ARTICLES,
+            times,
         })
     }
 }
