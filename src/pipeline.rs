@@ -101,7 +101,13 @@ fn load_with(
         .spill_in
         .as_ref()
         .and_then(|dir| crate::content::spill::Spill::new_in(dir).ok());
-    let articles = article::load(root, &config, options.drafts, spill.as_ref());
+    let articles = article::load(
+        root,
+        &config,
+        options.drafts,
+        spill.as_ref(),
+        &options.progress,
+    );
     let ((tera, template_sources), articles) = match (tera, articles) {
         (Ok(t), Ok(a)) => (t, a),
         (t, a) => {
@@ -118,7 +124,8 @@ fn load_with(
     timings.load = start.elapsed().as_secs_f64();
     timings.mark("load");
     let start = Instant::now();
-    let site = Site::build(config, articles, options.keep_terms).map_err(Failure::Site)?;
+    let site = Site::build(config, articles, options.keep_terms, &options.progress)
+        .map_err(Failure::Site)?;
     timings.index = start.elapsed().as_secs_f64();
     timings.words = site.times.words;
     timings.similar = site.times.similar;
@@ -233,23 +240,33 @@ pub fn render_into(
     let pages = loaded.site.pages();
     let images = loaded.site.images();
     let variants: usize = images.iter().map(|i| i.variants().len()).sum();
-    let stage = progress.files((pages.len() + variants) as u64);
-    let sink = Counting {
-        inner: staging,
-        stage: &stage,
-    };
+    fn counting<'a>(staging: &'a Staging, stage: &'a crate::progress::Stage) -> Counting<'a> {
+        Counting {
+            inner: staging,
+            stage,
+        }
+    }
     let start = Instant::now();
-    let images = write_images(loaded, &sink)?;
+    let stage = match variants {
+        0 => crate::progress::Stage::none(),
+        n => progress.bar("images", n as u64, "variants"),
+    };
+    let images = write_images(loaded, &counting(staging, &stage))?;
+    drop(stage);
     let images_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
-    write_search(&loaded.site, &sink)?;
+    let stage = progress.stage("writing the search index");
+    write_search(&loaded.site, &counting(staging, &stage))?;
+    drop(stage);
     let search = start.elapsed().as_secs_f64();
     let search_memory = crate::progress::memory();
     if let Some(postings) = loaded.site.postings.take() {
         let_go(postings);
     }
     let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
-    let pages = renderer.render_into(&pages, &sink)?;
+    let stage = progress.files(pages.len() as u64);
+    let pages = renderer.render_into(&pages, &counting(staging, &stage))?;
+    drop(stage);
     let rendered = renderer.rendered();
     let_go(renderer.into_summaries());
     Ok(Written {
@@ -423,10 +440,10 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
         }
     }
     let lock = crate::output::lock(&output)?;
-    let stage = options.progress.stage("reading and indexing the articles");
+    let stage = options.progress.stage("looking through the sources");
     check_layout(root, true)?;
-    let (mut loaded, mut timings) = load_with(root, config, options)?;
     drop(stage);
+    let (mut loaded, mut timings) = load_with(root, config, options)?;
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

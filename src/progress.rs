@@ -1,5 +1,7 @@
-//! Progress of a long build on a terminal: a spinner while articles load and the indexes are
-//! built, then a bar of the files written. Nothing is drawn when stderr is not a terminal (CI
+//! Progress of a long build on a terminal, one line per stage, each replacing the previous one:
+//! a bar of the sources read, of the articles rendered, of the articles analysed, a spinner while
+//! similar articles are found, a bar of the image variants, a spinner while the search index is
+//! written, then a bar of the pages written. Nothing is drawn when stderr is not a terminal (CI
 //! logs, pipes) or with `--quiet`; indicatif draws at most 20 times a second, so a build does not
 //! wait for its terminal.
 
@@ -45,17 +47,26 @@ impl Progress {
         Stage(Some(bar))
     }
 
-    /// A bar of `total` files to write.
-    pub fn files(&self, total: u64) -> Stage {
+    /// A bar of a stage of `total` items: `bar("reading", 100, "files")` shows
+    /// `reading ███░░ 40/100 files 2s`.
+    pub fn bar(&self, message: &'static str, total: u64, items: &'static str) -> Stage {
         if !self.enabled {
             return Stage(None);
         }
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("writing {bar:30} {pos}/{len} files {elapsed}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(&format!(
+                "{{msg}} {{bar:30}} {{pos}}/{{len}} {items} {{elapsed}}"
+            ))
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
+        bar.set_message(message);
         Stage(Some(bar))
+    }
+
+    /// A bar of `total` files to write.
+    pub fn files(&self, total: u64) -> Stage {
+        self.bar("writing", total, "files")
     }
 }
 
@@ -64,14 +75,32 @@ impl Progress {
 pub struct Stage(Option<ProgressBar>);
 
 impl Stage {
-    fn inc(&self) {
+    /// No stage on screen.
+    pub fn none() -> Stage {
+        Stage(None)
+    }
+
+    /// One more item done.
+    pub fn inc(&self) {
+        self.add(1);
+    }
+
+    /// `n` more items done (a bar grows to fit more than it was told of).
+    pub fn add(&self, n: u64) {
         if let Some(bar) = &self.0 {
-            // Search index files are not counted ahead: the bar grows to fit them.
-            if bar.length().is_some_and(|len| bar.position() >= len) {
-                bar.inc_length(1);
+            if let Some(len) = bar.length() {
+                let past = (bar.position() + n).saturating_sub(len);
+                if past > 0 {
+                    bar.inc_length(past);
+                }
             }
-            bar.inc(1);
+            bar.inc(n);
         }
+    }
+
+    /// How many items are done (0 when nothing is shown).
+    pub fn position(&self) -> u64 {
+        self.0.as_ref().map_or(0, ProgressBar::position)
     }
 }
 
@@ -144,6 +173,25 @@ pub fn memory() -> Option<(u64, u64)> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_counts_its_items_and_grows_to_fit_more() {
+        let shown = Progress { enabled: true };
+        let stage = shown.bar("reading", 3, "files");
+        stage.inc();
+        stage.add(4);
+        assert_eq!(stage.position(), 5);
+        assert_eq!(stage.0.as_ref().and_then(ProgressBar::length), Some(5));
+        let hidden = Progress::hidden().bar("reading", 3, "files");
+        hidden.add(2);
+        assert_eq!(
+            hidden.position(),
+            0,
+            "nothing is counted when nothing is shown"
+        );
+    }
+
     #[test]
     fn memory_is_read_on_linux() {
         if cfg!(target_os = "linux") {

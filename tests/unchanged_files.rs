@@ -173,3 +173,42 @@ fn quiet_builds_print_nothing_and_pipes_get_no_progress_bars() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("per_page"));
 }
+
+/// On a terminal each stage draws its own line (a bar, or a spinner where nothing is counted),
+/// which the next one replaces, and the summary comes last on a clean line. Run under
+/// `script`, which gives the build a pseudo-terminal.
+#[test]
+fn a_terminal_shows_a_line_per_stage_and_then_the_summary() {
+    let dir = site("good_site");
+    let command = format!(
+        "{} build --clean --root {}",
+        env!("CARGO_BIN_EXE_warraq"),
+        dir.path().display()
+    );
+    let Ok(out) = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+    else {
+        eprintln!("skipped: no `script` (util-linux) to give the build a terminal");
+        return;
+    };
+    assert!(out.status.success(), "{out:?}");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    for stage in [
+        "reading ",
+        " sources",
+        "rendering ",
+        "analysing ",
+        "finding similar articles",
+        "writing the search index",
+        "writing ",
+        " files",
+    ] {
+        assert!(screen.contains(stage), "no `{stage}` line: {screen:?}");
+    }
+    // Every drawn line is cleared (`\r` then erase line) before the summary is printed.
+    let summary = screen.find("built ").expect("the summary");
+    let last_erase = screen.rfind("\u{1b}[2K").expect("drawn lines are erased");
+    assert!(last_erase < summary, "{screen:?}");
+    assert!(!screen[summary..].contains("rendering "), "{screen:?}");
+}

@@ -162,13 +162,20 @@ pub fn load(
     config: &Config,
     drafts: bool,
     spill: Option<&Arc<super::spill::Spill>>,
+    progress: &crate::progress::Progress,
 ) -> Result<Vec<Article>, Vec<Diagnostic>> {
     let content = root.join("content");
     let files = find_sources(&content)?;
+    let stage = progress.bar("reading", files.len() as u64, "sources");
     let results: Vec<Result<Parsed, Diagnostic>> = files
         .par_iter()
-        .map(|path| parse_one(root, &content, path, config))
+        .map(|path| {
+            let parsed = parse_one(root, &content, path, config);
+            stage.inc();
+            parsed
+        })
         .collect();
+    drop(stage);
     let mut diagnostics = Vec::new();
     let mut failed = std::collections::HashSet::new();
     // Drafts left out of this build: naming one is an error that says so.
@@ -233,14 +240,18 @@ pub fn load(
         spill.expect(parsed.len());
     }
 
+    let stage = progress.bar("rendering", parsed.len() as u64, "articles");
     let rendered: Vec<Result<(Article, Vec<Diagnostic>), Diagnostic>> = parsed
         .into_par_iter()
         .zip(site_paths.par_iter())
         .map(|(p, path)| {
             let p = p.with_body()?;
-            Ok(render_one(p, path.clone(), config, &links, &images, spill))
+            let done = render_one(p, path.clone(), config, &links, &images, spill);
+            stage.inc();
+            Ok(done)
         })
         .collect();
+    drop(stage);
     let mut articles = Vec::with_capacity(rendered.len());
     for r in rendered {
         match r {

@@ -85,6 +85,7 @@ impl Site {
         config: Config,
         mut articles: Vec<Article>,
         keep_terms: bool,
+        progress: &crate::progress::Progress,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
         let mut taxonomies: Vec<Taxonomy> = Vec::with_capacity(config.taxonomies.len());
@@ -112,9 +113,12 @@ impl Site {
         }
         let backlinks = related::backlinks(&articles, &declared);
         let start = std::time::Instant::now();
-        let analysed =
-            terms::analyse_all(&articles, config.search, keep_terms).map_err(|d| vec![d])?;
+        let stage = progress.bar("analysing", articles.len() as u64, "articles");
+        let analysed = terms::analyse_all(&articles, config.search, keep_terms, &stage)
+            .map_err(|d| vec![d])?;
+        drop(stage);
         let words = start.elapsed().as_secs_f64();
+        let stage = progress.stage("finding similar articles");
         let start = std::time::Instant::now();
         let counts = analysed.counts;
         let similar = similar::compute(
@@ -130,6 +134,7 @@ impl Site {
             words,
             similar: start.elapsed().as_secs_f64(),
         };
+        drop(stage);
         let related = declared
             .into_iter()
             .zip(backlinks)
@@ -194,8 +199,9 @@ pub(crate) mod tests {
                 .expect("article");
         }
         let config = Config::load(dir.path()).expect("config");
-        let loaded = crate::content::article::load(dir.path(), &config, false, None)?;
-        Site::build(config, loaded, true)
+        let hidden = crate::progress::Progress::hidden();
+        let loaded = crate::content::article::load(dir.path(), &config, false, None, &hidden)?;
+        Site::build(config, loaded, true, &hidden)
     }
 
     /// An article's file: title = stem, then the given front-matter lines and body.

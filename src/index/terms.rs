@@ -95,7 +95,13 @@ const CHUNK: usize = 2048;
 /// and pairs into the search index's [`Postings`], a chunk of articles at a time, so the terms of
 /// the whole archive are never all held. With `keep`, every article's terms are returned instead
 /// (and no lists: they are made from the terms when needed).
-pub fn analyse_all(articles: &[Article], search: bool, keep: bool) -> Result<Analysed, Diagnostic> {
+/// `stage` counts the articles analysed.
+pub fn analyse_all(
+    articles: &[Article],
+    search: bool,
+    keep: bool,
+    stage: &crate::progress::Stage,
+) -> Result<Analysed, Diagnostic> {
     use rayon::prelude::*;
     let mut out = Analysed {
         terms: Vec::with_capacity(if keep { articles.len() } else { 0 }),
@@ -121,6 +127,7 @@ pub fn analyse_all(articles: &[Article], search: bool, keep: bool) -> Result<Ana
         if keep {
             out.terms.extend(terms);
         }
+        stage.add(chunk.len() as u64);
     }
     Ok(out)
 }
