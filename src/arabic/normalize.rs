@@ -162,17 +162,25 @@ const ARABIC_FOLDED: [Option<char>; 256] = {
 /// One pass over the text (the composition pass is skipped when the text is already NFC).
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    if fold_surely_nfc(text, &mut out) {
-        return out;
+    fold_into(&mut out, text);
+    out
+}
+
+/// [`fold`], appended to `out` (the search analysis folds an article's fields one after the
+/// other into one text, without a copy of each).
+pub fn fold_into(out: &mut String, text: &str) {
+    let from = out.len();
+    out.reserve(text.len());
+    if fold_surely_nfc(text, out) {
+        return;
     }
-    out.clear();
+    out.truncate(from);
     if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
     {
-        text.chars().for_each(|c| push_folded(&mut out, c));
+        text.chars().for_each(|c| push_folded(out, c));
     } else {
-        text.nfc().for_each(|c| push_folded(&mut out, c));
+        text.nfc().for_each(|c| push_folded(out, c));
     }
-    out
 }
 
 /// [`fold`]'s fast path, byte by byte: ASCII and the two-byte Arabic block (lead bytes D8–DB)

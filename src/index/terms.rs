@@ -4,7 +4,7 @@
 
 use ahash::AHashMap as HashMap;
 
-use crate::arabic::normalize::{self, fold};
+use crate::arabic::normalize::{self, fold_into};
 use crate::content::article::Article;
 use crate::diagnostics::Diagnostic;
 use crate::search::postings::Postings;
@@ -145,11 +145,11 @@ pub fn pair_hash(a: u64, b: u64) -> u64 {
 }
 
 pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
-    let mut folded = String::new();
+    let mut folded = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
     let mut ranges = [(0usize, 0usize); 4];
     for (f, text) in fields.iter().enumerate() {
         let start = folded.len();
-        folded.push_str(&fold(text));
+        fold_into(&mut folded, text);
         ranges[f] = (start, folded.len());
         folded.push('\n');
     }
