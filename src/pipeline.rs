@@ -240,23 +240,17 @@ pub fn render_into(
     let pages = loaded.site.pages();
     let images = loaded.site.images();
     let variants: usize = images.iter().map(|i| i.variants().len()).sum();
-    fn counting<'a>(staging: &'a Staging, stage: &'a crate::progress::Stage) -> Counting<'a> {
-        Counting {
-            inner: staging,
-            stage,
-        }
-    }
     let start = Instant::now();
     let stage = match variants {
         0 => crate::progress::Stage::none(),
         n => progress.bar("images", n as u64, "variants"),
     };
-    let images = write_images(loaded, &counting(staging, &stage))?;
+    let images = write_images(loaded, &Counting::new(staging, &stage))?;
     drop(stage);
     let images_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let stage = progress.stage("writing the search index");
-    write_search(&loaded.site, &counting(staging, &stage))?;
+    write_search(&loaded.site, &Counting::new(staging, &stage))?;
     drop(stage);
     let search = start.elapsed().as_secs_f64();
     let search_memory = crate::progress::memory();
@@ -265,7 +259,7 @@ pub fn render_into(
     }
     let renderer = Renderer::new(&loaded.site, &loaded.tera, &loaded.templates);
     let stage = progress.files(pages.len() as u64);
-    let pages = renderer.render_into(&pages, &counting(staging, &stage))?;
+    let pages = renderer.render_into(&pages, &Counting::new(staging, &stage))?;
     drop(stage);
     let rendered = renderer.rendered();
     let_go(renderer.into_summaries());

@@ -118,6 +118,12 @@ pub struct Counting<'a> {
     pub stage: &'a Stage,
 }
 
+impl<'a> Counting<'a> {
+    pub fn new(inner: &'a dyn Sink, stage: &'a Stage) -> Self {
+        Counting { inner, stage }
+    }
+}
+
 impl Sink for Counting<'_> {
     fn prepare(&self, files: &[String]) -> Result<(), Failure> {
         self.inner.prepare(files)

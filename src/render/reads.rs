@@ -65,8 +65,9 @@ pub fn may_read_term_counts(text: &str) -> bool {
 /// What a name stands for where a block uses it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Binding<'t> {
-    /// An item of the loop over this expression.
-    Item(&'t str),
+    /// An item of the loop over this expression (true: whose first name is the page's
+    /// context's, not another loop's item).
+    Item(&'t str, bool),
     /// Anything: set by `set`, or a component's argument.
     Unknown,
     /// A value of the page's context.
@@ -90,10 +91,15 @@ impl<'t> Scopes<'t> {
             "for" => {
                 let (vars, source) = code[3..].split_once(" in ").unwrap_or(("", ""));
                 let source = source.split('|').next().unwrap_or("").trim();
-                let names = vars
-                    .split(',')
-                    .map(|v| (v.trim(), Binding::Item(source)))
-                    .collect();
+                // A loop over a name the template bound itself (`{% set terms = page.tags %}`)
+                // is a loop over anything.
+                let root = source.split(['.', '[']).next().unwrap_or("");
+                let binding = match self.resolve(root) {
+                    Binding::Unknown => Binding::Unknown,
+                    Binding::Context => Binding::Item(source, true),
+                    Binding::Item(..) => Binding::Item(source, false),
+                };
+                let names = vars.split(',').map(|v| (v.trim(), binding)).collect();
                 self.frames.push(Some(names));
             }
             "component" | "macro" => self.frames.push(None),
@@ -106,6 +112,24 @@ impl<'t> Scopes<'t> {
             }
             _ => {}
         }
+    }
+
+    /// Whether a template included here could take a name bound here for one of the page's
+    /// own values (`{% for term in page.tags %}{% include "chip.html" %}`: an included template
+    /// sees the loop's names, and `term.count` there is a tag's).
+    fn shadows_counted_values(&self) -> bool {
+        let counted = |name: &str| {
+            COUNTED_VALUES
+                .iter()
+                .any(|v| v.split('.').next() == Some(name))
+        };
+        self.set.iter().any(|n| counted(n))
+            || self
+                .frames
+                .iter()
+                .flatten()
+                .flatten()
+                .any(|(n, _)| counted(n))
     }
 
     fn resolve(&self, name: &str) -> Binding<'t> {
@@ -150,6 +174,7 @@ fn reading_block(text: &str) -> Option<&str> {
             || (!printed && two_variable_loop(code))
             || counts_unknown(code, &scopes)
             || (printed && prints_more_than_text(code, &scopes))
+            || (!printed && code.starts_with("include") && scopes.shadows_counted_values())
         {
             return Some(code);
         }
@@ -226,7 +251,9 @@ fn counts_unknown(code: &str, scopes: &Scopes) -> bool {
         let receiver = &path[start..];
         let root = receiver.split('.').next().unwrap_or("");
         let known = match scopes.resolve(root) {
-            Binding::Item(source) => receiver == root && COUNTED_LISTS.contains(&source),
+            Binding::Item(source, from_context) => {
+                from_context && receiver == root && COUNTED_LISTS.contains(&source)
+            }
             Binding::Context => COUNTED_VALUES.contains(&receiver),
             Binding::Unknown => false,
         };
@@ -367,7 +394,7 @@ fn prints_more_than_text(code: &str, scopes: &Scopes) -> bool {
     }
     match (parts.as_slice(), scopes.resolve(parts[0])) {
         ([one], Binding::Context) => !TEXT_VALUES.contains(one),
-        ([_], Binding::Item(source)) => {
+        ([_], Binding::Item(source, _)) => {
             let source: Vec<&str> = source.split('.').collect();
             !(source.len() == 2 && name(source[0]) && source[1] == "authors")
         }
@@ -445,6 +472,9 @@ mod tests {
             "{% for t in site.taxonomies %}{{ t.count }}{% endfor %}{% for t in page.tags %}{{ t.count }}{% endfor %}",
             "{% set t = page.tags | first %}{{ t.count }}",
             "{% component Chip(term) %}{{ term.count }}{% endcomponent %}",
+            "{% set terms = page.tags %}{% for t in terms %}{{ t.count }}{% endfor %}",
+            "{% for term in page.tags %}{% include \"chip.html\" %}{% endfor %}",
+            "{% set page = p %}{% include \"chip.html\" %}",
             "{% component Chip(t: map) %}{% if t.count > 1 %}{% endif %}{% endcomponent %}",
             "{% if [term.count for term in page.tags] | length > 0 %}{% endif %}",
             "{{ [t.name for t in page.tags] | join(sep=\"، \") }}",
@@ -473,6 +503,7 @@ mod tests {
             "{{ page.word_count }} {{ site.article_count }} {{ loop.index }} {{ \"نص\" }} {{ 3 }}",
             "{{ macros::card(p=p) }} {{ now() }}",
             "{% component Chip(t) %}{{ t.name }}{% endcomponent %}{{ term.count }}",
+            "{% for p in pages %}{% include \"partials/card.html\" %}{% endfor %}",
         ] {
             assert_eq!(reading_block(text), None, "{text}");
         }
