@@ -58,6 +58,9 @@ pub struct Article {
     pub links_to: Vec<usize>,
     /// Plain text of the body (for search and similarity; on disk during a build).
     pub text: super::spill::Stored,
+    /// A hash of the plain text: what the search index's document files are fingerprinted by,
+    /// so a kept one does not read its text back.
+    pub text_hash: u64,
     pub word_count: usize,
     /// `type:` (analysis or news).
     pub kind: ArticleKind,
@@ -565,6 +568,7 @@ fn render_one(
         body: super::spill::Stored::new(body.html, spill),
         headings: body.headings,
         links_to: body.links_to,
+        text_hash: xxhash_rust::xxh3::xxh3_64(body.text.as_bytes()),
         text: super::spill::Stored::new(body.text, spill),
         word_count,
         kind: p.fm.kind,
