@@ -246,8 +246,10 @@ fn counts_unknown(code: &str, scopes: &Scopes) -> bool {
             return true; // `["count"]`, `attribute="count"`, a variable named count
         };
         let start = path
-            .rfind(|c: char| !(ident(c) || c == '.'))
-            .map_or(0, |i| i + 1);
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(ident(c) || c == '.'))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         let receiver = &path[start..];
         let root = receiver.split('.').next().unwrap_or("");
         let known = match scopes.resolve(root) {
@@ -507,6 +509,54 @@ mod tests {
         ] {
             assert_eq!(reading_block(text), None, "{text}");
         }
+    }
+
+    /// Any text, however broken, gets an answer: no panic on a character of several bytes next
+    /// to what the check looks for (`"«t.count"` once cut a character in two).
+    #[test]
+    fn any_text_is_read_without_a_panic() {
+        const PIECES: [&str; 26] = [
+            "{{",
+            "{%",
+            "}}",
+            "%}",
+            "count",
+            ".",
+            "«",
+            "،",
+            "t",
+            " ",
+            "for ",
+            " in ",
+            "set ",
+            "=",
+            "[",
+            "]",
+            "\"",
+            "é",
+            "component ",
+            "endfor",
+            "|",
+            "(",
+            ")",
+            "-",
+            ",",
+            "include ",
+        ];
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(x % 24) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                text.push_str(PIECES[(x % PIECES.len() as u64) as usize]);
+            }
+            let _ = may_read_term_counts(&text);
+            let _ = reads_article_count(&sources(&text));
+            x = x.wrapping_add(1);
+        }
+        assert!(may_read_term_counts("{{ \"«t.count\" }}"));
     }
 
     #[test]
