@@ -31,6 +31,13 @@ fn main() {
     if ci || extruct {
         println!("cargo::rustc-cfg=metadata_tests");
     }
+    // The progress test gives a build a terminal with util-linux's `script`.
+    println!("cargo::rustc-check-cfg=cfg(pty_tests)");
+    let script = std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join("script").is_file()));
+    if ci || script {
+        println!("cargo::rustc-cfg=pty_tests");
+    }
     if ci || (Path::new(&chromium).exists() && Path::new(modules).exists()) {
         println!("cargo::rustc-cfg=browser_tests");
     }

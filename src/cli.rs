@@ -267,7 +267,7 @@ fn build(
         let t = &built.timings;
         eprintln!(
             "  load {:.3}s, index {:.3}s (words {:.3}s, similar {:.3}s), render+write {:.3}s (images {:.3}s, search index {:.3}s), swap {:.3}s",
-            t.load, t.index, t.words, t.similar, t.render, t.images, t.search, t.commit
+            t.load, t.index, t.index_parts.words, t.index_parts.similar, t.render, t.images, t.search, t.commit
         );
         if !t.memory.is_empty() {
             let mb = |b: u64| b.div_ceil(1 << 20);

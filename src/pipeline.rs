@@ -49,8 +49,7 @@ pub struct Timings {
     pub load: f64,
     pub index: f64,
     /// Parts of `index`: analysing every article's words, similar articles.
-    pub words: f64,
-    pub similar: f64,
+    pub index_parts: crate::index::IndexTimes,
     /// Building the search index (part of `render`, which writes it).
     pub search: f64,
     /// Encoding and publishing image variants (part of `render`).
@@ -127,8 +126,7 @@ fn load_with(
     let site = Site::build(config, articles, options.keep_terms, &options.progress)
         .map_err(Failure::Site)?;
     timings.index = start.elapsed().as_secs_f64();
-    timings.words = site.times.words;
-    timings.similar = site.times.similar;
+    timings.index_parts = site.times;
     timings.mark("index");
     Ok((
         Loaded {

@@ -178,6 +178,10 @@ fn quiet_builds_print_nothing_and_pipes_get_no_progress_bars() {
 /// which the next one replaces, and the summary comes last on a clean line. Run under
 /// `script`, which gives the build a pseudo-terminal.
 #[test]
+#[cfg_attr(
+    not(pty_tests),
+    ignore = "needs util-linux's `script` (apt-get install bsdutils) to give the build a terminal"
+)]
 fn a_terminal_shows_a_line_per_stage_and_then_the_summary() {
     let dir = site("good_site");
     let command = format!(
@@ -185,13 +189,10 @@ fn a_terminal_shows_a_line_per_stage_and_then_the_summary() {
         env!("CARGO_BIN_EXE_warraq"),
         dir.path().display()
     );
-    let Ok(out) = std::process::Command::new("script")
+    let out = std::process::Command::new("script")
         .args(["-qec", &command, "/dev/null"])
         .output()
-    else {
-        eprintln!("skipped: no `script` (util-linux) to give the build a terminal");
-        return;
-    };
+        .expect("util-linux's `script` runs");
     assert!(out.status.success(), "{out:?}");
     let screen = String::from_utf8_lossy(&out.stdout);
     for stage in [

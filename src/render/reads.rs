@@ -84,7 +84,7 @@ struct Scopes<'t> {
 }
 
 impl<'t> Scopes<'t> {
-    /// Notes what a `{% %}` block opens, closes or sets.
+    /// Notes what a `{% %}` block opens or closes (`set` names are gathered beforehand).
     fn enter(&mut self, code: &'t str) {
         let keyword = code.split_whitespace().next().unwrap_or("");
         match keyword {
@@ -105,10 +105,6 @@ impl<'t> Scopes<'t> {
             "component" | "macro" => self.frames.push(None),
             "endfor" | "endcomponent" | "endmacro" => {
                 self.frames.pop();
-            }
-            "set" | "set_global" => {
-                let name = code[keyword.len()..].split('=').next().unwrap_or("");
-                self.set.push(name.trim());
             }
             _ => {}
         }
@@ -158,13 +154,10 @@ fn reading_block(text: &str) -> Option<&str> {
     // A name `set` anywhere may hold anything, before the `set` too (inside a loop).
     let mut scopes = Scopes::default();
     for &(printed, code) in &blocks {
-        if !printed
-            && code
-                .split_whitespace()
-                .next()
-                .is_some_and(|k| k.starts_with("set"))
-        {
-            scopes.enter(code);
+        let keyword = code.split_whitespace().next().unwrap_or("");
+        if !printed && (keyword == "set" || keyword == "set_global") {
+            let name = code[keyword.len()..].split('=').next().unwrap_or("");
+            scopes.set.push(name.trim());
         }
     }
     for &(printed, code) in &blocks {
