@@ -153,6 +153,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 progress: crate::progress::Progress::new(quiet),
                 clean,
                 spill_in: Some(root.join(".warraq-cache")),
+                store: true,
                 keep_terms: false,
             },
             verbose,
@@ -280,6 +281,11 @@ fn build(
                 .collect();
             eprintln!("  memory after {}", stages.join(", "));
         }
+        eprintln!(
+            "  {} of {} articles read and rendered, the others kept in .warraq-cache/articles",
+            t.articles - t.reused,
+            t.articles
+        );
         eprintln!(
             "  {} of {} pages rendered, the others unchanged since the previous build",
             built.rendered, built.pages

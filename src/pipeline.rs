@@ -30,6 +30,9 @@ pub struct BuildOptions {
     /// Where rendered bodies wait for their pages (see [`crate::content::spill`]); `None`
     /// keeps them in memory (`serve`).
     pub spill_in: Option<PathBuf>,
+    /// Keep what loading each article made between builds, in `.warraq-cache/articles/` (see
+    /// [`crate::content::store`]), and reuse it for files that did not change (`build`).
+    pub store: bool,
     /// Keep every article's analysed words once the indexes are built (`serve`'s model rebuilds
     /// the search index from them after an edit); otherwise they are let go a chunk at a time.
     pub keep_terms: bool,
@@ -47,6 +50,9 @@ pub struct Loaded {
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
     pub load: f64,
+    /// Articles whose load was reused from the store (of `articles`).
+    pub reused: usize,
+    pub articles: usize,
     pub index: f64,
     /// Parts of `index`: analysing every article's words, similar articles.
     pub index_parts: crate::index::IndexTimes,
@@ -100,13 +106,29 @@ fn load_with(
         .spill_in
         .as_ref()
         .and_then(|dir| crate::content::spill::Spill::new_in(dir).ok());
-    let articles = article::load(
+    let store = options
+        .store
+        .then(|| {
+            crate::content::store::Store::open(
+                &root.join(".warraq-cache").join("articles"),
+                crate::content::store::salt(&config),
+                options.clean,
+            )
+        })
+        .flatten();
+    let articles = article::load_with_store(
         root,
         &config,
         options.drafts,
         spill.as_ref(),
+        store,
         &options.progress,
-    );
+    )
+    .map(|(articles, reused)| {
+        timings.reused = reused;
+        timings.articles = articles.len();
+        articles
+    });
     let ((tera, template_sources), articles) = match (tera, articles) {
         (Ok(t), Ok(a)) => (t, a),
         (t, a) => {

@@ -1,5 +1,6 @@
 //! Incremental = clean: after random sequences of edits (new, deleted and renamed articles;
-//! body, title, tag, date, related, writer and dossier changes; links between bodies, drafts,
+//! body, title, tag, date, related, writer, slug and dossier changes; links between bodies (to
+//! `.md` files and to site paths), drafts,
 //! covers replaced by images of another size, writers' data files (aliases that merge two
 //! writers), template overrides added and removed, tag counts printed in lists or not; settings and static changes; nothing at all),
 //! the output of an incremental `warraq build` is byte-identical to a
@@ -64,8 +65,12 @@ struct Article {
     writer: &'static str,
     series_part: Option<u32>,
     body: Vec<String>,
-    /// Ids of the articles its body links to (as `../<id>.md`).
+    /// What its body links to: an article's id (written `../<id>.md`) or a site path
+    /// (`/2025/a3/`, as it was when the link was written: a later slug leaves it pointing
+    /// nowhere).
     links: Vec<String>,
+    /// Its `slug:`, when it has one.
+    slug: Option<String>,
     draft: bool,
     /// The size of its cover (`<id>-cover.png` beside it), when it has one.
     cover: Option<(u32, u32)>,
@@ -89,6 +94,9 @@ impl Article {
         if self.draft {
             front.push_str("draft: true\n");
         }
+        if let Some(slug) = &self.slug {
+            front.push_str(&format!("slug: {slug}\n"));
+        }
         if self.cover.is_some() {
             front.push_str(&format!(
                 "image: {{src: {}, alt: \"غلاف\"}}\n",
@@ -105,11 +113,20 @@ impl Article {
             let links: Vec<String> = self
                 .links
                 .iter()
-                .map(|id| format!("[{}](../{id}.md)", WORDS[id.len() % WORDS.len()]))
+                .map(|to| match to.starts_with('/') {
+                    true => format!("[{}]({to})", WORDS[to.len() % WORDS.len()]),
+                    false => format!("[{}](../{to}.md)", WORDS[to.len() % WORDS.len()]),
+                })
                 .collect();
             body.push_str(&format!("\n\nانظر {}.", links.join(" و")));
         }
         format!("{front}---\n{body}\n")
+    }
+
+    /// Its site path: `/2025/<slug or file name>/`.
+    fn site_path(&self) -> String {
+        let (folder, stem) = self.id.rsplit_once('/').unwrap_or(("", &self.id));
+        format!("/{folder}/{}/", self.slug.as_deref().unwrap_or(stem))
     }
 
     /// The cover's file name, beside the article's file.
@@ -204,6 +221,7 @@ impl Site {
             series_part: None,
             body: (0..2).map(|_| Self::paragraph(rng)).collect(),
             links: Vec::new(),
+            slug: None,
             draft: false,
             cover: None,
         }
@@ -213,7 +231,7 @@ impl Site {
     fn edit(&mut self, rng: &mut Rng) -> String {
         let n = self.articles.len();
         let i = rng.below(n);
-        match rng.below(19) {
+        match rng.below(20) {
             0 => {
                 let a = self.new_article(rng);
                 let id = a.id.clone();
@@ -362,10 +380,16 @@ impl Site {
             }
             13 => {
                 // A link in the body to another article (a backlink), or none any more.
+                // Half of them name its site path, which its own later edits (a slug) can move
+                // without this file changing.
                 let target = self.articles[rng.below(n)].clone();
+                let to = match rng.below(2) {
+                    0 => target.id.clone(),
+                    _ => target.site_path(),
+                };
                 let a = &mut self.articles[i];
-                if target.id != a.id && !target.draft && !a.links.contains(&target.id) {
-                    a.links.push(target.id);
+                if target.id != a.id && !target.draft && !a.links.contains(&to) {
+                    a.links.push(to);
                 } else {
                     a.links.clear();
                 }
@@ -406,6 +430,17 @@ impl Site {
                 );
                 format!("writers' data (alias: {})", !alias.is_empty())
             }
+            18 => {
+                // A new slug, or none: links to its `.md` file now lead elsewhere, links to its
+                // old site path nowhere, in files that did not change.
+                let slug = match rng.below(3) {
+                    0 => None,
+                    _ => Some(format!("s{}", rng.next() % 1000)),
+                };
+                self.articles[i].slug = slug.clone();
+                self.save(i);
+                format!("slug of {} ({slug:?})", self.articles[i].id)
+            }
             17 => {
                 // The site's own base.html goes: the default is used again.
                 let _ = std::fs::remove_file(self.root.join("templates/base.html"));
@@ -445,6 +480,17 @@ fn run(seed: u64) {
     for _ in 0..8 {
         let a = site.new_article(&mut rng);
         site.articles.push(a);
+    }
+    // Bodies link to one another from the start (by `.md` file or by site path), so the edits
+    // that move an article (a slug, a rename, a deletion, a draft) meet links to it in files
+    // they do not change.
+    for i in 0..site.articles.len() {
+        let target = &site.articles[(i + 1 + rng.below(7)) % site.articles.len()];
+        let to = match rng.below(2) {
+            0 => target.id.clone(),
+            _ => target.site_path(),
+        };
+        site.articles[i].links.push(to);
     }
     site.write_all();
     let mut done = Vec::new();
@@ -592,4 +638,70 @@ fn a_build_right_after_an_edit_still_lets_the_next_build_do_nothing() {
         err.starts_with("nothing changed since the last build"),
         "{err}"
     );
+}
+
+#[test]
+fn unchanged_articles_are_kept_and_a_damaged_store_costs_one_failed_build_not_a_wrong_site() {
+    let dir = common::site("incremental_site");
+    let root = dir.path();
+    let reread = |err: &str| -> (usize, usize) {
+        let line = err
+            .lines()
+            .find(|l| l.contains("articles read and rendered"))
+            .unwrap_or_else(|| panic!("{err}"));
+        let numbers: Vec<usize> = line
+            .split_whitespace()
+            .filter_map(|w| w.parse().ok())
+            .collect();
+        (numbers[0], numbers[1])
+    };
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (all, articles) = reread(&err);
+    assert_eq!(all, articles, "a first build reads every article");
+    // One body edit, once the other files are older than the racy window: that article only.
+    std::thread::sleep(std::time::Duration::from_millis(60));
+    let oil = root.join("content/2025/oil.md");
+    std::fs::write(&oil, common::read(&oil) + "\nفقرة جديدة.\n").unwrap();
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(reread(&err), (1, articles), "{err}");
+    // Every kept text's bytes changed on disk: the build fails, names the article, and leaves
+    // the site as it was.
+    let store = root.join(".warraq-cache/articles");
+    let texts = std::fs::read_dir(&store)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("texts-")
+        })
+        .expect("the store's texts");
+    let mut bytes = std::fs::read(&texts).unwrap();
+    for b in bytes.iter_mut().step_by(97) {
+        *b ^= 0x20;
+    }
+    std::fs::write(&texts, bytes).unwrap();
+    std::fs::write(&oil, common::read(&oil) + "\nفقرة أخرى.\n").unwrap();
+    let before = tree(&root.join("public"));
+    let (ok, err) = build(root, &["build"]);
+    assert!(!ok, "a damaged copy is not published");
+    assert!(
+        err.contains("damaged") && err.contains("content/2025/"),
+        "{err}"
+    );
+    assert_eq!(tree(&root.join("public")), before, "{err}");
+    // The next build reads every article again and publishes what a clean build does.
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(reread(&err), (articles, articles), "{err}");
+    let clean_out = root.join("clean-out");
+    let (ok, err) = build(
+        root,
+        &["build", "--clean", "--output", clean_out.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(tree(&root.join("public")), tree(&clean_out));
 }

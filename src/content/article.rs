@@ -14,6 +14,8 @@ use super::front_matter::{
 };
 use super::links::LinkTable;
 use super::markdown::{self, Heading};
+use super::spill::Stored;
+use super::store::{Entry, Stat, Store};
 use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::dates::ArticleDate;
 use crate::arabic::normalize::word_count;
@@ -105,13 +107,17 @@ struct Parsed {
     id: String,
     file: SourceFile,
     fm: FrontMatter,
+    /// The file as it was when read, when it can be kept in the store (see [`super::store`]).
+    stat: Option<Stat>,
+    /// The store's load of this file, when the file has not changed since.
+    cached: Option<Entry>,
 }
 
 impl Parsed {
     /// The whole text of the file again, for rendering its body.
-    fn with_body(mut self) -> Result<Parsed, Diagnostic> {
+    fn with_body(mut self: Box<Self>) -> Result<Parsed, Diagnostic> {
         self.file = read_source(&self.shown, &self.path)?;
-        Ok(self)
+        Ok(*self)
     }
 }
 
@@ -167,13 +173,49 @@ pub fn load(
     spill: Option<&Arc<super::spill::Spill>>,
     progress: &crate::progress::Progress,
 ) -> Result<Vec<Article>, Vec<Diagnostic>> {
+    load_with_store(root, config, drafts, spill, None, progress).map(|(a, _)| a)
+}
+
+/// [`load`], reusing what `store` kept of files that did not change (and keeping what this
+/// load makes there; the store then replaces its index). Returns the articles and how many were
+/// reused.
+pub fn load_with_store(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    spill: Option<&Arc<super::spill::Spill>>,
+    mut store: Option<Store>,
+    progress: &crate::progress::Progress,
+) -> Result<(Vec<Article>, usize), Vec<Diagnostic>> {
+    let spill = store.as_ref().map(Store::spill).or(spill).cloned();
+    let spill = spill.as_ref();
     let content = root.join("content");
     let files = find_sources(&content)?;
     let stage = progress.bar("reading", files.len() as u64, "sources");
+    let stats: Vec<Option<Stat>> = match store {
+        Some(_) => files.par_iter().map(|f| Stat::of(f)).collect(),
+        None => vec![None; files.len()],
+    };
+    let cached: Vec<Option<Entry>> = match store.as_mut() {
+        Some(store) => files
+            .iter()
+            .zip(&stats)
+            .map(|(f, stat)| store.take(&store_key(&content, f), *stat))
+            .collect(),
+        None => files.iter().map(|_| None).collect(),
+    };
     let results: Vec<Result<Parsed, Diagnostic>> = files
         .par_iter()
-        .map(|path| {
-            let parsed = parse_one(root, &content, path, config);
+        .zip(cached.into_par_iter())
+        .zip(stats.into_par_iter())
+        .map(|((path, cached), stat)| {
+            let parsed = match cached {
+                Some(entry) => parse_kept(root, &content, path, config, entry),
+                None => parse_one(root, &content, path, config).map(|mut p| {
+                    p.stat = stat;
+                    p
+                }),
+            };
             stage.inc();
             parsed
         })
@@ -243,33 +285,128 @@ pub fn load(
         spill.expect(parsed.len());
     }
 
+    let ids: Vec<String> = parsed.iter().map(|p| p.id.clone()).collect();
+    let keeping = store.is_some().then_some(&ids[..]);
     let stage = progress.bar("rendering", parsed.len() as u64, "articles");
-    let rendered: Vec<Result<(Article, Vec<Diagnostic>), Diagnostic>> = parsed
+    let rendered: Vec<Result<Loaded, Diagnostic>> = parsed
         .into_par_iter()
         .zip(site_paths.par_iter())
         .map(|(p, path)| {
-            let p = p.with_body()?;
-            let done = render_one(p, path.clone(), config, &links, &images, spill);
+            let done = match reuse(p, path, config, &links, &ids, &images, spill) {
+                Ok(done) => done,
+                Err(p) => {
+                    let p = p.with_body()?;
+                    render_one(p, path.clone(), config, &links, &images, spill, keeping)
+                }
+            };
             stage.inc();
             Ok(done)
         })
         .collect();
     drop(stage);
     let mut articles = Vec::with_capacity(rendered.len());
+    let mut entries = Vec::new();
+    let mut reused = 0;
     for r in rendered {
         match r {
-            Ok((article, problems)) => {
+            Ok(Loaded {
+                article,
+                problems,
+                entry,
+                reused: was_reused,
+            }) => {
                 diagnostics.extend(problems);
+                if let Some(entry) = entry {
+                    entries.push((store_key(&content, &root.join(&article.shown)), entry));
+                }
+                reused += usize::from(was_reused);
                 articles.push(article);
             }
             Err(d) => diagnostics.push(d),
         }
     }
+    // Kept even when other files have problems: each article's load stands on its own, and
+    // the build after the fix then reads only what changed.
+    if let Some(store) = store {
+        // A store that cannot be written is only slower next time.
+        let _ = store.save(entries);
+    }
     if diagnostics.is_empty() {
-        Ok(articles)
+        Ok((articles, reused))
     } else {
         Err(diagnostics)
     }
+}
+
+/// What loading one article gave.
+struct Loaded {
+    article: Article,
+    problems: Vec<Diagnostic>,
+    /// What the store keeps of it.
+    entry: Option<Entry>,
+    /// Whether it came from the store.
+    reused: bool,
+}
+
+/// A file's key in the store: its path under `content/`.
+fn store_key(content: &Path, path: &Path) -> String {
+    crate::diagnostics::display_path(path.strip_prefix(content).unwrap_or(path))
+}
+
+/// The article from the store's load of it, when its body would render the same now: it was
+/// rendered for the same site path, and each link it resolved resolves the same way. Otherwise
+/// `p` comes back, to be rendered.
+fn reuse(
+    mut p: Parsed,
+    path: &str,
+    config: &Config,
+    links: &LinkTable<'_>,
+    ids: &[String],
+    images: &Registry,
+    spill: Option<&Arc<super::spill::Spill>>,
+) -> Result<Loaded, Box<Parsed>> {
+    let (Some(spill), Some(mut entry)) = (spill, p.cached.take()) else {
+        return Err(Box::new(p));
+    };
+    if entry.path != path {
+        return Err(Box::new(p));
+    }
+    for link in &entry.links {
+        let same = links.resolve(&p.id, &link.dest).is_ok_and(|now| {
+            now.href == link.href && now.target.map(|i| &ids[i]) == link.target.as_ref()
+        });
+        if !same {
+            return Err(Box::new(p));
+        }
+    }
+    let Some(links_to) = entry
+        .links_to
+        .iter()
+        .map(|id| links.by_id.get(id).copied())
+        .collect::<Option<Vec<usize>>>()
+    else {
+        return Err(Box::new(p));
+    };
+    entry.front = p.file.text.to_string();
+    let body = Body {
+        html: Stored::at(spill, entry.body, entry.body_hash),
+        body_hash: entry.body_hash,
+        text: Stored::at(spill, entry.text, entry.text_hash),
+        text_hash: entry.text_hash,
+        first_html: entry.first_html.clone(),
+        first_text: entry.first_text.clone(),
+        headings: entry.headings.clone(),
+        links_to,
+        images: Vec::new(),
+        word_count: entry.word_count as usize,
+    };
+    let (article, problems) = assemble(p, path.to_string(), config, images, body, Vec::new());
+    Ok(Loaded {
+        article,
+        problems,
+        entry: Some(entry),
+        reused: true,
+    })
 }
 
 /// Gives every parsed article its site path; unusable and duplicate paths are errors.
@@ -348,6 +485,35 @@ fn parse_one(
         id,
         file,
         fm,
+        stat: None,
+        cached: None,
+    })
+}
+
+/// [`parse_one`] for a file the store kept: its front-matter is parsed from the store's copy.
+fn parse_kept(
+    root: &Path,
+    content: &Path,
+    path: &Path,
+    config: &Config,
+    mut entry: Entry,
+) -> Result<Parsed, Diagnostic> {
+    let shown = crate::diagnostics::relative_to(root, path);
+    let front = std::mem::take(&mut entry.front);
+    let file = SourceFile {
+        body_start: front.len(),
+        text: Arc::from(front),
+        yaml: entry.yaml.0..entry.yaml.1,
+    };
+    let fm = front_matter::parse_with(&shown, &file, &own_keys(config))?;
+    Ok(Parsed {
+        shown,
+        path: path.to_path_buf(),
+        id: id_of(content, path),
+        file,
+        fm,
+        stat: Some(entry.stat),
+        cached: Some(entry),
     })
 }
 
@@ -438,6 +604,22 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     .with_hint("give one of them a different `slug:` or file name")
 }
 
+/// A rendered body and what rendering it found, as [`assemble`] takes it.
+struct Body {
+    html: Stored,
+    body_hash: u64,
+    text: Stored,
+    text_hash: u64,
+    first_html: String,
+    first_text: String,
+    headings: Vec<Heading>,
+    links_to: Vec<usize>,
+    images: Vec<Arc<ImageInfo>>,
+    word_count: usize,
+}
+
+/// Renders a parsed article's body and makes the article. With `keeping` (every article's id,
+/// by index), also what the store keeps of it, when it can be kept.
 fn render_one(
     p: Parsed,
     path: String,
@@ -445,17 +627,35 @@ fn render_one(
     links: &LinkTable<'_>,
     images: &Registry,
     spill: Option<&Arc<super::spill::Spill>>,
-) -> (Article, Vec<Diagnostic>) {
+    keeping: Option<&[String]>,
+) -> Loaded {
+    use std::sync::atomic::{AtomicBool, Ordering};
     let dir =
         p.fm.lang
             .as_ref()
             .map_or(config.direction, |l| Dir::of_language(&l.0));
     let id = p.id.clone();
-    let resolver = |dest: &str| links.resolve(&id, dest);
+    // What the body resolved, for the store to check again next time.
+    let resolved = std::cell::RefCell::new(Vec::new());
+    let resolver = |dest: &str| {
+        let r = links.resolve(&id, dest);
+        if let (Ok(now), Some(ids)) = (&r, keeping) {
+            resolved.borrow_mut().push(super::store::Link {
+                dest: dest.to_string(),
+                href: now.href.clone(),
+                target: now.target.map(|i| ids[i].clone()),
+            });
+        }
+        r
+    };
     // Control characters in a body are blanked (same byte length, so positions hold): they
     // would make feeds invalid XML and show as nothing or boxes.
     let body_text = crate::arabic::normalize::blank_controls(p.file.body());
-    let resolve_image = |src: &str| images.resolve(&id, src);
+    let shows_images = AtomicBool::new(false);
+    let resolve_image = |src: &str| {
+        shows_images.store(true, Ordering::Relaxed);
+        images.resolve(&id, src)
+    };
     let href = |site_path: &str| config.href(site_path);
     let body_images = markdown::BodyImages {
         resolve: &resolve_image,
@@ -463,7 +663,7 @@ fn render_one(
     };
     let body =
         markdown::render_with_images(&body_text, dir, &resolver, Some(&body_images), &config.html);
-    let mut diagnostics: Vec<Diagnostic> = body
+    let diagnostics: Vec<Diagnostic> = body
         .problems
         .iter()
         .map(|problem| {
@@ -479,6 +679,73 @@ fn render_one(
             }
         })
         .collect();
+    let parts = Body {
+        body_hash: xxhash_rust::xxh3::xxh3_64(body.html.as_bytes()),
+        html: Stored::new(body.html, spill),
+        text_hash: xxhash_rust::xxh3::xxh3_64(body.text.as_bytes()),
+        word_count: word_count(&body.text),
+        text: Stored::new(body.text, spill),
+        first_html: body.first_paragraph_html,
+        first_text: body.first_paragraph_text,
+        headings: body.headings,
+        links_to: body.links_to,
+        images: body.images,
+    };
+    // What the store keeps: a body without problems or images, both texts in its file, from a
+    // file that was not changing.
+    let entry = match (
+        keeping,
+        p.stat,
+        parts.html.place(),
+        parts.text.place(),
+        &p.fm.image,
+    ) {
+        (Some(ids), Some(stat), Some(body_at), Some(text_at), None)
+            if diagnostics.is_empty() && !shows_images.load(Ordering::Relaxed) =>
+        {
+            Some(Entry {
+                stat,
+                front: p.file.text[..p.file.body_start].to_string(),
+                yaml: (p.file.yaml.start, p.file.yaml.end),
+                path: path.clone(),
+                body: body_at,
+                text: text_at,
+                body_hash: parts.body_hash,
+                text_hash: parts.text_hash,
+                word_count: parts.word_count as u64,
+                first_html: parts.first_html.clone(),
+                first_text: parts.first_text.clone(),
+                headings: parts.headings.clone(),
+                links: resolved.into_inner(),
+                links_to: parts.links_to.iter().map(|&i| ids[i].clone()).collect(),
+            })
+        }
+        _ => None,
+    };
+    let (article, problems) = assemble(p, path, config, images, parts, diagnostics);
+    let entry = entry.filter(|_| problems.is_empty());
+    Loaded {
+        article,
+        problems,
+        entry,
+        reused: false,
+    }
+}
+
+/// The article from its front-matter and rendered body; `diagnostics` are the body's problems,
+/// returned with the front-matter's.
+fn assemble(
+    p: Parsed,
+    path: String,
+    config: &Config,
+    images: &Registry,
+    body: Body,
+    mut diagnostics: Vec<Diagnostic>,
+) -> (Article, Vec<Diagnostic>) {
+    let dir =
+        p.fm.lang
+            .as_ref()
+            .map_or(config.direction, |l| Dir::of_language(&l.0));
     let (summary_html, description) = match &p.fm.summary {
         Some(s) => (
             format!("<p>{}</p>", escape_html(s.trim())),
@@ -486,11 +753,10 @@ fn render_one(
         ),
         // The first paragraph is shown on other pages too: its in-page links must name this page.
         None => (
-            crate::url::anchors_to(&body.first_paragraph_html, &config.href(&path)),
-            body.first_paragraph_text,
+            crate::url::anchors_to(&body.first_html, &config.href(&path)),
+            body.first_text,
         ),
     };
-    let word_count = word_count(&body.text);
     let tags = tidy_tags(&p.fm.tags);
     let cover = p.fm.image.as_ref().and_then(|spec| {
         let at = || {
@@ -564,13 +830,13 @@ fn render_one(
         draft: p.fm.draft,
         extra: p.fm.extra.unwrap_or(serde_yaml::Value::Null),
         path,
-        body_hash: xxhash_rust::xxh3::xxh3_64(body.html.as_bytes()),
-        body: super::spill::Stored::new(body.html, spill),
+        body_hash: body.body_hash,
+        body: body.html,
         headings: body.headings,
         links_to: body.links_to,
-        text_hash: xxhash_rust::xxh3::xxh3_64(body.text.as_bytes()),
-        text: super::spill::Stored::new(body.text, spill),
-        word_count,
+        text_hash: body.text_hash,
+        text: body.text,
+        word_count: body.word_count,
         kind: p.fm.kind,
         series: p.fm.series.clone(),
         own: p
@@ -629,6 +895,8 @@ pub fn reload_body(
         id: old.id.clone(),
         file,
         fm,
+        stat: None,
+        cached: None,
     };
     if site_path(&parsed, config).ok()? != old.path {
         return None;
@@ -655,7 +923,17 @@ pub fn reload_body(
         config,
     };
     let images = Registry::new(root);
-    let (article, problems) = render_one(parsed, old.path.clone(), config, &links, &images, None);
+    let Loaded {
+        article, problems, ..
+    } = render_one(
+        parsed,
+        old.path.clone(),
+        config,
+        &links,
+        &images,
+        None,
+        None,
+    );
     // New images need publishing: a full rebuild does it.
     let same_images = article.images.len() == old.images.len()
         && article

@@ -27,7 +27,7 @@ use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::slug::encode_fragment;
 
 /// A heading of the article, for tables of contents and anchor checks.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
 pub struct Heading {
     pub level: u8,
     pub id: String,

@@ -11,3 +11,4 @@ pub mod markdown;
 pub mod raw_html;
 pub mod source;
 pub mod spill;
+pub mod store;

@@ -36,6 +36,9 @@ pub struct Spill {
     compress: AtomicBool,
     /// From how many articles texts are compressed ([`COMPRESS_FROM`]; tests set fewer).
     compress_from: usize,
+    /// For a file kept between builds: the store's index, removed when a kept text turns out
+    /// damaged (the next build then starts the store afresh).
+    index: Option<std::path::PathBuf>,
 }
 
 impl Spill {
@@ -47,7 +50,32 @@ impl Spill {
             end: Mutex::new(0),
             compress: AtomicBool::new(false),
             compress_from: COMPRESS_FROM,
+            index: None,
         }))
+    }
+
+    /// The named file `path`, kept after the build ([`super::store`]): new texts go after what
+    /// it holds (after everything it holds, `fresh` empties it first).
+    pub fn open(path: &Path, fresh: bool, index: &Path) -> io::Result<Arc<Spill>> {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(fresh)
+            .open(path)?;
+        let end = file.metadata()?.len();
+        Ok(Arc::new(Spill {
+            file,
+            end: Mutex::new(end),
+            compress: AtomicBool::new(false),
+            compress_from: COMPRESS_FROM,
+            index: Some(index.to_path_buf()),
+        }))
+    }
+
+    /// Bytes in the file (texts stored, and any a failed build left after them).
+    pub fn end(&self) -> u64 {
+        self.end.lock().map_or(0, |e| *e)
     }
 
     /// Tells how many articles' texts are coming, before any is stored: a large archive's are
@@ -76,8 +104,16 @@ impl Spill {
         Ok((offset, block.len(), compressed))
     }
 
-    /// The text of `len` bytes stored at `offset` in `stored` bytes.
-    fn get(&self, offset: u64, stored: usize, len: usize, compressed: bool) -> io::Result<String> {
+    /// The text of `len` bytes stored at `offset` in `stored` bytes; when `hash` is given (a
+    /// text a previous build kept), it must be the text's.
+    fn get(
+        &self,
+        offset: u64,
+        stored: usize,
+        len: usize,
+        compressed: bool,
+        hash: Option<u64>,
+    ) -> io::Result<String> {
         let mut block = vec![0; stored];
         self.file.read_exact_at(&mut block, offset)?;
         let bytes = if compressed {
@@ -86,8 +122,26 @@ impl Spill {
         } else {
             block
         };
+        if hash.is_some_and(|h| h != xxhash_rust::xxh3::xxh3_64(&bytes)) {
+            if let Some(index) = &self.index {
+                let _ = std::fs::remove_file(index);
+            }
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "the copy kept by an earlier build is damaged (it is dropped now: the next build reads every article again)",
+            ));
+        }
         super::source::utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
     }
+}
+
+/// Where a text is in a spill file: what [`super::store`] keeps between builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Place {
+    pub offset: u64,
+    pub stored: u32,
+    pub len: u64,
+    pub compressed: bool,
 }
 
 /// A text of an article (its rendered body, its plain text): in memory (`serve`, which
@@ -104,6 +158,8 @@ pub enum Stored {
         len: usize,
         /// Whether the stored bytes are an LZ4 block.
         compressed: bool,
+        /// The text's hash, checked when it is read, for a text an earlier build kept.
+        hash: Option<u64>,
     },
 }
 
@@ -119,12 +175,45 @@ impl Stored {
                     stored: stored as u32,
                     len: text.len(),
                     compressed,
+                    hash: None,
                 }
             }
             _ => {
                 text.shrink_to_fit();
                 Stored::Kept(text)
             }
+        }
+    }
+
+    /// Where a spilled text is in its file (`None` for a text kept in memory).
+    pub(crate) fn place(&self) -> Option<Place> {
+        match self {
+            Stored::Kept(_) => None,
+            Stored::Spilled {
+                offset,
+                stored,
+                len,
+                compressed,
+                ..
+            } => Some(Place {
+                offset: *offset,
+                stored: *stored,
+                len: *len as u64,
+                compressed: *compressed,
+            }),
+        }
+    }
+
+    /// The text whose hash is `hash` at `place` in `spill` (as a previous build stored it
+    /// there): reading it checks the hash.
+    pub(crate) fn at(spill: &Arc<Spill>, place: Place, hash: u64) -> Stored {
+        Stored::Spilled {
+            spill: spill.clone(),
+            offset: place.offset,
+            stored: place.stored,
+            len: place.len as usize,
+            compressed: place.compressed,
+            hash: Some(hash),
         }
     }
 
@@ -146,8 +235,9 @@ impl Stored {
                 stored,
                 len,
                 compressed,
+                hash,
             } => spill
-                .get(*offset, *stored as usize, *len, *compressed)
+                .get(*offset, *stored as usize, *len, *compressed, *hash)
                 .map(Cow::Owned),
         }
     }
