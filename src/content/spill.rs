@@ -1,8 +1,10 @@
 //! Article texts kept on disk between load and render, not in memory: a build holds every
 //! article's metadata at once, but needs its rendered body only when its page and a few feeds
 //! are written, and its plain text only when the indexes analyse it and the search index writes
-//! its snippet file. One anonymous temporary file (deleted by the OS when the build ends, however
-//! it ends) receives the texts as they are made; each article keeps where its texts are. Reads
+//! its snippet file. One file receives the texts as they are made: for `build`, the article
+//! store's ([`super::store`]), which the next build reads unchanged articles' texts back from;
+//! otherwise an anonymous temporary file (deleted by the OS when the build ends, however it
+//! ends). Each article keeps where its texts are. Reads
 //! go through the page cache, which the kernel frees under pressure; the process's own memory
 //! no longer grows with the text of the archive.
 //!
