@@ -713,8 +713,16 @@ fn render_one(
                 body_hash: parts.body_hash,
                 text_hash: parts.text_hash,
                 word_count: parts.word_count as u64,
-                first_html: parts.first_html.clone(),
-                first_text: parts.first_text.clone(),
+                // Only what the summary is made of when the front-matter gives none (it gives the
+                // same next time: it is parsed from the same text).
+                first_html: match p.fm.summary {
+                    None => parts.first_html.clone(),
+                    Some(_) => String::new(),
+                },
+                first_text: match p.fm.summary {
+                    None => parts.first_text.clone(),
+                    Some(_) => String::new(),
+                },
                 headings: parts.headings.clone(),
                 links: resolved.into_inner(),
                 links_to: parts.links_to.iter().map(|&i| ids[i].clone()).collect(),
