@@ -451,6 +451,19 @@ impl Site {
     }
 }
 
+/// The two numbers ("14 of 130455") of the `-v` line that says `what`.
+fn of_line(err: &str, what: &str) -> (usize, usize) {
+    let line = err
+        .lines()
+        .find(|l| l.contains(what))
+        .unwrap_or_else(|| panic!("no `{what}` line: {err}"));
+    let numbers: Vec<usize> = line
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    (numbers[0], numbers[1])
+}
+
 fn build(root: &Path, args: &[&str]) -> (bool, String) {
     let out = warraq(root, args);
     let err = stderr(&out);
@@ -553,17 +566,7 @@ fn incremental_builds_equal_clean_builds_after_random_edits() {
 fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing() {
     let dir = common::site("incremental_site");
     let root = dir.path();
-    let rendered = |err: &str| -> (usize, usize) {
-        let line = err
-            .lines()
-            .find(|l| l.contains("pages rendered"))
-            .unwrap_or_else(|| panic!("{err}"));
-        let numbers: Vec<usize> = line
-            .split_whitespace()
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        (numbers[0], numbers[1])
-    };
+    let rendered = |err: &str| of_line(err, "pages rendered");
     let (ok, err) = build(root, &["build", "-v"]);
     assert!(ok, "{err}");
     let (first, pages) = rendered(&err);
@@ -644,17 +647,7 @@ fn a_build_right_after_an_edit_still_lets_the_next_build_do_nothing() {
 fn unchanged_articles_are_kept_and_a_damaged_store_costs_one_failed_build_not_a_wrong_site() {
     let dir = common::site("incremental_site");
     let root = dir.path();
-    let reread = |err: &str| -> (usize, usize) {
-        let line = err
-            .lines()
-            .find(|l| l.contains("articles read and rendered"))
-            .unwrap_or_else(|| panic!("{err}"));
-        let numbers: Vec<usize> = line
-            .split_whitespace()
-            .filter_map(|w| w.parse().ok())
-            .collect();
-        (numbers[0], numbers[1])
-    };
+    let reread = |err: &str| of_line(err, "articles read and rendered");
     let (ok, err) = build(root, &["build", "-v"]);
     assert!(ok, "{err}");
     let (all, articles) = reread(&err);
