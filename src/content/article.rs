@@ -200,7 +200,7 @@ pub fn load_with_store(
         Some(store) => files
             .iter()
             .zip(&stats)
-            .map(|(f, stat)| store.take(&store_key(&content, f), *stat))
+            .map(|(f, stat)| store.take(&id_of(&content, f), *stat))
             .collect(),
         None => files.iter().map(|_| None).collect(),
     };
@@ -317,7 +317,7 @@ pub fn load_with_store(
             }) => {
                 diagnostics.extend(problems);
                 if let Some(entry) = entry {
-                    entries.push((store_key(&content, &root.join(&article.shown)), entry));
+                    entries.push((article.id.clone(), entry));
                 }
                 reused += usize::from(was_reused);
                 articles.push(article);
@@ -346,11 +346,6 @@ struct Loaded {
     entry: Option<Entry>,
     /// Whether it came from the store.
     reused: bool,
-}
-
-/// A file's key in the store: its path under `content/`.
-fn store_key(content: &Path, path: &Path) -> String {
-    crate::diagnostics::display_path(path.strip_prefix(content).unwrap_or(path))
 }
 
 /// The article from the store's load of it, when its body would render the same now: it was
@@ -693,6 +688,12 @@ fn render_one(
     };
     // What the store keeps: a body without problems or images, both texts in its file, from a
     // file that was not changing.
+    // Only what the summary is made of when the front-matter gives none (it gives the same
+    // next time: it is parsed from the same text).
+    let (first_html, first_text) = match p.fm.summary {
+        None => (parts.first_html.clone(), parts.first_text.clone()),
+        Some(_) => (String::new(), String::new()),
+    };
     let entry = match (
         keeping,
         p.stat,
@@ -713,16 +714,8 @@ fn render_one(
                 body_hash: parts.body_hash,
                 text_hash: parts.text_hash,
                 word_count: parts.word_count as u64,
-                // Only what the summary is made of when the front-matter gives none (it gives the
-                // same next time: it is parsed from the same text).
-                first_html: match p.fm.summary {
-                    None => parts.first_html.clone(),
-                    Some(_) => String::new(),
-                },
-                first_text: match p.fm.summary {
-                    None => parts.first_text.clone(),
-                    Some(_) => String::new(),
-                },
+                first_html,
+                first_text,
                 headings: parts.headings.clone(),
                 links: resolved.into_inner(),
                 links_to: parts.links_to.iter().map(|&i| ids[i].clone()).collect(),

@@ -115,11 +115,11 @@ pub struct Store {
 /// The number of what every kept article was made with besides its file: the binary and the
 /// settings.
 pub fn salt(config: &crate::config::Config) -> u64 {
-    let mut h = xxhash_rust::xxh3::Xxh3::new();
-    h.write_u32(VERSION);
-    h.write_u64(crate::render::fingerprint::binary());
-    h.write(serde_json::to_string(config).unwrap_or_default().as_bytes());
-    h.digest()
+    let mut h = crate::render::fingerprint::HashWriter(xxhash_rust::xxh3::Xxh3::new());
+    h.0.write_u32(VERSION);
+    h.0.write_u64(crate::render::fingerprint::binary());
+    let _ = serde_json::to_writer(&mut h, config);
+    h.0.digest()
 }
 
 impl Store {
@@ -189,7 +189,8 @@ impl Store {
         &self.spill
     }
 
-    /// Takes the kept load of the file `key` if the file is still the one it was made from.
+    /// Takes the kept load of the article `key` (its id) if its file is still the one it was
+    /// made from.
     pub fn take(&mut self, key: &str, stat: Option<Stat>) -> Option<Entry> {
         let entry = self.old.remove(key)?;
         (Some(entry.stat) == stat).then_some(entry)
@@ -300,6 +301,14 @@ mod tests {
         }
     }
 
+    /// Whether a build opening the store at `at` finds article `x` kept.
+    fn finds_x(at: &Path) -> bool {
+        Store::open(at, 1, false)
+            .unwrap()
+            .take("x", Some(stat(10)))
+            .is_some()
+    }
+
     fn texts_files(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
@@ -316,24 +325,22 @@ mod tests {
         let at = dir.path().join("articles");
         let store = Store::open(&at, 1, false).unwrap();
         let kept = entry(&store, "<p>متن</p>", 100);
-        store
-            .save(vec![("2025/x.md".into(), kept.clone())])
-            .unwrap();
+        store.save(vec![("2025/x".into(), kept.clone())]).unwrap();
         let mut store = Store::open(&at, 1, false).unwrap();
-        assert!(store.take("2025/y.md", Some(stat(100))).is_none());
-        let found = store.take("2025/x.md", Some(stat(100))).expect("kept");
+        assert!(store.take("2025/y", Some(stat(100))).is_none());
+        let found = store.take("2025/x", Some(stat(100))).expect("kept");
         assert_eq!(found.links, kept.links);
         let body = Stored::at(store.spill(), found.body, found.body_hash);
         assert_eq!(body.read().unwrap(), "<p>متن</p>");
         drop(store);
         // Another length, or a file changing right now: not the file it was made from.
         let mut store = Store::open(&at, 1, false).unwrap();
-        assert!(store.take("2025/x.md", Some(stat(101))).is_none());
+        assert!(store.take("2025/x", Some(stat(101))).is_none());
         let mut store2 = Store::open(&at, 1, false);
         assert!(store2.is_none(), "a second build at once goes without");
         drop(store);
         store2 = Store::open(&at, 1, false);
-        assert!(store2.as_mut().unwrap().take("2025/x.md", None).is_none());
+        assert!(store2.as_mut().unwrap().take("2025/x", None).is_none());
     }
 
     #[test]
@@ -342,12 +349,12 @@ mod tests {
         let at = dir.path().join("articles");
         let store = Store::open(&at, 1, false).unwrap();
         let kept = entry(&store, "<p>أ</p>", 10);
-        store.save(vec![("x.md".into(), kept)]).unwrap();
+        store.save(vec![("x".into(), kept)]).unwrap();
         let first = texts_files(&at);
         assert_eq!(first.len(), 1);
         for (salt, clean) in [(2, false), (1, true)] {
             let mut store = Store::open(&at, salt, clean).unwrap();
-            assert!(store.take("x.md", Some(stat(10))).is_none());
+            assert!(store.take("x", Some(stat(10))).is_none());
             // Until it saves, the old index and its texts stay (a failed build loses nothing).
             assert_eq!(texts_files(&at).len(), 2);
             drop(store);
@@ -368,16 +375,13 @@ mod tests {
         let save = || {
             let store = Store::open(&at, 1, false).unwrap();
             let kept = entry(&store, &"<p>فقرة طويلة</p>".repeat(20), 10);
-            store.save(vec![("x.md".into(), kept)]).unwrap();
+            store.save(vec![("x".into(), kept)]).unwrap();
         };
         let texts = || at.join(&texts_files(&at)[0]);
         // A garbled index.
         save();
         std::fs::write(at.join("index.bin"), b"not an index").unwrap();
-        assert!(Store::open(&at, 1, false)
-            .unwrap()
-            .take("x.md", Some(stat(10)))
-            .is_none());
+        assert!(!finds_x(&at));
         // Texts cut short.
         save();
         let len = std::fs::metadata(texts()).unwrap().len();
@@ -387,10 +391,7 @@ mod tests {
             .unwrap()
             .set_len(len / 2)
             .unwrap();
-        assert!(Store::open(&at, 1, false)
-            .unwrap()
-            .take("x.md", Some(stat(10)))
-            .is_none());
+        assert!(!finds_x(&at));
         // Mostly texts nobody uses any more.
         save();
         let file = std::fs::OpenOptions::new()
@@ -398,10 +399,7 @@ mod tests {
             .open(texts())
             .unwrap();
         file.set_len(65 << 20).unwrap();
-        assert!(Store::open(&at, 1, false)
-            .unwrap()
-            .take("x.md", Some(stat(10)))
-            .is_none());
+        assert!(!finds_x(&at));
         // Bytes changed in place: reading the text fails, and the store is dropped.
         Store::open(&at, 1, true).unwrap().save(Vec::new()).unwrap();
         save();
@@ -409,14 +407,11 @@ mod tests {
         bytes[3] ^= 1;
         std::fs::write(texts(), bytes).unwrap();
         let mut store = Store::open(&at, 1, false).unwrap();
-        let found = store.take("x.md", Some(stat(10))).expect("kept");
+        let found = store.take("x", Some(stat(10))).expect("kept");
         let body = Stored::at(store.spill(), found.body, found.body_hash);
         let e = body.read().unwrap_err();
         assert!(e.to_string().contains("damaged"), "{e}");
         drop(store);
-        assert!(Store::open(&at, 1, false)
-            .unwrap()
-            .take("x.md", Some(stat(10)))
-            .is_none());
+        assert!(!finds_x(&at));
     }
 }

@@ -33,7 +33,7 @@ pub struct Salts {
 }
 
 /// Hashes what is written into it (for serialising a context straight into a hash).
-struct HashWriter(Xxh3);
+pub(crate) struct HashWriter(pub(crate) Xxh3);
 
 impl std::io::Write for HashWriter {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
