@@ -63,6 +63,9 @@ pub struct Article {
     /// A hash of the plain text: what the search index's document files are fingerprinted by,
     /// so a kept one does not read its text back.
     pub text_hash: u64,
+    /// Its analysed words as the article store keeps them (see [`crate::index::terms`]), when
+    /// it does: analysing an unchanged article is then reading them back.
+    pub analysed: Option<super::spill::Blob>,
     pub word_count: usize,
     /// `type:` (analysis or news).
     pub kind: ArticleKind,
@@ -395,7 +398,10 @@ fn reuse(
         images: Vec::new(),
         word_count: entry.word_count as usize,
     };
-    let (article, problems) = assemble(p, path.to_string(), config, images, body, Vec::new());
+    let (mut article, problems) = assemble(p, path.to_string(), config, images, body, Vec::new());
+    article.analysed = entry
+        .terms
+        .map(|(place, hash)| super::spill::Blob::at(spill, place, hash));
     Ok(Loaded {
         article,
         problems,
@@ -674,6 +680,9 @@ fn render_one(
             }
         })
         .collect();
+    // The store also keeps the text's analysed words, made once the article is (from its title,
+    // tags and summary too).
+    let text = keeping.map(|_| body.text.clone());
     let parts = Body {
         body_hash: xxhash_rust::xxh3::xxh3_64(body.html.as_bytes()),
         html: Stored::new(body.html, spill),
@@ -719,12 +728,20 @@ fn render_one(
                 headings: parts.headings.clone(),
                 links: resolved.into_inner(),
                 links_to: parts.links_to.iter().map(|&i| ids[i].clone()).collect(),
+                terms: None,
             })
         }
         _ => None,
     };
-    let (article, problems) = assemble(p, path, config, images, parts, diagnostics);
-    let entry = entry.filter(|_| problems.is_empty());
+    let (mut article, problems) = assemble(p, path, config, images, parts, diagnostics);
+    let mut entry = entry.filter(|_| problems.is_empty());
+    if let (Some(entry), Some(text), Some(spill)) = (&mut entry, text, spill) {
+        let tags = article.tags.join("\n");
+        let fields = [&*article.title, &tags, &article.description, &text];
+        let bytes = crate::index::terms::encode_of(fields, config.search);
+        article.analysed = super::spill::Blob::new(&bytes, spill);
+        entry.terms = article.analysed.as_ref().map(|b| b.place());
+    }
     Loaded {
         article,
         problems,
@@ -837,6 +854,7 @@ fn assemble(
         links_to: body.links_to,
         text_hash: body.text_hash,
         text: body.text,
+        analysed: None,
         word_count: body.word_count,
         kind: p.fm.kind,
         series: p.fm.series.clone(),

@@ -89,12 +89,12 @@ impl Spill {
 
     /// Stores a text; returns where, how many bytes it took and whether they are compressed.
     /// Threads write at once, each into its own range.
-    fn put(&self, text: &str) -> io::Result<(u64, usize, bool)> {
+    fn put(&self, text: &[u8]) -> io::Result<(u64, usize, bool)> {
         let compressed = self.compress.load(Ordering::Relaxed);
         let block = if compressed {
-            Cow::Owned(lz4_flex::block::compress(text.as_bytes()))
+            Cow::Owned(lz4_flex::block::compress(text))
         } else {
-            Cow::Borrowed(text.as_bytes())
+            Cow::Borrowed(text)
         };
         let offset = {
             let mut end = self.end.lock().map_err(|_| io::Error::other("poisoned"))?;
@@ -116,6 +116,19 @@ impl Spill {
         compressed: bool,
         hash: Option<u64>,
     ) -> io::Result<String> {
+        let bytes = self.get_bytes(offset, stored, len, compressed, hash)?;
+        super::source::utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+
+    /// [`get`](Spill::get) for bytes that need not be text.
+    fn get_bytes(
+        &self,
+        offset: u64,
+        stored: usize,
+        len: usize,
+        compressed: bool,
+        hash: Option<u64>,
+    ) -> io::Result<Vec<u8>> {
         let mut block = vec![0; stored];
         self.file.read_exact_at(&mut block, offset)?;
         let bytes = if compressed {
@@ -133,7 +146,59 @@ impl Spill {
                 "the copy kept by an earlier build is damaged (it is dropped now: the next build reads every article again)",
             ));
         }
-        super::source::utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+        Ok(bytes)
+    }
+}
+
+/// Bytes kept in a spill file that are not text (an article's analysed words, see
+/// [`crate::index::terms`]), checked against their hash whenever they are read.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    spill: Arc<Spill>,
+    place: Place,
+    hash: u64,
+}
+
+impl Blob {
+    /// Stores `bytes` in `spill`; `None` when the disk refuses them (they are then made again
+    /// when needed).
+    pub fn new(bytes: &[u8], spill: &Arc<Spill>) -> Option<Blob> {
+        let (offset, stored, compressed) = spill.put(bytes).ok()?;
+        Some(Blob {
+            spill: spill.clone(),
+            place: Place {
+                offset,
+                stored: u32::try_from(stored).ok()?,
+                len: bytes.len() as u64,
+                compressed,
+            },
+            hash: xxhash_rust::xxh3::xxh3_64(bytes),
+        })
+    }
+
+    /// The bytes whose hash is `hash` at `place` in `spill`, as a previous build stored them.
+    pub(crate) fn at(spill: &Arc<Spill>, place: Place, hash: u64) -> Blob {
+        Blob {
+            spill: spill.clone(),
+            place,
+            hash,
+        }
+    }
+
+    /// Where the bytes are, and their hash (what the store keeps).
+    pub(crate) fn place(&self) -> (Place, u64) {
+        (self.place, self.hash)
+    }
+
+    /// The bytes, read back and checked.
+    pub fn read(&self) -> io::Result<Vec<u8>> {
+        self.spill.get_bytes(
+            self.place.offset,
+            self.place.stored as usize,
+            self.place.len as usize,
+            self.place.compressed,
+            Some(self.hash),
+        )
     }
 }
 
@@ -169,7 +234,7 @@ impl Stored {
     /// Keeps `text` in `spill` when there is one; if the disk refuses, keeps it in memory
     /// (no larger than it is).
     pub fn new(mut text: String, spill: Option<&Arc<Spill>>) -> Stored {
-        match spill.map(|s| (s, s.put(&text))) {
+        match spill.map(|s| (s, s.put(text.as_bytes()))) {
             Some((spill, Ok((offset, stored, compressed)))) if stored <= u32::MAX as usize => {
                 Stored::Spilled {
                     spill: spill.clone(),

@@ -3,7 +3,9 @@
 //! builds beside the site in `.warraq-cache/articles/`. The next build neither reads nor renders
 //! an article whose file has the same length, modification time and inode, as long as the links
 //! its body resolved still resolve the same way; it parses only the front-matter again, kept
-//! here, so every check of the front-matters runs as before.
+//! here, so every check of the front-matters runs as before. The texts file also keeps each
+//! article's analysed words ([`crate::index::terms`]), made from its title, tags, summary and
+//! plain text, all of which come from the same file.
 //!
 //! What a kept body was made from:
 //! - its file, compared as `make` does (a file changed within [`RACY`] of being looked at is not
@@ -34,7 +36,7 @@ use super::spill::{Place, Spill};
 use crate::inputs::RACY;
 
 /// The store's layout; another number starts it afresh.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// A file as the store compares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +92,18 @@ pub struct Entry {
     pub links: Vec<Link>,
     /// Ids of the articles the body links to.
     pub links_to: Vec<String>,
+    /// Where its analysed words are in the texts file (see [`crate::index::terms`]), and
+    /// their hash; `None` when the disk refused them.
+    pub terms: Option<(Place, u64)>,
+}
+
+impl Entry {
+    /// Where its texts are in the texts file.
+    fn places(&self) -> impl Iterator<Item = Place> {
+        [Some(self.body), Some(self.text), self.terms.map(|(p, _)| p)]
+            .into_iter()
+            .flatten()
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -142,15 +156,9 @@ impl Store {
         let usable = index.and_then(|index| {
             let path = dir.join(&index.texts);
             let len = std::fs::metadata(&path).ok()?.len();
-            let live: u64 = index
-                .entries
-                .iter()
-                .map(|(_, e)| u64::from(e.body.stored) + u64::from(e.text.stored))
-                .sum();
-            let needed = index
-                .entries
-                .iter()
-                .flat_map(|(_, e)| [e.body, e.text])
+            let places = || index.entries.iter().flat_map(|(_, e)| e.places());
+            let live: u64 = places().map(|p| u64::from(p.stored)).sum();
+            let needed = places()
                 .map(|p| p.offset + u64::from(p.stored))
                 .max()
                 .unwrap_or(0);
@@ -298,6 +306,7 @@ mod tests {
                 target: Some("2025/y".into()),
             }],
             links_to: vec!["2025/y".into()],
+            terms: None,
         }
     }
 

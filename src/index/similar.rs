@@ -295,7 +295,7 @@ pub fn stem_counts(t: &Terms) -> StemCounts {
 /// Every article's stems as ids with their counts, which similar articles hold for the whole
 /// archive (with the search index's lists, the largest thing a build holds) until each
 /// article's top terms are known. Packed: a third of the size of (id, count) pairs.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct Stemmed {
     /// Stem key → id, numbered in the order stems are first met (article by article, in site
     /// order; within an article by key).

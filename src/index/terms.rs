@@ -1,12 +1,19 @@
 //! The analysed text of every article, computed once and shared by similar articles and search:
 //! each field [folded](crate::arabic::normalize::fold) and split into words, with each distinct
 //! word's count per field and each distinct pair of adjacent words' weighted count.
+//!
+//! A build with the article store ([`crate::content::store`]) analyses each article it renders
+//! while it loads and keeps the result, encoded ([`encode_of`]), beside its texts; analysing an
+//! article the store kept is then decoding those bytes, about half the work of folding and
+//! splitting its text again (a test holds both ways to the same lists).
 
 use ahash::AHashMap as HashMap;
 
 use crate::arabic::normalize::{self, fold_into};
 use crate::content::article::Article;
 use crate::diagnostics::Diagnostic;
+use crate::index::similar::{stem_counts, StemCounts};
+use crate::search::encode::varint;
 use crate::search::postings::Postings;
 
 /// Words longer than this (in bytes, folded) are not indexed: URLs, hashes, run-on junk.
@@ -77,6 +84,159 @@ impl Terms {
     }
 }
 
+/// An article's terms and stem counts: what the store's copy is decoded into, or else what is
+/// analysed from its text. Fails only when a kept copy or the text cannot be read back.
+pub fn of_article(article: &Article, pairs: bool) -> Result<(Terms, StemCounts), Diagnostic> {
+    if let Some(kept) = &article.analysed {
+        let bytes = kept.read().map_err(|e| {
+            Diagnostic::new(
+                Some(&article.shown),
+                format!("cannot read back the article's analysed words: {e}"),
+            )
+            .with_hint("build again: the copy kept in .warraq-cache/ is made again")
+        })?;
+        if let Some(both) = decode(&bytes, pairs) {
+            return Ok(both);
+        }
+    }
+    let t = Terms::of(article, pairs)?;
+    let counts = stem_counts(&t);
+    Ok((t, counts))
+}
+
+/// The analysed words of an article whose title, tags, summary and plain text are these, as the
+/// article store keeps them (see [`decode`]): analysing an article the store keeps is then
+/// reading them back.
+pub fn encode_of(fields: [&str; 4], pairs: bool) -> Vec<u8> {
+    let t = analyse(fields, pairs);
+    encode(&t, &stem_counts(&t), pairs)
+}
+
+/// `terms` and `counts` as bytes: whether pairs were counted, the length, each word (its bytes
+/// and four counts), each pair, each stem (its key's 8 bytes and count); numbers as varints.
+fn encode(terms: &Terms, counts: &StemCounts, pairs: bool) -> Vec<u8> {
+    let mut out = Vec::with_capacity(
+        terms.folded.len() + 6 * terms.words.len() + 4 * terms.pairs.len() + 10 * counts.len() + 16,
+    );
+    out.push(u8::from(pairs));
+    varint(&mut out, u64::from(terms.length));
+    varint(&mut out, terms.words.len() as u64);
+    for (i, w) in terms.words.iter().enumerate() {
+        let word = terms.word(i as u32);
+        varint(&mut out, word.len() as u64);
+        out.extend_from_slice(word.as_bytes());
+        for c in w.counts {
+            varint(&mut out, u64::from(c));
+        }
+    }
+    varint(&mut out, terms.pairs.len() as u64);
+    for &(a, b, tf) in &terms.pairs {
+        varint(&mut out, u64::from(a));
+        varint(&mut out, u64::from(b));
+        varint(&mut out, u64::from(tf));
+    }
+    varint(&mut out, counts.len() as u64);
+    for &(key, c) in counts {
+        out.extend_from_slice(&key.to_le_bytes());
+        varint(&mut out, u64::from(c));
+    }
+    out
+}
+
+/// What [`encode`] made, when it was made with the same `pairs`; `None` for anything else.
+fn decode(bytes: &[u8], pairs: bool) -> Option<(Terms, StemCounts)> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(1)? != [u8::from(pairs)] {
+        return None;
+    }
+    let length = u32::try_from(r.varint()?).ok()?;
+    let n = r.count(6)?;
+    let mut folded = Vec::new();
+    let mut words = Vec::with_capacity(n);
+    for _ in 0..n {
+        let len = r.count(1)?;
+        let word = r.take(len)?;
+        let start = u32::try_from(folded.len()).ok()?;
+        folded.extend_from_slice(word);
+        let mut counts = [0u16; 4];
+        for c in &mut counts {
+            *c = u16::try_from(r.varint()?).ok()?;
+        }
+        words.push(Word {
+            hash: fnv(word),
+            start,
+            len: u16::try_from(len).ok()?,
+            counts,
+        });
+    }
+    let n = r.count(3)?;
+    let mut pairs = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (a, b, tf) = (r.varint()?, r.varint()?, r.varint()?);
+        if a >= words.len() as u64 || b >= words.len() as u64 {
+            return None;
+        }
+        pairs.push((a as u32, b as u32, u32::try_from(tf).ok()?));
+    }
+    let n = r.count(9)?;
+    let mut counts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let key = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        counts.push((key, u32::try_from(r.varint()?).ok()?));
+    }
+    if r.at != bytes.len() {
+        return None;
+    }
+    let terms = Terms {
+        folded: String::from_utf8(folded).ok()?,
+        words,
+        pairs,
+        length,
+    };
+    // Every word must end on a character boundary of the text it was cut from.
+    (0..terms.words.len() as u32)
+        .all(|i| {
+            let w = &terms.words[i as usize];
+            terms.folded.is_char_boundary(w.start as usize)
+                && terms
+                    .folded
+                    .is_char_boundary(w.start as usize + w.len as usize)
+        })
+        .then_some((terms, counts))
+}
+
+/// Reads what [`encode`] wrote, refusing anything cut short.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let out = self.bytes.get(self.at..self.at.checked_add(n)?)?;
+        self.at += n;
+        Some(out)
+    }
+
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.take(1)?[0];
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// A number of items of at least `each` bytes that the rest can hold.
+    fn count(&mut self, each: usize) -> Option<usize> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        (n.checked_mul(each)? <= self.bytes.len() - self.at).then_some(n)
+    }
+}
+
 /// What [`analyse_all`] finds.
 #[derive(Debug, Default)]
 pub struct Analysed {
@@ -111,11 +271,7 @@ pub fn analyse_all(
     for chunk in articles.chunks(CHUNK) {
         let both: Vec<(Terms, _)> = chunk
             .par_iter()
-            .map(|a| {
-                let t = Terms::of(a, search)?;
-                let counts = crate::index::similar::stem_counts(&t);
-                Ok((t, counts))
-            })
+            .map(|a| of_article(a, search))
             .collect::<Result<_, Diagnostic>>()?;
         let (terms, counts): (Vec<Terms>, Vec<_>) = both.into_iter().unzip();
         for c in &counts {
@@ -219,6 +375,136 @@ pub fn analyse(fields: [&str; 4], with_pairs: bool) -> Terms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each word's text, hash and counts.
+    type Words = Vec<(String, u64, [u16; 4])>;
+
+    /// Everything a [`Terms`] says, comparable.
+    fn seen(t: &Terms) -> (Words, Vec<(u32, u32, u32)>, u32) {
+        let words = (0..t.words.len() as u32)
+            .map(|i| {
+                let w = &t.words[i as usize];
+                (t.word(i).to_string(), w.hash, w.counts)
+            })
+            .collect();
+        (words, t.pairs.clone(), t.length)
+    }
+
+    /// Every article's analysed words in a build with the store, and in one without.
+    #[test]
+    fn a_build_with_the_store_analyses_as_one_without() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("site.yaml"), "title: موقع\n").unwrap();
+        std::fs::create_dir(root.join("content")).unwrap();
+        let bodies = [
+            "الدولة الإسلامية في سوريا: المفاوضات مع «قسد» في الحسكة.",
+            "Kurdish SDF وقوات سوريا الديمقراطية، 2025 و١٢٣.\n\nفقرة ثانية عن [الحسكة](a0.md).",
+            "المفاوضاتُ والمُفاوضات للمفاوضات",
+        ];
+        for (i, body) in bodies.iter().enumerate() {
+            let summary = if i == 1 {
+                "summary: ملخص المقال\n"
+            } else {
+                ""
+            };
+            std::fs::write(
+                root.join("content").join(format!("a{i}.md")),
+                format!("---\ntitle: عنوان {i} الدولة\ndate: 2025-01-0{}\ntags: [سوريا, الحسكة]\n{summary}---\n{body}\n", i + 1),
+            )
+            .unwrap();
+        }
+        // Sources older than the racy window, so that the second build keeps them.
+        std::thread::sleep(crate::inputs::RACY * 2);
+        let config = crate::config::Config::load(root).unwrap();
+        let hidden = crate::progress::Progress::hidden();
+        let stage = hidden.bar("", 0, "");
+        let analysed = |store: bool| {
+            let store = store
+                .then(|| {
+                    let at = root.join(".warraq-cache").join("articles");
+                    crate::content::store::Store::open(&at, 1, false)
+                })
+                .flatten();
+            let (articles, reused) = crate::content::article::load_with_store(
+                root, &config, false, None, store, &hidden,
+            )
+            .unwrap();
+            let kept = articles.iter().filter(|a| a.analysed.is_some()).count();
+            assert!(config.search, "the default site has search");
+            let a = analyse_all(&articles, config.search, false, &stage).unwrap();
+            (a.counts, a.postings.unwrap(), reused, kept)
+        };
+        let (counts, postings, _, kept) = analysed(false);
+        assert_eq!(kept, 0);
+        for reused in [0, 3] {
+            let (c, p, r, kept) = analysed(true);
+            assert_eq!((r, kept), (reused, 3));
+            assert_eq!(c, counts);
+            assert_eq!(p, postings);
+        }
+    }
+
+    #[test]
+    fn kept_analysis_reads_back_as_analysing_again() {
+        let long = "ب".repeat(60);
+        let texts: [[&str; 4]; 5] = [
+            [
+                "الدولة الإسلامية",
+                "سوريا\nالحسكة",
+                "ملخص قصير",
+                "الدولة الاسلامية في سوريا والعراق، والدولة.",
+            ],
+            ["", "", "", ""],
+            [
+                "Kurdish SDF and «قسد» 2025",
+                "",
+                "",
+                "Mixed نص with English words, 1٬234 and ١٢٣.",
+            ],
+            ["عنوان", "", "", &long],
+            [
+                "وَالمُفاوَضاتُ",
+                "",
+                "",
+                "المفاوضات والمفاوضات للمفاوضات بالمفاوضات",
+            ],
+        ];
+        for fields in texts {
+            for pairs in [false, true] {
+                let t = analyse(fields, pairs);
+                let counts = stem_counts(&t);
+                let bytes = encode_of(fields, pairs);
+                let (back, back_counts) = decode(&bytes, pairs).expect("reads back");
+                assert_eq!(seen(&back), seen(&t), "{fields:?}");
+                assert_eq!(back_counts, counts);
+                assert!(
+                    decode(&bytes, !pairs).is_none(),
+                    "made for the other setting"
+                );
+                for cut in 0..bytes.len() {
+                    assert!(decode(&bytes[..cut], pairs).is_none(), "cut at {cut}");
+                }
+                let mut longer = bytes.clone();
+                longer.push(0);
+                assert!(decode(&longer, pairs).is_none());
+            }
+        }
+        // Bytes that are not what encode made: refused or read, never a panic.
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..2000 {
+            let n = (rng % 64) as usize;
+            let junk: Vec<u8> = (0..n)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    rng as u8
+                })
+                .collect();
+            let _ = decode(&junk, junk.first() == Some(&1));
+        }
+    }
 
     #[test]
     fn words_and_pairs_are_counted_per_field() {

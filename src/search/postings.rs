@@ -13,7 +13,7 @@ use super::encode::{read_varint, varint};
 use crate::index::terms::{pair_hash, Terms};
 
 /// One key (a word, or a pair "w1 w2") and the documents that have it.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Entry {
     /// The key's text, as first seen.
     pub text: Box<str>,
@@ -59,14 +59,14 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 struct Shard {
     words: HashMap<u64, Entry>,
     pairs: HashMap<u64, Entry>,
 }
 
 /// Every list of the archive, by key hash.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Postings {
     shards: Vec<Shard>,
     /// Each document's length in words (title and body), by document.
