@@ -106,33 +106,13 @@ impl Spill {
         Ok((offset, block.len(), compressed))
     }
 
-    /// The text of `len` bytes stored at `offset` in `stored` bytes; when `hash` is given (a
-    /// text a previous build kept), it must be the text's.
-    fn get(
-        &self,
-        offset: u64,
-        stored: usize,
-        len: usize,
-        compressed: bool,
-        hash: Option<u64>,
-    ) -> io::Result<String> {
-        let bytes = self.get_bytes(offset, stored, len, compressed, hash)?;
-        super::source::utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    }
-
-    /// [`get`](Spill::get) for bytes that need not be text.
-    fn get_bytes(
-        &self,
-        offset: u64,
-        stored: usize,
-        len: usize,
-        compressed: bool,
-        hash: Option<u64>,
-    ) -> io::Result<Vec<u8>> {
-        let mut block = vec![0; stored];
-        self.file.read_exact_at(&mut block, offset)?;
-        let bytes = if compressed {
-            lz4_flex::block::decompress(&block, len)
+    /// The bytes stored at `place`; when `hash` is given (what a previous build kept), it must
+    /// be theirs.
+    fn get(&self, place: Place, hash: Option<u64>) -> io::Result<Vec<u8>> {
+        let mut block = vec![0; place.stored as usize];
+        self.file.read_exact_at(&mut block, place.offset)?;
+        let bytes = if place.compressed {
+            lz4_flex::block::decompress(&block, place.len as usize)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?
         } else {
             block
@@ -192,13 +172,7 @@ impl Blob {
 
     /// The bytes, read back and checked.
     pub fn read(&self) -> io::Result<Vec<u8>> {
-        self.spill.get_bytes(
-            self.place.offset,
-            self.place.stored as usize,
-            self.place.len as usize,
-            self.place.compressed,
-            Some(self.hash),
-        )
+        self.spill.get(self.place, Some(self.hash))
     }
 }
 
@@ -206,8 +180,11 @@ impl Blob {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Place {
     pub offset: u64,
+    /// Bytes in the spill file.
     pub stored: u32,
+    /// Bytes of the text.
     pub len: u64,
+    /// Whether the stored bytes are an LZ4 block.
     pub compressed: bool,
 }
 
@@ -218,13 +195,7 @@ pub enum Stored {
     Kept(String),
     Spilled {
         spill: Arc<Spill>,
-        offset: u64,
-        /// Bytes in the spill file.
-        stored: u32,
-        /// Bytes of the text.
-        len: usize,
-        /// Whether the stored bytes are an LZ4 block.
-        compressed: bool,
+        place: Place,
         /// The text's hash, checked when it is read, for a text an earlier build kept.
         hash: Option<u64>,
     },
@@ -238,10 +209,12 @@ impl Stored {
             Some((spill, Ok((offset, stored, compressed)))) if stored <= u32::MAX as usize => {
                 Stored::Spilled {
                     spill: spill.clone(),
-                    offset,
-                    stored: stored as u32,
-                    len: text.len(),
-                    compressed,
+                    place: Place {
+                        offset,
+                        stored: stored as u32,
+                        len: text.len() as u64,
+                        compressed,
+                    },
                     hash: None,
                 }
             }
@@ -256,18 +229,7 @@ impl Stored {
     pub(crate) fn place(&self) -> Option<Place> {
         match self {
             Stored::Kept(_) => None,
-            Stored::Spilled {
-                offset,
-                stored,
-                len,
-                compressed,
-                ..
-            } => Some(Place {
-                offset: *offset,
-                stored: *stored,
-                len: *len as u64,
-                compressed: *compressed,
-            }),
+            Stored::Spilled { place, .. } => Some(*place),
         }
     }
 
@@ -276,10 +238,7 @@ impl Stored {
     pub(crate) fn at(spill: &Arc<Spill>, place: Place, hash: u64) -> Stored {
         Stored::Spilled {
             spill: spill.clone(),
-            offset: place.offset,
-            stored: place.stored,
-            len: place.len as usize,
-            compressed: place.compressed,
+            place,
             hash: Some(hash),
         }
     }
@@ -288,7 +247,7 @@ impl Stored {
     pub(crate) fn len(&self) -> usize {
         match self {
             Stored::Kept(text) => text.len(),
-            Stored::Spilled { len, .. } => *len,
+            Stored::Spilled { place, .. } => place.len as usize,
         }
     }
 
@@ -296,16 +255,12 @@ impl Stored {
     pub fn read(&self) -> io::Result<Cow<'_, str>> {
         match self {
             Stored::Kept(text) => Ok(Cow::Borrowed(text)),
-            Stored::Spilled {
-                spill,
-                offset,
-                stored,
-                len,
-                compressed,
-                hash,
-            } => spill
-                .get(*offset, *stored as usize, *len, *compressed, *hash)
-                .map(Cow::Owned),
+            Stored::Spilled { spill, place, hash } => {
+                let bytes = spill.get(*place, *hash)?;
+                super::source::utf8(bytes)
+                    .map(Cow::Owned)
+                    .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+            }
         }
     }
 
@@ -366,7 +321,7 @@ mod tests {
                 .collect()
         });
         for (body, text) in bodies.iter().zip(&texts) {
-            assert!(matches!(body, Stored::Spilled { compressed, .. } if *compressed == compress));
+            assert!(matches!(body, Stored::Spilled { place, .. } if place.compressed == compress));
             assert_eq!(body.read().unwrap(), text.as_str());
             assert_eq!(body.len(), text.len());
         }
