@@ -101,11 +101,6 @@ fn load_with(
     let mut timings = Timings::default();
     let start = Instant::now();
     let tera = templates::load(root, &config);
-    // Without a usable folder the bodies stay in memory: slower to nothing, only bigger.
-    let spill = options
-        .spill_in
-        .as_ref()
-        .and_then(|dir| crate::content::spill::Spill::new_in(dir).ok());
     let store = options
         .store
         .then(|| {
@@ -116,6 +111,13 @@ fn load_with(
             )
         })
         .flatten();
+    // Texts go to the store's file; without a store, to an anonymous one; without a usable
+    // folder they stay in memory: slower to nothing, only bigger.
+    let spill = options
+        .spill_in
+        .as_ref()
+        .filter(|_| store.is_none())
+        .and_then(|dir| crate::content::spill::Spill::new_in(dir).ok());
     let articles = article::load_with_store(
         root,
         &config,

@@ -736,9 +736,7 @@ fn render_one(
     let (mut article, problems) = assemble(p, path, config, images, parts, diagnostics);
     let mut entry = entry.filter(|_| problems.is_empty());
     if let (Some(entry), Some(text), Some(spill)) = (&mut entry, text, spill) {
-        let tags = article.tags.join("\n");
-        let fields = [&*article.title, &tags, &article.description, &text];
-        let bytes = crate::index::terms::encode_of(fields, config.search);
+        let bytes = crate::index::terms::encode_of(&article, &text, config.search);
         article.analysed = super::spill::Blob::new(&bytes, spill);
         entry.terms = article.analysed.as_ref().map(|b| b.place());
     }

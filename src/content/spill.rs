@@ -87,9 +87,8 @@ impl Spill {
             .store(articles >= self.compress_from, Ordering::Relaxed);
     }
 
-    /// Stores a text; returns where, how many bytes it took and whether they are compressed.
-    /// Threads write at once, each into its own range.
-    fn put(&self, text: &[u8]) -> io::Result<(u64, usize, bool)> {
+    /// Stores a text; returns where. Threads write at once, each into its own range.
+    fn put(&self, text: &[u8]) -> io::Result<Place> {
         let compressed = self.compress.load(Ordering::Relaxed);
         let block = if compressed {
             Cow::Owned(lz4_flex::block::compress(text))
@@ -102,8 +101,14 @@ impl Spill {
             *end += block.len() as u64;
             at
         };
+        let stored = u32::try_from(block.len()).map_err(io::Error::other)?;
         self.file.write_all_at(&block, offset)?;
-        Ok((offset, block.len(), compressed))
+        Ok(Place {
+            offset,
+            stored,
+            len: text.len() as u64,
+            compressed,
+        })
     }
 
     /// The bytes stored at `place`; when `hash` is given (what a previous build kept), it must
@@ -143,15 +148,9 @@ impl Blob {
     /// Stores `bytes` in `spill`; `None` when the disk refuses them (they are then made again
     /// when needed).
     pub fn new(bytes: &[u8], spill: &Arc<Spill>) -> Option<Blob> {
-        let (offset, stored, compressed) = spill.put(bytes).ok()?;
         Some(Blob {
             spill: spill.clone(),
-            place: Place {
-                offset,
-                stored: u32::try_from(stored).ok()?,
-                len: bytes.len() as u64,
-                compressed,
-            },
+            place: spill.put(bytes).ok()?,
             hash: xxhash_rust::xxh3::xxh3_64(bytes),
         })
     }
@@ -206,18 +205,11 @@ impl Stored {
     /// (no larger than it is).
     pub fn new(mut text: String, spill: Option<&Arc<Spill>>) -> Stored {
         match spill.map(|s| (s, s.put(text.as_bytes()))) {
-            Some((spill, Ok((offset, stored, compressed)))) if stored <= u32::MAX as usize => {
-                Stored::Spilled {
-                    spill: spill.clone(),
-                    place: Place {
-                        offset,
-                        stored: stored as u32,
-                        len: text.len() as u64,
-                        compressed,
-                    },
-                    hash: None,
-                }
-            }
+            Some((spill, Ok(place))) => Stored::Spilled {
+                spill: spill.clone(),
+                place,
+                hash: None,
+            },
             _ => {
                 text.shrink_to_fit();
                 Stored::Kept(text)

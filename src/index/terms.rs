@@ -76,12 +76,14 @@ impl Terms {
     /// Analyses an article's title, tags, summary and body; `pairs` also counts adjacent pairs.
     /// Fails only when its spilled text cannot be read back.
     pub fn of(article: &Article, pairs: bool) -> Result<Terms, Diagnostic> {
-        let tags = article.tags.join("\n");
         let text = article.text.read_of(&article.shown)?;
-        Ok(analyse(
-            [&article.title, &tags, &article.description, &text],
-            pairs,
-        ))
+        Ok(Terms::of_text(article, &text, pairs))
+    }
+
+    /// [`Terms::of`] with the article's plain text at hand.
+    fn of_text(article: &Article, text: &str, pairs: bool) -> Terms {
+        let tags = article.tags.join("\n");
+        analyse([&article.title, &tags, &article.description, text], pairs)
     }
 }
 
@@ -105,11 +107,10 @@ pub fn of_article(article: &Article, pairs: bool) -> Result<(Terms, StemCounts),
     Ok((t, counts))
 }
 
-/// The analysed words of an article whose title, tags, summary and plain text are these, as the
-/// article store keeps them (see [`decode`]): analysing an article the store keeps is then
-/// reading them back.
-pub fn encode_of(fields: [&str; 4], pairs: bool) -> Vec<u8> {
-    let t = analyse(fields, pairs);
+/// The analysed words of `article`, whose plain text is `text`, as the article store keeps them
+/// (see [`decode`]): analysing an article the store keeps is then reading them back.
+pub fn encode_of(article: &Article, text: &str, pairs: bool) -> Vec<u8> {
+    let t = Terms::of_text(article, text, pairs);
     encode(&t, &stem_counts(&t), pairs)
 }
 
@@ -475,7 +476,7 @@ mod tests {
             for pairs in [false, true] {
                 let t = analyse(fields, pairs);
                 let counts = stem_counts(&t);
-                let bytes = encode_of(fields, pairs);
+                let bytes = encode(&t, &counts, pairs);
                 let (back, back_counts) = decode(&bytes, pairs).expect("reads back");
                 assert_eq!(seen(&back), seen(&t), "{fields:?}");
                 assert_eq!(back_counts, counts);
