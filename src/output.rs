@@ -29,6 +29,11 @@ pub struct Staging {
     manifest: Manifest,
     written: AtomicUsize,
     unchanged: AtomicUsize,
+    /// The previous output is updated in place (see [`Staging::commit`]): the temporary folder
+    /// holds only the files this build changes, and unchanged ones stay where they are.
+    in_place: bool,
+    /// With `in_place`, the files written into the temporary folder.
+    changed: std::sync::Mutex<Vec<String>>,
     /// Held until the build ends (see [`lock`]).
     _lock: Lock,
 }
@@ -127,6 +132,7 @@ impl Staging {
         if !target.join(MARKER).is_file() {
             manifest.stale();
         }
+        staging.in_place = manifest.updatable_in_place(target);
         staging.manifest = manifest;
         Ok(staging)
     }
@@ -163,13 +169,38 @@ impl Staging {
             manifest: Manifest::none(),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            in_place: false,
+            changed: Default::default(),
             _lock: lock,
         })
     }
 
-    /// The temporary folder (for `check`, which reads a build without publishing it).
+    /// The temporary folder (for `check`, which reads a build without publishing it: a
+    /// staging without a manifest holds the whole output).
     pub fn path(&self) -> &Path {
+        debug_assert!(!self.in_place);
         &self.temp
+    }
+
+    /// Creates the file `path` of the temporary folder; updating in place, its folder is created
+    /// when the first file in it is written (most folders get none).
+    fn create(&self, path: &Path) -> io::Result<fs::File> {
+        match fs::File::create(path) {
+            Err(e) if self.in_place && e.kind() == io::ErrorKind::NotFound => {
+                self.create_parent(path)?;
+                fs::File::create(path)
+            }
+            other => other,
+        }
+    }
+
+    /// Creates the folders above `path` when updating in place (all are made beforehand
+    /// otherwise, see [`Staging::create_folders`]).
+    fn create_parent(&self, path: &Path) -> io::Result<()> {
+        match path.parent() {
+            Some(parent) if self.in_place => fs::create_dir_all(parent),
+            _ => Ok(()),
+        }
     }
 
     /// Creates the folders of all these files once, parents first. Creating folders is the
@@ -179,6 +210,9 @@ impl Staging {
         &self,
         files: impl IntoIterator<Item = &'a str>,
     ) -> Result<(), Failure> {
+        if self.in_place {
+            return Ok(());
+        }
         let mut folders = std::collections::BTreeSet::new();
         for rel in files {
             let mut parent = Path::new(rel).parent();
@@ -224,7 +258,8 @@ impl Staging {
             }
         }
         // Written through one handle, whose metadata is then read without another path lookup.
-        let mtime = fs::File::create(&path)
+        let mtime = self
+            .create(&path)
             .and_then(|mut f| {
                 io::Write::write_all(&mut f, bytes)?;
                 f.metadata()
@@ -247,12 +282,18 @@ impl Staging {
     fn record_written(&self, rel: &str, entry: Entry) {
         self.manifest.record(rel, entry);
         self.written.fetch_add(1, Ordering::Relaxed);
+        if self.in_place {
+            if let Ok(mut changed) = self.changed.lock() {
+                changed.push(rel.to_string());
+            }
+        }
     }
 
     /// Links the previous output's `rel` into the new one (its manifest entry said it holds
-    /// what this build wants there); counts it unchanged.
+    /// what this build wants there); counts it unchanged. Updating in place, it stays where it
+    /// is.
     fn link_previous(&self, rel: &str, path: &Path) -> bool {
-        let linked = fs::hard_link(self.target.join(rel), path).is_ok();
+        let linked = self.in_place || fs::hard_link(self.target.join(rel), path).is_ok();
         if linked {
             self.unchanged.fetch_add(1, Ordering::Relaxed);
         }
@@ -355,6 +396,12 @@ impl Staging {
             })?;
         // Re-check: the target may have changed while we rendered.
         check_replaceable(&self.target)?;
+        if self.in_place {
+            if self.update_in_place()? {
+                return Ok(self.finish());
+            }
+            self.fill_in()?;
+        }
         let (_, name) = parent_and_name(&self.target);
         let old = self
             .temp
@@ -386,13 +433,190 @@ impl Staging {
                 remove_in_parallel(&old);
             }
         }
+        Ok(self.finish())
+    }
+
+    /// Counts, and saves the manifest of the output now in place.
+    fn finish(&mut self) -> Counts {
         let manifest = std::mem::take(&mut self.manifest);
-        Ok(manifest.finish(
+        manifest.finish(
             &self.target,
             self.written.load(Ordering::Relaxed),
             self.unchanged.load(Ordering::Relaxed),
-        ))
+        )
     }
+
+    /// Updates the previous output in place: the files this build wrote take the place of
+    /// theirs, and the files it no longer has are removed; the files it kept were never
+    /// touched. False (nothing done) when the whole output is better swapped: a file became a
+    /// folder or a folder a file, or most files changed (replacing each, then removing the
+    /// copies kept for undoing, costs more than linking the few unchanged ones).
+    ///
+    /// A failure undoes what was done, so the previous output stays as it was. The replaced
+    /// and removed files are kept (linked) beside the output until the end for that; the
+    /// manifest is set aside meanwhile, so that after a build killed in the middle the next one
+    /// trusts nothing of the output and writes it whole.
+    fn update_in_place(&mut self) -> Result<bool, OutputError> {
+        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
+        let dropped = self.manifest.dropped();
+        if changed.len() > self.manifest.previous_files() / 2 {
+            self.changed = std::sync::Mutex::new(changed);
+            return Ok(false);
+        }
+        let reshaped = {
+            let folders = self.manifest.previous_folders();
+            changed.iter().any(|rel| {
+                folders.contains(rel.as_str())
+                    || folders_above(rel).any(|folder| self.manifest.had_file(folder))
+            })
+        };
+        if reshaped {
+            self.changed = std::sync::Mutex::new(changed);
+            return Ok(false);
+        }
+        let (parent, name) = parent_and_name(&self.target);
+        let kept = parent.join(beside(&name, Beside::Replaced, std::process::id()));
+        if kept.exists() {
+            remove_in_parallel(&kept);
+        }
+        fs::create_dir(&kept).map_err(io_err(&kept))?;
+        let aside = self.manifest.set_aside();
+        let mut done = Done::default();
+        if let Err(e) = self.apply(&changed, &dropped, &kept, &mut done) {
+            self.undo(&done, &kept);
+            self.manifest.put_back(aside);
+            remove_in_parallel(&kept);
+            return Err(e);
+        }
+        self.committed = true;
+        // The folders left empty by removed files go too, deepest first.
+        let mut emptied: Vec<&str> = dropped.iter().flat_map(|rel| folders_above(rel)).collect();
+        emptied.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        emptied.dedup();
+        for folder in emptied {
+            let _ = fs::remove_dir(self.target.join(folder));
+        }
+        remove_in_parallel(&self.temp);
+        remove_in_parallel(&kept);
+        if let Some(aside) = aside {
+            let _ = fs::remove_file(aside);
+        }
+        Ok(true)
+    }
+
+    /// The steps of [`Staging::update_in_place`], each recorded in `done` as it is made.
+    fn apply(
+        &self,
+        changed: &[String],
+        dropped: &[String],
+        kept: &Path,
+        done: &mut Done,
+    ) -> Result<(), OutputError> {
+        // Folders the new files need, parents first.
+        let mut folders: Vec<&str> = changed.iter().flat_map(|rel| folders_above(rel)).collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            let path = self.target.join(folder);
+            match fs::create_dir(&path) {
+                Ok(()) => done.folders.push(path),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+                Err(e) => return Err(OutputError::Io { path, source: e }),
+            }
+        }
+        // The previous files replaced or removed are kept for undoing.
+        let keep = |rel: &str, link: bool| -> Result<bool, OutputError> {
+            let from = self.target.join(rel);
+            let to = kept.join(rel);
+            if let Some(parent) = to.parent() {
+                fs::create_dir_all(parent).map_err(io_err(parent))?;
+            }
+            let result = if link {
+                fs::hard_link(&from, &to)
+            } else {
+                fs::rename(&from, &to)
+            };
+            match result {
+                Ok(()) => Ok(true),
+                Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+                Err(e) => Err(OutputError::Io {
+                    path: from,
+                    source: e,
+                }),
+            }
+        };
+        for rel in changed {
+            if keep(rel, true)? {
+                done.kept.push(rel.clone());
+            }
+        }
+        for rel in dropped {
+            if keep(rel, false)? {
+                done.removed.push(rel.clone());
+            }
+        }
+        for rel in changed {
+            let to = self.target.join(rel);
+            fs::rename(self.temp.join(rel), &to).map_err(io_err(&to))?;
+            done.moved.push(rel.clone());
+        }
+        Ok(())
+    }
+
+    /// Undoes what [`Staging::apply`] did (best effort: a step that fails leaves that file as the
+    /// new build had it).
+    fn undo(&self, done: &Done, kept: &Path) {
+        let was: std::collections::HashSet<&str> = done.kept.iter().map(String::as_str).collect();
+        for rel in &done.moved {
+            if !was.contains(rel.as_str()) {
+                let _ = fs::remove_file(self.target.join(rel));
+            }
+        }
+        for rel in done.kept.iter().chain(&done.removed) {
+            let _ = fs::rename(kept.join(rel), self.target.join(rel));
+        }
+        for folder in done.folders.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+
+    /// Makes the temporary folder the whole new output after all, for [`Staging::commit`] to
+    /// swap in: the files this build kept are linked into it from the previous output.
+    fn fill_in(&mut self) -> Result<(), OutputError> {
+        let changed: std::collections::HashSet<String> =
+            std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()))
+                .into_iter()
+                .collect();
+        for (rel, _) in self.manifest.recorded() {
+            if changed.contains(&rel) {
+                continue;
+            }
+            let to = self.temp.join(&rel);
+            self.create_parent(&to)
+                .and_then(|_| fs::hard_link(self.target.join(&rel), &to))
+                .map_err(io_err(&to))?;
+        }
+        self.in_place = false;
+        Ok(())
+    }
+}
+
+/// What an update in place did, for undoing it.
+#[derive(Default)]
+struct Done {
+    /// Folders created in the output.
+    folders: Vec<PathBuf>,
+    /// Previous files linked aside before being replaced.
+    kept: Vec<String>,
+    /// Previous files moved aside (the build no longer has them).
+    removed: Vec<String>,
+    /// New files moved into the output.
+    moved: Vec<String>,
+}
+
+/// The folders above a relative path, nearest last: `a/b/c.html` gives `a`, then `a/b`.
+fn folders_above(rel: &str) -> impl Iterator<Item = &str> {
+    rel.match_indices('/').map(move |(i, _)| &rel[..i])
 }
 
 /// What a build keeps beside the output it writes.
@@ -402,6 +626,8 @@ enum Beside {
     Temporary,
     /// The previous output while it is removed.
     Previous,
+    /// The previous files an update in place replaces, kept until it is done.
+    Replaced,
 }
 
 /// The name of what build `pid` keeps beside the output `name`: `.<name>.warraq-tmp-<pid>` or
@@ -414,6 +640,7 @@ fn beside_prefix(name: &str, kind: Beside) -> String {
     let kind = match kind {
         Beside::Temporary => "tmp",
         Beside::Previous => "old",
+        Beside::Replaced => "replaced",
     };
     format!(".{name}.warraq-{kind}-")
 }
@@ -527,7 +754,7 @@ fn remove_leftovers(parent: &Path, name: &str) {
         .filter_map(|e| {
             let file_name = e.file_name();
             let file_name = file_name.to_string_lossy();
-            let kind = [Beside::Temporary, Beside::Previous]
+            let kind = [Beside::Temporary, Beside::Previous, Beside::Replaced]
                 .into_iter()
                 .find(|&kind| {
                     file_name
@@ -623,7 +850,8 @@ impl Sink for Staging {
         if self.manifest.is_kept() && self.reuse(file, &to, len, hash) {
             return Ok(());
         }
-        fs::hard_link(from, &to)
+        self.create_parent(&to)
+            .and_then(|_| fs::hard_link(from, &to))
             .or_else(|_| fs::copy(from, &to).map(|_| ()))
             .map_err(|e| self.io_failure(file, &e))?;
         if self.manifest.is_kept() {
@@ -678,4 +906,166 @@ pub fn static_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Failure> {
         files.insert(key, bytes);
     }
     Ok(files.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::os::unix::fs::MetadataExt;
+
+    /// Every file under `dir` with its bytes, and every folder (as `None`).
+    fn tree(dir: &Path) -> BTreeMap<String, Option<Vec<u8>>> {
+        walkdir::WalkDir::new(dir)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| {
+                let e = e.unwrap();
+                let rel = e
+                    .path()
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let bytes = e.file_type().is_file().then(|| fs::read(e.path()).unwrap());
+                (rel, bytes)
+            })
+            .collect()
+    }
+
+    /// A staging of `target` with its manifest kept at `manifest`, written with `files`.
+    fn stage(target: &Path, manifest: &Path, files: &[(&str, &str)]) -> Staging {
+        let manifest = Manifest::load(manifest.to_path_buf());
+        let staging = Staging::with_manifest(target, manifest, lock(target).unwrap()).unwrap();
+        let names: Vec<String> = files.iter().map(|(f, _)| f.to_string()).collect();
+        staging.prepare(&names).unwrap();
+        for (file, text) in files {
+            staging.write_file(file, text.as_bytes()).unwrap();
+        }
+        staging
+    }
+
+    fn inode(path: &Path) -> u64 {
+        fs::metadata(path).unwrap().ino()
+    }
+
+    /// The entries of `dir` other than `keep`.
+    fn others(dir: &Path, keep: &[&str]) -> Vec<String> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !keep.contains(&n.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn an_update_in_place_changes_only_what_changed_and_removes_what_went() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache.manifest");
+        let first = [
+            ("index.html", "home"),
+            ("a/index.html", "a"),
+            ("a/b/index.html", "b"),
+            ("gone/deep/index.html", "gone"),
+        ];
+        stage(&target, &manifest, &first).commit(3).unwrap();
+        let (folder, home) = (inode(&target), inode(&target.join("index.html")));
+        let second = [
+            ("index.html", "home"),
+            ("a/index.html", "a, edited"),
+            ("a/b/index.html", "b"),
+            ("new/index.html", "new"),
+        ];
+        let staging = stage(&target, &manifest, &second);
+        assert!(staging.in_place);
+        let counts = staging.commit(3).unwrap();
+        assert_eq!(
+            (counts.written, counts.unchanged, counts.removed),
+            (2, 3, 1),
+            "a/index.html and new/index.html written; the home, b and the marker kept"
+        );
+        // Exactly what a build from nothing makes: the emptied folders went too.
+        let fresh = dir.path().join("fresh");
+        stage(&fresh, &dir.path().join("fresh.manifest"), &second)
+            .commit(3)
+            .unwrap();
+        assert_eq!(tree(&target), tree(&fresh));
+        // Changed in place: the output folder and the unchanged file are the same ones.
+        assert_eq!(inode(&target), folder);
+        assert_eq!(inode(&target.join("index.html")), home);
+        // Nothing left beside it but its lock.
+        let mut left = others(
+            dir.path(),
+            &["public", "fresh", "cache.manifest", "fresh.manifest"],
+        );
+        left.sort();
+        assert_eq!(left, [".fresh.warraq-lock", ".public.warraq-lock"]);
+        // The manifest saved describes it: a third build with the same files writes none.
+        let counts = stage(&target, &manifest, &second).commit(3).unwrap();
+        assert_eq!(
+            (counts.written, counts.unchanged, counts.removed),
+            (0, 5, 0)
+        );
+    }
+
+    #[test]
+    fn a_file_that_becomes_a_folder_swaps_the_whole_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache.manifest");
+        stage(&target, &manifest, &[("x", "file"), ("y.html", "y")])
+            .commit(1)
+            .unwrap();
+        let kept = inode(&target.join("y.html"));
+        let second = [("x/index.html", "folder"), ("y.html", "y")];
+        let staging = stage(&target, &manifest, &second);
+        assert!(staging.in_place);
+        staging.commit(1).unwrap();
+        let fresh = dir.path().join("fresh");
+        stage(&fresh, &dir.path().join("fresh.manifest"), &second)
+            .commit(1)
+            .unwrap();
+        assert_eq!(tree(&target), tree(&fresh));
+        assert_eq!(inode(&target.join("y.html")), kept, "linked, not rewritten");
+    }
+
+    #[test]
+    fn a_failed_update_in_place_puts_everything_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let manifest = dir.path().join("cache.manifest");
+        let first = [
+            ("index.html", "home"),
+            ("a/index.html", "a"),
+            ("b/index.html", "b"),
+            ("c/index.html", "c"),
+            ("gone/index.html", "gone"),
+        ];
+        stage(&target, &manifest, &first).commit(4).unwrap();
+        let before = tree(&target);
+        let saved = fs::read(&manifest).unwrap();
+        // a and b replaced, n added, gone removed; b's new file vanishes before it is moved in,
+        // after a's and the new folder's were.
+        let staging = stage(
+            &target,
+            &manifest,
+            &[
+                ("index.html", "home"),
+                ("a/index.html", "a2"),
+                ("b/index.html", "b2"),
+                ("c/index.html", "c"),
+                ("n/index.html", "n"),
+            ],
+        );
+        assert!(staging.in_place);
+        fs::remove_file(staging.temp.join("b/index.html")).unwrap();
+        assert!(staging.commit(4).is_err());
+        assert_eq!(tree(&target), before);
+        assert_eq!(fs::read(&manifest).unwrap(), saved, "the manifest is back");
+        assert_eq!(
+            others(dir.path(), &["public", "cache.manifest"]),
+            [".public.warraq-lock"]
+        );
+    }
 }

@@ -14,7 +14,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{stderr, tree, warraq, write};
+use common::{folders, stderr, tree, warraq, write};
 
 /// Seeds run by default (each is a sequence of [`STEPS`] edits).
 const SEEDS: [u64; 5] = [1, 7, 42, 2026, 90210];
@@ -539,6 +539,11 @@ fn run(seed: u64) {
         assert!(
             differ.is_empty(),
             "incremental differs from clean in {differ:?}: {context}"
+        );
+        assert_eq!(
+            folders(&root.join("public")),
+            folders(Path::new(&clean_out)),
+            "incremental and clean have the same folders (none left empty): {context}"
         );
         compared += 1;
     }

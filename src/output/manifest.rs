@@ -147,21 +147,100 @@ impl Manifest {
     /// manifest without folders' times walks the whole output instead.
     pub fn output_intact(&self, old_root: &Path) -> bool {
         use rayon::prelude::*;
-        if let Some(folders) = &self.old_folders {
-            let listed: std::collections::HashSet<&str> = if folders.iter().any(|f| f.racy) {
-                folders.iter().map(|f| f.rel.as_str()).collect()
-            } else {
-                Default::default()
-            };
-            return folders
-                .par_iter()
-                .all(|f| self.folder_intact(old_root, f, &listed))
+        if self.old_folders.is_some() {
+            return self.folders_intact(old_root)
                 && self
                     .old
                     .par_iter()
                     .all(|(rel, entry)| intact(old_root, rel, entry));
         }
         self.output_walked_intact(old_root)
+    }
+
+    /// Whether the previous output under `old_root` can be updated in place: this build may
+    /// reuse it, and its folders hold no entry the manifest does not list (one `stat` per
+    /// folder, see [`output_intact`](Manifest::output_intact)), so changing the files the build
+    /// changes and removing the ones it drops leaves exactly the new output. Its files are
+    /// checked one by one as the build reuses them.
+    pub fn updatable_in_place(&self, old_root: &Path) -> bool {
+        self.is_kept()
+            && !self.clean
+            && !self.old.is_empty()
+            && self.old_folders.is_some()
+            && self.folders_intact(old_root)
+    }
+
+    /// Whether every folder of the previous output has only the entries the manifest gives it;
+    /// false when the manifest has no folders.
+    fn folders_intact(&self, old_root: &Path) -> bool {
+        use rayon::prelude::*;
+        let Some(folders) = &self.old_folders else {
+            return false;
+        };
+        let listed: std::collections::HashSet<&str> = if folders.iter().any(|f| f.racy) {
+            folders.iter().map(|f| f.rel.as_str()).collect()
+        } else {
+            Default::default()
+        };
+        folders
+            .par_iter()
+            .all(|f| self.folder_intact(old_root, f, &listed))
+    }
+
+    /// The previous output's files this build did not record (so far): the files an in-place
+    /// update removes.
+    pub fn dropped(&self) -> Vec<String> {
+        let new = self.new.lock().map(|n| n.clone()).unwrap_or_default();
+        let kept: std::collections::HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
+        let mut dropped: Vec<String> = self
+            .old
+            .keys()
+            .filter(|k| !kept.contains(k.as_str()))
+            .cloned()
+            .collect();
+        dropped.sort();
+        dropped
+    }
+
+    /// Whether the previous output has a file at `rel`.
+    pub fn had_file(&self, rel: &str) -> bool {
+        self.old.contains_key(rel)
+    }
+
+    /// The folders holding the previous output's files (`a/b/c.html` gives `a` and `a/b`).
+    pub fn previous_folders(&self) -> std::collections::HashSet<&str> {
+        let mut folders = std::collections::HashSet::new();
+        for rel in self.old.keys() {
+            let mut at = rel.as_str();
+            while let Some(slash) = at.rfind('/') {
+                at = &at[..slash];
+                if !folders.insert(at) {
+                    break;
+                }
+            }
+        }
+        folders
+    }
+
+    /// The files this build recorded (so far), with their entries.
+    pub fn recorded(&self) -> Vec<(String, Entry)> {
+        self.new.lock().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    /// Moves the saved manifest aside while the output is changed in place (a build stopped in
+    /// the middle leaves none, so the next one trusts nothing of a half-changed output); the
+    /// returned path puts it back ([`Manifest::put_back`]) when the change is undone.
+    pub fn set_aside(&self) -> Option<PathBuf> {
+        let file = self.file.as_ref()?;
+        let aside = file.with_extension("aside");
+        fs::rename(file, &aside).ok().map(|_| aside)
+    }
+
+    /// Puts back a manifest set aside by [`Manifest::set_aside`].
+    pub fn put_back(&self, aside: Option<PathBuf>) {
+        if let (Some(file), Some(aside)) = (&self.file, aside) {
+            let _ = fs::rename(aside, file);
+        }
     }
 
     /// Whether a folder of the previous output has only the entries the manifest gives it
