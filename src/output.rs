@@ -463,13 +463,11 @@ impl Staging {
             self.changed = std::sync::Mutex::new(changed);
             return Ok(false);
         }
-        let reshaped = {
-            let folders = self.manifest.previous_folders();
-            changed.iter().any(|rel| {
-                folders.contains(rel.as_str())
-                    || folders_above(rel).any(|folder| self.manifest.had_file(folder))
-            })
-        };
+        // (the output's folders are as the manifest says: see `Manifest::updatable_in_place`)
+        let reshaped = changed.iter().any(|rel| {
+            fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.is_dir())
+                || folders_above(rel).any(|folder| self.manifest.had_file(folder))
+        });
         if reshaped {
             self.changed = std::sync::Mutex::new(changed);
             return Ok(false);
@@ -489,6 +487,8 @@ impl Staging {
             return Err(e);
         }
         self.committed = true;
+        self.manifest
+            .touched(changed.iter().chain(&dropped).map(String::as_str));
         // The folders left empty by removed files go too, deepest first.
         let mut emptied: Vec<&str> = dropped.iter().flat_map(|rel| folders_above(rel)).collect();
         emptied.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
@@ -1002,11 +1002,26 @@ mod tests {
         left.sort();
         assert_eq!(left, [".fresh.warraq-lock", ".public.warraq-lock"]);
         // The manifest saved describes it: a third build with the same files writes none.
-        let counts = stage(&target, &manifest, &second).commit(3).unwrap();
+        let staging = stage(&target, &manifest, &second);
+        assert!(
+            staging.in_place,
+            "the folders' times it saved are the ones they have"
+        );
+        let counts = staging.commit(3).unwrap();
         assert_eq!(
             (counts.written, counts.unchanged, counts.removed),
             (0, 5, 0)
         );
+        // It still sees a file added by hand, in a folder the update touched or one it did not
+        // (whose time it kept from before): the next build swaps in an output without it.
+        for folder in ["a", "a/b"] {
+            std::thread::sleep(crate::inputs::RACY);
+            fs::write(target.join(folder).join("by-hand.html"), "x").unwrap();
+            let staging = stage(&target, &manifest, &second);
+            assert!(!staging.in_place, "{folder}");
+            staging.commit(3).unwrap();
+            assert_eq!(tree(&target), tree(&fresh), "{folder}");
+        }
     }
 
     #[test]

@@ -82,6 +82,9 @@ pub struct Manifest {
     made: Option<Made>,
     /// `--clean`: nothing of the previous output is reused (it is still counted as removed).
     clean: bool,
+    /// After an update in place: the folders whose entries it changed (sorted). The others are
+    /// as the previous manifest recorded them, and their times are not taken again.
+    touched: Option<Vec<String>>,
 }
 
 /// What a build did to the files of its output.
@@ -190,7 +193,7 @@ impl Manifest {
     /// The previous output's files this build did not record (so far): the files an in-place
     /// update removes.
     pub fn dropped(&self) -> Vec<String> {
-        let new = self.new.lock().map(|n| n.clone()).unwrap_or_default();
+        let new = self.new.lock().unwrap_or_else(|e| e.into_inner());
         let kept: std::collections::HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
         let mut dropped: Vec<String> = self
             .old
@@ -207,19 +210,20 @@ impl Manifest {
         self.old.contains_key(rel)
     }
 
-    /// The folders holding the previous output's files (`a/b/c.html` gives `a` and `a/b`).
-    pub fn previous_folders(&self) -> std::collections::HashSet<&str> {
-        let mut folders = std::collections::HashSet::new();
-        for rel in self.old.keys() {
-            let mut at = rel.as_str();
+    /// Records that an update in place changed the entries of the folders holding `files` (and
+    /// of the output itself), the only folders [`Manifest::finish`] then looks at again.
+    pub fn touched<'a>(&mut self, files: impl IntoIterator<Item = &'a str>) {
+        let mut folders: Vec<String> = vec![String::new()];
+        for rel in files {
+            let mut at = rel;
             while let Some(slash) = at.rfind('/') {
                 at = &at[..slash];
-                if !folders.insert(at) {
-                    break;
-                }
+                folders.push(at.to_string());
             }
         }
-        folders
+        folders.sort();
+        folders.dedup();
+        self.touched = Some(folders);
     }
 
     /// The files this build recorded (so far), with their entries.
@@ -369,7 +373,8 @@ impl Manifest {
                 let _ = fs::create_dir_all(parent);
             }
             let temp = file.with_extension(format!("tmp-{}", std::process::id()));
-            let folders = folders_of(output, &new);
+            let previous = self.touched.as_ref().zip(self.old_folders.as_ref());
+            let folders = folders_of(output, &new, previous);
             let saved = Saved {
                 made: self.made,
                 files: new,
@@ -395,8 +400,13 @@ impl Manifest {
 }
 
 /// The folders holding the files `files` of the output at `output`, with their times now;
-/// `None` when one cannot be read.
-fn folders_of(output: &Path, files: &[(String, Entry)]) -> Option<Vec<Folder>> {
+/// `None` when one cannot be read. With `previous` (the folders an update in place touched, and
+/// the previous manifest's folders, both sorted), a folder it did not touch keeps its record.
+fn folders_of(
+    output: &Path,
+    files: &[(String, Entry)],
+    previous: Option<(&Vec<String>, &Vec<Folder>)>,
+) -> Option<Vec<Folder>> {
     use rayon::prelude::*;
     let mut rels: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
     rels.insert("");
@@ -411,8 +421,26 @@ fn folders_of(output: &Path, files: &[(String, Entry)]) -> Option<Vec<Folder>> {
     }
     let now = mtime_of_time(SystemTime::now());
     let racy = crate::inputs::RACY.as_nanos();
-    rels.into_par_iter()
+    // Each folder with the record it keeps, if any (both lists are sorted by path).
+    let (mut touched, mut old) = match previous {
+        Some((touched, old)) => (touched.iter().peekable(), old.iter().peekable()),
+        None => ([].iter().peekable(), [].iter().peekable()),
+    };
+    let rels: Vec<(&str, Option<&Folder>)> = rels
+        .into_iter()
         .map(|rel| {
+            while touched.next_if(|t| t.as_str() < rel).is_some() {}
+            while old.next_if(|f| f.rel.as_str() < rel).is_some() {}
+            let is_touched = touched.peek().is_some_and(|t| t.as_str() == rel);
+            let record = old.peek().filter(|f| f.rel == rel && !is_touched);
+            (rel, record.copied())
+        })
+        .collect();
+    rels.into_par_iter()
+        .map(|(rel, record)| {
+            if let Some(folder) = record {
+                return Some(folder.clone());
+            }
             let meta = fs::symlink_metadata(output.join(rel)).ok()?;
             let mtime = mtime_of(&meta);
             meta.is_dir().then(|| Folder {
