@@ -1,7 +1,7 @@
 //! What the previous build published, file by file: length, content hash (xxh3) and
-//! modification time. A build that produces a file with the same bytes links the previous
-//! file into the new output instead of writing it, so unchanged files keep their bytes, inode
-//! and modification time, and `rsync` (size + mtime) or any deploy tool uploads only what
+//! modification time. A build that produces a file with the same bytes keeps the previous
+//! file instead of writing it (leaves it in place, or links it into a new output), so unchanged
+//! files keep their bytes, inode and modification time, and `rsync` (size + mtime) or any deploy tool uploads only what
 //! changed. Each rendered page also keeps the fingerprint of what it was made from, so an
 //! unchanged page is not even rendered, and the manifest keeps the fingerprint of all the inputs
 //! of the build (see [`crate::inputs`]), so a build with nothing new does nothing. The manifest
