@@ -962,11 +962,26 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn an_update_in_place_changes_only_what_changed_and_removes_what_went() {
+    /// A folder for a test, its output `public` and that output's manifest file.
+    fn output() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
         let manifest = dir.path().join("cache.manifest");
+        (dir, target, manifest)
+    }
+
+    /// `files` built from nothing into `dir/fresh`, to compare an updated output with.
+    fn fresh(dir: &Path, files: &[(&str, &str)], articles: usize) -> PathBuf {
+        let fresh = dir.join("fresh");
+        stage(&fresh, &dir.join("fresh.manifest"), files)
+            .commit(articles)
+            .unwrap();
+        fresh
+    }
+
+    #[test]
+    fn an_update_in_place_changes_only_what_changed_and_removes_what_went() {
+        let (dir, target, manifest) = output();
         let first = [
             ("index.html", "home"),
             ("a/index.html", "a"),
@@ -990,10 +1005,7 @@ mod tests {
             "a/index.html and new/index.html written; the home, b and the marker kept"
         );
         // Exactly what a build from nothing makes: the emptied folders went too.
-        let fresh = dir.path().join("fresh");
-        stage(&fresh, &dir.path().join("fresh.manifest"), &second)
-            .commit(3)
-            .unwrap();
+        let fresh = fresh(dir.path(), &second, 3);
         assert_eq!(tree(&target), tree(&fresh));
         // Changed in place: the output folder and the unchanged file are the same ones.
         assert_eq!(inode(&target), folder);
@@ -1030,9 +1042,7 @@ mod tests {
 
     #[test]
     fn a_file_that_becomes_a_folder_swaps_the_whole_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let manifest = dir.path().join("cache.manifest");
+        let (dir, target, manifest) = output();
         stage(&target, &manifest, &[("x", "file"), ("y.html", "y")])
             .commit(1)
             .unwrap();
@@ -1041,19 +1051,13 @@ mod tests {
         let staging = stage(&target, &manifest, &second);
         assert!(staging.in_place);
         staging.commit(1).unwrap();
-        let fresh = dir.path().join("fresh");
-        stage(&fresh, &dir.path().join("fresh.manifest"), &second)
-            .commit(1)
-            .unwrap();
-        assert_eq!(tree(&target), tree(&fresh));
+        assert_eq!(tree(&target), tree(&fresh(dir.path(), &second, 1)));
         assert_eq!(inode(&target.join("y.html")), kept, "linked, not rewritten");
     }
 
     #[test]
     fn a_failed_update_in_place_puts_everything_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let manifest = dir.path().join("cache.manifest");
+        let (dir, target, manifest) = output();
         let first = [
             ("index.html", "home"),
             ("a/index.html", "a"),
