@@ -461,21 +461,19 @@ impl Staging {
     /// manifest is set aside meanwhile, so that after a build killed in the middle the next one
     /// trusts nothing of the output and writes it whole.
     fn update_in_place(&mut self) -> Result<bool, OutputError> {
-        let changed = std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()));
-        let dropped = self.manifest.dropped();
-        if changed.len() > self.manifest.previous_files() / 2 {
-            self.changed = std::sync::Mutex::new(changed);
-            return Ok(false);
-        }
+        let changed = self.changed.get_mut().unwrap_or_else(|e| e.into_inner());
         // (the output's folders are as the manifest says: see `Manifest::updatable_in_place`)
-        let reshaped = changed.iter().any(|rel| {
-            fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.is_dir())
-                || folders_above(rel).any(|folder| self.manifest.had_file(folder))
-        });
-        if reshaped {
-            self.changed = std::sync::Mutex::new(changed);
+        let reshaped = || {
+            changed.iter().any(|rel| {
+                fs::symlink_metadata(self.target.join(rel)).is_ok_and(|m| m.is_dir())
+                    || folders_above(rel).any(|folder| self.manifest.had_file(folder))
+            })
+        };
+        if changed.len() > self.manifest.previous_files() / 2 || reshaped() {
             return Ok(false);
         }
+        let changed = std::mem::take(changed);
+        let dropped = self.manifest.dropped();
         let (parent, name) = parent_and_name(&self.target);
         let kept = parent.join(beside(&name, Beside::Replaced, std::process::id()));
         if kept.exists() {
@@ -588,7 +586,7 @@ impl Staging {
     /// swap in: the files this build kept are linked into it from the previous output.
     fn fill_in(&mut self) -> Result<(), OutputError> {
         let changed: std::collections::HashSet<String> =
-            std::mem::take(&mut *self.changed.lock().unwrap_or_else(|e| e.into_inner()))
+            std::mem::take(self.changed.get_mut().unwrap_or_else(|e| e.into_inner()))
                 .into_iter()
                 .collect();
         for (rel, _) in self.manifest.recorded() {
