@@ -80,7 +80,7 @@ impl Timings {
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
     check_layout(root, true)?;
     let config = load_config(root, options)?;
-    load_with(root, config, options)
+    load_with(root, config, options, &mut None)
 }
 
 /// `site.yaml`, with `--base-url` applied.
@@ -92,11 +92,13 @@ fn load_config(root: &Path, options: &BuildOptions) -> Result<Config, Failure> {
     Ok(config)
 }
 
-/// [`load_site`] once the layout is checked and the settings read.
+/// [`load_site`] once the layout is checked and the settings read. `kept` receives the article
+/// store's file of texts, when the store is used (to tell afterwards whether it was damaged).
 fn load_with(
     root: &Path,
     config: Config,
     options: &BuildOptions,
+    kept: &mut Option<std::sync::Arc<crate::content::spill::Spill>>,
 ) -> Result<(Loaded, Timings), Failure> {
     let mut timings = Timings::default();
     let start = Instant::now();
@@ -111,6 +113,7 @@ fn load_with(
             )
         })
         .flatten();
+    *kept = store.as_ref().map(|s| s.spill().clone());
     // Texts go to the store's file; without a store, to an anonymous one; without a usable
     // folder they stay in memory: slower to nothing, only bigger.
     let spill = options
@@ -406,7 +409,38 @@ fn refuse_output_in_sources(root: &Path, output: &Path) -> Result<(), Failure> {
 
 /// `warraq build`: load, render into a temporary folder, and swap it in. When nothing the build
 /// reads changed since the build that made the output, and the output is intact, nothing is done.
+///
+/// A build that fails because a text the article store kept no longer reads back as it was kept
+/// (its bytes changed on disk, its file was cut short) is made again at once without the store,
+/// reading every article from its source: the store is the build's own copy of what the sources
+/// say, and a damaged copy is no reason to fail the editor's build. A warning says so.
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
+    let mut kept = None;
+    match build_once(root, output, options, &mut kept) {
+        Err(_) if kept.as_ref().is_some_and(|k| k.damaged()) => {
+            drop(kept);
+            crate::content::store::forget(&root.join(".warraq-cache").join("articles"));
+            let mut built = build_once(root, output, options, &mut None)?;
+            built.warnings.push(
+                Diagnostic::new(
+                    None,
+                    "the article store in .warraq-cache/articles was damaged (a kept text no longer read back as it was kept), so this build read every article from its source",
+                )
+                .with_hint("nothing to do: the store was made afresh; if this happens again, check the disk"),
+            );
+            Ok(built)
+        }
+        built => built,
+    }
+}
+
+/// [`build`], once; `kept` receives the article store's file of texts, when the store is used.
+fn build_once(
+    root: &Path,
+    output: Option<&Path>,
+    options: &BuildOptions,
+    kept: &mut Option<std::sync::Arc<crate::content::spill::Spill>>,
+) -> Result<Built, Failure> {
     check_layout(root, false)?;
     // Taken before anything is read: an edit made during this build makes the next one run.
     let inputs = crate::inputs::settled(root, options.drafts, options.base_url.as_deref());
@@ -459,7 +493,7 @@ pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Resu
     let stage = options.progress.stage("looking through the sources");
     check_layout(root, true)?;
     drop(stage);
-    let (mut loaded, mut timings) = load_with(root, config, options)?;
+    let (mut loaded, mut timings) = load_with(root, config, options, kept)?;
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

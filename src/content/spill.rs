@@ -41,6 +41,8 @@ pub struct Spill {
     /// For a file kept between builds: the store's index, removed when a kept text turns out
     /// damaged (the next build then starts the store afresh).
     index: Option<std::path::PathBuf>,
+    /// Set when a text an earlier build kept could not be read back as it was kept.
+    damaged: AtomicBool,
 }
 
 impl Spill {
@@ -53,6 +55,7 @@ impl Spill {
             compress: AtomicBool::new(false),
             compress_from: COMPRESS_FROM,
             index: None,
+            damaged: AtomicBool::new(false),
         }))
     }
 
@@ -72,6 +75,7 @@ impl Spill {
             compress: AtomicBool::new(false),
             compress_from: COMPRESS_FROM,
             index: Some(index.to_path_buf()),
+            damaged: AtomicBool::new(false),
         }))
     }
 
@@ -111,9 +115,28 @@ impl Spill {
         })
     }
 
+    /// Whether a text an earlier build kept failed to read back during this build (its bytes
+    /// changed, or the file was cut short under it): the store's index is gone by then, and
+    /// building again starts the store afresh.
+    pub fn damaged(&self) -> bool {
+        self.damaged.load(Ordering::Relaxed)
+    }
+
     /// The bytes stored at `place`; when `hash` is given (what a previous build kept), it must
-    /// be theirs.
+    /// be theirs, and any failure to read them back marks the file [damaged](Spill::damaged).
     fn get(&self, place: Place, hash: Option<u64>) -> io::Result<Vec<u8>> {
+        let got = self.read_back(place, hash);
+        if got.is_err() && hash.is_some() {
+            self.damaged.store(true, Ordering::Relaxed);
+            if let Some(index) = &self.index {
+                let _ = std::fs::remove_file(index);
+            }
+        }
+        got
+    }
+
+    /// [`get`](Spill::get) without marking the file.
+    fn read_back(&self, place: Place, hash: Option<u64>) -> io::Result<Vec<u8>> {
         let mut block = vec![0; place.stored as usize];
         self.file.read_exact_at(&mut block, place.offset)?;
         let bytes = if place.compressed {
@@ -123,12 +146,9 @@ impl Spill {
             block
         };
         if hash.is_some_and(|h| h != xxhash_rust::xxh3::xxh3_64(&bytes)) {
-            if let Some(index) = &self.index {
-                let _ = std::fs::remove_file(index);
-            }
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                "the copy kept by an earlier build is damaged (it is dropped now: the next build reads every article again)",
+                "the copy kept in .warraq-cache/ is damaged (the store is dropped and starts afresh)",
             ));
         }
         Ok(bytes)

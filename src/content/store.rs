@@ -250,6 +250,12 @@ impl Store {
     }
 }
 
+/// Forgets what the store in `dir` keeps: the next build that opens it starts afresh (and
+/// removes the texts file no index names any more).
+pub fn forget(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join("index.bin"));
+}
+
 fn read_index(path: &Path) -> Option<Index> {
     let bytes = std::fs::read(path).ok()?;
     bincode::deserialize(&bytes).ok()
@@ -418,8 +424,10 @@ mod tests {
         let mut store = Store::open(&at, 1, false).unwrap();
         let found = store.take("x", Some(stat(10))).expect("kept");
         let body = Stored::at(store.spill(), found.body, found.body_hash);
+        assert!(!store.spill().damaged());
         let e = body.read().unwrap_err();
         assert!(e.to_string().contains("damaged"), "{e}");
+        assert!(store.spill().damaged(), "the build is told");
         drop(store);
         assert!(!finds_x(&at));
     }
