@@ -107,7 +107,9 @@ pub fn produce(
                 None,
                 format!("cannot create the image cache `{}`: {e}", cache.display()),
             )
-            .with_hint("make the site folder writable"),
+            .with_hint(
+                "warraq keeps encoded images in that folder: make the site folder writable, and move away any file named .warraq-cache or .warraq-cache/images",
+            ),
         )
     })?;
     let results: Vec<Result<(usize, usize), Failure>> = images
