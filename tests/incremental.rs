@@ -690,6 +690,12 @@ fn unchanged_articles_are_kept_and_a_damaged_store_is_read_again_from_the_source
         "{err}"
     );
     assert_eq!(reread(&err), (articles, articles), "{err}");
+    let beside: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.") && n != ".public.warraq-lock")
+        .collect();
+    assert!(beside.is_empty(), "the failed attempt left {beside:?}");
     // The store was made afresh: the next build with an edit reads that article only.
     std::thread::sleep(std::time::Duration::from_millis(60));
     std::fs::write(&oil, common::read(&oil) + "\nفقرة ثالثة.\n").unwrap();
