@@ -190,7 +190,7 @@ fn decode(bytes: &[u8], pairs: bool) -> Option<(Terms, StemCounts)> {
         return None;
     }
     let terms = Terms {
-        folded: String::from_utf8(folded).ok()?,
+        folded: crate::content::source::utf8(folded).ok()?,
         words,
         pairs,
         length,
