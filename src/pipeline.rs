@@ -107,7 +107,7 @@ fn load_with(
         .store
         .then(|| {
             crate::content::store::Store::open(
-                &root.join(".warraq-cache").join("articles"),
+                &crate::content::store::dir_of(root),
                 crate::content::store::salt(&config),
                 options.clean,
             )
@@ -411,15 +411,16 @@ fn refuse_output_in_sources(root: &Path, output: &Path) -> Result<(), Failure> {
 /// reads changed since the build that made the output, and the output is intact, nothing is done.
 ///
 /// A build that fails because a text the article store kept no longer reads back as it was kept
-/// (its bytes changed on disk, its file was cut short) is made again at once without the store,
-/// reading every article from its source: the store is the build's own copy of what the sources
-/// say, and a damaged copy is no reason to fail the editor's build. A warning says so.
+/// (its bytes changed on disk, its file was cut short) is made again at once with the store
+/// started afresh, reading every article from its source: the store is the build's own copy of
+/// what the sources say, and a damaged copy is no reason to fail the editor's build. A warning
+/// says so.
 pub fn build(root: &Path, output: Option<&Path>, options: &BuildOptions) -> Result<Built, Failure> {
     let mut kept = None;
     match build_once(root, output, options, &mut kept) {
         Err(_) if kept.as_ref().is_some_and(|k| k.damaged()) => {
             drop(kept);
-            crate::content::store::forget(&root.join(".warraq-cache").join("articles"));
+            crate::content::store::forget(&crate::content::store::dir_of(root));
             let mut built = build_once(root, output, options, &mut None)?;
             built.warnings.push(
                 Diagnostic::new(

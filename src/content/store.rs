@@ -250,6 +250,11 @@ impl Store {
     }
 }
 
+/// The folder of the article store of the site at `root`.
+pub fn dir_of(root: &Path) -> PathBuf {
+    root.join(".warraq-cache").join("articles")
+}
+
 /// Forgets what the store in `dir` keeps: the next build that opens it starts afresh (and
 /// removes the texts file no index names any more).
 pub fn forget(dir: &Path) {
