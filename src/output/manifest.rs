@@ -1,12 +1,12 @@
 //! What the previous build published, file by file: length, content hash (xxh3) and
 //! modification time. A build that produces a file with the same bytes keeps the previous
 //! file instead of writing it (leaves it in place, or links it into a new output), so unchanged
-//! files keep their bytes, inode and modification time, and `rsync` (size + mtime) or any deploy tool uploads only what
-//! changed. Each rendered page also keeps the fingerprint of what it was made from, so an
-//! unchanged page is not even rendered, and the manifest keeps the fingerprint of all the inputs
-//! of the build (see [`crate::inputs`]), so a build with nothing new does nothing. The manifest
-//! lives in `.warraq-cache/output/`, one per output folder; when it is missing, stale or
-//! unreadable every file is simply written.
+//! files keep their bytes, inode and modification time, and `rsync` (size + mtime) or any
+//! deploy tool uploads only what changed. Each rendered page also keeps the fingerprint of what
+//! it was made from, so an unchanged page is not even rendered, and the manifest keeps the
+//! fingerprint of all the inputs of the build (see [`crate::inputs`]), so a build with nothing
+//! new does nothing. The manifest lives in `.warraq-cache/output/`, one per output folder; when
+//! it is missing, stale or unreadable every file is simply written.
 
 use std::collections::HashMap;
 use std::fs;
@@ -194,13 +194,7 @@ impl Manifest {
     /// update removes.
     pub fn dropped(&self) -> Vec<String> {
         let new = self.new.lock().unwrap_or_else(|e| e.into_inner());
-        let kept: std::collections::HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
-        let mut dropped: Vec<String> = self
-            .old
-            .keys()
-            .filter(|k| !kept.contains(k.as_str()))
-            .cloned()
-            .collect();
+        let mut dropped: Vec<String> = not_in(&self.old, &new).cloned().collect();
         dropped.sort();
         dropped
     }
@@ -215,11 +209,7 @@ impl Manifest {
     pub fn touched<'a>(&mut self, files: impl IntoIterator<Item = &'a str>) {
         let mut folders: Vec<String> = vec![String::new()];
         for rel in files {
-            let mut at = rel;
-            while let Some(slash) = at.rfind('/') {
-                at = &at[..slash];
-                folders.push(at.to_string());
-            }
+            folders.extend(super::folders_above(rel).map(str::to_string));
         }
         folders.sort();
         folders.dedup();
@@ -361,12 +351,7 @@ impl Manifest {
         let removed = if self.old.is_empty() {
             0
         } else {
-            let kept: std::collections::HashSet<&str> =
-                new.iter().map(|(k, _)| k.as_str()).collect();
-            self.old
-                .keys()
-                .filter(|k| !kept.contains(k.as_str()))
-                .count()
+            not_in(&self.old, &new).count()
         };
         if let Some(file) = &self.file {
             if let Some(parent) = file.parent() {
@@ -397,6 +382,15 @@ impl Manifest {
             removed,
         }
     }
+}
+
+/// The previous output's files (`old`) that are not among `new`.
+fn not_in<'a>(
+    old: &'a HashMap<String, Entry>,
+    new: &'a [(String, Entry)],
+) -> impl Iterator<Item = &'a String> + 'a {
+    let kept: std::collections::HashSet<&str> = new.iter().map(|(k, _)| k.as_str()).collect();
+    old.keys().filter(move |k| !kept.contains(k.as_str()))
 }
 
 /// The folders holding the files `files` of the output at `output`, with their times now;
