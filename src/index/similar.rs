@@ -354,12 +354,30 @@ impl Stemmed {
 /// folded title and body words, stop words and one-letter words left out.
 fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
     let articles = stemmed.packed.len();
-    let mut df: Vec<u32> = vec![0; stemmed.ids.len()];
-    for i in 0..articles {
-        for (id, _) in stemmed.article(i) {
-            df[id as usize] += 1;
-        }
-    }
+    let ids = stemmed.ids.len();
+    // Counted a few thousand articles per piece, on every thread, then summed (whole numbers:
+    // the same counts in any order).
+    let df: Vec<u32> = (0..articles)
+        .into_par_iter()
+        .with_min_len(8192)
+        .fold(
+            || vec![0u32; ids],
+            |mut df, i| {
+                for (id, _) in stemmed.article(i) {
+                    df[id as usize] += 1;
+                }
+                df
+            },
+        )
+        .reduce(
+            || vec![0u32; ids],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        );
     let n = articles as f32;
     (0..articles)
         .into_par_iter()

@@ -276,12 +276,21 @@ pub fn analyse_all(
             .map(|a| of_article(a, search))
             .collect::<Result<_, Diagnostic>>()?;
         let (terms, counts): (Vec<Terms>, Vec<_>) = both.into_iter().unzip();
-        for c in &counts {
-            out.counts.push(c);
-        }
-        if let Some(p) = &mut out.postings {
-            p.add(&terms);
-        }
+        // Numbering the stems is one thread's work (in site order): it runs beside the search
+        // lists' gathering instead of before it, while a core would wait.
+        let (stemmed, postings) = (&mut out.counts, &mut out.postings);
+        rayon::join(
+            || {
+                for c in &counts {
+                    stemmed.push(c);
+                }
+            },
+            || {
+                if let Some(p) = postings {
+                    p.add(&terms);
+                }
+            },
+        );
         if keep {
             out.terms.extend(terms);
         }

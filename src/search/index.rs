@@ -288,8 +288,12 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
     }
     let mut term_keys: Vec<&str> = loose.keys().copied().collect();
     term_keys.sort_unstable();
+    // Keys cost very unequal amounts (a loose key merges every list of its words) and the costly
+    // ones sort together: small pieces let both threads share them. Split only in halves, one
+    // thread was left with most of the work (at 100k articles 1.36 s against 0.18 s).
     let term_entries: Vec<(String, Vec<u8>)> = term_keys
         .par_iter()
+        .with_max_len(64)
         .map(|&key| {
             let exact = words.get(key);
             let from = &loose[key];
