@@ -237,19 +237,19 @@ fn build(
     let files = built.files;
     if built.nothing_changed {
         eprintln!(
-            "nothing changed since the last build of {} ({} articles, {} pages): 0 files written, {} unchanged",
+            "nothing changed since the last build of {} ({}, {}): 0 files written, {} unchanged",
             built.output.display(),
-            built.articles,
-            built.pages,
+            counted(built.articles, "article"),
+            counted(built.pages, "page"),
             files.unchanged
         );
     } else {
         eprintln!(
-            "built {} articles into {} pages in {}: {} files written, {} unchanged, {} removed",
-            built.articles,
-            built.pages,
+            "built {} into {} in {}: {} written, {} unchanged, {} removed",
+            counted(built.articles, "article"),
+            counted(built.pages, "page"),
             built.output.display(),
-            files.written,
+            counted(files.written, "file"),
             files.unchanged,
             files.removed
         );
@@ -257,8 +257,9 @@ fn build(
     let images = built.images;
     if images.encoded + images.reused > 0 {
         eprintln!(
-            "images: {} variants encoded, {} reused from .warraq-cache/images",
-            images.encoded, images.reused
+            "images: {} encoded, {} reused from .warraq-cache/images",
+            counted(images.encoded, "variant"),
+            images.reused
         );
     }
     if built.relative_base {
@@ -292,6 +293,15 @@ fn build(
         );
     }
     Ok(())
+}
+
+/// `n` and `noun`, plural unless `n` is one: "1 file", "0 files", "2 files".
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// `warraq check`: the report, and exit 1 when anything is broken.
