@@ -332,10 +332,9 @@ pub fn report(failure: Failure, color: bool) -> ExitCode {
             for d in &all {
                 eprintln!("{}", d.render(color));
             }
-            let n = all.len();
             eprintln!(
-                "error: {n} problem{} found; nothing was written",
-                if n == 1 { "" } else { "s" }
+                "error: {} found; nothing was written",
+                counted(all.len(), "problem")
             );
             ExitCode::from(1)
         }

@@ -31,14 +31,11 @@ fn main() -> std::process::ExitCode {
 }
 
 /// Turns transparent huge pages off for this process. With them, the first touch of each fresh
-/// 2 MB of a build's memory made the kernel zero all of it at once, and on this project's 2-core
-/// virtual machines that zeroing was a quarter of a 100k edit build's CPU time (`clear_page_erms`
-/// under `do_huge_pmd_anonymous_page` in `perf`). Alternating at 100k in one hour, with and
-/// without (`MIMALLOC_ALLOW_THP=0`, the same switch): one body edit 29.0, 33.6, 30.9, 37.1 s
-/// against 20.5, 21.3, 22.1, 20.0 s (system time 14–17 s against 4–5 s); clean builds 78.8 and
-/// 68.2 s against 71.0 and 59.4 s; peak RSS 1.31 against 1.25 GB. An hour earlier the difference
-/// was smaller (system time 6.2–8.0 s against 3.6–4.2 s) but not the other way round. `build` and
-/// `check` only; failing to set it (an old kernel) changes nothing else.
+/// 2 MB of a build's memory made the kernel zero all of it at once: on this project's 2-core
+/// virtual machines, a quarter of a 100k edit build's CPU time (`clear_page_erms` under
+/// `do_huge_pmd_anonymous_page` in `perf`; the alternating measurements are in
+/// `benches/HISTORY.md`, fourteenth session). `build` and `check` only; failing to set it (an old
+/// kernel) changes nothing else.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     let _ = rustix::thread::disable_transparent_huge_pages(true);

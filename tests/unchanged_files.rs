@@ -31,17 +31,8 @@ fn counts(err: &str) -> (usize, usize, usize) {
         .lines()
         .find(|l| l.starts_with("built ") || l.starts_with("nothing changed since"))
         .unwrap_or_else(|| panic!("no summary in {err}"));
-    if line.starts_with("nothing changed") {
-        let unchanged = line
-            .trim_end_matches(" unchanged")
-            .rsplit(' ')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap_or_else(|_| panic!("{line}"));
-        return (0, unchanged, 0);
-    }
-    // "…: 1 file written, 5 unchanged, 0 removed": the number nearest before each word.
+    // "…: 1 file written, 5 unchanged, 0 removed" (a build that found nothing changed says no
+    // "removed"): the number nearest before each word.
     let tokens: Vec<&str> = line
         .split([' ', ':', ','])
         .filter(|t| !t.is_empty())
@@ -57,7 +48,12 @@ fn counts(err: &str) -> (usize, usize, usize) {
             .find_map(|t| t.parse().ok())
             .unwrap_or_else(|| panic!("{word}: {line}"))
     };
-    (number("written"), number("unchanged"), number("removed"))
+    let removed = if line.starts_with("nothing changed") {
+        0
+    } else {
+        number("removed")
+    };
+    (number("written"), number("unchanged"), removed)
 }
 
 fn build(root: &Path) -> (usize, usize, usize) {

@@ -433,7 +433,7 @@ mod tests {
         let analysed = |store: bool| {
             let store = store
                 .then(|| {
-                    let at = root.join(".warraq-cache").join("articles");
+                    let at = crate::content::store::dir_of(root);
                     crate::content::store::Store::open(&at, 1, false)
                 })
                 .flatten();
