@@ -624,6 +624,48 @@ fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing()
     assert_eq!(rendered(&err), (pages, pages));
 }
 
+/// An article with a tag no other article has changes how many tags the site has, which every
+/// page's context holds (the navigation links the tags' page when there are any). The default
+/// templates show no more than that, so only the pages that show the article are rendered, not
+/// every page; a site's own navigation that prints the number renders every page again.
+#[test]
+fn an_article_with_a_new_tag_renders_only_the_pages_that_show_it() {
+    let dir = common::site("incremental_site");
+    let root = dir.path();
+    let rendered = |err: &str| of_line(err, "pages rendered");
+    let article = "---\ntitle: \"مقال قديم بوسم جديد\"\ndate: 2019-03-01\ntags: [وسم لم يسبق]\n---\nنص قصير.\n";
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    write(root, "content/2019/new.md", article);
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (some, pages) = rendered(&err);
+    // 17 of 52 here, where lists show two articles a page. It was all 52 while every page's
+    // site values held the number of tags in its fingerprint, and 30 while each tag's pages
+    // still held it in their `taxonomy`.
+    assert!(some * 2 < pages, "{some} of {pages}: {err}");
+    // Its page, its tag's page and the tags' page are among them.
+    for file in ["2019/new/index.html", "tags/index.html"] {
+        assert!(root.join("public").join(file).is_file(), "{file}");
+    }
+    // A navigation that prints how many tags there are: every page shows the new number.
+    let base = include_str!("../templates/base.html")
+        .replace("{{ t.title }}</a>", "{{ t.title }} ({{ t.count }})</a>");
+    assert_ne!(base, include_str!("../templates/base.html"));
+    write(root, "templates/base.html", base);
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    write(
+        root,
+        "content/2019/new2.md",
+        article.replace("وسم لم يسبق", "وسم آخر"),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (all, now) = rendered(&err);
+    assert!(all == now && now > pages, "{err}");
+}
+
 #[test]
 fn a_build_right_after_an_edit_still_lets_the_next_build_do_nothing() {
     // `git checkout && warraq build`, or a script that saves and builds at once: the files

@@ -558,7 +558,8 @@ pub struct TermValue<'a> {
 pub struct TermPage<'a> {
     /// Its articles per month as an inline SVG (safe HTML), on its first page; none after.
     pub timeline: Option<Value>,
-    pub taxonomy: TaxonomyRef<'a>,
+    /// Its taxonomy's [`TaxonomyRef`], made once for all its pages.
+    pub taxonomy: &'a Value,
     pub term: TermValue<'a>,
     pub pages: Vec<&'a Value>,
     pub paginator: Paginator,

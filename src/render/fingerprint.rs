@@ -7,9 +7,10 @@
 //! is hashed as a whole, as the templates receive it — nothing is tracked by hand, so a change
 //! anywhere in what a page shows (a related article's title, a tag's count, a similar list)
 //! changes its number. Templates must therefore be pure: `now()` and the like would not
-//! re-render an unchanged page (README says so). Two values are left out when no template
-//! can read them ([`super::reads`]): `site.article_count` and the counts of the names articles
-//! link to, both of which a new article changes in nearly every page's context.
+//! re-render an unchanged page (README says so). Three values are left out when no template
+//! can read them ([`super::reads`]): `site.article_count`, the counts of the names articles
+//! link to, and each taxonomy's number of names beyond whether it has any; a new article (or
+//! its new tag) changes each of them in nearly every page's context.
 //!
 //! Precision per template: a page template no other template mentions (`feed.xml`,
 //! `term.html`, …) only invalidates its own pages; every other template (`base.html`, macros,

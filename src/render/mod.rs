@@ -82,6 +82,8 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     tera: &'a Tera,
     site_value: Value,
+    /// Each taxonomy's [`TaxonomyRef`], shared by the pages of its names.
+    taxonomy_values: Vec<Value>,
     summaries: Vec<Value>,
     sources: &'a templates::Sources,
     /// Pages rendered (the others were kept from the previous output).
@@ -103,10 +105,14 @@ impl<'a> Renderer<'a> {
         summaries: Vec<Value>,
     ) -> Self {
         let site_value = Value::from_serializable(&SiteContext::new(site));
+        let taxonomy_values = (0..site.taxonomies.len())
+            .map(|x| Value::from_serializable(&taxonomy_ref(site, x)))
+            .collect();
         Renderer {
             site,
             tera,
             site_value,
+            taxonomy_values,
             summaries,
             sources,
             rendered: Default::default(),
@@ -232,7 +238,7 @@ impl<'a> Renderer<'a> {
                     .map(|svg| Value::safe_string(&svg));
                 let value = TermPage {
                     timeline,
-                    taxonomy: taxonomy_ref(site, tax),
+                    taxonomy: &self.taxonomy_values[tax],
                     term: TermValue {
                         term: term_ref(site, tax, term),
                         feed_url: site
@@ -611,8 +617,9 @@ impl<'a> Renderer<'a> {
             .then(|| fingerprint::Salts::new(&self.site.config, self.sources));
         // Hashed once here, each stands for itself in every page that shows it: the names
         // articles link to (without their counts when no template reads them), each article's
-        // list form, and the site's values (without the article count when no template reads
-        // it).
+        // list form, and the site's values (without the article count, and with each
+        // taxonomy's number of names as none or some, when no template reads more; so too the
+        // taxonomy of each name's pages).
         let shared = match salts {
             Some(_) => {
                 let mut shared = fingerprint::Shared::default();
@@ -620,12 +627,28 @@ impl<'a> Renderer<'a> {
                     shared.terms_without_counts(&self.summaries);
                 }
                 shared.add(&self.summaries.iter().collect::<Vec<_>>());
-                if reads::reads_article_count(self.sources) {
+                let count = reads::reads_article_count(self.sources);
+                let sizes = reads::reads_taxonomy_sizes(self.sources);
+                if count && sizes {
                     shared.stand_as(&self.site_value, &self.site_value);
                 } else {
                     let mut values = SiteContext::new(self.site);
-                    values.article_count = 0;
+                    if !count {
+                        values.article_count = 0;
+                    }
+                    if !sizes {
+                        for x in &mut values.taxonomies {
+                            x.count = x.count.min(1);
+                        }
+                    }
                     shared.stand_as(&self.site_value, &Value::from_serializable(&values));
+                }
+                if !sizes {
+                    for (x, value) in self.taxonomy_values.iter().enumerate() {
+                        let mut of = taxonomy_ref(self.site, x);
+                        of.count = of.count.min(1);
+                        shared.stand_as(value, &Value::from_serializable(&of));
+                    }
                 }
                 shared
             }
@@ -896,6 +919,64 @@ mod tests {
         let own = render_with(&site, &[("partials/card.html", &card)]);
         assert_ne!(own["index.html"], expected["index.html"]);
         assert!(own["index.html"].contains("(2)"), "a tag of two articles");
+    }
+
+    /// Page fingerprints see each taxonomy's number of names as none or some when no template
+    /// reads more (`reads::reads_taxonomy_sizes`), and the default templates count as unable
+    /// to: this holds them to it. Every page rendered with every taxonomy that has names given
+    /// a thousand more (in the site's values and on its names' pages) is the same.
+    #[test]
+    fn the_default_templates_ask_only_whether_a_taxonomy_has_names() {
+        use crate::index::tests::{article, site_from};
+        let files = [
+            article("a1", "date: 2025-01-01\ntags: [سوريا, داعش]\nauthor: فريق وراق", "نص أول."),
+            article("a2", "date: 2025-01-02\ntags: [سوريا]\nsource: {name: الشرق الأوسط, url: \"https://aawsat.com/x\"}", "نص ثان."),
+            article("a3", "date: 2025-02-03\nrelated: [a1]", "نص ثالث."),
+        ];
+        let site = site_from(&files, "per_page: 2\n").expect("site");
+        let expected = render_all(&site);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (tera, sources) = templates::load(dir.path(), &site.config).expect("templates");
+        let mut renderer = Renderer::new(&site, &tera, &sources);
+        let mut values = SiteContext::new(&site);
+        let mut raised = 0;
+        for x in &mut values.taxonomies {
+            if x.count > 0 {
+                x.count += 1000;
+                raised += 1;
+            }
+        }
+        assert!(raised >= 3, "tags, writers and sources have names");
+        renderer.site_value = Value::from_serializable(&values);
+        // And the taxonomy every page of one of its names gets.
+        renderer.taxonomy_values = values
+            .taxonomies
+            .iter()
+            .map(Value::from_serializable)
+            .collect();
+        let sink = crate::serve::model::MemorySink::default();
+        renderer
+            .render_into(&site.pages(), &sink)
+            .expect("rendered");
+        let files = sink.into_files();
+        assert_eq!(expected.len(), files.len());
+        for (file, bytes) in files {
+            assert_eq!(
+                expected[&file].as_bytes(),
+                &bytes[..],
+                "{file} shows how many names a taxonomy has"
+            );
+        }
+        // The check can fail: a navigation that prints the count.
+        let base = templates::DEFAULTS
+            .iter()
+            .find(|(n, _)| *n == "base.html")
+            .expect("base")
+            .1
+            .replace("{{ t.title }}</a>", "{{ t.title }} ({{ t.count }})</a>");
+        let own = render_with(&site, &[("base.html", &base)]);
+        assert_ne!(own["index.html"], expected["index.html"]);
+        assert!(own["index.html"].contains("(2)"), "two tags");
     }
 
     /// The `<section>` of a page that starts with `start` (an attribute), to its end.

@@ -2,11 +2,13 @@
 //! of page fingerprints ([`super::fingerprint`]), so that a change nobody sees does not render
 //! pages again.
 //!
-//! Two values change with every new article and would otherwise touch nearly every page:
-//! `site.article_count`, in every page's context, and the `count` of each name an article links
+//! Three values change with new articles and would otherwise touch nearly every page:
+//! `site.article_count`, in every page's context; the `count` of each name an article links
 //! to (its tags', writers' and other names' references, in every list that shows the article
-//! and on its own page). The checks are conservative: a template the check cannot read through
-//! counts as reading the value, which costs renders, never a stale page.
+//! and on its own page); and how many names each taxonomy has (`site.taxonomies[].count`, in
+//! every page's context), which a new tag or writer changes. The checks are conservative: a
+//! template the check cannot read through counts as reading the value, which costs renders,
+//! never a stale page.
 
 use super::templates::{Sources, DEFAULTS};
 
@@ -18,6 +20,41 @@ use super::templates::{Sources, DEFAULTS};
 pub fn reads_article_count(sources: &Sources) -> bool {
     sources.iter().any(|(_, text, _)| {
         text.contains("article_count") || text.contains("__tera_context") || uses_site_whole(text)
+    })
+}
+
+/// Whether some template can read how many names a taxonomy has beyond whether it has any
+/// (`site.taxonomies[].count`). The default templates only ask whether it has any (the
+/// navigation links a taxonomy with names); a site's own template, unless it is a default's
+/// exact copy, counts as reading it when it names `taxonomies`, uses `site` whole or prints
+/// the whole context. When none can, page fingerprints see each count as 0 or 1, and a new
+/// tag or writer no longer renders every page of the archive again for the few that show it.
+pub fn reads_taxonomy_sizes(sources: &Sources) -> bool {
+    own_templates(sources).any(|text| {
+        text.contains("taxonomies")
+            || text.contains("__tera_context")
+            || uses_site_whole(text)
+            || uses_taxonomy_beyond_its_names(text)
+    })
+}
+
+/// Whether a template uses the page's `taxonomy` (on a name's pages) other than through the
+/// fields that name it: `taxonomy.name`, `.title`, `.label`, `.url`.
+fn uses_taxonomy_beyond_its_names(text: &str) -> bool {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    code_blocks(text).any(|(_, code)| {
+        code.match_indices("taxonomy").any(|(at, _)| {
+            let (before, after) = (&code[..at], &code[at + "taxonomy".len()..]);
+            if before.chars().next_back().is_some_and(word) || after.starts_with(word) {
+                return false;
+            }
+            !["name", "title", "label", "url"].iter().any(|field| {
+                after
+                    .strip_prefix('.')
+                    .and_then(|a| a.strip_prefix(field))
+                    .is_some_and(|rest| !rest.starts_with(word))
+            })
+        })
     })
 }
 
@@ -33,13 +70,20 @@ pub fn reads_article_count(sources: &Sources) -> bool {
 /// unchanged. A site's own template, unless it is a default's exact copy, goes through
 /// [`may_read_term_counts`].
 pub fn reads_term_counts(sources: &Sources) -> bool {
-    sources.iter().any(|(name, text, provided)| {
-        let is_default = !provided
-            || DEFAULTS
-                .iter()
-                .any(|(n, t)| *n == name.as_str() && *t == &**text);
-        !is_default && may_read_term_counts(text)
-    })
+    own_templates(sources).any(may_read_term_counts)
+}
+
+/// The texts of the site's own templates, but those that are a default's exact copy.
+fn own_templates(sources: &Sources) -> impl Iterator<Item = &str> {
+    sources
+        .iter()
+        .filter(|(name, text, provided)| {
+            *provided
+                && !DEFAULTS
+                    .iter()
+                    .any(|(n, t)| *n == name.as_str() && *t == &**text)
+        })
+        .map(|(_, text, _)| &**text)
 }
 
 /// Whether a template can read a term reference's `count` (conservatively: anything it cannot
@@ -453,6 +497,53 @@ mod tests {
         assert!(
             !reads_article_count(&defaults()),
             "the default templates leave the count out"
+        );
+    }
+
+    #[test]
+    fn a_taxonomy_size_is_read_only_where_an_own_template_can_reach_it() {
+        for text in [
+            "{% for t in site.taxonomies %}{{ t.count }}{% endfor %}",
+            "{{ site.taxonomies | length }}",
+            "{{ site[\"taxonomies\"] }}",
+            "{% set s = site %}{{ s.title }}",
+            "{{ site | json_encode }}",
+            "<pre>{{ __tera_context }}</pre>",
+            "{{ taxonomy.count }}",
+            "{{ taxonomy[\"count\"] }}",
+            "{{ taxonomy | json_encode }}",
+            "{% set x = taxonomy %}",
+            "{{ taxonomy.urls }} {{ taxonomy.title }}",
+        ] {
+            assert!(reads_taxonomy_sizes(&sources(text)), "{text}");
+        }
+        for text in [
+            "<header>{{ site.title }}</header>",
+            "{% for t in page.tags %}{{ t.name }}{% endfor %} {{ site.article_count }}",
+            "<a href=\"{{ taxonomy.url }}\">{{ taxonomy.title }}</a> taxonomy {{ my_taxonomy }} {% if taxonomy.name == \"tags\" %}{{ taxonomy.label }}{% endif %}",
+        ] {
+            assert!(!reads_taxonomy_sizes(&sources(text)), "{text}");
+        }
+        assert!(
+            !reads_taxonomy_sizes(&defaults()),
+            "the default templates only ask whether a taxonomy has names"
+        );
+        // A site's own copy of a default, word for word, is the default.
+        let base = DEFAULTS
+            .iter()
+            .find(|(n, _)| *n == "base.html")
+            .expect("base");
+        let copy: Sources = vec![("base.html".into(), Arc::from(base.1), true)];
+        assert!(base.1.contains("site.taxonomies"));
+        assert!(!reads_taxonomy_sizes(&copy));
+        let changed: Sources = vec![(
+            "base.html".into(),
+            Arc::from(base.1.replace("</body>", "<!-- -->\n</body>")),
+            true,
+        )];
+        assert!(
+            reads_taxonomy_sizes(&changed),
+            "an edited copy is the site's own"
         );
     }
 
