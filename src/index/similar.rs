@@ -514,7 +514,12 @@ mod tests {
 
     #[test]
     fn lists_end_to_end_give_back_each_list_empty_ones_included() {
-        let lists = vec![vec![(3u32, 0.5f32)], vec![], vec![(1, 0.25), (9, 0.75)], vec![]];
+        let lists = vec![
+            vec![(3u32, 0.5f32)],
+            vec![],
+            vec![(1, 0.25), (9, 0.75)],
+            vec![],
+        ];
         let flat = super::Lists::of(&lists);
         for (i, l) in lists.iter().enumerate() {
             assert_eq!(&flat[i], &l[..], "list {i}");

@@ -42,8 +42,19 @@ const B: f32 = 0.75;
 pub const FOLDER: &str = "search";
 
 /// The BM25 term part for a weighted frequency, quantised to 1..=255.
+#[cfg(test)]
 fn impact(tf: f32, length: u32, average: f32) -> u8 {
-    let norm = K1 * (1.0 - B + B * length as f32 / average);
+    impact_with(tf, norm(length, average))
+}
+
+/// BM25's length normalisation of a document of `length` words: the part of [`impact`] that
+/// depends on the document only, computed once per document.
+fn norm(length: u32, average: f32) -> f32 {
+    K1 * (1.0 - B + B * length as f32 / average)
+}
+
+/// [`impact`] with the document's [`norm`] at hand.
+fn impact_with(tf: f32, norm: f32) -> u8 {
     let score = tf * (K1 + 1.0) / (tf + norm);
     ((score / (K1 + 1.0) * 255.0).round() as u32).clamp(1, 255) as u8
 }
@@ -250,6 +261,10 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
     let n = site.articles.len();
     let lengths = &postings.lengths;
     let average = rounded_average(lengths);
+    // Every list entry of a document has the same normalisation: each is computed once here
+    // (as many times as the document has words and pairs, and again in every merged list, it
+    // was most of the work of turning lists into impacts).
+    let norms: Vec<f32> = lengths.iter().map(|&l| norm(l, average)).collect();
 
     // Exact lists of words, documents ascending (decoded when encoded, never all at once).
     let words: HashMap<&str, &Entry> = postings.words().map(|e| (&*e.text, e)).collect();
@@ -260,7 +275,7 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
             .map(|&(d, tf)| {
                 (
                     doc_id(n, d as usize) as u32,
-                    impact(tf, lengths[d as usize], average),
+                    impact_with(tf, norms[d as usize]),
                 )
             })
             .collect()
