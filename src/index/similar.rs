@@ -107,10 +107,15 @@ pub fn compute(
         return vec![Vec::new(); n];
     }
     let vectors = term_vectors(&stemmed);
-    // Each article's top terms are all that is scored: its whole counts go before the scoring.
+    // Each article's top terms are all that is scored: its whole counts go before the scoring,
+    // and the vectors, end to end, replace their own lists.
     drop(stemmed);
+    let vectors = {
+        let lists = Lists::of(&vectors);
+        drop(vectors);
+        lists
+    };
     let term_postings = postings(&vectors);
-    let vectors = Lists::of(&vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
         for &t in tags {
@@ -121,15 +126,19 @@ pub fn compute(
         .iter()
         .map(|p| ((n as f32 + 1.0) / (p.len() as f32 + 0.5)).ln().max(0.0))
         .collect();
-    let sorted_tags: Vec<Vec<usize>> = article_tags
-        .iter()
-        .map(|t| {
-            let mut t = t.clone();
-            t.sort_unstable();
-            t
-        })
-        .collect();
-    let sorted_tags = Lists::of(&sorted_tags);
+    let mut sorted_tags: Vec<usize> = Vec::new();
+    let mut starts = Vec::with_capacity(n + 1);
+    starts.push(0);
+    for tags in article_tags {
+        let from = sorted_tags.len();
+        sorted_tags.extend_from_slice(tags);
+        sorted_tags[from..].sort_unstable();
+        starts.push(u32::try_from(sorted_tags.len()).expect("fewer than 2^32 tags"));
+    }
+    let sorted_tags = Lists {
+        starts,
+        items: sorted_tags,
+    };
     let days: Vec<i64> = articles
         .iter()
         .map(|a| a.date.sort_key() / 86_400)
@@ -453,17 +462,18 @@ fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
     let n = articles as f32;
     (0..articles)
         .into_par_iter()
-        .map(|i| {
+        .map_init(Vec::new, |all: &mut Vector, i| {
             // The same vector whatever order the pairs come in: ties of weight break by id.
-            let mut v: Vector = stemmed
-                .article(i)
-                .filter_map(|(id, c)| {
-                    let idf = (n / df[id as usize] as f32).ln();
-                    (idf > 0.0).then(|| (id, (1.0 + (c as f32).ln()) * idf))
-                })
-                .collect();
-            v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            v.truncate(TERMS_PER_ARTICLE);
+            // Every weight goes into one buffer per thread; only the top terms are kept, in a
+            // list of their own size (with one list per article as long as all its stems, the
+            // vectors were the largest thing the build held, beside the stem counts).
+            all.clear();
+            all.extend(stemmed.article(i).filter_map(|(id, c)| {
+                let idf = (n / df[id as usize] as f32).ln();
+                (idf > 0.0).then(|| (id, (1.0 + (c as f32).ln()) * idf))
+            }));
+            all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            let mut v: Vector = all[..all.len().min(TERMS_PER_ARTICLE)].to_vec();
             let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
             if norm > 0.0 {
                 for (_, w) in &mut v {
@@ -477,15 +487,16 @@ fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
 }
 
 /// Term → (article, weight), each list keeping its `POSTINGS_CAP` strongest entries.
-fn postings(vectors: &[Vector]) -> Vec<Vec<(u32, f32)>> {
+fn postings(vectors: &Lists<(u32, f32)>) -> Vec<Vec<(u32, f32)>> {
     let terms = vectors
+        .items
         .iter()
-        .flat_map(|v| v.iter().map(|(t, _)| *t as usize + 1))
+        .map(|(t, _)| *t as usize + 1)
         .max()
         .unwrap_or(0);
     let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
-    for (i, v) in vectors.iter().enumerate() {
-        for &(t, w) in v {
+    for i in 0..vectors.starts.len() - 1 {
+        for &(t, w) in &vectors[i] {
             lists[t as usize].push((i as u32, w));
         }
     }
