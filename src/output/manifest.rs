@@ -85,6 +85,47 @@ pub struct Manifest {
     /// After an update in place: the folders whose entries it changed (sorted). The others are
     /// as the previous manifest recorded them, and their times are not taken again.
     touched: Option<Vec<String>>,
+    /// The previous output's folder, opened when its files are first compared.
+    old_root: std::sync::OnceLock<OldRoot>,
+}
+
+/// The previous output's folder, opened once: each of its files is `stat`ed by its path inside
+/// it, so the kernel walks only that part of the path. At 100 000 articles a build compares
+/// 237 414 files with the manifest (all of them when nothing changed), and walking each whole
+/// path from `/` took half as long again. A folder that cannot be opened is read by whole paths.
+#[derive(Debug)]
+struct OldRoot {
+    path: PathBuf,
+    handle: Option<rustix::fd::OwnedFd>,
+}
+
+impl OldRoot {
+    fn open(path: &Path) -> OldRoot {
+        use rustix::fs::{Mode, OFlags};
+        let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        OldRoot {
+            path: path.to_path_buf(),
+            handle: rustix::fs::open(path, flags, Mode::empty()).ok(),
+        }
+    }
+
+    /// Whether the file `rel` under this folder is still the one `entry` recorded (a regular
+    /// file, not a link, of the same length and modification time).
+    fn unchanged(&self, rel: &str, entry: &Entry) -> bool {
+        use rustix::fs::{statat, AtFlags, FileType};
+        let Some(handle) = &self.handle else {
+            return intact(&self.path, rel, entry);
+        };
+        statat(handle, rel, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
+            // As `mtime_of`: nanoseconds since the epoch, 0 before it.
+            let mtime = u128::try_from(st.st_mtime).map_or(0, |secs| {
+                secs * 1_000_000_000 + u128::from(st.st_mtime_nsec)
+            });
+            FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
+                && u64::try_from(st.st_size) == Ok(entry.len)
+                && mtime == entry.mtime
+        })
+    }
 }
 
 /// What a build did to the files of its output.
@@ -155,7 +196,7 @@ impl Manifest {
                 && self
                     .old
                     .par_iter()
-                    .all(|(rel, entry)| intact(old_root, rel, entry));
+                    .all(|(rel, entry)| self.intact(old_root, rel, entry));
         }
         self.output_walked_intact(old_root)
     }
@@ -320,18 +361,30 @@ impl Manifest {
         self.made = Some(made);
     }
 
+    /// Whether the previous output's file `rel` (under `old_root`) is still what its entry says:
+    /// through the folder opened once, when it is that folder.
+    fn intact(&self, old_root: &Path, rel: &str, entry: &Entry) -> bool {
+        let opened = self.old_root.get_or_init(|| OldRoot::open(old_root));
+        if opened.path == old_root {
+            opened.unchanged(rel, entry)
+        } else {
+            intact(old_root, rel, entry)
+        }
+    }
+
     /// The previous entry of `rel` when the file of the previous output (`old_root/rel`) is still
     /// exactly what the manifest says (nobody changed it since) and has `expected`'s content.
     pub fn reusable(&self, old_root: &Path, rel: &str, len: u64, hash: u64) -> Option<Entry> {
         let entry = *self.old.get(rel).filter(|_| !self.clean)?;
-        (entry.len == len && entry.hash == hash && intact(old_root, rel, &entry)).then_some(entry)
+        (entry.len == len && entry.hash == hash && self.intact(old_root, rel, &entry))
+            .then_some(entry)
     }
 
     /// The previous entry of `rel` when it was rendered from `inputs` and the previous output's
     /// file is still exactly what the manifest says.
     pub fn made_from(&self, old_root: &Path, rel: &str, inputs: u64) -> Option<Entry> {
         let entry = *self.old.get(rel).filter(|_| !self.clean)?;
-        (entry.inputs == Some(inputs) && intact(old_root, rel, &entry)).then_some(entry)
+        (entry.inputs == Some(inputs) && self.intact(old_root, rel, &entry)).then_some(entry)
     }
 
     /// Records a file of the new output.
@@ -470,6 +523,41 @@ pub fn set_mtime(path: &Path, mtime: u128) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A file is compared through the opened folder exactly as by its whole path: the same
+    /// answer for an untouched file, an edited one, one whose time moved, a link and a folder.
+    #[test]
+    fn files_compared_inside_the_opened_folder_as_by_their_whole_path() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let dir = root.path();
+        fs::create_dir_all(dir.join("2025/مقال")).unwrap();
+        let rel = "2025/مقال/index.html";
+        fs::write(dir.join(rel), "<p>نص</p>").unwrap();
+        let meta = fs::metadata(dir.join(rel)).unwrap();
+        let entry = Entry {
+            len: meta.len(),
+            hash: 0,
+            mtime: mtime_of(&meta),
+            inputs: None,
+        };
+        let opened = OldRoot::open(dir);
+        assert!(opened.handle.is_some());
+        let both = |rel: &str, entry: &Entry| {
+            let answer = opened.unchanged(rel, entry);
+            assert_eq!(answer, intact(dir, rel, entry), "{rel}");
+            answer
+        };
+        assert!(both(rel, &entry));
+        assert!(!both("2025/missing.html", &entry));
+        assert!(!both("2025/مقال", &entry), "a folder");
+        std::os::unix::fs::symlink(dir.join(rel), dir.join("link.html")).unwrap();
+        assert!(!both("link.html", &entry), "a link, even to the same file");
+        set_mtime(&dir.join(rel), entry.mtime - 7_000_000_000).unwrap();
+        assert!(!both(rel, &entry), "its time moved");
+        fs::write(dir.join(rel), "<p>نص آخر</p>").unwrap();
+        set_mtime(&dir.join(rel), entry.mtime).unwrap();
+        assert!(!both(rel, &entry), "other bytes, of another length");
+    }
 
     #[test]
     fn a_saved_manifest_is_read_back_and_replaces_the_misnamed_one_of_earlier_versions() {
