@@ -431,6 +431,9 @@ impl Stemmed {
     }
 }
 
+/// Counts whose logarithm is looked up rather than computed (larger ones are rare).
+const LOGGED_COUNTS: usize = 256;
+
 /// TF-IDF vectors, top terms only, L2-normalised, sorted by term id. Terms are the stems of the
 /// folded title and body words, stop words and one-letter words left out.
 fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
@@ -460,6 +463,10 @@ fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
             },
         );
     let n = articles as f32;
+    // Each stem's idf, and the log of each small count, computed once (one logarithm per stem
+    // and article was a fifth of the vectors' work); the same expressions, so the same weights.
+    let idf: Vec<f32> = df.par_iter().map(|&d| (n / d as f32).ln()).collect();
+    let log: Vec<f32> = (0..LOGGED_COUNTS).map(|c| (c as f32).ln()).collect();
     (0..articles)
         .into_par_iter()
         .map_init(Vec::new, |all: &mut Vector, i| {
@@ -469,8 +476,14 @@ fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
             // vectors were the largest thing the build held, beside the stem counts).
             all.clear();
             all.extend(stemmed.article(i).filter_map(|(id, c)| {
-                let idf = (n / df[id as usize] as f32).ln();
-                (idf > 0.0).then(|| (id, (1.0 + (c as f32).ln()) * idf))
+                let idf = idf[id as usize];
+                (idf > 0.0).then(|| {
+                    let log_c = log
+                        .get(c as usize)
+                        .copied()
+                        .unwrap_or_else(|| (c as f32).ln());
+                    (id, (1.0 + log_c) * idf)
+                })
             }));
             all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
             let mut v: Vector = all[..all.len().min(TERMS_PER_ARTICLE)].to_vec();
