@@ -64,6 +64,22 @@ impl<T: Copy> Lists<T> {
     }
 }
 
+impl<T: Ord> Lists<T> {
+    /// Sorts each list in place.
+    fn sort_each(&mut self) {
+        for w in self.starts.windows(2) {
+            self.items[w[0] as usize..w[1] as usize].sort_unstable();
+        }
+    }
+}
+
+impl<T> Lists<T> {
+    /// How many lists there are.
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+}
+
 impl<T> std::ops::Index<usize> for Lists<T> {
     type Output = [T];
     fn index(&self, i: usize) -> &[T] {
@@ -126,19 +142,8 @@ pub fn compute(
         .iter()
         .map(|p| ((n as f32 + 1.0) / (p.len() as f32 + 0.5)).ln().max(0.0))
         .collect();
-    let mut sorted_tags: Vec<usize> = Vec::new();
-    let mut starts = Vec::with_capacity(n + 1);
-    starts.push(0);
-    for tags in article_tags {
-        let from = sorted_tags.len();
-        sorted_tags.extend_from_slice(tags);
-        sorted_tags[from..].sort_unstable();
-        starts.push(u32::try_from(sorted_tags.len()).expect("fewer than 2^32 tags"));
-    }
-    let sorted_tags = Lists {
-        starts,
-        items: sorted_tags,
-    };
+    let mut sorted_tags = Lists::of(article_tags);
+    sorted_tags.sort_each();
     let days: Vec<i64> = articles
         .iter()
         .map(|a| a.date.sort_key() / 86_400)
@@ -508,7 +513,7 @@ fn postings(vectors: &Lists<(u32, f32)>) -> Vec<Vec<(u32, f32)>> {
         .max()
         .unwrap_or(0);
     let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
-    for i in 0..vectors.starts.len() - 1 {
+    for i in 0..vectors.len() {
         for &(t, w) in &vectors[i] {
             lists[t as usize].push((i as u32, w));
         }
@@ -548,8 +553,15 @@ mod tests {
         for (i, l) in lists.iter().enumerate() {
             assert_eq!(&flat[i], &l[..], "list {i}");
         }
+        assert_eq!(flat.len(), lists.len());
         super::prefetch(&flat[2]);
         super::prefetch(&flat[3]);
+        let mut tags = super::Lists::of(&[vec![3usize, 1, 2], vec![], vec![9, 4]]);
+        tags.sort_each();
+        assert_eq!(
+            (&tags[0], &tags[1], &tags[2]),
+            (&[1, 2, 3][..], &[][..], &[4, 9][..])
+        );
     }
 
     #[test]

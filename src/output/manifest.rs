@@ -121,9 +121,8 @@ impl OldRoot {
             let mtime = u128::try_from(st.st_mtime).map_or(0, |secs| {
                 secs * 1_000_000_000 + u128::from(st.st_mtime_nsec)
             });
-            FileType::from_raw_mode(st.st_mode) == FileType::RegularFile
-                && u64::try_from(st.st_size) == Ok(entry.len)
-                && mtime == entry.mtime
+            let is_file = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
+            u64::try_from(st.st_size).is_ok_and(|len| entry.records(is_file, len, mtime))
         })
     }
 }
@@ -506,7 +505,15 @@ fn intact(old_root: &Path, rel: &str, entry: &Entry) -> bool {
 
 /// Whether a file is still the one `entry` recorded (same length and modification time).
 fn unchanged_since(meta: &fs::Metadata, entry: &Entry) -> bool {
-    meta.is_file() && meta.len() == entry.len && mtime_of(meta) == entry.mtime
+    entry.records(meta.is_file(), meta.len(), mtime_of(meta))
+}
+
+impl Entry {
+    /// Whether a file (a regular file or not, its length and modification time) is the one
+    /// this entry recorded.
+    fn records(&self, is_file: bool, len: u64, mtime: u128) -> bool {
+        is_file && len == self.len && mtime == self.mtime
+    }
 }
 
 /// Sets a file's modification time (nanoseconds since the epoch).
