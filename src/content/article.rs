@@ -510,7 +510,14 @@ fn parse_kept(
         text: Arc::from(front),
         yaml: entry.yaml.0..entry.yaml.1,
     };
-    let fm = front_matter::parse_with(&shown, &file, &own_keys(config))?;
+    let fm = match entry
+        .front_matter
+        .as_ref()
+        .and_then(front_matter::Kept::front_matter)
+    {
+        Some(fm) => fm,
+        None => front_matter::parse_with(&shown, &file, &own_keys(config))?,
+    };
     Ok(Parsed {
         shown,
         path: path.to_path_buf(),
@@ -719,6 +726,7 @@ fn render_one(
                 stat,
                 front: p.file.text[..p.file.body_start].to_string(),
                 yaml: (p.file.yaml.start, p.file.yaml.end),
+                front_matter: front_matter::Kept::of(&p.file, &own_keys(config), &p.fm),
                 path: path.clone(),
                 body: body_at,
                 text: text_at,

@@ -2,10 +2,12 @@
 //! a spill file that outlives the build, and what else rendering the body found), kept between
 //! builds beside the site in `.warraq-cache/articles/`. The next build neither reads nor renders
 //! an article whose file has the same length, modification time and inode, as long as the links
-//! its body resolved still resolve the same way; it parses only the front-matter again, kept
-//! here, so every check of the front-matters runs as before. The texts file also keeps each
-//! article's analysed words ([`crate::index::terms`]), made from its title, tags, summary and
-//! plain text, all of which come from the same file.
+//! its body resolved still resolve the same way. Its front-matter is deserialised again, from the
+//! YAML value kept here (checked when kept to give the very front-matter its text gives; see
+//! [`Kept`](super::front_matter::Kept)), so every check of the front-matters runs as before,
+//! without parsing YAML text. The texts file also keeps each article's analysed words
+//! ([`crate::index::terms`]), made from its title, tags, summary and plain text, all of which
+//! come from the same file.
 //!
 //! What a kept body was made from:
 //! - its file, compared as `make` does (a file changed within [`RACY`] of being looked at is not
@@ -36,7 +38,7 @@ use super::spill::{Place, Spill};
 use crate::inputs::RACY;
 
 /// The store's layout; another number starts it afresh.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// A file as the store compares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,6 +80,9 @@ pub struct Entry {
     /// The file up to its body (what the front-matter is parsed from again).
     pub front: String,
     pub yaml: (usize, usize),
+    /// The front-matter read from `front`, when it reads back the same (see
+    /// [`Kept`](super::front_matter::Kept)); otherwise `front` is parsed again.
+    pub front_matter: Option<super::front_matter::Kept>,
     /// The site path the body was rendered for.
     pub path: String,
     pub body: Place,
@@ -302,6 +307,7 @@ mod tests {
             stat: stat(len),
             front: "---\ntitle: x\n---\n".into(),
             yaml: (4, 13),
+            front_matter: None,
             path: "/2025/x/".into(),
             body: html.place().unwrap(),
             text: text.place().unwrap(),
