@@ -142,19 +142,25 @@ pub fn index(
     let key = settings.field.key();
     let mut by_slug: HashMap<String, Building> = HashMap::new();
     let mut article_slugs: Vec<Vec<String>> = Vec::with_capacity(articles.len());
-    // Each name tidied and slugged in parallel (normalising every name of 100 000 articles on
-    // one thread was a second of a build); everything that depends on order stays in order.
+    // Each name tidied and slugged in parallel, and each distinct spelling once per thread: an
+    // archive names the same few thousand tags over and over (normalising every name of 100 000
+    // articles on one thread was a second of a build; on two, still 0.4 s of every build).
+    // Everything that depends on order stays in order.
     let named: Vec<Vec<(String, String, Option<&str>)>> = {
         use rayon::prelude::*;
         articles
             .par_iter()
-            .map(|article| {
+            .map_init(HashMap::<String, (String, String)>::new, |seen, article| {
                 names_of(&settings.field, article)
                     .into_iter()
                     .map(|(name, domain)| {
-                        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-                        let slug = slugify(&name);
-                        (name, slug, domain)
+                        if let Some((tidy, slug)) = seen.get(name) {
+                            return (tidy.clone(), slug.clone(), domain);
+                        }
+                        let tidy = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                        let slug = slugify(&tidy);
+                        seen.insert(name.to_string(), (tidy.clone(), slug.clone()));
+                        (tidy, slug, domain)
                     })
                     .collect()
             })
