@@ -44,6 +44,8 @@ pub struct Loaded {
     pub tera: Tera,
     pub templates: templates::Sources,
     pub root: PathBuf,
+    /// The article store being written while the build goes on (waited for when dropped).
+    pub saving: crate::content::store::Saving,
 }
 
 /// Timings of a build, for `--verbose` output and the performance notes.
@@ -129,12 +131,12 @@ fn load_with(
         store,
         &options.progress,
     )
-    .map(|(articles, reused)| {
+    .map(|(articles, reused, saving)| {
         timings.reused = reused;
         timings.articles = articles.len();
-        articles
+        (articles, saving)
     });
-    let ((tera, template_sources), articles) = match (tera, articles) {
+    let ((tera, template_sources), (articles, saving)) = match (tera, articles) {
         (Ok(t), Ok(a)) => (t, a),
         (t, a) => {
             let mut all = Vec::new();
@@ -161,6 +163,7 @@ fn load_with(
             tera,
             templates: template_sources,
             root: root.to_path_buf(),
+            saving,
         },
         timings,
     ))
@@ -532,6 +535,8 @@ fn build_once(
     let warnings = std::mem::take(&mut loaded.site.warnings);
     let relative_base = loaded.site.config.base.origin.is_none();
     let articles = loaded.site.articles.len();
+    // The next build reads the store: it is written before this one ends.
+    loaded.saving.finish();
     let_go(loaded);
     Ok(Built {
         warnings,

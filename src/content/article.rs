@@ -15,7 +15,7 @@ use super::front_matter::{
 use super::links::LinkTable;
 use super::markdown::{self, Heading};
 use super::spill::Stored;
-use super::store::{Entry, Stat, Store};
+use super::store::{Entry, Saving, Stat, Store};
 use crate::arabic::bidi::{escape_html, Dir};
 use crate::arabic::dates::ArticleDate;
 use crate::arabic::normalize::word_count;
@@ -176,12 +176,12 @@ pub fn load(
     spill: Option<&Arc<super::spill::Spill>>,
     progress: &crate::progress::Progress,
 ) -> Result<Vec<Article>, Vec<Diagnostic>> {
-    load_with_store(root, config, drafts, spill, None, progress).map(|(a, _)| a)
+    load_with_store(root, config, drafts, spill, None, progress).map(|(a, _, _)| a)
 }
 
 /// [`load`], reusing what `store` kept of files that did not change (and keeping what this
-/// load makes there; the store then replaces its index). Returns the articles and how many were
-/// reused.
+/// load makes there; the store then replaces its index, on a thread of its own). Returns the
+/// articles, how many were reused, and the store's writing, to be waited for.
 pub fn load_with_store(
     root: &Path,
     config: &Config,
@@ -189,7 +189,7 @@ pub fn load_with_store(
     spill: Option<&Arc<super::spill::Spill>>,
     mut store: Option<Store>,
     progress: &crate::progress::Progress,
-) -> Result<(Vec<Article>, usize), Vec<Diagnostic>> {
+) -> Result<(Vec<Article>, usize, Saving), Vec<Diagnostic>> {
     let spill = store.as_ref().map(Store::spill).or(spill).cloned();
     let spill = spill.as_ref();
     let content = root.join("content");
@@ -329,12 +329,12 @@ pub fn load_with_store(
     }
     // Kept even when other files have problems: each article's load stands on its own, and
     // the build after the fix then reads only what changed.
-    if let Some(store) = store {
-        // A store that cannot be written is only slower next time.
-        let _ = store.save(entries);
-    }
+    let saving = match store {
+        Some(store) => store.save_in_background(entries),
+        None => Saving::default(),
+    };
     if diagnostics.is_empty() {
-        Ok((articles, reused))
+        Ok((articles, reused, saving))
     } else {
         Err(diagnostics)
     }
