@@ -216,7 +216,7 @@ pub fn load_with_store(
         .zip(stats.into_par_iter())
         .map(|((path, cached), stat)| {
             let parsed = match cached {
-                Some(entry) => parse_kept(root, &content, path, config, entry),
+                Some(entry) => parse_kept(root, &content, path, config, entry, spill),
                 None => parse_one(root, &content, path, config).map(|mut p| {
                     p.stat = stat;
                     p
@@ -495,13 +495,15 @@ fn parse_one(
     })
 }
 
-/// [`parse_one`] for a file the store kept: its front-matter is parsed from the store's copy.
+/// [`parse_one`] for a file the store kept: its front-matter is read from the value kept in
+/// `spill` (the store's texts file), or else parsed from the store's copy of its text.
 fn parse_kept(
     root: &Path,
     content: &Path,
     path: &Path,
     config: &Config,
     mut entry: Entry,
+    spill: Option<&Arc<super::spill::Spill>>,
 ) -> Result<Parsed, Diagnostic> {
     let shown = crate::diagnostics::relative_to(root, path);
     let front = std::mem::take(&mut entry.front);
@@ -510,11 +512,11 @@ fn parse_kept(
         text: Arc::from(front),
         yaml: entry.yaml.0..entry.yaml.1,
     };
-    let fm = match entry
+    let kept = entry
         .front_matter
-        .as_ref()
-        .and_then(front_matter::Kept::front_matter)
-    {
+        .zip(spill)
+        .and_then(|((place, hash), spill)| super::spill::Blob::at(spill, place, hash).read().ok());
+    let fm = match kept.and_then(|bytes| front_matter::Kept(bytes).front_matter()) {
         Some(fm) => fm,
         None => front_matter::parse_with(&shown, &file, &own_keys(config))?,
     };
@@ -726,7 +728,10 @@ fn render_one(
                 stat,
                 front: p.file.text[..p.file.body_start].to_string(),
                 yaml: (p.file.yaml.start, p.file.yaml.end),
-                front_matter: front_matter::Kept::of(&p.file, &own_keys(config), &p.fm),
+                front_matter: front_matter::Kept::of(&p.file, &own_keys(config), &p.fm)
+                    .zip(spill)
+                    .and_then(|(kept, spill)| super::spill::Blob::new(&kept.0, spill))
+                    .map(|blob| blob.place()),
                 path: path.clone(),
                 body: body_at,
                 text: text_at,

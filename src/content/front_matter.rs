@@ -583,9 +583,10 @@ fn own_blocks(yaml: &str, keys: &[&str]) -> (String, Vec<std::ops::Range<usize>>
 /// front-matter from that value instead of parsing its text again (parsing was the costliest
 /// part of loading an archive whose articles are all kept: about 2 s of CPU at 100 000
 /// articles). Bytes rather than the value itself: the store holds every article's entry at
-/// once, and a tree of values is ten times the size of its text.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Kept(Vec<u8>);
+/// once, and a tree of values is ten times the size of its text. (Kept in the store's texts
+/// file, not its index: the index is held whole while a build loads.)
+#[derive(Debug, Clone)]
+pub struct Kept(pub Vec<u8>);
 
 /// A YAML value in a form bincode can write and read back (a `serde_yaml::Value` needs a
 /// self-describing format).

@@ -3,7 +3,7 @@
 //! builds beside the site in `.warraq-cache/articles/`. The next build neither reads nor renders
 //! an article whose file has the same length, modification time and inode, as long as the links
 //! its body resolved still resolve the same way. Its front-matter is deserialised again, from the
-//! YAML value kept here (checked when kept to give the very front-matter its text gives; see
+//! YAML value kept in the texts file (checked when kept to give the very front-matter its text gives; see
 //! [`Kept`](super::front_matter::Kept)), so every check of the front-matters runs as before,
 //! without parsing YAML text. The texts file also keeps each article's analysed words
 //! ([`crate::index::terms`]), made from its title, tags, summary and plain text, all of which
@@ -38,7 +38,7 @@ use super::spill::{Place, Spill};
 use crate::inputs::RACY;
 
 /// The store's layout; another number starts it afresh.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// A file as the store compares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,9 +80,10 @@ pub struct Entry {
     /// The file up to its body (what the front-matter is parsed from again).
     pub front: String,
     pub yaml: (usize, usize),
-    /// The front-matter read from `front`, when it reads back the same (see
-    /// [`Kept`](super::front_matter::Kept)); otherwise `front` is parsed again.
-    pub front_matter: Option<super::front_matter::Kept>,
+    /// Where the front-matter read from `front` is in the texts file (see
+    /// [`Kept`](super::front_matter::Kept)), and its hash; `None` when it would not read back the
+    /// same or the disk refused it: `front` is then parsed again.
+    pub front_matter: Option<(Place, u64)>,
     /// The site path the body was rendered for.
     pub path: String,
     pub body: Place,
@@ -105,9 +106,14 @@ pub struct Entry {
 impl Entry {
     /// Where its texts are in the texts file.
     fn places(&self) -> impl Iterator<Item = Place> {
-        [Some(self.body), Some(self.text), self.terms.map(|(p, _)| p)]
-            .into_iter()
-            .flatten()
+        [
+            Some(self.body),
+            Some(self.text),
+            self.terms.map(|(p, _)| p),
+            self.front_matter.map(|(p, _)| p),
+        ]
+        .into_iter()
+        .flatten()
     }
 }
 
