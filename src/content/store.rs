@@ -2,12 +2,12 @@
 //! a spill file that outlives the build, and what else rendering the body found), kept between
 //! builds beside the site in `.warraq-cache/articles/`. The next build neither reads nor renders
 //! an article whose file has the same length, modification time and inode, as long as the links
-//! its body resolved still resolve the same way. Its front-matter is deserialised again, from the
-//! YAML value kept in the texts file (checked when kept to give the very front-matter its text gives; see
-//! [`Kept`](super::front_matter::Kept)), so every check of the front-matters runs as before,
-//! without parsing YAML text. The texts file also keeps each article's analysed words
-//! ([`crate::index::terms`]), made from its title, tags, summary and plain text, all of which
-//! come from the same file.
+//! its body resolved still resolve the same way. Its front-matter is deserialised again, from
+//! the YAML value kept in the texts file (checked when kept to give the very front-matter its
+//! text gives; see [`Kept`](super::front_matter::Kept)), so every check of the front-matters
+//! runs as before, without parsing YAML text. The texts file also keeps each article's analysed
+//! words ([`crate::index::terms`]), made from its title, tags, summary and plain text, all of
+//! which come from the same file.
 //!
 //! What a kept body was made from:
 //! - its file, compared as `make` does (a file changed within [`RACY`] of being looked at is not
@@ -77,7 +77,8 @@ pub struct Link {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub stat: Stat,
-    /// The file up to its body (what the front-matter is parsed from again).
+    /// The file up to its body (what messages point into, and what the front-matter is parsed
+    /// from again when no value of it is kept).
     pub front: String,
     pub yaml: (usize, usize),
     /// Where the front-matter read from `front` is in the texts file (see
@@ -218,18 +219,26 @@ impl Store {
     /// [`save`](Store::save)s on a thread of its own: writing a whole archive's entries (200 MB
     /// at 100 000 articles) then goes on while the build indexes and renders. The store stays
     /// locked until it is written, and the [`Saving`] waits for it when dropped.
+    /// When no thread can be started, it is written at once.
     pub fn save_in_background(self, entries: Vec<(String, Entry)>) -> Saving {
-        let store = std::sync::Mutex::new(Some((self, entries)));
-        let handle = std::thread::Builder::new()
+        // A store that cannot be written is only slower next time.
+        let work = Arc::new(std::sync::Mutex::new(Some((self, entries))));
+        let save = |work: &std::sync::Mutex<Option<Unsaved>>| {
+            if let Some((store, entries)) = work.lock().ok().and_then(|mut w| w.take()) {
+                let _ = store.save(entries);
+            }
+        };
+        let theirs = work.clone();
+        match std::thread::Builder::new()
             .name("store".into())
-            .spawn(move || {
-                if let Some((store, entries)) = store.lock().ok().and_then(|mut s| s.take()) {
-                    // A store that cannot be written is only slower next time.
-                    let _ = store.save(entries);
-                }
-            })
-            .ok();
-        Saving(handle)
+            .spawn(move || save(&theirs))
+        {
+            Ok(handle) => Saving(Some(handle)),
+            Err(_) => {
+                save(&work);
+                Saving(None)
+            }
+        }
     }
 
     /// Replaces what the store holds with `entries` (every article this build loaded that can
@@ -277,6 +286,9 @@ impl Store {
         }
     }
 }
+
+/// A store and the entries it is to be written with.
+type Unsaved = (Store, Vec<(String, Entry)>);
 
 /// A store being written on a thread of its own ([`Store::save_in_background`]); waits for it
 /// to be written when dropped or [finished](Saving::finish).
