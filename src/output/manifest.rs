@@ -117,9 +117,9 @@ impl OldRoot {
             return intact(&self.path, rel, entry);
         };
         statat(handle, rel, AtFlags::SYMLINK_NOFOLLOW).is_ok_and(|st| {
-            // As `mtime_of`: nanoseconds since the epoch, 0 before it.
-            let mtime = u128::try_from(st.st_mtime).map_or(0, |secs| {
-                secs * 1_000_000_000 + u128::from(st.st_mtime_nsec)
+            let mtime = u64::try_from(st.st_mtime).map_or(0, |secs| {
+                let nanos = u32::try_from(st.st_mtime_nsec).unwrap_or(0);
+                mtime_of_time(UNIX_EPOCH + std::time::Duration::new(secs, nanos))
             });
             let is_file = FileType::from_raw_mode(st.st_mode) == FileType::RegularFile;
             u64::try_from(st.st_size).is_ok_and(|len| entry.records(is_file, len, mtime))
