@@ -19,7 +19,13 @@ pub fn to_diagnostic(
     let (line, column) = match (locate_custom(&source[yaml_start..], &raw), err.location()) {
         (Some(offset), _) => crate::diagnostics::line_column(source, yaml_start + offset),
         (None, Some(loc)) => (loc.line() + first_line - 1, loc.column()),
-        (None, None) => (first_line, 1),
+        (None, None) => {
+            match first_alias(&source[yaml_start..]).filter(|_| raw.contains("repetition limit")) {
+                // The aliases that multiplied: point at the first one.
+                Some(offset) => crate::diagnostics::line_column(source, yaml_start + offset),
+                None => (first_line, 1),
+            }
+        }
     };
     let (message, hint) = explain(&raw, what);
     let diagnostic = Diagnostic::at(file, source, line, column, message);
@@ -27,6 +33,16 @@ pub fn to_diagnostic(
         Some(h) => diagnostic.with_hint(h),
         None => diagnostic,
     }
+}
+
+/// Where the first alias (`*name`) of `yaml` is.
+fn first_alias(yaml: &str) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    (1..bytes.len().saturating_sub(1)).find(|&i| {
+        bytes[i] == b'*'
+            && matches!(bytes[i - 1], b' ' | b'\t' | b'[' | b',' | b'{' | b'\n')
+            && !matches!(bytes[i + 1], b' ' | b'\t' | b'\n' | b'\r' | b'*')
+    })
 }
 
 /// serde_yaml has no reliable position for errors raised by our own validators (a bad date, a
@@ -90,6 +106,18 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some(format!("add `{key}: …`; it is required")),
         );
     }
+    if message.contains("` as u128,") || message.contains("` as i128,") {
+        // serde_yaml reads a whole number too large for 64 bits as a 128-bit one, which no
+        // front-matter or site.yaml value takes.
+        let number = message.split('`').nth(1).unwrap_or("");
+        return (
+            format!("the number `{number}`{place} is too large"),
+            Some(
+                "write a whole number below 18446744073709551616, or quote it if it is text"
+                    .to_string(),
+            ),
+        );
+    }
     if message.starts_with("invalid type") {
         let hint = match path {
             Some(p) if p == "tags" || p == "author" => Some(format!("write `{p}` as a list: {p}: [first, second]")),
@@ -107,6 +135,21 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
                 message.replacen("invalid type: ", "wrong type: ", 1)
             ),
             hint,
+        );
+    }
+    if message == "repetition limit exceeded" {
+        return (
+            format!("the {what}'s aliases (`*name`) expand into too many values"),
+            Some("an alias of a list that itself holds aliases multiplies them; write the values out instead".to_string()),
+        );
+    }
+    if message == "recursion limit exceeded" {
+        return (
+            format!("the {what} nests lists or maps too deeply{place}"),
+            Some(
+                "a value may nest at most 128 lists or maps; flatten it, or quote it if it is text"
+                    .to_string(),
+            ),
         );
     }
     let message = message.to_string();
@@ -167,5 +210,31 @@ mod tests {
         );
         assert_eq!(m, "unknown key `tgas` in front-matter");
         assert!(h.unwrap().starts_with("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn limits_and_huge_numbers_are_explained() {
+        let (m, h) = explain("repetition limit exceeded", "front-matter");
+        assert_eq!(
+            m,
+            "the front-matter's aliases (`*name`) expand into too many values"
+        );
+        assert!(h.is_some());
+        assert_eq!(first_alias("a: &a [x]\nb: [*a, *a]\n"), Some(14));
+        assert_eq!(first_alias("a: \"2 * 3\"\n"), None);
+        let (m, h) = explain("extra: recursion limit exceeded", "front-matter");
+        assert_eq!(
+            m,
+            "the front-matter nests lists or maps too deeply in `extra`"
+        );
+        assert!(h.unwrap().contains("128"));
+        let (m, _) = explain(
+            "series.part: invalid type: integer `99999999999999999999999` as u128, expected any YAML value",
+            "front-matter",
+        );
+        assert_eq!(
+            m,
+            "the number `99999999999999999999999` in `series.part` is too large"
+        );
     }
 }

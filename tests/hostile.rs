@@ -297,6 +297,55 @@ fn deep_nesting_and_repetition_are_handled_not_choked_on() {
 }
 
 #[test]
+fn yaml_bombs_and_huge_numbers_are_errors_an_editor_can_read() {
+    // Aliases of aliases (a "billion laughs"): refused at the first alias, with a hint.
+    let mut yaml = String::from(
+        "---\ntitle: t\ndate: 2025-01-01\nextra:\n  a: &a [x, x, x, x, x, x, x, x, x]\n",
+    );
+    for (name, of) in [
+        ("b", "a"),
+        ("c", "b"),
+        ("d", "c"),
+        ("e", "d"),
+        ("f", "e"),
+        ("g", "f"),
+        ("h", "g"),
+        ("i", "h"),
+    ] {
+        yaml.push_str(&format!(
+            "  {name}: &{name} [{}]\n",
+            vec![format!("*{of}"); 9].join(", ")
+        ));
+    }
+    yaml.push_str("---\nx\n");
+    assert_error_at(
+        &yaml,
+        "content/x.md:6:10",
+        "the front-matter's aliases (`*name`) expand into too many values",
+    );
+    // Lists nested thousands deep: refused, not a stack overflow.
+    let (code, err, dir) = build_with(
+        "x.md",
+        &format!(
+            "---\ntitle: t\ndate: 2025-01-01\nextra: {}{}\n---\nx\n",
+            "[".repeat(3000),
+            "]".repeat(3000)
+        ),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(err.contains("content/x.md:4:"), "{err}");
+    assert!(err.contains("nests lists or maps too deeply"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(!dir.path().join("public").exists(), "nothing is written");
+    // A whole number beyond 64 bits.
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\nseries: {name: s, part: 99999999999999999999999}\n---\nx\n",
+        "content/x.md:4:25",
+        "the number `99999999999999999999999` in `series.part` is too large",
+    );
+}
+
+#[test]
 fn extra_data_templates_cannot_take_is_an_error_in_the_article() {
     let (code, err, _) = build_with(
         "x.md",
