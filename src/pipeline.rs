@@ -193,7 +193,8 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
             "run `warraq init` to create a site here, or point --root at one",
         ));
     }
-    for sub in ["content", "templates", "static"] {
+    let mut outside = Vec::new();
+    for sub in ["content", "templates", "static", "data", "series"] {
         let path = root.join(sub);
         match std::fs::metadata(&path) {
             Ok(m) if !m.is_dir() => {
@@ -211,8 +212,11 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
             _ => {}
         }
         if walk {
-            walk_cleanly(&path)?;
+            walk_cleanly(root, &path, &mut outside)?;
         }
+    }
+    if !outside.is_empty() {
+        return Err(Failure::Site(outside));
     }
     for (name, _) in templates::DEFAULTS {
         let path = root.join("templates").join(name);
@@ -226,13 +230,41 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Walks a source folder (following links, as the loaders do) and turns the first problem —
-/// a symlink loop, an unreadable folder — into a usage error naming the path (exit 2).
-fn walk_cleanly(dir: &Path) -> Result<(), Failure> {
+/// Walks a source folder of the site at `root` (following links, as the loaders do) and turns
+/// the first problem — a symlink loop, an unreadable folder — into a usage error naming the path
+/// (exit 2). Every symbolic link inside it that leads out of both the site and the folder (where
+/// the folder itself is a link: `content` → `/srv/articles`) is added to `outside`: a link to
+/// `/etc/passwd` or `~/.ssh` in a contributed change would otherwise be read, shown in errors
+/// and published.
+fn walk_cleanly(root: &Path, dir: &Path, outside: &mut Vec<Diagnostic>) -> Result<(), Failure> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir).follow_links(true) {
+    let within = [root, dir].map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()));
+    let mut entries = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
+    while let Some(entry) = entries.next() {
+        if let Ok(entry) = &entry {
+            if entry.depth() > 0 && entry.path_is_symlink() {
+                if let Ok(target) = std::fs::canonicalize(entry.path()) {
+                    if !within.iter().any(|w| target.starts_with(w)) {
+                        let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+                        outside.push(
+                            Diagnostic::new(
+                                Some(shown),
+                                format!(
+                                    "this symbolic link leads to `{}`, outside the site: it is neither read nor published",
+                                    target.display()
+                                ),
+                            )
+                            .with_hint("copy what it names into the site, or link to something inside the site's folder"),
+                        );
+                        if entry.file_type().is_dir() {
+                            entries.skip_current_dir();
+                        }
+                    }
+                }
+            }
+        }
         if let Err(e) = entry {
             let path = e
                 .path()

@@ -346,6 +346,49 @@ fn yaml_bombs_and_huge_numbers_are_errors_an_editor_can_read() {
 }
 
 #[test]
+fn symbolic_links_out_of_the_site_are_errors_and_nothing_they_name_is_read() {
+    let dir = site("good_site");
+    let away = tempfile::tempdir().unwrap();
+    let secret = "---\ntitle: سر\ndate: 2025-01-01\n---\nkey-0123456789\n";
+    std::fs::write(away.path().join("secret.md"), secret).unwrap();
+    std::fs::write(away.path().join("token.txt"), "key-0123456789").unwrap();
+    let root = dir.path();
+    std::os::unix::fs::symlink(
+        away.path().join("secret.md"),
+        root.join("content/secret.md"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::os::unix::fs::symlink(away.path().join("token.txt"), root.join("static/token.txt"))
+        .unwrap();
+    std::os::unix::fs::symlink(away.path(), root.join("static/away")).unwrap();
+    // A link that stays inside the site is followed as before.
+    std::fs::write(root.join("notes.txt"), "inside").unwrap();
+    std::os::unix::fs::symlink(root.join("notes.txt"), root.join("static/notes.txt")).unwrap();
+    let out = warraq(root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for link in ["content/secret.md", "static/token.txt", "static/away"] {
+        assert!(
+            err.contains(&format!("{link}: this symbolic link leads to")),
+            "{link} in\n{err}"
+        );
+    }
+    assert!(
+        !err.contains("key-0123456789"),
+        "what a link names is never shown:\n{err}"
+    );
+    assert!(!root.join("public").exists(), "nothing is written");
+    // Without the links that leave the site, it builds, and the inner link is published.
+    for link in ["content/secret.md", "static/token.txt", "static/away"] {
+        std::fs::remove_file(root.join(link)).unwrap();
+    }
+    let out = warraq(root, &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read(root.join("public/notes.txt")), "inside");
+}
+
+#[test]
 fn extra_data_templates_cannot_take_is_an_error_in_the_article() {
     let (code, err, _) = build_with(
         "x.md",
