@@ -7,6 +7,8 @@
 use serde::Serialize;
 use tera::Value;
 
+use super::fingerprint::Ref;
+
 use crate::arabic::bidi::Dir;
 use crate::config::Config;
 use crate::content::article::{Article, Cover};
@@ -21,7 +23,7 @@ use crate::routes::Route;
 /// What every template gets besides its page's own values.
 #[derive(Serialize)]
 pub struct Frame<'a, T: Serialize> {
-    pub site: &'a Value,
+    pub site: Ref<'a>,
     /// This page's href and absolute URL.
     pub current_url: String,
     pub current_permalink: String,
@@ -366,20 +368,20 @@ pub struct RelatedItem<'a> {
 #[derive(Serialize)]
 pub struct ArticleValue<'a> {
     #[serde(flatten)]
-    pub summary: &'a Value,
+    pub summary: Ref<'a>,
     /// The rendered body (safe HTML).
     pub content: Value,
     pub headings: &'a [Heading],
     pub related: Vec<RelatedItem<'a>>,
-    pub backlinks: Vec<&'a Value>,
-    pub similar: Vec<&'a Value>,
+    pub backlinks: Vec<Ref<'a>>,
+    pub similar: Vec<Ref<'a>>,
     pub source: Option<&'a Source>,
     pub extra: &'a serde_yaml::Value,
     pub source_path: String,
     /// The older neighbour.
-    pub previous: Option<&'a Value>,
+    pub previous: Option<Ref<'a>>,
     /// The newer neighbour.
-    pub next: Option<&'a Value>,
+    pub next: Option<Ref<'a>>,
     /// The cover, its picture loaded at once (no `loading="lazy"`).
     pub cover: Option<ImageValue>,
     /// `og:locale` of the article: `ar_AR` for Arabic, `en_US` for `lang: en`.
@@ -422,8 +424,8 @@ pub struct ArticleSeries<'a> {
     pub series: SeriesRef<'a>,
     /// Its place in reading order, from 1 ("الجزء 2 من 6": `part` of `count`).
     pub part: usize,
-    pub previous: Option<&'a Value>,
-    pub next: Option<&'a Value>,
+    pub previous: Option<Ref<'a>>,
+    pub next: Option<Ref<'a>>,
 }
 
 /// `series.html`: one dossier.
@@ -433,7 +435,7 @@ pub struct SeriesPage<'a> {
     /// The introduction (safe HTML), or none.
     pub intro: Option<Value>,
     /// Its articles in reading order.
-    pub pages: Vec<&'a Value>,
+    pub pages: Vec<Ref<'a>>,
 }
 
 /// `series_index.html`: every dossier, newest first.
@@ -494,10 +496,10 @@ pub fn article_page<'a>(
             },
         })
         .collect();
-    let pick = |list: &[usize]| list.iter().map(|&j| &summaries[j]).collect();
+    let pick = |list: &[usize]| list.iter().map(|&j| Ref(&summaries[j])).collect();
     Ok(ArticlePage {
         page: ArticleValue {
-            summary: &summaries[i],
+            summary: Ref(&summaries[i]),
             content: Value::safe_string(&body),
             headings: &a.headings,
             related: declared,
@@ -506,8 +508,8 @@ pub fn article_page<'a>(
             source: a.source.as_ref(),
             extra: &a.extra,
             source_path: crate::diagnostics::display_path(&a.shown),
-            previous: summaries.get(i + 1),
-            next: i.checked_sub(1).and_then(|j| summaries.get(j)),
+            previous: summaries.get(i + 1).map(Ref),
+            next: i.checked_sub(1).and_then(|j| summaries.get(j)).map(Ref),
             cover: a
                 .cover
                 .as_ref()
@@ -518,8 +520,8 @@ pub fn article_page<'a>(
                 ArticleSeries {
                     series: series_ref(site, x),
                     part: k + 1,
-                    previous: k.checked_sub(1).map(|p| &summaries[members[p]]),
-                    next: members.get(k + 1).map(|&n| &summaries[n]),
+                    previous: k.checked_sub(1).map(|p| Ref(&summaries[members[p]])),
+                    next: members.get(k + 1).map(|&n| Ref(&summaries[n])),
                 }
             }),
         },
@@ -529,7 +531,7 @@ pub fn article_page<'a>(
 /// `home.html`: one page of the newest articles.
 #[derive(Serialize)]
 pub struct HomePage<'a> {
-    pub pages: Vec<&'a Value>,
+    pub pages: Vec<Ref<'a>>,
     pub paginator: Paginator,
 }
 
@@ -559,9 +561,9 @@ pub struct TermPage<'a> {
     /// Its articles per month as an inline SVG (safe HTML), on its first page; none after.
     pub timeline: Option<Value>,
     /// Its taxonomy's [`TaxonomyRef`], made once for all its pages.
-    pub taxonomy: &'a Value,
+    pub taxonomy: Ref<'a>,
     pub term: TermValue<'a>,
-    pub pages: Vec<&'a Value>,
+    pub pages: Vec<Ref<'a>>,
     pub paginator: Paginator,
 }
 
@@ -588,11 +590,11 @@ pub struct MonthGroup<'a> {
     pub month: String,
     pub number: u32,
     /// Its articles, newest first (all of them).
-    pub pages: Vec<&'a Value>,
+    pub pages: Vec<Ref<'a>>,
     /// The ones its year's page shows: all of them, or when the month has a page of its own
     /// the newest few (a template written before month pages, listing `pages`, still lists
     /// every article).
-    pub preview: Vec<&'a Value>,
+    pub preview: Vec<Ref<'a>>,
     /// How many articles the month has.
     pub count: usize,
     /// Its own page, when the year is too large for one (none otherwise).
@@ -645,7 +647,7 @@ pub struct FeedValue {
 #[derive(Serialize)]
 pub struct FeedEntry<'a> {
     #[serde(flatten)]
-    pub summary: &'a Value,
+    pub summary: Ref<'a>,
     /// The cover (a `<figure>` with absolute image URL, caption and credit) and the body, with
     /// in-page links (`#…`) made to point at the article.
     pub content: String,

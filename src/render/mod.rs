@@ -25,6 +25,16 @@ use crate::diagnostics::{Diagnostic, Failure};
 use crate::index::{Page, Site, FEED_ENTRIES};
 use crate::routes::Route;
 use context::*;
+use fingerprint::Ref;
+
+/// What [`Renderer::context_with`] makes of a page's values.
+#[derive(Clone, Copy)]
+enum Make<'s> {
+    /// The context templates are given.
+    Value,
+    /// Only its number ([`fingerprint::number_of`]), as a number value, with these shared values.
+    Number(&'s fingerprint::Shared),
+}
 
 /// Where rendered pages go: a staged output folder, or memory.
 pub trait Sink: Sync {
@@ -166,7 +176,7 @@ impl<'a> Renderer<'a> {
     /// Tera value). One match arm per page kind, each a few lines: kept together so every
     /// kind's template and context can be read at once.
     pub fn context(&self, page: Page) -> Result<(&'static str, Value), Diagnostic> {
-        self.context_with(page, Bodies::Read)
+        self.context_with(page, Bodies::Read, Make::Value)
     }
 
     /// Whether `page`'s context holds article bodies (an article's page and the feeds).
@@ -179,6 +189,7 @@ impl<'a> Renderer<'a> {
         &self,
         page: Page,
         bodies: Bodies,
+        make: Make<'_>,
     ) -> Result<(&'static str, Value), Diagnostic> {
         let site = self.site;
         let config = &site.config;
@@ -193,12 +204,17 @@ impl<'a> Renderer<'a> {
                 );
                 (
                     "home.html",
-                    self.frame(page, &path, HomePage { pages, paginator }),
+                    self.frame(make, page, &path, HomePage { pages, paginator }),
                 )
             }
             Page::Article(i) => (
                 "article.html",
-                self.frame(page, &path, article_page(site, i, &self.summaries, bodies)?),
+                self.frame(
+                    make,
+                    page,
+                    &path,
+                    article_page(site, i, &self.summaries, bodies)?,
+                ),
             ),
             Page::Taxonomy(x) => {
                 let terms = (0..site.taxonomies[x].terms.len())
@@ -208,7 +224,7 @@ impl<'a> Renderer<'a> {
                     taxonomy: taxonomy_ref(site, x),
                     terms,
                 };
-                ("taxonomy.html", self.frame(page, &path, value))
+                ("taxonomy.html", self.frame(make, page, &path, value))
             }
             Page::Term { tax, term, number } => {
                 let taxonomy = &site.taxonomies[tax];
@@ -238,7 +254,7 @@ impl<'a> Renderer<'a> {
                     .map(|svg| Value::safe_string(&svg));
                 let value = TermPage {
                     timeline,
-                    taxonomy: &self.taxonomy_values[tax],
+                    taxonomy: Ref(&self.taxonomy_values[tax]),
                     term: TermValue {
                         term: term_ref(site, tax, term),
                         feed_url: site
@@ -250,7 +266,7 @@ impl<'a> Renderer<'a> {
                     pages,
                     paginator,
                 };
-                ("term.html", self.frame(page, &path, value))
+                ("term.html", self.frame(make, page, &path, value))
             }
             Page::TermFeed { tax, term } => {
                 let taxonomy = &site.taxonomies[tax];
@@ -262,23 +278,27 @@ impl<'a> Renderer<'a> {
                     number: 1,
                 };
                 let feed = self.feed(&title, &path, &alternate.path(), &t.articles, bodies)?;
-                ("feed.xml", self.frame(page, &path, feed))
+                ("feed.xml", self.frame(make, page, &path, feed))
             }
             Page::SeriesIndex => {
                 let series = (0..site.dossiers.series.len())
                     .map(|x| series_ref(site, x))
                     .collect();
                 let value = SeriesIndexPage { series };
-                ("series_index.html", self.frame(page, &path, value))
+                ("series_index.html", self.frame(make, page, &path, value))
             }
             Page::Series(x) => {
                 let s = &site.dossiers.series[x];
                 let value = SeriesPage {
                     series: series_ref(site, x),
                     intro: s.intro_html.as_deref().map(Value::safe_string),
-                    pages: s.articles.iter().map(|&i| &self.summaries[i]).collect(),
+                    pages: s
+                        .articles
+                        .iter()
+                        .map(|&i| Ref(&self.summaries[i]))
+                        .collect(),
                 };
-                ("series.html", self.frame(page, &path, value))
+                ("series.html", self.frame(make, page, &path, value))
             }
             Page::Archive => {
                 let years = (0..site.archive.years.len())
@@ -287,6 +307,7 @@ impl<'a> Renderer<'a> {
                 (
                     "archive.html",
                     self.frame(
+                        make,
                         page,
                         &path,
                         ArchivePage {
@@ -302,27 +323,33 @@ impl<'a> Renderer<'a> {
             }
             Page::ArchiveYear(y) => (
                 "archive_year.html",
-                self.frame(page, &path, self.archive_year(y)),
+                self.frame(make, page, &path, self.archive_year(y)),
             ),
             Page::ArchiveMonth { year, month } => (
                 "archive_month.html",
-                self.frame(page, &path, self.archive_month(year, month)),
+                self.frame(make, page, &path, self.archive_month(year, month)),
             ),
             Page::Feed => {
                 let everything: Vec<usize> = (0..site.articles.len().min(FEED_ENTRIES)).collect();
                 let home = Route::Home { number: 1 }.path();
                 let feed = self.feed(&config.title, &path, &home, &everything, bodies)?;
-                ("feed.xml", self.frame(page, &path, feed))
+                ("feed.xml", self.frame(make, page, &path, feed))
             }
             Page::Sitemap => match self.sitemap_parts() {
-                [one] => ("sitemap.xml", self.frame(page, &path, self.sitemap(one))),
+                [one] => (
+                    "sitemap.xml",
+                    self.frame(make, page, &path, self.sitemap(one)),
+                ),
                 parts => (
                     "sitemap_index.xml",
-                    self.frame(page, &path, self.sitemap_index(parts)),
+                    self.frame(make, page, &path, self.sitemap_index(parts)),
                 ),
             },
             Page::SitemapPart(k) => match self.sitemap_parts().get(k.wrapping_sub(1)) {
-                Some(part) => ("sitemap.xml", self.frame(page, &path, self.sitemap(part))),
+                Some(part) => (
+                    "sitemap.xml",
+                    self.frame(make, page, &path, self.sitemap(part)),
+                ),
                 None => {
                     return Err(Diagnostic::new(
                         None,
@@ -339,16 +366,16 @@ impl<'a> Renderer<'a> {
                     .map(|_| config.permalink(&Route::Sitemap.path()));
                 (
                     "robots.txt",
-                    self.frame(page, &path, RobotsPage { sitemap_url }),
+                    self.frame(make, page, &path, RobotsPage { sitemap_url }),
                 )
             }
-            Page::NotFound => ("404.html", self.frame(page, &path, NotFoundPage {})),
+            Page::NotFound => ("404.html", self.frame(make, page, &path, NotFoundPage {})),
             Page::Search => {
                 let value = SearchPage {
                     index_url: config.href(&format!("{path}meta.json")),
                     script_url: config.href("/search.js"),
                 };
-                ("search.html", self.frame(page, &path, value))
+                ("search.html", self.frame(make, page, &path, value))
             }
         };
         // Only an article's `extra:` can hold values templates cannot take: say where it is.
@@ -364,16 +391,26 @@ impl<'a> Renderer<'a> {
         Ok((template, ctx))
     }
 
-    fn frame<T: Serialize>(&self, kind: Page, path: &str, page: T) -> Result<Value, Diagnostic> {
+    fn frame<T: Serialize>(
+        &self,
+        make: Make<'_>,
+        kind: Page,
+        path: &str,
+        page: T,
+    ) -> Result<Value, Diagnostic> {
         let config = &self.site.config;
-        Value::try_from_serializable(&Frame {
-            site: &self.site_value,
+        let frame = Frame {
+            site: Ref(&self.site_value),
             current_url: config.href(path),
             current_permalink: config.permalink(path),
             structured_data: metadata::structured_data(self.site, kind, path)
                 .map(|json| Value::safe_string(&json)),
             page,
-        })
+        };
+        match make {
+            Make::Value => Value::try_from_serializable(&frame).map_err(|e| e.to_string()),
+            Make::Number(shared) => fingerprint::number_of(&frame, shared).map(Value::from),
+        }
         .map_err(|e| {
             Diagnostic::new(
                 None,
@@ -391,7 +428,7 @@ impl<'a> Renderer<'a> {
         item: impl Fn(usize) -> usize,
         number: usize,
         route: impl Fn(usize) -> String,
-    ) -> (Vec<&Value>, Paginator) {
+    ) -> (Vec<Ref<'_>>, Paginator) {
         self.list_by(self.site.config.per_page, total, item, number, route)
     }
 
@@ -403,11 +440,13 @@ impl<'a> Renderer<'a> {
         item: impl Fn(usize) -> usize,
         number: usize,
         route: impl Fn(usize) -> String,
-    ) -> (Vec<&Value>, Paginator) {
+    ) -> (Vec<Ref<'_>>, Paginator) {
         let config = &self.site.config;
         let start = ((number - 1) * per_page).min(total);
         let end = (start + per_page).min(total);
-        let pages = (start..end).map(|k| &self.summaries[item(k)]).collect();
+        let pages = (start..end)
+            .map(|k| Ref(&self.summaries[item(k)]))
+            .collect();
         (
             pages,
             Paginator::with_per_page(config, per_page, number, total, route),
@@ -430,7 +469,11 @@ impl<'a> Renderer<'a> {
     fn month_group(&self, y: usize, m: usize, shown: usize) -> MonthGroup<'_> {
         let site = self.site;
         let month = &site.archive.years[y].months[m];
-        let pages: Vec<&Value> = month.articles.iter().map(|&i| &self.summaries[i]).collect();
+        let pages: Vec<Ref> = month
+            .articles
+            .iter()
+            .map(|&i| Ref(&self.summaries[i]))
+            .collect();
         MonthGroup {
             month: month_key(site, y, m),
             number: month.month,
@@ -568,7 +611,7 @@ impl<'a> Renderer<'a> {
                     Bodies::StandIn => format!("{} {permalink}", context::body_stand_in(a)),
                 };
                 Ok(FeedEntry {
-                    summary: &self.summaries[i],
+                    summary: Ref(&self.summaries[i]),
                     content: match &a.cover {
                         Some(cover) => format!("{}{body}", feed_figure(config, cover)),
                         None => body,
@@ -661,26 +704,29 @@ impl<'a> Renderer<'a> {
                 Some(_) if Self::shows_bodies(page) => Bodies::StandIn,
                 _ => Bodies::Read,
             };
-            let (template, value) = match self.context_with(page, bodies) {
-                Ok(c) => c,
-                Err(d) => return Ok(Err(d)),
-            };
             let Some(salts) = &salts else {
-                return match self.render_context(template, value) {
-                    Ok(bytes) => sink.write(file, bytes).map(Ok),
+                return match self.context_with(page, bodies, Make::Value) {
+                    Ok((template, value)) => match self.render_context(template, value) {
+                        Ok(bytes) => sink.write(file, bytes).map(Ok),
+                        Err(d) => Ok(Err(d)),
+                    },
                     Err(d) => Ok(Err(d)),
                 };
             };
-            let inputs = salts.page(template, &value, &shared);
+            // The page's number straight from its values: its context is made only when the
+            // page is rendered again (at 100 000 articles, making every page's context to
+            // compare it was most of what an edit build spent on pages).
+            let (template, number) = match self.context_with(page, bodies, Make::Number(&shared)) {
+                Ok(c) => c,
+                Err(d) => return Ok(Err(d)),
+            };
+            let inputs = salts.page(template, &number, &fingerprint::Shared::default());
             if sink.keep(file, inputs) {
                 return Ok(Ok(()));
             }
-            let (template, value) = match bodies {
-                Bodies::Read => (template, value),
-                Bodies::StandIn => match self.context_with(page, Bodies::Read) {
-                    Ok(c) => c,
-                    Err(d) => return Ok(Err(d)),
-                },
+            let (template, value) = match self.context_with(page, Bodies::Read, Make::Value) {
+                Ok(c) => c,
+                Err(d) => return Ok(Err(d)),
             };
             match self.render_context(template, value) {
                 Ok(bytes) => sink.write_made(file, bytes, inputs).map(Ok),
