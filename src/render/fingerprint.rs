@@ -307,342 +307,53 @@ impl<'a> From<&'a Value> for Ref<'a> {
 }
 
 thread_local! {
-    /// True while [`number_of`] serialises a page on this thread.
-    static HASHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    /// The value a [`Ref`] hands to the [`PageHasher`] (serde gives it no other way through):
-    /// set by the [`Ref`] and taken back by the hasher within the one `serialize` call, while
-    /// the `Ref`'s borrow of it holds. (A clone of the value kept here instead had both threads
-    /// count references to the same few values, every page: the site's values, the newest
-    /// articles' list forms.)
-    static REF: std::cell::Cell<*const Value> = const { std::cell::Cell::new(std::ptr::null()) };
+    /// The shared values' table while [`number_of`] writes a page on this thread (null
+    /// otherwise): where a [`Ref`] finds its value's number.
+    static HASHING: std::cell::Cell<*const Shared> =
+        const { std::cell::Cell::new(std::ptr::null()) };
 }
-
-/// serde's name for the value in [`REF`].
-const REF_NAME: &str = "$warraq::fingerprint::Ref";
 
 impl serde::Serialize for Ref<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if !HASHING.get() {
+        let shared = HASHING.get();
+        if shared.is_null() {
             return self.0.serialize(s);
         }
+        // SAFETY: `number_of` set it from the `&Shared` it holds for the whole serialisation
+        // this call is part of, and clears it before it returns.
+        let shared = unsafe { &*shared };
+        let number = match address(self.0).and_then(|a| shared.0.get(&a)) {
+            Some(&number) => number,
+            None => number_with(self.0, shared),
+        };
         // A map of one entry, so that a flattened one (`#[serde(flatten)]`) is written too.
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(1))?;
-        REF.set(self.0);
-        let written = map.serialize_entry("\u{0}shared", &Marker);
-        REF.set(std::ptr::null());
-        written?;
+        map.serialize_entry("\u{0}shared", &number)?;
         map.end()
     }
 }
 
-/// Where a [`Ref`]'s value goes in the [`PageHasher`]'s output.
-struct Marker;
-
-impl serde::Serialize for Marker {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_newtype_struct(REF_NAME, &())
-    }
-}
-
 /// The number of a page's values as their struct gives them, for [`Salts::page`]: the same
-/// whenever the context made from them would be the same, without making it. Every value is
-/// written with its kind and length as `feed` writes a context; each [`Ref`] is written as
-/// `feed` writes its value (by its number when `shared` has it). Values of the struct that
-/// are tera values themselves (a body, the JSON-LD) are written as serde sees them: their
-/// text, without whether it is marked safe, which the field decides.
+/// whenever the context made from them would be the same, without making it. The struct is
+/// written as JSON (serde_json, into the hash: every value with its kind, fields left out
+/// absent), each [`Ref`] as its value's number (what `feed` writes for it, by the table's
+/// number when `shared` has one). Values of the struct that are tera values themselves (a
+/// body, the JSON-LD) are written as their text, without whether it is marked safe, which the
+/// field decides.
 pub fn number_of<T: serde::Serialize>(value: &T, shared: &Shared) -> Result<u64, String> {
-    BUFFER.with_borrow_mut(|buf| {
-        buf.clear();
-        let was = HASHING.replace(true);
-        let result = value.serialize(&mut PageHasher { buf, shared });
-        HASHING.set(was);
-        REF.set(std::ptr::null());
-        result.map(|()| xxh3_64(buf).max(1)).map_err(|e| e.0)
-    })
-}
-
-/// Writes what is serialised into `buf`, as [`feed`] writes a value.
-struct PageHasher<'b> {
-    buf: &'b mut Vec<u8>,
-    shared: &'b Shared,
-}
-
-impl PageHasher<'_> {
-    fn text(&mut self, tag: u8, bytes: &[u8]) {
-        self.buf.push(tag);
-        self.buf
-            .extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        self.buf.extend_from_slice(bytes);
-    }
-}
-
-#[derive(Debug)]
-pub struct HashError(String);
-
-impl std::fmt::Display for HashError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for HashError {}
-
-impl serde::ser::Error for HashError {
-    fn custom<T: std::fmt::Display>(msg: T) -> Self {
-        HashError(msg.to_string())
-    }
-}
-
-macro_rules! whole_number {
-    ($($name:ident: $t:ty),*) => {$(
-        fn $name(self, v: $t) -> Result<(), HashError> {
-            self.text(b'i', &i128::from(v).to_le_bytes());
-            Ok(())
+    /// Clears the table's address however the writing ends (a panic included).
+    struct Clear(*const Shared);
+    impl Drop for Clear {
+        fn drop(&mut self) {
+            HASHING.set(self.0);
         }
-    )*};
-}
-
-impl<'p, 'b> serde::Serializer for &'p mut PageHasher<'b> {
-    type Ok = ();
-    type Error = HashError;
-    type SerializeSeq = Self;
-    type SerializeTuple = Self;
-    type SerializeTupleStruct = Self;
-    type SerializeTupleVariant = Self;
-    type SerializeMap = Self;
-    type SerializeStruct = Self;
-    type SerializeStructVariant = Self;
-
-    fn serialize_bool(self, v: bool) -> Result<(), HashError> {
-        self.buf.extend_from_slice(if v { b"bt" } else { b"bf" });
-        Ok(())
     }
-    whole_number!(serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
-        serialize_u8: u8, serialize_u16: u16, serialize_u32: u32, serialize_u64: u64);
-    fn serialize_i128(self, v: i128) -> Result<(), HashError> {
-        self.text(b'i', &v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_u128(self, v: u128) -> Result<(), HashError> {
-        self.text(b'I', &v.to_le_bytes());
-        Ok(())
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), HashError> {
-        self.serialize_f64(f64::from(v))
-    }
-    fn serialize_f64(self, v: f64) -> Result<(), HashError> {
-        self.text(b'f', &v.to_bits().to_le_bytes());
-        Ok(())
-    }
-    fn serialize_char(self, v: char) -> Result<(), HashError> {
-        self.serialize_str(v.encode_utf8(&mut [0; 4]))
-    }
-    fn serialize_str(self, v: &str) -> Result<(), HashError> {
-        self.text(b's', v.as_bytes());
-        Ok(())
-    }
-    fn serialize_bytes(self, v: &[u8]) -> Result<(), HashError> {
-        self.text(b'b', v);
-        Ok(())
-    }
-    fn serialize_none(self) -> Result<(), HashError> {
-        self.buf.push(b'n');
-        Ok(())
-    }
-    fn serialize_some<T: serde::Serialize + ?Sized>(self, v: &T) -> Result<(), HashError> {
-        v.serialize(self)
-    }
-    fn serialize_unit(self) -> Result<(), HashError> {
-        self.buf.push(b'n');
-        Ok(())
-    }
-    fn serialize_unit_struct(self, _: &'static str) -> Result<(), HashError> {
-        self.serialize_unit()
-    }
-    fn serialize_unit_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-    ) -> Result<(), HashError> {
-        self.serialize_str(variant)
-    }
-    fn serialize_newtype_struct<T: serde::Serialize + ?Sized>(
-        self,
-        name: &'static str,
-        v: &T,
-    ) -> Result<(), HashError> {
-        if name == REF_NAME {
-            let at = REF.replace(std::ptr::null());
-            if !at.is_null() {
-                // SAFETY: `Ref::serialize` set it from the `&Value` it holds, and that call is
-                // still running (this is inside it), so the value is borrowed and alive; it is
-                // taken back here, so it is read once.
-                let value = unsafe { &*at };
-                feed(self.buf, value, self.shared);
-                return Ok(());
-            }
-        }
-        v.serialize(self)
-    }
-    fn serialize_newtype_variant<T: serde::Serialize + ?Sized>(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        v: &T,
-    ) -> Result<(), HashError> {
-        self.buf.push(b'{');
-        self.text(b'k', variant.as_bytes());
-        v.serialize(&mut *self)?;
-        self.buf.push(b'}');
-        Ok(())
-    }
-    fn serialize_seq(self, _: Option<usize>) -> Result<Self, HashError> {
-        self.buf.push(b'[');
-        Ok(self)
-    }
-    fn serialize_tuple(self, len: usize) -> Result<Self, HashError> {
-        self.serialize_seq(Some(len))
-    }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Self, HashError> {
-        self.serialize_seq(Some(len))
-    }
-    fn serialize_tuple_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        _: usize,
-    ) -> Result<Self, HashError> {
-        self.buf.push(b'{');
-        self.text(b'k', variant.as_bytes());
-        self.buf.push(b'[');
-        Ok(self)
-    }
-    fn serialize_map(self, _: Option<usize>) -> Result<Self, HashError> {
-        self.buf.push(b'{');
-        Ok(self)
-    }
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self, HashError> {
-        self.buf.push(b'{');
-        Ok(self)
-    }
-    fn serialize_struct_variant(
-        self,
-        _: &'static str,
-        _: u32,
-        variant: &'static str,
-        _: usize,
-    ) -> Result<Self, HashError> {
-        self.buf.push(b'{');
-        self.text(b'k', variant.as_bytes());
-        self.buf.push(b'{');
-        Ok(self)
-    }
-}
-
-impl serde::ser::SerializeSeq for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), HashError> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.push(b']');
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTuple for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_element<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), HashError> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.push(b']');
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTupleStruct for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), HashError> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.push(b']');
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeTupleVariant for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), HashError> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.extend_from_slice(b"]}");
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeMap for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_key<T: serde::Serialize + ?Sized>(&mut self, key: &T) -> Result<(), HashError> {
-        key.serialize(&mut **self)
-    }
-    fn serialize_value<T: serde::Serialize + ?Sized>(&mut self, v: &T) -> Result<(), HashError> {
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.push(b'}');
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeStruct for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), HashError> {
-        self.text(b'k', key.as_bytes());
-        v.serialize(&mut **self)
-    }
-    fn skip_field(&mut self, key: &'static str) -> Result<(), HashError> {
-        // A field left out is not a field written as nothing.
-        self.text(b'-', key.as_bytes());
-        Ok(())
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.push(b'}');
-        Ok(())
-    }
-}
-
-impl serde::ser::SerializeStructVariant for &mut PageHasher<'_> {
-    type Ok = ();
-    type Error = HashError;
-    fn serialize_field<T: serde::Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        v: &T,
-    ) -> Result<(), HashError> {
-        self.text(b'k', key.as_bytes());
-        v.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), HashError> {
-        self.buf.extend_from_slice(b"}}");
-        Ok(())
-    }
+    let mut hash = HashWriter(Xxh3::new());
+    let _clear = Clear(HASHING.replace(shared));
+    serde_json::to_writer(&mut hash, value)
+        .map(|()| hash.0.digest().max(1))
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
