@@ -243,26 +243,15 @@ fn walk_cleanly(root: &Path, dir: &Path, outside: &mut Vec<Diagnostic>) -> Resul
     let within = [root, dir].map(|p| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf()));
     let mut entries = walkdir::WalkDir::new(dir).follow_links(true).into_iter();
     while let Some(entry) = entries.next() {
-        if let Ok(entry) = &entry {
-            if entry.depth() > 0 && entry.path_is_symlink() {
-                if let Ok(target) = std::fs::canonicalize(entry.path()) {
-                    if !within.iter().any(|w| target.starts_with(w)) {
-                        let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
-                        outside.push(
-                            Diagnostic::new(
-                                Some(shown),
-                                format!(
-                                    "this symbolic link leads to `{}`, outside the site: it is neither read nor published",
-                                    target.display()
-                                ),
-                            )
-                            .with_hint("copy what it names into the site, or link to something inside the site's folder"),
-                        );
-                        if entry.file_type().is_dir() {
-                            entries.skip_current_dir();
-                        }
-                    }
-                }
+        if let Some(d) = entry
+            .as_ref()
+            .ok()
+            .and_then(|e| link_out_of(root, &within, e))
+        {
+            outside.push(d);
+            // What it names is not walked either (a link to `/` would be the whole disk).
+            if entry.as_ref().is_ok_and(|e| e.file_type().is_dir()) {
+                entries.skip_current_dir();
             }
         }
         if let Err(e) = entry {
@@ -282,6 +271,28 @@ fn walk_cleanly(root: &Path, dir: &Path, outside: &mut Vec<Diagnostic>) -> Resul
         }
     }
     Ok(())
+}
+
+/// The error for `entry` when it is a symbolic link that leads out of every folder of `within`.
+fn link_out_of(root: &Path, within: &[PathBuf], entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    if entry.depth() == 0 || !entry.path_is_symlink() {
+        return None;
+    }
+    let target = std::fs::canonicalize(entry.path()).ok()?;
+    if within.iter().any(|w| target.starts_with(w)) {
+        return None;
+    }
+    let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+    Some(
+        Diagnostic::new(
+            Some(shown),
+            format!(
+                "this symbolic link leads to `{}`, outside the site: it is neither read nor published",
+                target.display()
+            ),
+        )
+        .with_hint("copy what it names into the site, or link to something inside the site's folder"),
+    )
 }
 
 /// Renders every page of a loaded site into a staging folder (static files and the search

@@ -19,13 +19,15 @@ pub fn to_diagnostic(
     let (line, column) = match (locate_custom(&source[yaml_start..], &raw), err.location()) {
         (Some(offset), _) => crate::diagnostics::line_column(source, yaml_start + offset),
         (None, Some(loc)) => (loc.line() + first_line - 1, loc.column()),
-        (None, None) => {
-            match first_alias(&source[yaml_start..]).filter(|_| raw.contains("repetition limit")) {
-                // The aliases that multiplied: point at the first one.
-                Some(offset) => crate::diagnostics::line_column(source, yaml_start + offset),
-                None => (first_line, 1),
-            }
-        }
+        // Aliases that multiplied: point at the first one.
+        (None, None) => match raw
+            .contains("repetition limit")
+            .then(|| first_alias(&source[yaml_start..]))
+            .flatten()
+        {
+            Some(offset) => crate::diagnostics::line_column(source, yaml_start + offset),
+            None => (first_line, 1),
+        },
     };
     let (message, hint) = explain(&raw, what);
     let diagnostic = Diagnostic::at(file, source, line, column, message);

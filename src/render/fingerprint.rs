@@ -7,8 +7,8 @@
 //! the context is made from are hashed as a whole, straight from the page's structs
 //! ([`number_of`]; the context itself is made only for a page rendered again) — nothing is
 //! tracked by hand, so a change anywhere in what a page shows (a related article's title, a
-//! tag's count, a similar list) changes its number. Templates must therefore be pure: `now()` and the like would not
-//! re-render an unchanged page (README says so). Three values are left out when no template
+//! tag's count, a similar list) changes its number. Templates must therefore be pure: `now()`
+//! and the like would not re-render an unchanged page (README says so). Three values are left out when no template
 //! can read them ([`super::reads`]): `site.article_count`, the counts of the names articles
 //! link to, and each taxonomy's number of names beyond whether it has any; a new article (or
 //! its new tag) changes each of them in nearly every page's context.
@@ -299,12 +299,6 @@ fn feed(buf: &mut Vec<u8>, v: &Value, shared: &Shared) {
 /// own number ([`Shared`]) without being copied into a context first (see [`number_of`]).
 #[derive(Clone, Copy)]
 pub struct Ref<'a>(pub &'a Value);
-
-impl<'a> From<&'a Value> for Ref<'a> {
-    fn from(v: &'a Value) -> Ref<'a> {
-        Ref(v)
-    }
-}
 
 thread_local! {
     /// The shared values' table while [`number_of`] writes a page on this thread (null
