@@ -78,6 +78,38 @@ fn values_that_mean_nothing_are_errors_at_the_value() {
 }
 
 #[test]
+fn dates_no_article_can_have_are_errors_at_the_value() {
+    assert_error_at(
+        "---\ntitle: t\ndate: 0000-01-01\n---\nx\n",
+        "content/x.md:3:7",
+        "`0000-01-01` is not a valid date (the calendar has no year 0)",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-04-28\nupdated: 2024-04-30\n---\nx\n",
+        "content/x.md:4:10",
+        "`updated` (2024-04-30) is earlier than `date` (2025-04-28)",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-04-28T10:00:00+03:00\nupdated:   2025-04-28T09:59:00+03:00\n---\nx\n",
+        "content/x.md:4:12",
+        "`updated` (2025-04-28T09:59:00+03:00) is earlier than `date`",
+    );
+    // The same day, once as a bare day (midnight UTC) and once as an instant, is not earlier;
+    // nor is an instant an hour later written in another offset.
+    for (date, updated) in [
+        ("2025-04-28T10:00:00+03:00", "2025-04-28"),
+        ("2025-04-28", "2025-04-28T01:00:00+03:00"),
+        ("2025-04-28T10:00:00+03:00", "2025-04-28T08:00:00+00:00"),
+    ] {
+        let (code, err, _dir) = build_with(
+            "x.md",
+            &format!("---\ntitle: t\ndate: {date}\nupdated: {updated}\n---\nx\n"),
+        );
+        assert_eq!(code, Some(0), "{date} then {updated}: {err}");
+    }
+}
+
+#[test]
 fn an_optional_key_written_empty_is_absent_and_numbers_are_text() {
     let (code, err, dir) = build_with(
         "x.md",

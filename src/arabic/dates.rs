@@ -216,19 +216,28 @@ pub struct ArticleDate {
 
 impl ArticleDate {
     /// Parses `YYYY-MM-DD` or RFC 3339 (`2025-04-28T09:30:00+03:00`).
+    /// Year 0000, which ISO 8601 allows, is refused: the calendar has no year 0, and in an
+    /// archive it is a typo.
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        if text.len() == 10 {
-            return NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        let date = if text.len() == 10 {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(|day| ArticleDate { day, instant: None })
-                .map_err(|e| format!("`{text}` is not a valid date ({e})"));
+                .map_err(|e| format!("`{text}` is not a valid date ({e})"))?
+        } else {
+            DateTime::parse_from_rfc3339(text)
+                .map(|instant| ArticleDate {
+                    day: instant.date_naive(),
+                    instant: Some(instant),
+                })
+                .map_err(|e| format!("`{text}` is not a valid date or RFC 3339 date-time ({e})"))?
+        };
+        if date.day.year() < 1 {
+            return Err(format!(
+                "`{text}` is not a valid date (the calendar has no year 0)"
+            ));
         }
-        DateTime::parse_from_rfc3339(text)
-            .map(|instant| ArticleDate {
-                day: instant.date_naive(),
-                instant: Some(instant),
-            })
-            .map_err(|e| format!("`{text}` is not a valid date or RFC 3339 date-time ({e})"))
+        Ok(date)
     }
 
     /// The machine form for `<time datetime>`: the day, or the full instant when one was given.
@@ -401,6 +410,13 @@ mod tests {
         let err = ArticleDate::parse("2025-02-30").unwrap_err();
         assert!(err.contains("`2025-02-30` is not a valid date"), "{err}");
         assert!(ArticleDate::parse("2025-13-01").is_err());
+        for year_0 in ["0000-01-01", "0000-06-30T12:00:00+00:00"] {
+            let err = ArticleDate::parse(year_0).unwrap_err();
+            assert!(err.contains("no year 0"), "{err}");
+        }
+        assert!(ArticleDate::parse("0001-01-01").is_ok());
+        // A day that is year 1 in its own offset is not moved into year 0.
+        assert!(ArticleDate::parse("0001-01-01T01:00:00+03:00").is_ok());
         assert!(ArticleDate::parse("28/04/2025").is_err());
         assert!(
             ArticleDate::parse("2025-04-28T09:30:00").is_err(),

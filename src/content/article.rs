@@ -822,6 +822,31 @@ fn assemble(
             }
         }
     });
+    // A revision before publication is a typo in one of the two dates (often the year); feeds
+    // and search engines would show the article as changed before it appeared.
+    // A bare day is compared as a day: `updated: 2025-01-01` after `date: 2025-01-01T10:00+03:00`
+    // is the same day, not midnight before it.
+    let earlier = |u: &ArticleDate| match (u.instant, p.fm.date.instant) {
+        (Some(u), Some(d)) => u < d,
+        _ => u.day < p.fm.date.day,
+    };
+    if let Some(updated) = p.fm.updated.filter(earlier) {
+        let after_colon = front_matter::locate_value(&p.file, "updated", "").unwrap_or(0);
+        let text = &p.file.text[after_colon..];
+        let at = after_colon + (text.len() - text.trim_start_matches([' ', '\t']).len());
+        diagnostics.push(
+            Diagnostic::at_offset(
+                &p.shown,
+                &p.file.text,
+                at,
+                format!(
+                    "`updated` ({updated}) is earlier than `date` ({})",
+                    p.fm.date
+                ),
+            )
+            .with_hint("`updated` is when the article was last revised, so it cannot come before it was published; correct one of the two dates"),
+        );
+    }
     // `extra:` goes to templates as it is: data they cannot take (a list as a key) is an error
     // here, where the file is at hand, not while its page renders.
     if let Some(extra) = p.fm.extra.as_ref().filter(|e| !e.is_null()) {
