@@ -131,13 +131,29 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             ),
             _ => Some("quote the value if it is meant as text".to_string()),
         };
-        return (
-            format!(
-                "{}{place}",
-                message.replacen("invalid type: ", "wrong type: ", 1)
-            ),
-            hint,
-        );
+        let message = message.replacen("invalid type: ", "wrong type: ", 1);
+        if path.is_none() && message.contains(", expected struct ") {
+            // The whole document is a list or a text.
+            let got = message["wrong type: ".len()..]
+                .split(',')
+                .next()
+                .unwrap_or("");
+            let got = if got == "sequence" { "list" } else { got };
+            return (
+                format!("{what} is a {got}, not a map of keys"),
+                Some("write one `key: value` per line, e.g. `title: \"…\"`".to_string()),
+            );
+        }
+        let message = in_editors_words(&message);
+        let hint = if message.contains(", expected a whole number") {
+            Some("write a whole number, without quotes".to_string())
+        } else {
+            hint
+        };
+        return (format!("{message}{place}"), hint);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        return (format!("unknown value {rest}{place}"), None);
     }
     if message == "repetition limit exceeded" {
         return (
@@ -164,6 +180,22 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         None
     };
     (format!("{message}{place}"), hint)
+}
+
+/// serde names what it expected by Rust types (`usize`, `struct SeriesSpec`): say what an editor
+/// writes instead.
+fn in_editors_words(message: &str) -> String {
+    let Some((got, expected)) = message.split_once(", expected ") else {
+        return message.to_string();
+    };
+    let expected = match expected {
+        e if e.starts_with("struct ") || e == "a map" => "a map of `key: value`",
+        "usize" | "u8" | "u16" | "u32" | "u64" => "a whole number, 0 or more",
+        "isize" | "i8" | "i16" | "i32" | "i64" => "a whole number",
+        "f32" | "f64" => "a number",
+        other => other,
+    };
+    format!("{got}, expected {expected}")
 }
 
 /// Removes libyaml's " at line N column M" (the position is reported separately).
@@ -212,6 +244,30 @@ mod tests {
         );
         assert_eq!(m, "unknown key `tgas` in front-matter");
         assert!(h.unwrap().starts_with("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn rust_type_names_never_reach_an_editor() {
+        for (raw, said) in [
+            (
+                "invalid type: sequence, expected struct FrontMatter",
+                "front-matter is a list, not a map of keys",
+            ),
+            (
+                "per_page: invalid type: integer `-5`, expected usize",
+                "wrong type: integer `-5`, expected a whole number, 0 or more in `per_page`",
+            ),
+            (
+                "series: invalid type: string \"x\", expected struct SeriesSpec",
+                "wrong type: string \"x\", expected a map of `key: value` in `series`",
+            ),
+            (
+                "direction: unknown variant `up`, expected `ltr` or `rtl`",
+                "unknown value `up`, expected `ltr` or `rtl` in `direction`",
+            ),
+        ] {
+            assert_eq!(explain(raw, "front-matter").0, said);
+        }
     }
 
     #[test]

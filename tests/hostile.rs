@@ -78,6 +78,17 @@ fn values_that_mean_nothing_are_errors_at_the_value() {
 }
 
 #[test]
+fn front_matter_that_is_not_a_map_says_so_in_an_editors_words() {
+    assert_error_at(
+        "---\n- title: t\n- date: 2025-01-01\n---\nx\n",
+        "content/x.md:2:1",
+        "front-matter is a list, not a map of keys",
+    );
+    let (_, err, _dir) = build_with("x.md", "---\n- title: t\n---\nx\n");
+    assert!(!err.contains("struct"), "{err}");
+}
+
+#[test]
 fn dates_no_article_can_have_are_errors_at_the_value() {
     assert_error_at(
         "---\ntitle: t\ndate: 0000-01-01\n---\nx\n",
@@ -258,7 +269,16 @@ fn nonsense_settings_are_errors_with_the_allowed_values() {
         ),
         (
             "raw_html: sometimes\n",
-            "site.yaml:1:11: unknown variant `sometimes`, expected `safe` or `trusted`",
+            "site.yaml:1:11: unknown value `sometimes`, expected `safe` or `trusted`",
+        ),
+        // serde's Rust type names (`usize`, `struct RawConfig`) never reach the editor.
+        (
+            "per_page: -5\n",
+            "site.yaml:1:11: wrong type: integer `-5`, expected a whole number, 0 or more in `per_page`",
+        ),
+        (
+            "- title: t\n",
+            "site.yaml:1:1: site.yaml is a list, not a map of keys",
         ),
     ] {
         let dir = site("good_site");
