@@ -117,6 +117,11 @@ struct Parsed {
 }
 
 impl Parsed {
+    /// A problem of this file at byte `offset` of its text.
+    fn problem_at(&self, offset: usize, message: String) -> Diagnostic {
+        Diagnostic::at_offset(&self.shown, &self.file.text, offset, message)
+    }
+
     /// The whole text of the file again, for rendering its body.
     fn with_body(mut self: Box<Self>) -> Result<Parsed, Diagnostic> {
         self.file = read_source(&self.shown, &self.path)?;
@@ -256,9 +261,7 @@ pub fn load_with_store(
         for id in drafts_named {
             let at = front_matter::locate_value(&p.file, "related", id).unwrap_or(0);
             diagnostics.push(
-                Diagnostic::at_offset(
-                    &p.shown,
-                    &p.file.text,
+                p.problem_at(
                     at,
                     format!(
                         "related article `{id}` is a draft (`draft: true`), which is not published"
@@ -559,7 +562,7 @@ fn site_path(p: &Parsed, reserved: &[String]) -> Result<String, Diagnostic> {
         );
         let hint = "give the article a shorter `slug:` (about 120 Arabic letters at most)";
         return Err(match p.fm.slug.as_ref().and_then(|_| slug_offset(p)) {
-            Some(offset) => Diagnostic::at_offset(&p.shown, &p.file.text, offset, message),
+            Some(offset) => p.problem_at(offset, message),
             None => Diagnostic::new(Some(&p.shown), message),
         }
         .with_hint(hint));
@@ -679,12 +682,7 @@ fn render_one(
         .problems
         .iter()
         .map(|problem| {
-            let d = Diagnostic::at_offset(
-                &p.shown,
-                &p.file.text,
-                p.file.body_start + problem.offset,
-                problem.message.clone(),
-            );
+            let d = p.problem_at(p.file.body_start + problem.offset, problem.message.clone());
             match &problem.hint {
                 Some(h) => d.with_hint(h.clone()),
                 None => d,
@@ -796,7 +794,7 @@ fn assemble(
                 .unwrap_or(0)
         };
         let problem = |message: String, hint: Option<String>| {
-            let d = Diagnostic::at_offset(&p.shown, &p.file.text, at(), message);
+            let d = p.problem_at(at(), message);
             match hint {
                 Some(h) => d.with_hint(h),
                 None => d,
@@ -835,14 +833,9 @@ fn assemble(
         let text = &p.file.text[after_colon..];
         let at = after_colon + (text.len() - text.trim_start_matches([' ', '\t']).len());
         diagnostics.push(
-            Diagnostic::at_offset(
-                &p.shown,
-                &p.file.text,
+            p.problem_at(
                 at,
-                format!(
-                    "`updated` ({updated}) is earlier than `date` ({})",
-                    p.fm.date
-                ),
+                format!("`updated` ({updated}) is earlier than `date` ({})", p.fm.date),
             )
             .with_hint("`updated` is when the article was last revised, so it cannot come before it was published; correct one of the two dates"),
         );
@@ -853,9 +846,7 @@ fn assemble(
         if let Err(e) = tera::Value::try_from_serializable(extra) {
             let at = front_matter::locate_value(&p.file, "extra", "").unwrap_or(0);
             diagnostics.push(
-                Diagnostic::at_offset(
-                    &p.shown,
-                    &p.file.text,
+                p.problem_at(
                     at,
                     format!("the values of `extra:` cannot be given to templates: {e}"),
                 )
