@@ -80,9 +80,11 @@ impl Timings {
 
 /// Reads and indexes a site; every problem of every file is returned together.
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
-    check_layout(root, true)?;
+    let misnamed = check_layout(root, true)?;
     let config = load_config(root, options)?;
-    load_with(root, config, options, &mut None)
+    let (mut loaded, timings) = load_with(root, config, options, &mut None)?;
+    loaded.site.warnings.extend(misnamed);
+    Ok((loaded, timings))
 }
 
 /// `site.yaml`, with `--base-url` applied.
@@ -173,7 +175,9 @@ fn load_with(
 /// would publish an empty site over the previous one (exit 2, nothing written).
 /// `walk`: also walk every source folder (a build with nothing new skips it: its own walk of the
 /// sources fails on the same problems, and then the full build reports them).
-fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
+/// With `walk`, returns a warning for each file in content/ that looks meant as an article but
+/// is not read as one ([`misnamed`]).
+fn check_layout(root: &Path, walk: bool) -> Result<Vec<Diagnostic>, Failure> {
     let usage = |message: String, hint: &str| {
         Failure::Usage(Diagnostic::new(None, message).with_hint(hint))
     };
@@ -194,6 +198,7 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
         ));
     }
     let mut outside = Vec::new();
+    let mut misnamed = Vec::new();
     for sub in ["content", "templates", "static", "data", "series"] {
         let path = root.join(sub);
         match std::fs::metadata(&path) {
@@ -212,7 +217,8 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
             _ => {}
         }
         if walk {
-            walk_cleanly(root, &path, &mut outside)?;
+            let articles = (sub == "content").then_some(&mut misnamed);
+            walk_cleanly(root, &path, &mut outside, articles)?;
         }
     }
     if !outside.is_empty() {
@@ -227,7 +233,8 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
             ));
         }
     }
-    Ok(())
+    misnamed.sort_by(|a, b| a.file.cmp(&b.file));
+    Ok(misnamed)
 }
 
 /// Walks a source folder of the site at `root` (following links, as the loaders do) and turns
@@ -235,8 +242,13 @@ fn check_layout(root: &Path, walk: bool) -> Result<(), Failure> {
 /// (exit 2). Every symbolic link inside it that leads out of both the site and the folder (where
 /// the folder itself is a link: `content` → `/srv/articles`) is added to `outside`: a link to
 /// `/etc/passwd` or `~/.ssh` in a contributed change would otherwise be read, shown in errors
-/// and published.
-fn walk_cleanly(root: &Path, dir: &Path, outside: &mut Vec<Diagnostic>) -> Result<(), Failure> {
+/// and published. For content/, `misnamed` receives a warning for each [misnamed] article.
+fn walk_cleanly(
+    root: &Path,
+    dir: &Path,
+    outside: &mut Vec<Diagnostic>,
+    mut misnamed: Option<&mut Vec<Diagnostic>>,
+) -> Result<(), Failure> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -253,6 +265,9 @@ fn walk_cleanly(root: &Path, dir: &Path, outside: &mut Vec<Diagnostic>) -> Resul
             if entry.as_ref().is_ok_and(|e| e.file_type().is_dir()) {
                 entries.skip_current_dir();
             }
+        }
+        if let (Some(found), Ok(entry)) = (misnamed.as_deref_mut(), &entry) {
+            found.extend(misnamed_article(root, entry));
         }
         if let Err(e) = entry {
             let path = e
@@ -271,6 +286,38 @@ fn walk_cleanly(root: &Path, dir: &Path, outside: &mut Vec<Diagnostic>) -> Resul
         }
     }
     Ok(())
+}
+
+/// The warning for a file in content/ that an editor meant as an article but that is not read
+/// as one: its name ends in `.MD`, `.Md`, `.markdown` or `.mdown` instead of `.md` (a build
+/// that silently left it out looked like a successful build without the article). Hidden
+/// files and folders are left out by the loader, and here.
+fn misnamed_article(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    let name = entry.file_name().to_str()?;
+    let (stem, extension) = name.rsplit_once('.')?;
+    let meant = ["md", "markdown", "mdown", "mkd"]
+        .iter()
+        .any(|m| extension.eq_ignore_ascii_case(m));
+    if extension == "md" || !meant || stem.is_empty() || !entry.file_type().is_file() {
+        return None;
+    }
+    let hidden = entry
+        .path()
+        .strip_prefix(root.join("content"))
+        .ok()?
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+    if hidden {
+        return None;
+    }
+    let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+    Some(
+        Diagnostic::new(
+            Some(shown),
+            format!("this file is not read as an article: articles are files whose names end in `.md` (lower case), and this one ends in `.{extension}`"),
+        )
+        .with_hint(format!("rename it to `{stem}.md` to publish it, or move it out of content/")),
+    )
 }
 
 /// The error for `entry` when it is a symbolic link that leads out of every folder of `within`.
@@ -538,9 +585,10 @@ fn build_once(
     }
     let lock = crate::output::lock(&output)?;
     let stage = options.progress.stage("looking through the sources");
-    check_layout(root, true)?;
+    let misnamed = check_layout(root, true)?;
     drop(stage);
     let (mut loaded, mut timings) = load_with(root, config, options, kept)?;
+    loaded.site.warnings.extend(misnamed);
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

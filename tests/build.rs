@@ -150,6 +150,41 @@ fn drafts_build_with_the_flag() {
     assert!(dir.path().join("public/2025/draft/index.html").is_file());
 }
 
+/// A file in content/ meant as an article but named `.MD` or `.markdown` is not read (the
+/// contract: `content/**/*.md`), and every build says so instead of leaving it out silently;
+/// hidden folders and other files are not mentioned.
+#[test]
+fn an_article_named_md_in_capitals_or_markdown_is_a_warning_on_every_build() {
+    let dir = site("good_site");
+    let article = "---\ntitle: t\ndate: 2025-01-01\n---\nx\n";
+    write(dir.path(), "content/2025/Upper.MD", article);
+    write(dir.path(), "content/2025/long.markdown", article);
+    write(dir.path(), "content/.notes/hidden.MD", article);
+    write(dir.path(), "content/2025/notes.txt", "x");
+    for _ in 0..2 {
+        let out = warraq(dir.path(), &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let err = stderr(&out);
+        let long = err
+            .find("warning: content/2025/long.markdown: this file is not read as an article")
+            .unwrap_or_else(|| panic!("{err}"));
+        let upper = err
+            .find("warning: content/2025/Upper.MD: this file is not read as an article")
+            .unwrap_or_else(|| panic!("{err}"));
+        assert!(upper < long, "in order of their paths: {err}");
+        assert!(
+            err.contains("help: rename it to `Upper.md` to publish it"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("hidden.MD") && !err.contains("notes.txt"),
+            "{err}"
+        );
+    }
+    assert!(!dir.path().join("public/2025/upper").exists());
+    assert!(!dir.path().join("public/2025/Upper").exists());
+}
+
 /// Naming a draft (in `related:` or by a body link) says that it is a draft, not that it does
 /// not exist; with `--drafts` the same site builds.
 #[test]
