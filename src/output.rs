@@ -364,8 +364,9 @@ impl Staging {
         Ok(self.temp.join(rel_path))
     }
 
-    /// Copies the embedded default static files, then the site's `static/` over them.
-    pub fn copy_static(&self, root: &Path) -> Result<(), Failure> {
+    /// Copies the embedded default static files, then the site's `static/` over them; returns
+    /// the output paths of the site's own.
+    pub fn copy_static(&self, root: &Path) -> Result<Vec<String>, Failure> {
         let own = site_static(root)?;
         self.create_folders(
             STATIC_DEFAULTS
@@ -379,13 +380,15 @@ impl Staging {
                 self.write_file(name, bytes)?;
             }
         }
+        let mut keys = Vec::with_capacity(own.len());
         for (key, from) in own {
             let bytes = fs::read(&from).map_err(|e| {
                 Failure::Usage(Diagnostic::new(Some(&from), format!("cannot read: {e}")))
             })?;
             self.write_file(&key, &bytes)?;
+            keys.push(key);
         }
-        Ok(())
+        Ok(keys)
     }
 
     /// Puts the new output in place of the old one (updating it in place when the temporary

@@ -354,8 +354,10 @@ pub fn render_into(
     staging: &Staging,
     progress: &Progress,
 ) -> Result<Written, Failure> {
-    staging.copy_static(&loaded.root)?;
+    let own_static = staging.copy_static(&loaded.root)?;
     let pages = loaded.site.pages();
+    let hidden = hidden_static(&loaded.site, &pages, &own_static);
+    loaded.site.warnings.extend(hidden);
     let images = loaded.site.images();
     let variants: usize = images.iter().map(|i| i.variants().len()).sum();
     let start = Instant::now();
@@ -389,6 +391,33 @@ pub fn render_into(
         images,
         images_secs,
     })
+}
+
+/// A warning for each of the site's static files (output paths `own`) that a generated page
+/// replaces: the page is written after the static files, so `static/robots.txt` or
+/// `static/index.html` never reached the output, and nothing said so.
+fn hidden_static(site: &Site, pages: &[crate::index::Page], own: &[String]) -> Vec<Diagnostic> {
+    // Pages are HTML and XML files, and robots.txt: only those static files can clash, and
+    // most sites have none, so the pages' files are not listed at all.
+    let could_clash =
+        |k: &&String| k.ends_with(".html") || k.ends_with(".xml") || k.as_str() == "robots.txt";
+    let candidates: Vec<&String> = own.iter().filter(could_clash).collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let generated: std::collections::HashSet<String> =
+        pages.iter().map(|&p| site.route(p).file()).collect();
+    candidates
+        .into_iter()
+        .filter(|k| generated.contains(k.as_str()))
+        .map(|k| {
+            Diagnostic::new(
+                Some(&Path::new("static").join(k)),
+                format!("this file is not published: warraq writes `/{k}` itself, over it"),
+            )
+            .with_hint("to change that page, override its template in templates/ (README: Templates); otherwise move or remove the file")
+        })
+        .collect()
 }
 
 /// What [`render_into`] wrote.

@@ -185,6 +185,36 @@ fn an_article_named_md_in_capitals_or_markdown_is_a_warning_on_every_build() {
     assert!(!dir.path().join("public/2025/Upper").exists());
 }
 
+/// A static file at the path of a page warraq writes (`static/robots.txt`, `static/index.html`)
+/// never reaches the output: every build says so; static files beside the pages are quiet.
+#[test]
+fn a_static_file_a_generated_page_replaces_is_a_warning() {
+    let dir = site("good_site");
+    write(
+        dir.path(),
+        "static/robots.txt",
+        "User-agent: *\nDisallow: /\n",
+    );
+    write(dir.path(), "static/index.html", "mine");
+    write(dir.path(), "static/about.html", "mine too");
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    for file in ["robots.txt", "index.html"] {
+        assert!(
+            err.contains(&format!("warning: static/{file}: this file is not published: warraq writes `/{file}` itself, over it")),
+            "{err}"
+        );
+    }
+    assert!(
+        err.contains("help: to change that page, override its template in templates/"),
+        "{err}"
+    );
+    assert!(!err.contains("about.html"), "{err}");
+    assert_eq!(read(dir.path().join("public/about.html")), "mine too");
+    assert!(!read(dir.path().join("public/robots.txt")).contains("Disallow: /\n"));
+}
+
 /// Naming a draft (in `related:` or by a body link) says that it is a draft, not that it does
 /// not exist; with `--drafts` the same site builds.
 #[test]
