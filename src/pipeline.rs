@@ -82,9 +82,7 @@ impl Timings {
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
     let misnamed = check_layout(root, true)?;
     let config = load_config(root, options)?;
-    let (mut loaded, timings) = load_with(root, config, options, &mut None)?;
-    loaded.site.warnings.extend(misnamed);
-    Ok((loaded, timings))
+    load_with(root, config, misnamed, options, &mut None)
 }
 
 /// `site.yaml`, with `--base-url` applied.
@@ -96,11 +94,13 @@ fn load_config(root: &Path, options: &BuildOptions) -> Result<Config, Failure> {
     Ok(config)
 }
 
-/// [`load_site`] once the layout is checked and the settings read. `kept` receives the article
-/// store's file of texts, when the store is used (to tell afterwards whether it was damaged).
+/// [`load_site`] once the layout is checked (its warnings: `layout_warnings`, which join the
+/// site's) and the settings read. `kept` receives the article store's file of texts, when the
+/// store is used (to tell afterwards whether it was damaged).
 fn load_with(
     root: &Path,
     config: Config,
+    layout_warnings: Vec<Diagnostic>,
     options: &BuildOptions,
     kept: &mut Option<std::sync::Arc<crate::content::spill::Spill>>,
 ) -> Result<(Loaded, Timings), Failure> {
@@ -154,8 +154,9 @@ fn load_with(
     timings.load = start.elapsed().as_secs_f64();
     timings.mark("load");
     let start = Instant::now();
-    let site = Site::build(config, articles, options.keep_terms, &options.progress)
+    let mut site = Site::build(config, articles, options.keep_terms, &options.progress)
         .map_err(Failure::Site)?;
+    site.warnings.extend(layout_warnings);
     timings.index = start.elapsed().as_secs_f64();
     timings.index_parts = site.times;
     timings.mark("index");
@@ -306,7 +307,7 @@ fn misnamed_article(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic
         .strip_prefix(root.join("content"))
         .ok()?
         .components()
-        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        .any(|c| article::is_hidden(c.as_os_str()));
     if hidden {
         return None;
     }
@@ -616,8 +617,7 @@ fn build_once(
     let stage = options.progress.stage("looking through the sources");
     let misnamed = check_layout(root, true)?;
     drop(stage);
-    let (mut loaded, mut timings) = load_with(root, config, options, kept)?;
-    loaded.site.warnings.extend(misnamed);
+    let (mut loaded, mut timings) = load_with(root, config, misnamed, options, kept)?;
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

@@ -134,10 +134,8 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         let message = message.replacen("invalid type: ", "wrong type: ", 1);
         if path.is_none() && message.contains(", expected struct ") {
             // The whole document is a list or a text.
-            let got = message["wrong type: ".len()..]
-                .split(',')
-                .next()
-                .unwrap_or("");
+            let got = message.strip_prefix("wrong type: ").unwrap_or(&message);
+            let got = got.split(", expected").next().unwrap_or(got);
             let got = if got == "sequence" { "list" } else { got };
             return (
                 format!("{what} is a {got}, not a map of keys"),

@@ -455,6 +455,12 @@ fn id_of(content: &Path, path: &Path) -> String {
 }
 
 /// Every `.md` file under `content/`, sorted, hidden files and folders skipped.
+/// Whether a file or folder under content/ is left out of the articles: its name starts with a
+/// dot (`.drafts/`, an editor's `.swp`).
+pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.as_encoded_bytes().starts_with(b".")
+}
+
 fn find_sources(content: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     if !content.is_dir() {
         return Ok(Vec::new());
@@ -464,7 +470,7 @@ fn find_sources(content: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
     for entry in walker {
         let entry =
             entry.map_err(|e| vec![Diagnostic::new(e.path(), format!("cannot read: {e}"))])?;
@@ -561,7 +567,12 @@ fn site_path(p: &Parsed, reserved: &[String]) -> Result<String, Diagnostic> {
             slug.len()
         );
         let hint = "give the article a shorter `slug:` (about 120 Arabic letters at most)";
-        return Err(match p.fm.slug.as_ref().and_then(|_| slug_offset(p)) {
+        return Err(match p
+            .fm
+            .slug
+            .as_ref()
+            .and_then(|_| front_matter::locate_key_value(&p.file, "slug"))
+        {
             Some(offset) => p.problem_at(offset, message),
             None => Diagnostic::new(Some(&p.shown), message),
         }
@@ -588,15 +599,6 @@ fn site_path(p: &Parsed, reserved: &[String]) -> Result<String, Diagnostic> {
 /// The longest file or folder name (in bytes) common file systems accept.
 pub const MAX_NAME_BYTES: usize = 255;
 
-/// The offset of the `slug:` value in the file.
-fn slug_offset(p: &Parsed) -> Option<usize> {
-    let text = &p.file.text;
-    front_matter::locate_value(&p.file, "slug", "").map(|after_colon| {
-        let rest = &text[after_colon..];
-        after_colon + rest.len() - rest.trim_start_matches([' ', '\t']).len()
-    })
-}
-
 fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     // Point at the file whose explicit `slug:` caused the collision; otherwise at the later path.
     let (culprit, other) = match (a.fm.slug.is_some(), b.fm.slug.is_some()) {
@@ -611,7 +613,11 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
     );
     // With an explicit slug, point at its value; otherwise at the file's first line.
     let text = &culprit.file.text;
-    let slug_value = culprit.fm.slug.as_ref().and_then(|_| slug_offset(culprit));
+    let slug_value = culprit
+        .fm
+        .slug
+        .as_ref()
+        .and_then(|_| front_matter::locate_key_value(&culprit.file, "slug"));
     match slug_value {
         Some(offset) => Diagnostic::at_offset(&culprit.shown, text, offset, message),
         None => Diagnostic::at(&culprit.shown, text, 1, 1, message),
@@ -829,9 +835,7 @@ fn assemble(
         _ => u.day < p.fm.date.day,
     };
     if let Some(updated) = p.fm.updated.filter(earlier) {
-        let after_colon = front_matter::locate_value(&p.file, "updated", "").unwrap_or(0);
-        let text = &p.file.text[after_colon..];
-        let at = after_colon + (text.len() - text.trim_start_matches([' ', '\t']).len());
+        let at = front_matter::locate_key_value(&p.file, "updated").unwrap_or(0);
         diagnostics.push(
             p.problem_at(
                 at,

@@ -13,7 +13,7 @@ use crate::arabic::slug::slugify;
 use crate::diagnostics::Diagnostic;
 use crate::yaml;
 
-pub use super::source::{control_character, locate_value, split, SourceFile};
+pub use super::source::{control_character, locate_key_value, locate_value, split, SourceFile};
 
 /// The front-matter of one article.
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -162,6 +162,15 @@ pub fn locate_value(file: &SourceFile, key: &str, needle: &str) -> Option<usize>
     None
 }
 
+/// Byte offset, in the file, of the first character of the value of a top-level `key` (after
+/// the colon and its spaces): where an error about the value as a whole points.
+pub fn locate_key_value(file: &SourceFile, key: &str) -> Option<usize> {
+    locate_value(file, key, "").map(|after_colon| {
+        let rest = &file.text[after_colon..];
+        after_colon + rest.len() - rest.trim_start_matches([' ', '\t']).len()
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::utf8;

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use crate::arabic::slug::slugify;
 use crate::content::article::Article;
-use crate::content::front_matter::locate_value;
+use crate::content::front_matter::locate_key_value;
 use crate::diagnostics::Diagnostic;
 
 /// One dossier.
@@ -31,9 +31,7 @@ pub struct Dossiers {
 }
 
 fn at_series(a: &Article, message: String) -> Diagnostic {
-    let offset = locate_value(&a.file, "series", "").unwrap_or(0);
-    let offset = offset + a.file.text[offset..].len()
-        - a.file.text[offset..].trim_start_matches([' ', '\t']).len();
+    let offset = locate_key_value(&a.file, "series").unwrap_or(0);
     Diagnostic::at_offset(&a.shown, &a.file.text, offset, message)
 }
 
