@@ -158,6 +158,12 @@ pub fn serve(options: ServeOptions) -> Result<(), Failure> {
             .with_hint("choose another port with --port, or stop the program using this one"),
         )
     })?;
+    // std listens with a queue of 128 connections not yet accepted: a burst of more (a page
+    // with many images on a slow machine, the test of 500 at once) overflowed it, and Linux
+    // then reset some of them. Listening again on the socket lengthens the queue (the kernel
+    // caps it at net.core.somaxconn); if it cannot, the 128 stay.
+    #[cfg(target_os = "linux")]
+    let _ = rustix::net::listen(&listener, MAX_CONNECTIONS as i32);
     let address = listener
         .local_addr()
         .map(|a| a.to_string())
