@@ -255,12 +255,18 @@ impl Config {
         };
         let text = match String::from_utf8(text) {
             Ok(t) => t,
-            Err(_) => {
-                return Err(vec![Diagnostic::new(
-                    Some(&shown),
-                    "site.yaml is not UTF-8 text",
-                )
-                .with_hint("save the file as UTF-8")])
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+                let (message, hint) = crate::content::source::not_utf8("site.yaml", &bytes, valid);
+                return Err(vec![Diagnostic {
+                    line,
+                    column,
+                    ..Diagnostic::new(Some(&shown), message)
+                }
+                .with_hint(hint)]);
             }
         };
         let text = text

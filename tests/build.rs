@@ -400,6 +400,38 @@ fn non_utf8_file_is_an_error_with_its_position() {
         &stderr(&out),
         "content/date.md:2:10: the file is not UTF-8 text",
     );
+    // Notepad's "Unicode" and the older Arabic Windows encoding are named, in articles and in
+    // site.yaml alike.
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "---\ntitle: الحسكة\ndate: 2025-01-01\n---\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        )
+        .collect();
+    std::fs::write(dir.path().join("content/date.md"), utf16).unwrap();
+    let mut cp1256 = b"title: ".to_vec();
+    cp1256.extend([
+        218, 228, 230, 199, 228, 32, 199, 225, 205, 211, 223, 201, b'\n',
+    ]);
+    std::fs::write(dir.path().join("site.yaml"), cp1256).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_has(
+        &err,
+        "site.yaml:1:8: site.yaml is not UTF-8 text (invalid byte at offset 7)",
+    );
+    assert_has(&err, "Windows-1256, the older Arabic encoding of Windows");
+    assert!(!dir.path().join("public").exists());
+    std::fs::write(dir.path().join("site.yaml"), "title: x\n").unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_has(
+        &stderr(&out),
+        "content/date.md:1:1: the file is UTF-16 text (it starts with UTF-16's byte-order",
+    );
+    assert_has(&stderr(&out), "save it with the encoding UTF-8");
 }
 
 /// Front-matters are read from the first 4 KB of a file when they end there; what lies beyond

@@ -295,14 +295,20 @@ fn nonsense_settings_are_errors_with_the_allowed_values() {
 
 #[test]
 fn template_errors_name_the_template_file() {
+    // A template saved by an older Arabic Windows editor: "<h1>خطأ</h1>" in Windows-1256.
+    let cp1256 = [b"<p>\n<h1>".as_slice(), &[206, 216, 195], b"</h1>"].concat();
     for (template, expected) in [
         (
-            "{% include \"missing.html\" %}",
+            b"{% include \"missing.html\" %}".to_vec(),
             "templates/404.html:1:12: Unknown template `missing.html`",
         ),
         (
-            "{{ 'x' | isolate(dir=\"sideways\") }}",
+            b"{{ 'x' | isolate(dir=\"sideways\") }}".to_vec(),
             "templates/404.html:1:",
+        ),
+        (
+            cp1256,
+            "templates/404.html:2:5: the template is not UTF-8 text (invalid byte at offset 8)",
         ),
     ] {
         let dir = site("good_site");

@@ -53,6 +53,61 @@ pub fn utf8(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
     }
 }
 
+/// What to tell an editor about `bytes` that are not UTF-8 from byte `valid` on (`what`: "the
+/// file", "site.yaml"): the encoding it most likely is, when that is plain, and how to fix it.
+/// Arabic text saved by older Windows editors is Windows-1256, and Notepad's "Unicode" is UTF-16:
+/// both are named, as "invalid byte" alone does not tell an editor what to change.
+pub fn not_utf8(what: &str, bytes: &[u8], valid: usize) -> (String, &'static str) {
+    const SAVE: &str = "save the file as UTF-8; warraq reads no other encoding";
+    const SAVE_AS: &str = "open it in your editor and save it with the encoding UTF-8 (\"Save with encoding\" or \"Encoding → UTF-8\"); warraq reads no other encoding";
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return (
+            format!("{what} is UTF-16 text (it starts with UTF-16's byte-order mark), not UTF-8"),
+            SAVE_AS,
+        );
+    }
+    if let Some(message) = utf16_without_mark(what, bytes) {
+        return (message, SAVE_AS);
+    }
+    // Windows-1256: Arabic letters are single bytes from 0xC1 on, which UTF-8 never has alone.
+    let high: Vec<u8> = bytes.iter().copied().filter(|&b| b >= 0x80).collect();
+    let letters = high.iter().filter(|&&b| is_1256_letter(b)).count();
+    if letters >= 4 && letters * 10 >= high.len() * 9 {
+        return (
+            format!(
+                "{what} is not UTF-8 text (invalid byte at offset {valid}); its bytes look like \
+                 Windows-1256, the older Arabic encoding of Windows"
+            ),
+            SAVE_AS,
+        );
+    }
+    (
+        format!("{what} is not UTF-8 text (invalid byte at offset {valid})"),
+        SAVE,
+    )
+}
+
+/// UTF-16 saved without its byte-order mark: its spaces, newlines and Latin letters have a zero
+/// byte, always at the same parity, which no text file has. (Such a file can even be valid UTF-8,
+/// zero bytes and all: Arabic letters are U+06xx, two bytes below 0x80.)
+fn utf16_without_mark(what: &str, bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let zeros = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|&(i, &b)| b == 0 && i % 2 == parity)
+            .count()
+    };
+    let (even, odd) = (zeros(0), zeros(1));
+    ((even >= 3 && odd == 0) || (odd >= 3 && even == 0))
+        .then(|| format!("{what} is UTF-16 text (every other byte of it is zero), not UTF-8"))
+}
+
+/// Whether `b` is an Arabic letter (or tatweel) in Windows-1256.
+fn is_1256_letter(b: u8) -> bool {
+    matches!(b, 0xC1..=0xD6 | 0xD8..=0xDB | 0xDC..=0xDF | 0xE1 | 0xE3..=0xE6 | 0xEC | 0xED)
+}
+
 /// Decodes bytes into text and finds the front-matter. `shown` is the path used in messages.
 pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let text = match utf8(bytes) {
@@ -62,16 +117,14 @@ pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
             let bytes = e.into_bytes();
             let prefix: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes[..valid]).as_ref());
             let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+            let (message, hint) = not_utf8("the file", &bytes, valid);
             return Err(Diagnostic {
                 line,
                 column,
                 source: None,
-                ..Diagnostic::new(
-                    Some(shown),
-                    format!("the file is not UTF-8 text (invalid byte at offset {valid})"),
-                )
+                ..Diagnostic::new(Some(shown), message)
             }
-            .with_hint("save the file as UTF-8; warraq reads no other encoding"));
+            .with_hint(hint));
         }
     };
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
@@ -83,6 +136,11 @@ pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     };
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
+        if let Some(message) = utf16_without_mark("the file", text.as_bytes()) {
+            return Err(Diagnostic::at(shown, &text, 1, 1, message).with_hint(
+                "open it in your editor and save it with the encoding UTF-8; warraq reads no other encoding",
+            ));
+        }
         return Err(Diagnostic::at(shown, &text, 1, 1, "the file has no front-matter")
             .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line"));
     }
@@ -173,7 +231,7 @@ pub fn locate_key_value(file: &SourceFile, key: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::utf8;
+    use super::{not_utf8, utf8};
 
     #[test]
     fn utf8_accepts_and_refuses_what_the_standard_library_does() {
@@ -192,5 +250,86 @@ mod tests {
             let std = String::from_utf8(bytes).map_err(|e| e.utf8_error().valid_up_to());
             assert_eq!(ours, std);
         }
+    }
+
+    #[test]
+    fn files_in_other_encodings_are_named_by_their_encoding() {
+        let text = "---\ntitle: عنوان الحسكة\ndate: 2025-01-01\n---\nنص المقال\n";
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        // "---\ntitle: عنوان الحسكة\n..." as Windows-1256 writes it.
+        let mut cp1256 = b"---\ntitle: ".to_vec();
+        cp1256.extend([218, 228, 230, 199, 228, 32, 199, 225, 205, 211, 223, 201]);
+        cp1256.extend(b"\ndate: 2025-01-01\n---\n");
+        // UTF-8 Arabic with one broken byte is not mistaken for Windows-1256.
+        let mut broken = text.as_bytes().to_vec();
+        broken.insert(11, 0xFF);
+        for (bytes, expect, hint) in [
+            (
+                utf16le,
+                "site.yaml is UTF-16 text (it starts",
+                "save it with the encoding UTF-8",
+            ),
+            (
+                utf16be,
+                "site.yaml is UTF-16 text (it starts",
+                "save it with the encoding UTF-8",
+            ),
+            (
+                cp1256,
+                "invalid byte at offset 11); its bytes look like Windows-1256",
+                "UTF-8",
+            ),
+            (
+                broken,
+                "site.yaml is not UTF-8 text (invalid byte at offset 11)",
+                "save the file as UTF-8",
+            ),
+        ] {
+            let valid = String::from_utf8(bytes.clone())
+                .expect_err("not UTF-8")
+                .utf8_error()
+                .valid_up_to();
+            let (message, h) = not_utf8("site.yaml", &bytes, valid);
+            assert!(message.contains(expect), "{message}");
+            assert!(h.contains(hint), "{h}");
+            if !expect.contains("Windows") {
+                assert!(!message.contains("Windows"), "{message}");
+            }
+        }
+    }
+
+    /// UTF-16 without its mark is valid UTF-8 (Arabic letters are U+06xx, both bytes below 0x80),
+    /// so it is recognised where the file is found to have no front-matter.
+    #[test]
+    fn utf16_without_its_mark_is_named_too() {
+        let path = std::path::Path::new("content/a.md");
+        for text in [
+            "---\ntitle: x\ndate: 2025-01-01\n---\nbody\n",
+            "---\ntitle: الحسكة\ndate: 2025-01-01\n---\nنص\n",
+        ] {
+            for big_endian in [false, true] {
+                let bytes: Vec<u8> = text
+                    .encode_utf16()
+                    .flat_map(|u| {
+                        if big_endian {
+                            u.to_be_bytes()
+                        } else {
+                            u.to_le_bytes()
+                        }
+                    })
+                    .collect();
+                let e = super::split(path, bytes).expect_err("not an article");
+                assert!(e.message.contains("is UTF-16 text"), "{}", e.message);
+            }
+        }
+        let e = super::split(path, b"title: x\n".to_vec()).expect_err("no front-matter");
+        assert_eq!(e.message, "the file has no front-matter");
     }
 }

@@ -91,11 +91,25 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
                 entry.path().strip_prefix(&dir).unwrap_or(entry.path()),
             );
             let shown = Path::new("templates").join(&name);
-            let text = std::fs::read_to_string(entry.path()).map_err(|e| {
+            let bytes = std::fs::read(entry.path()).map_err(|e| {
                 vec![Diagnostic::new(
                     Some(&shown),
                     format!("cannot read the template: {e}"),
                 )]
+            })?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let valid = e.utf8_error().valid_up_to();
+                let bytes = e.into_bytes();
+                let prefix = String::from_utf8_lossy(&bytes[..valid]);
+                let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+                let (message, hint) =
+                    crate::content::source::not_utf8("the template", &bytes, valid);
+                vec![Diagnostic {
+                    line,
+                    column,
+                    ..Diagnostic::new(Some(&shown), message)
+                }
+                .with_hint(hint)]
             })?;
             let text: Arc<str> = Arc::from(
                 text.strip_prefix('\u{FEFF}')
