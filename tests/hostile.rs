@@ -252,6 +252,61 @@ fn safe_raw_html_and_listed_embeds_are_kept_and_trusted_sites_keep_everything() 
     );
 }
 
+/// An SVG opened at its own address runs its script on the site's origin (`<img>` never does):
+/// an article's SVG meets the body's raw-HTML policy, in a first build and in a build that
+/// keeps the article while its image changes; `raw_html: trusted` publishes it as it is.
+#[test]
+fn svg_images_that_would_run_script_are_errors_at_the_image() {
+    let article = "---\ntitle: خريطة\ndate: 2025-01-01\n---\nمقدمة\n\n![خريطة الحسكة](map.svg)\n";
+    let plain = r#"<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><style>.r{fill:#a00}</style><a href="https://example.org/"><rect class="r" width="40" height="20"/></a><text x="2" y="12">الحسكة</text></svg>"#;
+    let dir = site("good_site");
+    write_article(dir.path(), "x.md", article);
+    std::fs::write(dir.path().join("content/map.svg"), plain).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = read(dir.path().join("public/x/index.html"));
+    assert!(page.contains("width=\"40\" height=\"20\""), "{page}");
+    for (svg, expected) in [
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg">
+<script>fetch('/admin')</script></svg>"#,
+            "(line 2): raw HTML `<script>`",
+        ),
+        (
+            r#"<svg:svg xmlns:svg="http://www.w3.org/2000/svg"><svg:script>alert(1)</svg:script></svg:svg>"#,
+            "(line 1): raw HTML `<script>`",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="alert(1)"/></svg>"#,
+            "the event handler `onclick`",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:l="http://www.w3.org/1999/xlink"><a l:href="javascript:alert(1)"><rect/></a></svg>"#,
+            "`href` uses the `javascript:` scheme",
+        ),
+        (
+            r#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY j "javascript:alert(1)">]><svg xmlns="http://www.w3.org/2000/svg"><a href="&j;"><rect/></a></svg>"#,
+            "declares an XML entity (line 1)",
+        ),
+        (
+            r#"<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="onmouseover" to="alert(1)"/></svg>"#,
+            "animating `onmouseover`",
+        ),
+    ] {
+        std::fs::write(dir.path().join("content/map.svg"), svg).unwrap();
+        let out = warraq(dir.path(), &["build"]);
+        let err = flat(&stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{svg}\n{err}");
+        assert!(err.contains(&flat("content/x.md:7:1: `content/map.svg`")), "{err}");
+        assert!(err.contains(&flat(expected)), "{expected}\n{err}");
+        // The previous output stands, its image as it was.
+        assert_eq!(read(dir.path().join("public/x/index.html")), page);
+    }
+    std::fs::write(dir.path().join("site.yaml"), "raw_html: trusted\n").unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
 #[test]
 fn nonsense_settings_are_errors_with_the_allowed_values() {
     for (yaml, expected) in [

@@ -285,7 +285,7 @@ pub fn load_with_store(
         paths: &site_paths,
         config,
     };
-    let images = Registry::new(root);
+    let images = Registry::new(root, &config.html);
     if let Some(spill) = spill {
         spill.expect(parsed.len());
     }
@@ -974,7 +974,7 @@ pub fn reload_body(
         paths: &paths,
         config,
     };
-    let images = Registry::new(root);
+    let images = Registry::new(root, &config.html);
     let Loaded {
         article, problems, ..
     } = render_one(

@@ -100,6 +100,11 @@ pub struct HtmlProblem {
 /// The hint every raw-HTML problem shares.
 pub const HINT: &str = "raw HTML may not run script: remove it, or embed from a host listed in `embed_hosts`; set `raw_html: trusted` in site.yaml only if every author is trusted";
 
+/// The part of an element or attribute name after its namespace prefix.
+fn local_name(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
 /// Whether an iframe's URL comes from a listed host over https.
 pub fn embed_allowed(url: &str, hosts: &[String]) -> bool {
     let lower = url.trim().to_ascii_lowercase();
@@ -125,7 +130,10 @@ pub fn problems(fragment: &str, policy: &HtmlPolicy) -> Vec<HtmlProblem> {
     let depth = Rc::new(std::cell::Cell::new(0usize));
     let handler = element!("*", move |el| {
         let start = el.source_location().bytes().start;
-        let name = el.tag_name().to_ascii_lowercase();
+        // A prefixed name (`svg:script` in an SVG file, which an XML parser reads as SVG's
+        // script) is judged by its local part.
+        let qualified = el.tag_name().to_ascii_lowercase();
+        let name = local_name(&qualified).to_string();
         let push = |offset: usize, message: String| {
             sink.borrow_mut().push(HtmlProblem { offset, message });
         };
@@ -162,12 +170,26 @@ pub fn problems(fragment: &str, policy: &HtmlPolicy) -> Vec<HtmlProblem> {
             let at = attr
                 .name_source_location()
                 .map_or(start, |l| l.bytes().start);
-            let attr_name = attr.name().to_ascii_lowercase();
+            let qualified = attr.name().to_ascii_lowercase();
+            let attr_name = match local_name(&qualified) {
+                // `xlink:href` keeps its name in messages; any other prefix (`x:href` with
+                // `xmlns:x` bound to XLink) is judged as what it stands for.
+                "href" if qualified == "xlink:href" => qualified.clone(),
+                local => local.to_string(),
+            };
             let value = html_escape::decode_html_entities(&attr.value()).into_owned();
             if attr_name.starts_with("on") {
                 push(
                     at,
                     format!("the event handler `{attr_name}` would run script"),
+                );
+            } else if attr_name == "attributename"
+                && local_name(&value.trim().to_ascii_lowercase()).starts_with("on")
+            {
+                // SVG's `<set>`/`<animate>` can write an event handler as they animate.
+                push(
+                    at,
+                    format!("animating `{}` would set an event handler", value.trim()),
                 );
             } else if attr_name == "srcdoc" {
                 push(
@@ -347,6 +369,10 @@ mod tests {
             r#"<meta http-equiv="refresh" content="0;url=https://evil.example">"#,
             r#"<base href="https://evil.example/">"#,
             r#"<svg onload=alert(1)>"#,
+            r#"<svg:svg><svg:script>alert(1)</svg:script></svg:svg>"#,
+            r#"<svg><a q:href="javascript:alert(1)"><text>x</text></a></svg>"#,
+            r#"<svg><set attributeName="onmouseover" to="alert(1)"/></svg>"#,
+            r#"<svg><animate attributeName="href" to="javascript:alert(1)"/></svg>"#,
             r#"<iframe src="https://evil.example/"></iframe>"#,
             &"<div>".repeat(300),
         ] {

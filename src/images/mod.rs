@@ -23,6 +23,7 @@ pub use encode::{cache_dir, produce, Produced};
 
 use crate::arabic::bidi::escape_html;
 use crate::arabic::slug::slugify;
+use crate::content::raw_html::HtmlPolicy;
 
 /// Widths of the responsive variants (the 1200 one is the one shared links show).
 pub const WIDTHS: [u32; 4] = [480, 960, 1200, 1600];
@@ -265,15 +266,18 @@ pub struct Registry {
     content: PathBuf,
     static_dir: PathBuf,
     root: PathBuf,
-    seen: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, String>>>,
+    /// The site's raw-HTML policy, which an SVG's markup meets like a body's.
+    policy: HtmlPolicy,
+    seen: Mutex<HashMap<PathBuf, Result<Arc<ImageInfo>, Problem>>>,
 }
 
 impl Registry {
-    pub fn new(root: &Path) -> Registry {
+    pub fn new(root: &Path, policy: &HtmlPolicy) -> Registry {
         Registry {
             content: root.join("content"),
             static_dir: root.join("static"),
             root: root.to_path_buf(),
+            policy: policy.clone(),
             seen: Mutex::new(HashMap::new()),
         }
     }
@@ -362,12 +366,7 @@ impl Registry {
                 r
             }
         };
-        result.map(Some).map_err(|why| {
-            (
-                why,
-                Some("replace the file with a JPEG, PNG, WebP, GIF or SVG image that opens".into()),
-            )
-        })
+        result.map(Some)
     }
 
     fn shown(&self, path: &Path) -> String {
@@ -375,17 +374,27 @@ impl Registry {
     }
 
     /// Reads one image's bytes and header.
-    fn read(&self, path: &Path) -> Result<ImageInfo, String> {
+    fn read(&self, path: &Path) -> Result<ImageInfo, Problem> {
+        const REPLACE: &str =
+            "replace the file with a JPEG, PNG, WebP, GIF or SVG image that opens";
+        let unreadable = |why: String| (why, Some(REPLACE.to_string()));
         let shown = self.shown(path);
-        let kind = Kind::of(path).ok_or_else(|| format!("`{shown}` is not an image"))?;
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {e}"))?;
+        let kind =
+            Kind::of(path).ok_or_else(|| unreadable(format!("`{shown}` is not an image")))?;
+        let bytes =
+            std::fs::read(path).map_err(|e| unreadable(format!("cannot read `{shown}`: {e}")))?;
         let hash = xxhash_rust::xxh3::xxh3_64(&bytes);
         let (width, height, orientation) = match kind {
-            Kind::Svg => svg_size(&bytes)
-                .map(|(w, h)| (w, h, 1))
-                .unwrap_or((0, 0, 1)),
+            Kind::Svg => {
+                if !self.policy.trusted {
+                    svg_runs_nothing(&shown, &bytes, &self.policy)?;
+                }
+                svg_size(&bytes)
+                    .map(|(w, h)| (w, h, 1))
+                    .unwrap_or((0, 0, 1))
+            }
             _ => encode::header(&bytes, kind)
-                .map_err(|e| format!("`{shown}` is not a readable image: {e}"))?,
+                .map_err(|e| unreadable(format!("`{shown}` is not a readable image: {e}")))?,
         };
         let name = path
             .file_stem()
@@ -438,6 +447,45 @@ fn within(base: &Path, folder: &Path, written: &str) -> Option<PathBuf> {
     let mut path = base.to_path_buf();
     path.extend(parts);
     Some(path)
+}
+
+/// An SVG is a document: `<img>` never runs its script, but a reader who opens the image's own
+/// address does, on the site's origin, where it can read and change every page. So an SVG meets
+/// the raw-HTML policy a body meets (no script, event handlers, `javascript:` links, frames
+/// from unlisted hosts), with namespace prefixes (`svg:script`, `x:href`) seen through, and
+/// declares no XML entities (`<!ENTITY x "javascript:…">` would hide a link from the check).
+fn svg_runs_nothing(shown: &str, bytes: &[u8], policy: &HtmlPolicy) -> Result<(), Problem> {
+    const HINT: &str = "remove the script (`<script>`, `on…=` attributes, `javascript:` links) from the SVG or export it again as a plain drawing, or publish a PNG instead; `raw_html: trusted` in site.yaml allows it only if every author is trusted";
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err((
+            format!("`{shown}` is not a readable SVG: it is not UTF-8 text"),
+            Some("export it again as SVG (UTF-8), or publish a PNG instead".into()),
+        ));
+    };
+    let at = |offset: usize| crate::diagnostics::line_column(text, offset).0;
+    if let Some(offset) = text.to_ascii_lowercase().find("<!entity") {
+        return Err((
+            format!(
+                "`{shown}` declares an XML entity (line {}), which could hide script from this check",
+                at(offset)
+            ),
+            Some(HINT.into()),
+        ));
+    }
+    if let Some(p) = crate::content::raw_html::problems(text, policy)
+        .into_iter()
+        .next()
+    {
+        return Err((
+            format!(
+                "`{shown}` would run script when a reader opens it on its own (line {}): {}",
+                at(p.offset),
+                p.message
+            ),
+            Some(HINT.into()),
+        ));
+    }
+    Ok(())
 }
 
 /// The `width` and `height` an SVG's root element declares in pixels (or its `viewBox`).
