@@ -297,7 +297,10 @@ fn svg_images_that_would_run_script_are_errors_at_the_image() {
         let out = warraq(dir.path(), &["build"]);
         let err = flat(&stderr(&out));
         assert_eq!(out.status.code(), Some(1), "{svg}\n{err}");
-        assert!(err.contains(&flat("content/x.md:7:1: `content/map.svg`")), "{err}");
+        assert!(
+            err.contains(&flat("content/x.md:7:1: `content/map.svg`")),
+            "{err}"
+        );
         assert!(err.contains(&flat(expected)), "{expected}\n{err}");
         // The previous output stands, its image as it was.
         assert_eq!(read(dir.path().join("public/x/index.html")), page);

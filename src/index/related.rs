@@ -65,7 +65,19 @@ pub fn declared(articles: &[Article], diagnostics: &mut Vec<Diagnostic>) -> Vec<
                             diagnostics.push(at(article, id, format!("related article `{id}` does not exist")).with_hint(hint));
                         }
                     },
-                    RelatedEntry::External { title, url } => list.push(Declared::External(ExternalRelated::new(title, url.as_ref()))),
+                    RelatedEntry::External { title, url } => {
+                        // Listed once, like an article: the same address (or, without one,
+                        // the same title) pasted twice.
+                        let external = ExternalRelated::new(title, url.as_ref());
+                        let same = |e: &ExternalRelated| match (&e.url, &external.url) {
+                            (Some(a), Some(b)) => a == b,
+                            (None, None) => e.title == external.title,
+                            _ => false,
+                        };
+                        if !list.iter().any(|d| matches!(d, Declared::External(e) if same(e))) {
+                            list.push(Declared::External(external));
+                        }
+                    }
                 }
             }
             list
@@ -107,13 +119,32 @@ mod tests {
     #[test]
     fn a_repeated_related_entry_is_listed_once() {
         let files = [
-            article("a", "date: 2025-01-01\nrelated: [b, b]", "نص"),
+            article(
+                "a",
+                "date: 2025-01-01\nrelated: [b, {title: X, url: 'https://x.org/1'}, b, {title: Y, url: 'https://x.org/1'}, {title: X, url: 'https://x.org/2'}, {title: Z}, {title: Z}]",
+                "نص",
+            ),
             article("b", "date: 2025-01-02", "نص"),
         ];
         let site = site_from(&files, "").unwrap();
         let a = index_of(&site, "a");
-        assert_eq!(site.related[a].declared.len(), 1);
-        assert!(matches!(site.related[a].declared[0], Declared::Article(_)));
+        let shown: Vec<String> = site.related[a]
+            .declared
+            .iter()
+            .map(|d| match d {
+                Declared::Article(i) => site.articles[*i].id.clone(),
+                Declared::External(e) => format!("{} {:?}", e.title, e.url),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "b",
+                "X Some(\"https://x.org/1\")",
+                "X Some(\"https://x.org/2\")",
+                "Z None"
+            ]
+        );
     }
 
     #[test]
