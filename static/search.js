@@ -17,6 +17,10 @@
      in another spelling or number (والانتخابات, الأميركية, السجناء); a completion of what the
      reader is typing; another inflection of its stem; a typo's correction. */
   const LEVEL = { exact: 4, close: 3, prefix: 2, loose: 1, typo: 0 };
+  /* Compounds Arabic writes both joined and apart (عبدالله / عبد الله, ديرالزور / دير الزور,
+     ابوظبي / ابو ظبي): a first part from this list (folded), or a second part that starts with
+     the article and has two letters after it. */
+  const JOINED_FIRST = new Set(['عبد', 'ابو', 'ابي', 'ابا', 'ابن', 'بن', 'ام', 'ذو', 'ذي', 'نور', 'سيف', 'شمس', 'بيت', 'دار', 'راس', 'عين', 'بني']);
 
   /* ---------- reading words (rules from the index) ---------- */
 
@@ -205,6 +209,19 @@
       units.push({ kind: 'word', words: [w], prefix: typing && isLast && a.letters(w) >= 2 });
     });
     return units.slice(0, MAX_UNITS);
+  }
+
+  /* The ways to cut a word in two, each part two letters or more: [[first, second], …]. */
+  function splits(w) {
+    const cs = [...w];
+    const out = [];
+    for (let i = 2; i <= cs.length - 2; i++) out.push([cs.slice(0, i).join(''), cs.slice(i).join('')]);
+    return out;
+  }
+
+  /* Whether two words are a compound Arabic also writes as one (see JOINED_FIRST). */
+  function compound([first, second]) {
+    return JOINED_FIRST.has(first) || (second.startsWith('ال') && [...second].length >= 4);
   }
 
   /* ---------- reading the index ---------- */
@@ -459,28 +476,47 @@
       return { level: new Int8Array(total).fill(-1), score: new Float32Array(total), docs: [], size: 0 };
     }
 
+    /* Adds a list's documents to a unit's scores at `level`, its impacts weighted by idf. */
+    function addList(out, list, level, weight, total) {
+      if (!list) return;
+      const w = (Math.log(1 + (total - list.n + 0.5) / (list.n + 0.5)) * weight) / 255;
+      const { docs, impacts } = list;
+      for (let i = 0; i < list.n; i++) {
+        const d = docs[i];
+        const s = w * impacts[i];
+        if (out.level[d] < 0) {
+          out.level[d] = level;
+          out.score[d] = s;
+          out.docs.push(d);
+        } else {
+          if (level > out.level[d]) out.level[d] = level;
+          if (s > out.score[d]) out.score[d] = s;
+        }
+      }
+      out.size = out.docs.length;
+    }
+
+    /* A word typed joined that the text writes apart (ديرالزور → «دير الزور»): the lists of
+       the pairs it cuts into, compounds first; every cut only when `everywhere`. */
+    async function apart(forms, everywhere, tried) {
+      const cuts = [];
+      for (const f of forms) {
+        for (const cut of splits(f)) {
+          const key = cut.join(' ');
+          // Any cut: parts of three letters or more (two-letter words are mostly function words).
+          const any = everywhere && cut.every((part) => [...part].length >= 3);
+          if (!tried.has(key) && (any || compound(cut))) { tried.add(key); cuts.push(cut); }
+        }
+      }
+      const lists = await Promise.all(cuts.map(([x, y]) => pair(x, y)));
+      return cuts.map((cut, i) => ({ cut, list: lists[i] })).filter((c) => c.list);
+    }
+
     /* Matches one unit of the query. */
     async function matchUnit(unit, total) {
       const idf = (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
       const out = scores(total);
-      const add = (list, level, weight) => {
-        if (!list) return;
-        const w = (idf(list.n) * weight) / 255;
-        const { docs, impacts } = list;
-        for (let i = 0; i < list.n; i++) {
-          const d = docs[i];
-          const s = w * impacts[i];
-          if (out.level[d] < 0) {
-            out.level[d] = level;
-            out.score[d] = s;
-            out.docs.push(d);
-          } else {
-            if (level > out.level[d]) out.level[d] = level;
-            if (s > out.score[d]) out.score[d] = s;
-          }
-        }
-        out.size = out.docs.length;
-      };
+      const add = (list, level, weight) => addList(out, list, level, weight, total);
       const forms = new Set();
       if (unit.kind === 'phrase') {
         const lists = await Promise.all(unit.words.slice(1).map((w, i) => pair(unit.words[i], w)));
@@ -523,7 +559,19 @@
         });
       }
       for (const c of extra) add(c.list, LEVEL.prefix, 0.8);
-      const result = { ...out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [] };
+      // The word apart in the text (the word as typed, and without its first clitic): as a
+      // compound always; cut anywhere when nothing else, typos included, matched (below).
+      const cuts = [];
+      const cutForms = [w, ...keys.slice(1, 2)];
+      const tried = new Set();
+      if (!unit.exactOnly && a.letters(w) >= 4) {
+        cuts.push(...await apart(cutForms, false, tried));
+        cuts.forEach((c) => add(c.list, LEVEL.close, 0.8));
+      }
+      const result = {
+        ...out, forms, keys: unit.exactOnly ? [w] : keys, prefix: unit.prefix ? w : null, typos: [],
+        apart: cuts.flatMap((c) => c.cut),
+      };
       const typoMin = (await load()).rules.typo_min_letters;
       if (out.size === 0 && a.letters(w) >= typoMin) {
         // The word as typed, and without its first clitic (والانتخبات → الانتخبات).
@@ -534,6 +582,12 @@
         lists.forEach((t) => add(t.exact, LEVEL.typo, 0.5));
         result.size = out.size;
         result.typos = targets;
+      }
+      if (out.size === 0 && !unit.exactOnly && a.letters(w) >= 6) {
+        const more = await apart(cutForms, true, tried);
+        more.forEach((c) => add(c.list, LEVEL.close, 0.8));
+        result.size = out.size;
+        result.apart.push(...more.flatMap((c) => c.cut));
       }
       return result;
     }
@@ -575,6 +629,25 @@
         ? Promise.all(words.slice(1).map((w, i) => pair(words[i], w)))
         : Promise.resolve([]);
       const matched = await Promise.all(units.map((u) => matchUnit(u, m.docs)));
+      // Two words typed apart that the text writes as one (عبد الله → عبدالله): a document with
+      // the joined word, or it behind a clitic, has both.
+      const free = units.map((u, i) => i).filter((i) => units[i].kind === 'word' && !units[i].exactOnly);
+      const joins = [];
+      for (let k = 0; k + 1 < free.length; k++) {
+        const [i, j] = [free[k], free[k + 1]];
+        if (j === i + 1 && compound([units[i].words[0], units[j].words[0]])) joins.push([i, j]);
+      }
+      const joined = await Promise.all(joins.map(([i, j]) => term(units[i].words[0] + units[j].words[0])));
+      joins.forEach(([i, j], k) => {
+        const t = joined[k];
+        if (!t.exact && !t.loose) return;
+        const word = units[i].words[0] + units[j].words[0];
+        for (const u of [matched[i], matched[j]]) {
+          addList(u, t.exact, LEVEL.close, 0.8, m.docs);
+          addList(u, t.loose, LEVEL.close, 0.8, m.docs);
+          u.joined = [...(u.joined || []), word];
+        }
+      });
       const bonus = await proximity;
       // Every unit must match (AND), starting from the smallest. The rank key: the match levels
       // first (exact above prefix above loose above typo), then the score.
@@ -637,6 +710,8 @@
         (u.keys || []).forEach((k, i) => (i === 0 ? exact.add(k) : keys.add(k)));
         if (u.prefix) prefixes.push(u.prefix);
         (u.typos || []).forEach((t) => exact.add(t));
+        (u.apart || []).forEach((t) => exact.add(t));
+        (u.joined || []).forEach((t) => keys.add(t));
       }
       if (exact.size) keys.add([...exact][0]);
       return (folded) => {

@@ -84,7 +84,7 @@ fn a_build_writes_the_search_page_and_its_index() {
     let meta: serde_json::Value =
         serde_json::from_slice(&std::fs::read(public.join("search/meta.json")).expect("meta"))
             .expect("json");
-    assert_eq!(meta["docs"], 9);
+    assert_eq!(meta["docs"], 10);
     for space in ["terms", "pairs", "typos"] {
         let dir = meta[space].as_array().expect("directory");
         assert!(!dir.is_empty(), "{space}");
@@ -98,7 +98,7 @@ fn a_build_writes_the_search_page_and_its_index() {
         .expect("doc")
         .count();
     assert_eq!(
-        fragments, 9,
+        fragments, 10,
         "one fragment per article, no list or tag page"
     );
 }

@@ -237,6 +237,10 @@ FIXED = [
     ("prefixes", "Reut", ("prefix", "reut")),
     ("prefixes", "الإدار", ("prefix", "الإدار")),
     ("prefixes", "سوري", ("prefix", "سوري")),
+    # Compounds typed joined that the text writes apart.
+    ("compounds", "ديرالزور", ("phrase", "دير الزور")),
+    ("compounds", "عبدالله الثاني", ("all", [("phrase", "عبد الله"), ("word", "الثاني")])),
+    ("compounds", "الباديةالسورية", ("phrase", "البادية السورية")),
     ("prefixes", "الطائف", ("prefix", "الطائف")),
     ("prefixes", "تفر", ("prefix", "تفر")),
     ("prefixes", "البادي", ("prefix", "البادي")),

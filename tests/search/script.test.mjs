@@ -124,3 +124,22 @@ test('snippets mark the surface form the text uses', async () => {
   const parts = clitic.engine.snippet((await clitic.engine.fragment(hit)).x, clitic.engine.highlighter(clitic.outcome));
   assert.deepEqual(parts.filter((p) => p.mark).map((p) => p.text), ['والانتخابات']);
 });
+
+test('a compound is found joined or apart, whichever way the reader types it', async () => {
+  // The text writes عبدالله and أبوظبي joined, «دير الزور» apart.
+  assert.deepEqual((await search('عبد الله ')).urls.map(slug), ['compound']);
+  assert.deepEqual((await search('ابو ظبي')).urls.map(slug), ['compound'], 'the last word still being typed');
+  assert.deepEqual((await search('ديرالزور ')).urls.map(slug), ['compound']);
+  assert.deepEqual((await search('وديرالزور ')).urls.map(slug), ['compound'], 'behind a clitic');
+  // Any cut, when the joined word finds nothing else: «الوفد فلسطين» is no compound.
+  assert.deepEqual((await search('الوفدفلسطين ')).urls.map(slug), ['names']);
+  assert.deepEqual((await search('عبداللطيف ')).urls, [], 'a cut must be a pair of the text');
+  const marked = async (q) => {
+    const { engine, outcome } = await search(q);
+    const f = await engine.fragment(outcome.results[0]);
+    return engine.snippet(f.x, engine.highlighter(outcome)).filter((p) => p.mark).map((p) => p.text);
+  };
+  assert.deepEqual(await marked('ديرالزور '), ['دير', 'الزور']);
+  assert.deepEqual(await marked('عبد الله '), ['عبدالله']);
+});
+
