@@ -73,6 +73,30 @@ fn yaml_quote(s: &str) -> String {
     out
 }
 
+/// A title or tag given to `new`, as the article will hold it: line breaks and runs of spaces
+/// made one space (a title pasted from two lines), trimmed. What the build would refuse (an
+/// invisible control character, a tag with no letter or digit) is refused here, before a file
+/// that cannot build is written.
+fn tidy(what: &str, text: &str) -> Result<String, Failure> {
+    let tidy = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if let Some(c) = tidy.chars().find(|&c| {
+        crate::arabic::normalize::is_forbidden_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+    }) {
+        return Err(Failure::Usage(
+            Diagnostic::new(
+                None,
+                format!(
+                    "the {what} `{}` holds an invisible control character (U+{:04X})",
+                    tidy.escape_debug(),
+                    c as u32
+                ),
+            )
+            .with_hint("type it again, or delete the character (it often comes from copying text out of another program)"),
+        ));
+    }
+    Ok(tidy)
+}
+
 /// Creates `content/<dir>/<slug>.md`; refuses to overwrite.
 pub fn new_article(
     root: &Path,
@@ -80,6 +104,7 @@ pub fn new_article(
     tags: &[String],
     dir: Option<&str>,
 ) -> Result<PathBuf, Failure> {
+    let title = &tidy("title", title)?;
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(Failure::Usage(Diagnostic::new(
@@ -115,12 +140,21 @@ pub fn new_article(
                 .with_hint("choose another title, or edit the existing file"),
         ));
     }
-    let tags: Vec<String> = tags
-        .iter()
-        .map(|t| t.trim())
-        .filter(|t| !t.is_empty())
-        .map(yaml_quote)
-        .collect();
+    let mut quoted = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let tag = tidy("tag", tag)?;
+        if tag.is_empty() {
+            continue;
+        }
+        if slugify(&tag).is_empty() {
+            return Err(Failure::Usage(
+                Diagnostic::new(None, format!("the tag `{tag}` has no letter or digit"))
+                    .with_hint("write the tag with words, or leave it out"),
+            ));
+        }
+        quoted.push(yaml_quote(&tag));
+    }
+    let tags = quoted;
     let text = format!(
         "---\ntitle: {}\ndate: {}\ntags: [{}]\n---\nاكتب هنا الفقرة الأولى؛ تصبح ملخّص المقال ما لم تضع `summary:` في الترويسة.\n",
         yaml_quote(title),
@@ -138,6 +172,33 @@ pub fn new_article(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn new_refuses_what_the_build_would_and_tidies_line_breaks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let refused = |title: &str, t: &[&str]| match new_article(root, title, &tags(t), None) {
+            Err(Failure::Usage(d)) => d.message,
+            other => panic!("{title:?} {t:?} was not refused: {:?}", other.map(|_| ())),
+        };
+        assert!(refused("a\u{1}b", &[]).contains("control character (U+0001)"));
+        assert!(refused("عنوان", &["سوريا", "x\u{7f}"]).contains("control character (U+007F)"));
+        assert!(refused("عنوان", &["..."]).contains("the tag `...` has no letter or digit"));
+        assert!(refused("   ", &[]).contains("has no letter or digit"));
+        assert!(!root.join("content").exists(), "nothing was written");
+        let made = new_article(
+            root,
+            "  سطر\nجديد  ",
+            &tags(&[" أمن\tعام ", ""]),
+            Some("2025"),
+        )
+        .expect("made");
+        assert_eq!(made, PathBuf::from("content/2025/سطر-جديد.md"));
+        let text = fs::read_to_string(root.join(&made)).expect("read");
+        assert!(text.contains("title: \"سطر جديد\"\n"), "{text}");
+        assert!(text.contains("tags: [\"أمن عام\"]\n"), "{text}");
+    }
 
     #[test]
     fn yaml_quoting_escapes_quotes() {
