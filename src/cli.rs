@@ -312,7 +312,19 @@ fn check(
     external: bool,
     format: Format,
 ) -> Result<ExitCode, Failure> {
-    let (name, outcome) = pipeline::check(root, site, options, external)?;
+    let (name, outcome) = match pipeline::check(root, site, options, external) {
+        Ok(checked) => checked,
+        Err(failure) => {
+            if format == Format::Json {
+                let shown = site.map(|s| s.display().to_string());
+                println!(
+                    "{}",
+                    crate::check::report::json_failure(shown.as_deref(), &failure)
+                );
+            }
+            return Err(failure);
+        }
+    };
     match format {
         Format::Json => println!("{}", crate::check::report::json(&name, &outcome)),
         Format::Human => eprintln!("{}", crate::check::report::human(&name, &outcome)),

@@ -121,4 +121,32 @@ fn content_errors_fail_check_with_exit_1() {
     let out = warraq(dir.path(), &["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("content/typo.md:4:1: unknown key `tgas`"));
+    // A pipeline reading the JSON report gets one whether or not the site built: the report's
+    // fields, `ok` false, and the errors with their positions.
+    let out = warraq(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["failure"], "content");
+    assert_eq!(report["problems"], serde_json::json!([]));
+    let error = &report["errors"][0];
+    assert_eq!(error["file"], "content/typo.md");
+    assert_eq!(
+        (error["line"].as_u64(), error["column"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert!(error["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("unknown key `tgas`")));
+    let out = warraq(
+        dir.path(),
+        &["check", "--format", "json", "--site", "nowhere"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    assert_eq!(
+        (report["ok"].clone(), report["failure"].clone()),
+        (false.into(), "usage".into())
+    );
 }

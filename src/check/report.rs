@@ -38,6 +38,46 @@ pub fn json(site: &str, outcome: &Outcome) -> String {
     serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+/// The JSON report of a check that found no links to check: the site did not build (its content
+/// errors, exit 1) or could not be read at all (a usage or I/O error, exit 2). A pipeline that
+/// reads stdout gets a report either way: `ok` false, no pages, and the errors.
+pub fn json_failure(site: Option<&str>, failure: &crate::diagnostics::Failure) -> String {
+    use crate::diagnostics::{Diagnostic, Failure};
+    #[derive(Serialize)]
+    struct FailedReport<'a> {
+        version: u32,
+        site: &'a str,
+        ok: bool,
+        pages: usize,
+        links: usize,
+        external: usize,
+        cached: usize,
+        problems: [(); 0],
+        redirects: [(); 0],
+        /// `content` (the site's sources have errors) or `usage` (bad arguments, unreadable folders).
+        failure: &'a str,
+        errors: Vec<&'a Diagnostic>,
+    }
+    let (kind, errors) = match failure {
+        Failure::Site(all) => ("content", all.iter().collect()),
+        Failure::Usage(d) => ("usage", vec![d]),
+    };
+    let report = FailedReport {
+        version: 1,
+        site: site.unwrap_or("(build)"),
+        ok: false,
+        pages: 0,
+        links: 0,
+        external: 0,
+        cached: 0,
+        problems: [],
+        redirects: [],
+        failure: kind,
+        errors,
+    };
+    serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
 /// Renders the human report, grouped by page.
 pub fn human(site: &str, outcome: &Outcome) -> String {
     let mut out = String::new();
