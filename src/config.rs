@@ -253,22 +253,8 @@ impl Config {
                 )])
             }
         };
-        let text = match String::from_utf8(text) {
-            Ok(t) => t,
-            Err(e) => {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                let prefix = String::from_utf8_lossy(&bytes[..valid]);
-                let (line, column) = crate::diagnostics::line_column(&prefix, valid);
-                let (message, hint) = crate::content::source::not_utf8("site.yaml", &bytes, valid);
-                return Err(vec![Diagnostic {
-                    line,
-                    column,
-                    ..Diagnostic::new(Some(&shown), message)
-                }
-                .with_hint(hint)]);
-            }
-        };
+        let text =
+            crate::content::source::text_of(&shown, "site.yaml", text).map_err(|d| vec![d])?;
         let text = text
             .strip_prefix('\u{FEFF}')
             .unwrap_or(&text)

@@ -310,6 +310,58 @@ fn svg_images_that_would_run_script_are_errors_at_the_image() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
+/// A dossier's introduction (`series/<slug>.md`) is published like a body, so it is held to a
+/// body's rules: what would run script is an error at its place in that file (it was published
+/// as written), and a file in another encoding is named.
+#[test]
+fn a_dossiers_introduction_meets_the_bodys_rules() {
+    let dir = site("good_site");
+    write_article(
+        dir.path(),
+        "x.md",
+        "---\ntitle: جزء\ndate: 2025-01-01\nseries: {name: ملف الحسكة, part: 1}\n---\nنص\n",
+    );
+    std::fs::create_dir_all(dir.path().join("series")).unwrap();
+    let intro = dir.path().join("series/ملف-الحسكة.md");
+    std::fs::write(&intro, "مقدمة الملف.\n\n<mark>مهم</mark>\n").unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = read(dir.path().join("public/series/ملف-الحسكة/index.html"));
+    assert!(page.contains("<mark>مهم</mark>"), "{page}");
+    for (text, expected) in [
+        (
+            "مقدمة.\n\n<img src=x onerror=alert(1)>\n"
+                .as_bytes()
+                .to_vec(),
+            "series/ملف-الحسكة.md:3:12: the event handler `onerror` would run script",
+        ),
+        (
+            "مقدمة.\n\n[المصدر](javascript:alert(1))\n"
+                .as_bytes()
+                .to_vec(),
+            "series/ملف-الحسكة.md:3:1: link to `javascript:alert(1)` uses the `javascript:` scheme",
+        ),
+        (
+            [
+                b"\xd9\x85\n".as_slice(),
+                &[0xE3, 0xE6, 0xD1, 0xC7, 0xC8, b'\n'],
+            ]
+            .concat(),
+            "series/ملف-الحسكة.md:2:1: the file is not UTF-8 text",
+        ),
+    ] {
+        std::fs::write(&intro, text).unwrap();
+        let out = warraq(dir.path(), &["build"]);
+        let err = flat(&stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert!(err.contains(&flat(expected)), "{expected}\n{err}");
+        assert_eq!(
+            read(dir.path().join("public/series/ملف-الحسكة/index.html")),
+            page
+        );
+    }
+}
+
 #[test]
 fn nonsense_settings_are_errors_with_the_allowed_values() {
     for (yaml, expected) in [

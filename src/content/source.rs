@@ -103,6 +103,27 @@ fn utf16_without_mark(what: &str, bytes: &[u8]) -> Option<String> {
         .then(|| format!("{what} is UTF-16 text (every other byte of it is zero), not UTF-8"))
 }
 
+/// `bytes` as text, or the error that names their encoding, positioned at the first bad byte
+/// of the file `shown` (`what` names it in the message: "the file", "site.yaml").
+pub fn text_of(shown: &Path, what: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    utf8(bytes).map_err(|e| encoding_error(shown, what, e))
+}
+
+/// The error of [`text_of`].
+fn encoding_error(shown: &Path, what: &str, e: std::string::FromUtf8Error) -> Diagnostic {
+    let valid = e.utf8_error().valid_up_to();
+    let bytes = e.into_bytes();
+    let prefix = String::from_utf8_lossy(&bytes[..valid]);
+    let (line, column) = crate::diagnostics::line_column(&prefix, valid);
+    let (message, hint) = not_utf8(what, &bytes, valid);
+    Diagnostic {
+        line,
+        column,
+        ..Diagnostic::new(Some(shown), message)
+    }
+    .with_hint(hint)
+}
+
 /// Whether `b` is an Arabic letter (or tatweel) in Windows-1256.
 fn is_1256_letter(b: u8) -> bool {
     matches!(b, 0xC1..=0xD6 | 0xD8..=0xDB | 0xDC..=0xDF | 0xE1 | 0xE3..=0xE6 | 0xEC | 0xED)
@@ -110,23 +131,7 @@ fn is_1256_letter(b: u8) -> bool {
 
 /// Decodes bytes into text and finds the front-matter. `shown` is the path used in messages.
 pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
-    let text = match utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let prefix: Arc<str> = Arc::from(String::from_utf8_lossy(&bytes[..valid]).as_ref());
-            let (line, column) = crate::diagnostics::line_column(&prefix, valid);
-            let (message, hint) = not_utf8("the file", &bytes, valid);
-            return Err(Diagnostic {
-                line,
-                column,
-                source: None,
-                ..Diagnostic::new(Some(shown), message)
-            }
-            .with_hint(hint));
-        }
-    };
+    let text = utf8(bytes).map_err(|e| encoding_error(shown, "the file", e))?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
     // CRLF and lone CR (old Mac files) both end lines, for YAML as for our positions.
     let text: Arc<str> = if text.contains('\r') {

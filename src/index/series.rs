@@ -108,7 +108,7 @@ pub fn index(
                 }
             }
         }
-        let intro_html = intro(config, &slug);
+        let intro_html = intro(config, &slug, errors);
         series.push(Series {
             name,
             slug,
@@ -127,15 +127,50 @@ pub fn index(
     Dossiers { series, of_article }
 }
 
-/// The introduction of a dossier: markdown in `series/<slug>.md` at the site's root.
-fn intro(config: &crate::config::Config, slug: &str) -> Option<String> {
-    let path = config.root.join("series").join(format!("{slug}.md"));
-    let text = std::fs::read_to_string(path).ok()?;
+/// The introduction of a dossier: markdown in `series/<slug>.md` at the site's root, held to
+/// the rules of an article's body (its raw HTML to the site's policy, its links to the allowed
+/// schemes): its problems are errors at their place in that file.
+fn intro(
+    config: &crate::config::Config,
+    slug: &str,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let shown = std::path::PathBuf::from("series").join(format!("{slug}.md"));
+    let bytes = match std::fs::read(config.root.join(&shown)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            errors.push(Diagnostic::new(
+                Some(&shown),
+                format!("cannot read the dossier's introduction: {e}"),
+            ));
+            return None;
+        }
+    };
+    let text = match crate::content::source::text_of(&shown, "the file", bytes) {
+        Ok(text) => text,
+        Err(d) => {
+            errors.push(d);
+            return None;
+        }
+    };
+    let text: std::sync::Arc<str> =
+        std::sync::Arc::from(text.strip_prefix('\u{FEFF}').unwrap_or(&text));
     let rendered = crate::content::markdown::render(
         &text,
         config.direction,
         &|_| Ok(Default::default()),
         &config.html,
     );
-    Some(rendered.html)
+    if rendered.problems.is_empty() {
+        return Some(rendered.html);
+    }
+    for problem in rendered.problems {
+        let d = Diagnostic::at_offset(&shown, &text, problem.offset, problem.message);
+        errors.push(match problem.hint {
+            Some(h) => d.with_hint(h),
+            None => d,
+        });
+    }
+    None
 }

@@ -44,14 +44,14 @@ pub fn load_data(
     settings: &Settings,
 ) -> Result<HashMap<String, TermData>, Diagnostic> {
     let shown = std::path::PathBuf::from(format!("data/{}.yaml", settings.name));
-    let text = match std::fs::read_to_string(config.root.join(&shown)) {
-        Ok(text) => text,
+    let text = match std::fs::read(config.root.join(&shown)) {
+        Ok(bytes) => crate::content::source::text_of(&shown, "the file", bytes)?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
         Err(e) => {
-            return Err(
-                Diagnostic::new(Some(&shown), format!("cannot read it: {e}"))
-                    .with_hint("save it as UTF-8 text"),
-            )
+            return Err(Diagnostic::new(
+                Some(&shown),
+                format!("cannot read it: {e}"),
+            ))
         }
     };
     let source: std::sync::Arc<str> = std::sync::Arc::from(text.trim_start_matches('\u{FEFF}'));

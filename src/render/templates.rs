@@ -97,20 +97,8 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
                     format!("cannot read the template: {e}"),
                 )]
             })?;
-            let text = String::from_utf8(bytes).map_err(|e| {
-                let valid = e.utf8_error().valid_up_to();
-                let bytes = e.into_bytes();
-                let prefix = String::from_utf8_lossy(&bytes[..valid]);
-                let (line, column) = crate::diagnostics::line_column(&prefix, valid);
-                let (message, hint) =
-                    crate::content::source::not_utf8("the template", &bytes, valid);
-                vec![Diagnostic {
-                    line,
-                    column,
-                    ..Diagnostic::new(Some(&shown), message)
-                }
-                .with_hint(hint)]
-            })?;
+            let text = crate::content::source::text_of(&shown, "the template", bytes)
+                .map_err(|d| vec![d])?;
             let text: Arc<str> = Arc::from(
                 text.strip_prefix('\u{FEFF}')
                     .unwrap_or(&text)
