@@ -396,6 +396,8 @@ fn a_writers_file_gives_names_bios_links_and_merges_aliases() {
     assert!(!public.join("authors/john-doe").exists());
     let page = read(public.join("authors/سارة-الأحمد/index.html"));
     assert!(page.contains("الكاتب: د. سارة الأحمد"), "{page}");
+    let quiet = build(root);
+    assert!(!quiet.contains("warning"), "{quiet}");
     assert!(
         page.contains("<p class=\"term-bio\">باحثة في شؤون شرق سوريا.</p>"),
         "{page}"
@@ -429,4 +431,30 @@ fn a_writers_file_gives_names_bios_links_and_merges_aliases() {
         err.contains("data/authors.yaml:2:") && err.contains("javascript:x"),
         "{err}"
     );
+}
+
+/// A data file whose bio would be shown nowhere is a warning on every build (exit 0): a name no
+/// article carries (a misspelling, with the nearest writer), and a file named after no taxonomy.
+#[test]
+fn data_that_is_shown_nowhere_is_a_warning_naming_what_was_meant() {
+    let dir = regions_site();
+    let root = dir.path();
+    write(
+        root,
+        "data/authors.yaml",
+        "\"سارة الأحمد\":\n  bio: \"باحثة.\"\n\"سارة الاحمدي\":\n  bio: \"مكررة بخطأ.\"\n",
+    );
+    write(root, "data/author.yml", "x: {bio: y}\n");
+    for _ in 0..2 {
+        let err = flat(&build(root));
+        for expected in [
+            "warning: data/authors.yaml:3:2: `سارة الاحمدي` names no author of any article",
+            "help: did you mean `سارة الأحمد`?",
+            "warning: data/author.yml: data/author.yml is no taxonomy's data file",
+            "did you mean data/authors.yaml?",
+        ] {
+            assert!(err.contains(&flat(expected)), "{expected}\n{err}");
+        }
+        assert!(!err.contains(&flat("`سارة الأحمد` names no")), "{err}");
+    }
 }

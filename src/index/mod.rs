@@ -88,6 +88,7 @@ impl Site {
         progress: &crate::progress::Progress,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
+        let mut warnings = taxonomy::stray_data_files(&config);
         let mut taxonomies: Vec<Taxonomy> = Vec::with_capacity(config.taxonomies.len());
         for t in &config.taxonomies {
             let data = match taxonomy::load_data(&config, t) {
@@ -97,9 +98,10 @@ impl Site {
                     Default::default()
                 }
             };
-            taxonomies.push(taxonomy::index(t, &data, &articles, &mut diagnostics));
+            let indexed = taxonomy::index(t, &data, &articles, &mut diagnostics);
+            warnings.extend(data.unused(&indexed));
+            taxonomies.push(indexed);
         }
-        let mut warnings = Vec::new();
         let dossiers = series::index(&config, &articles, &mut diagnostics, &mut warnings);
         let declared = related::declared(&articles, &mut diagnostics);
         if !diagnostics.is_empty() {

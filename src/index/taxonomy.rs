@@ -10,7 +10,7 @@ use crate::arabic::slug::slugify;
 use crate::config::{Taxonomy as Settings, TermField, TermSort};
 use crate::content::article::{Article, MAX_NAME_BYTES};
 use crate::content::front_matter::locate_value;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{did_you_mean, Diagnostic};
 
 /// What `data/<taxonomy>.yaml` says of one name: the name to show, a short bio or description,
 /// links, and other spellings that are the same name.
@@ -37,16 +37,91 @@ pub struct TermLink {
     pub url: crate::content::front_matter::ExternalUrl,
 }
 
+/// What `data/<taxonomy>.yaml` says of names, by slug, and where each name is written.
+#[derive(Debug, Default)]
+pub struct Data {
+    pub terms: HashMap<String, TermData>,
+    /// Each name as written (its slug, the name, the warning it gets when no article carries it).
+    written: Vec<(String, String, Diagnostic)>,
+}
+
+impl Data {
+    /// What the file says of the name with this slug.
+    pub fn get(&self, slug: &str) -> Option<&TermData> {
+        self.terms.get(slug)
+    }
+
+    /// A warning at each name of the file that no article of `taxonomy` carries (under any of
+    /// its aliases): a misspelt name in the data file shows its bio nowhere, silently.
+    pub fn unused(&self, taxonomy: &Taxonomy) -> Vec<Diagnostic> {
+        let carried: std::collections::HashSet<&str> =
+            taxonomy.terms.iter().map(|t| t.slug.as_str()).collect();
+        let mut out: Vec<Diagnostic> = self
+            .written
+            .iter()
+            .filter(|(slug, _, _)| !carried.contains(slug.as_str()))
+            .map(|(_, name, warning)| {
+                let key = taxonomy.settings.field.key();
+                let hint = match did_you_mean(name, taxonomy.terms.iter().map(|t| t.name.as_str()))
+                {
+                    Some(near) => format!(
+                        "did you mean `{near}`? Write the name as the articles' `{key}:` write it"
+                    ),
+                    None => format!(
+                        "write the name as the articles' `{key}:` write it, or remove the entry"
+                    ),
+                };
+                warning.clone().with_hint(hint)
+            })
+            .collect();
+        out.sort_by_key(|d| d.line);
+        out
+    }
+}
+
+/// A warning for each `data/<name>.yaml` whose name is no taxonomy of the site
+/// (`data/author.yaml` for `authors`): warraq never reads it, so nothing it says is shown.
+pub fn stray_data_files(config: &crate::config::Config) -> Vec<Diagnostic> {
+    let Ok(entries) = std::fs::read_dir(config.root.join("data")) else {
+        return Vec::new();
+    };
+    let names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let mut out: Vec<Diagnostic> = entries
+        .flatten()
+        .filter_map(|e| {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let stem = file.strip_suffix(".yaml").or_else(|| file.strip_suffix(".yml"))?;
+            if file.starts_with('.') || (names.contains(&stem) && file.ends_with(".yaml")) {
+                return None;
+            }
+            let shown = std::path::Path::new("data").join(&file);
+            let hint = match (file.ends_with(".yml"), names.contains(&stem)) {
+                (true, true) => format!("rename it data/{stem}.yaml"),
+                _ => match did_you_mean(stem, names.iter().copied()) {
+                    Some(near) => format!("did you mean data/{near}.yaml? The site's taxonomies: {}", names.join(", ")),
+                    None => format!("the site's taxonomies are {}; a data file is named after one (data/authors.yaml)", names.join(", ")),
+                },
+            };
+            Some(
+                Diagnostic::new(
+                    Some(&shown),
+                    format!("data/{file} is no taxonomy's data file, so warraq does not read it"),
+                )
+                .with_hint(hint),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| a.file.cmp(&b.file));
+    out
+}
+
 /// Reads `data/<name>.yaml` of a taxonomy (a map from a name to its [`TermData`]) when it
 /// exists; errors are positioned in that file.
-pub fn load_data(
-    config: &crate::config::Config,
-    settings: &Settings,
-) -> Result<HashMap<String, TermData>, Diagnostic> {
+pub fn load_data(config: &crate::config::Config, settings: &Settings) -> Result<Data, Diagnostic> {
     let shown = std::path::PathBuf::from(format!("data/{}.yaml", settings.name));
     let text = match std::fs::read(config.root.join(&shown)) {
         Ok(bytes) => crate::content::source::text_of(&shown, "the file", bytes)?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Data::default()),
         Err(e) => {
             return Err(Diagnostic::new(
                 Some(&shown),
@@ -56,16 +131,16 @@ pub fn load_data(
     };
     let source: std::sync::Arc<str> = std::sync::Arc::from(text.trim_start_matches('\u{FEFF}'));
     if source.trim().is_empty() {
-        return Ok(HashMap::new());
+        return Ok(Data::default());
     }
     let what = format!("data/{}.yaml", settings.name);
     let raw: HashMap<String, Option<TermData>> = serde_yaml::from_str(&source)
         .map_err(|e| crate::yaml::to_diagnostic(&shown, &source, 1, &what, &e))?;
-    let mut out = HashMap::new();
+    let mut out = Data::default();
     for (name, data) in raw {
         let slug = slugify(&name);
+        let offset = source.find(&name).unwrap_or(0);
         if slug.is_empty() {
-            let offset = source.find(&name).unwrap_or(0);
             return Err(Diagnostic::at_offset(
                 &shown,
                 &source,
@@ -73,7 +148,17 @@ pub fn load_data(
                 format!("`{name}` has no letter or digit"),
             ));
         }
-        out.insert(slug, data.unwrap_or_default());
+        let warning = Diagnostic::at_offset(
+            &shown,
+            &source,
+            offset,
+            format!(
+                "`{name}` names no {} of any article, so what {what} says of it is shown nowhere",
+                settings.label_for_errors()
+            ),
+        );
+        out.written.push((slug.clone(), name, warning));
+        out.terms.insert(slug, data.unwrap_or_default());
     }
     Ok(out)
 }
@@ -125,12 +210,13 @@ fn names_of<'a>(field: &TermField, a: &'a Article) -> Vec<(&'a str, Option<&'a s
 /// Indexes one taxonomy over all articles; names that cannot have a page are problems.
 pub fn index(
     settings: &Settings,
-    data: &HashMap<String, TermData>,
+    data: &Data,
     articles: &[Article],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Taxonomy {
     // Every alias's slug leads to its name's slug.
     let alias_of: HashMap<String, &str> = data
+        .terms
         .iter()
         .flat_map(|(slug, d)| d.aliases.iter().map(move |a| (slugify(a), slug.as_str())))
         .collect();
