@@ -289,6 +289,11 @@ fn svg_images_that_would_run_script_are_errors_at_the_image() {
             "declares an XML entity (line 1)",
         ),
         (
+            r#"<?xml version="1.0"?>
+<?xml-stylesheet type="text/xsl" href="map.xsl"?><svg xmlns="http://www.w3.org/2000/svg"/>"#,
+            "asks for a stylesheet (`<?xml-stylesheet`, line 2)",
+        ),
+        (
             r#"<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="onmouseover" to="alert(1)"/></svg>"#,
             "animating `onmouseover`",
         ),

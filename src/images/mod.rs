@@ -463,10 +463,21 @@ fn svg_runs_nothing(shown: &str, bytes: &[u8], policy: &HtmlPolicy) -> Result<()
         ));
     };
     let at = |offset: usize| crate::diagnostics::line_column(text, offset).0;
-    if let Some(offset) = text.to_ascii_lowercase().find("<!entity") {
+    let lower = text.to_ascii_lowercase();
+    if let Some(offset) = lower.find("<!entity") {
         return Err((
             format!(
                 "`{shown}` declares an XML entity (line {}), which could hide script from this check",
+                at(offset)
+            ),
+            Some(HINT.into()),
+        ));
+    }
+    // An XSLT stylesheet turns the document into another one, script and all.
+    if let Some(offset) = lower.find("<?xml-stylesheet") {
+        return Err((
+            format!(
+                "`{shown}` asks for a stylesheet (`<?xml-stylesheet`, line {}), which can turn it into a page that runs script",
                 at(offset)
             ),
             Some(HINT.into()),
