@@ -255,11 +255,7 @@ impl Config {
         };
         let text =
             crate::content::source::text_of(&shown, "site.yaml", text).map_err(|d| vec![d])?;
-        let text = text
-            .strip_prefix('\u{FEFF}')
-            .unwrap_or(&text)
-            .replace("\r\n", "\n")
-            .replace('\r', "\n");
+        let text = text.replace("\r\n", "\n").replace('\r', "\n");
         let source: Arc<str> = Arc::from(text.as_str());
         if let Some(d) =
             crate::content::front_matter::control_character(&shown, &source, 0..source.len())

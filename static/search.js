@@ -476,10 +476,13 @@
       return { level: new Int8Array(total).fill(-1), score: new Float32Array(total), docs: [], size: 0 };
     }
 
+    /* BM25's idf of a list of `n` documents in an archive of `total`. */
+    const idf = (n, total) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
+
     /* Adds a list's documents to a unit's scores at `level`, its impacts weighted by idf. */
     function addList(out, list, level, weight, total) {
       if (!list) return;
-      const w = (Math.log(1 + (total - list.n + 0.5) / (list.n + 0.5)) * weight) / 255;
+      const w = (idf(list.n, total) * weight) / 255;
       const { docs, impacts } = list;
       for (let i = 0; i < list.n; i++) {
         const d = docs[i];
@@ -514,7 +517,6 @@
 
     /* Matches one unit of the query. */
     async function matchUnit(unit, total) {
-      const idf = (n) => Math.log(1 + (total - n + 0.5) / (n + 0.5));
       const out = scores(total);
       const add = (list, level, weight) => addList(out, list, level, weight, total);
       const forms = new Set();
@@ -526,7 +528,7 @@
         const seen = new Uint8Array(total);
         const sum = new Float32Array(total);
         lists.forEach((l) => {
-          const w = idf(l.n) / 255;
+          const w = idf(l.n, total) / 255;
           for (let i = 0; i < l.n; i++) {
             seen[l.docs[i]]++;
             sum[l.docs[i]] += w * l.impacts[i];

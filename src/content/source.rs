@@ -53,13 +53,15 @@ pub fn utf8(bytes: Vec<u8>) -> Result<String, std::string::FromUtf8Error> {
     }
 }
 
+/// How to save a file in another encoding as UTF-8.
+const SAVE_AS: &str = "open it in your editor and save it with the encoding UTF-8 (\"Save with encoding\" or \"Encoding → UTF-8\"); warraq reads no other encoding";
+
 /// What to tell an editor about `bytes` that are not UTF-8 from byte `valid` on (`what`: "the
 /// file", "site.yaml"): the encoding it most likely is, when that is plain, and how to fix it.
 /// Arabic text saved by older Windows editors is Windows-1256, and Notepad's "Unicode" is UTF-16:
 /// both are named, as "invalid byte" alone does not tell an editor what to change.
 pub fn not_utf8(what: &str, bytes: &[u8], valid: usize) -> (String, &'static str) {
     const SAVE: &str = "save the file as UTF-8; warraq reads no other encoding";
-    const SAVE_AS: &str = "open it in your editor and save it with the encoding UTF-8 (\"Save with encoding\" or \"Encoding → UTF-8\"); warraq reads no other encoding";
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return (
             format!("{what} is UTF-16 text (it starts with UTF-16's byte-order mark), not UTF-8"),
@@ -103,10 +105,15 @@ fn utf16_without_mark(what: &str, bytes: &[u8]) -> Option<String> {
         .then(|| format!("{what} is UTF-16 text (every other byte of it is zero), not UTF-8"))
 }
 
-/// `bytes` as text, or the error that names their encoding, positioned at the first bad byte
-/// of the file `shown` (`what` names it in the message: "the file", "site.yaml").
+/// `bytes` as text without a leading BOM, or the error that names their encoding, positioned
+/// at the first bad byte of the file `shown` (`what` names it in the message: "the file",
+/// "site.yaml").
 pub fn text_of(shown: &Path, what: &str, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    utf8(bytes).map_err(|e| encoding_error(shown, what, e))
+    let mut text = utf8(bytes).map_err(|e| encoding_error(shown, what, e))?;
+    if text.starts_with('\u{FEFF}') {
+        text.drain(..'\u{FEFF}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The error of [`text_of`].
@@ -131,8 +138,7 @@ fn is_1256_letter(b: u8) -> bool {
 
 /// Decodes bytes into text and finds the front-matter. `shown` is the path used in messages.
 pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
-    let text = utf8(bytes).map_err(|e| encoding_error(shown, "the file", e))?;
-    let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+    let text = text_of(shown, "the file", bytes)?;
     // CRLF and lone CR (old Mac files) both end lines, for YAML as for our positions.
     let text: Arc<str> = if text.contains('\r') {
         Arc::from(text.replace("\r\n", "\n").replace('\r', "\n"))
@@ -142,9 +148,7 @@ pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
     let first_line_end = text.find('\n').unwrap_or(text.len());
     if text[..first_line_end].trim_end() != "---" {
         if let Some(message) = utf16_without_mark("the file", text.as_bytes()) {
-            return Err(Diagnostic::at(shown, &text, 1, 1, message).with_hint(
-                "open it in your editor and save it with the encoding UTF-8; warraq reads no other encoding",
-            ));
+            return Err(Diagnostic::at(shown, &text, 1, 1, message).with_hint(SAVE_AS));
         }
         return Err(Diagnostic::at(shown, &text, 1, 1, "the file has no front-matter")
             .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line"));

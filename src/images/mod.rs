@@ -464,24 +464,16 @@ fn svg_runs_nothing(shown: &str, bytes: &[u8], policy: &HtmlPolicy) -> Result<()
     };
     let at = |offset: usize| crate::diagnostics::line_column(text, offset).0;
     let lower = text.to_ascii_lowercase();
-    if let Some(offset) = lower.find("<!entity") {
-        return Err((
-            format!(
-                "`{shown}` declares an XML entity (line {}), which could hide script from this check",
-                at(offset)
-            ),
-            Some(HINT.into()),
-        ));
-    }
-    // An XSLT stylesheet turns the document into another one, script and all.
-    if let Some(offset) = lower.find("<?xml-stylesheet") {
-        return Err((
-            format!(
-                "`{shown}` asks for a stylesheet (`<?xml-stylesheet`, line {}), which can turn it into a page that runs script",
-                at(offset)
-            ),
-            Some(HINT.into()),
-        ));
+    // An entity can hide a link from the check below; an XSLT stylesheet turns the document
+    // into another one, script and all.
+    for (needle, what) in [
+        ("<!entity", "declares an XML entity (line {}), which could hide script from this check"),
+        ("<?xml-stylesheet", "asks for a stylesheet (`<?xml-stylesheet`, line {}), which can turn it into a page that runs script"),
+    ] {
+        if let Some(offset) = lower.find(needle) {
+            let what = what.replace("{}", &at(offset).to_string());
+            return Err((format!("`{shown}` {what}"), Some(HINT.into())));
+        }
     }
     if let Some(p) = crate::content::raw_html::problems(text, policy)
         .into_iter()

@@ -154,8 +154,7 @@ fn intro(
             return None;
         }
     };
-    let text: std::sync::Arc<str> =
-        std::sync::Arc::from(text.strip_prefix('\u{FEFF}').unwrap_or(&text));
+    let text: std::sync::Arc<str> = std::sync::Arc::from(text);
     let rendered = crate::content::markdown::render(
         &text,
         config.direction,

@@ -129,7 +129,7 @@ pub fn load_data(config: &crate::config::Config, settings: &Settings) -> Result<
             ))
         }
     };
-    let source: std::sync::Arc<str> = std::sync::Arc::from(text.trim_start_matches('\u{FEFF}'));
+    let source: std::sync::Arc<str> = std::sync::Arc::from(text);
     if source.trim().is_empty() {
         return Ok(Data::default());
     }

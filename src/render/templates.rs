@@ -99,11 +99,7 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
             })?;
             let text = crate::content::source::text_of(&shown, "the template", bytes)
                 .map_err(|d| vec![d])?;
-            let text: Arc<str> = Arc::from(
-                text.strip_prefix('\u{FEFF}')
-                    .unwrap_or(&text)
-                    .replace("\r\n", "\n"),
-            );
+            let text: Arc<str> = Arc::from(text.replace("\r\n", "\n"));
             match sources.iter_mut().find(|(n, _, _)| *n == name) {
                 Some(slot) => *slot = (name, text, true),
                 None => sources.push((name, text, true)),
