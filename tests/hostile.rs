@@ -224,6 +224,31 @@ fn raw_html_that_would_run_script_is_an_error_at_its_position() {
 }
 
 #[test]
+fn heading_ids_and_classes_that_are_not_names_are_errors_at_the_heading() {
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\n---\nنص.\n\n## العنوان {#javascript:alert(1)}\n",
+        "content/x.md:7:1",
+        "the heading id `javascript:alert(1)` holds `:`",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\n---\n## العنوان {#a\"onmouseover=alert(1) .x}\n",
+        "content/x.md:5:1",
+        "the heading id `a\"onmouseover=alert(1)` holds `\"`",
+    );
+    // Names are kept as written.
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: t\ndate: 2025-01-01\n---\n## العنوان {#الخلفية-2024 .key-point}\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = std::fs::read_to_string(dir.path().join("public/x/index.html")).unwrap();
+    assert!(
+        page.contains("<h2 id=\"الخلفية-2024\" class=\"key-point\">"),
+        "{page}"
+    );
+}
+
+#[test]
 fn safe_raw_html_and_listed_embeds_are_kept_and_trusted_sites_keep_everything() {
     let text = "---\ntitle: t\ndate: 2025-01-01\n---\n<figure><img src=\"/a.png\" alt=\"صورة\"><figcaption>تعليق</figcaption></figure>\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" allowfullscreen></iframe>\n\n<details><summary>المزيد</summary>\n\nنص <mark>مهم</mark>.\n\n</details>\n";
     let (code, err, dir) = build_with("x.md", text);

@@ -277,7 +277,15 @@ impl<'e> Writer<'e, '_> {
             Tag::Paragraph => attr.map_or(Event::Start(Tag::Paragraph), |d| with_dir("p", d)),
             Tag::Heading {
                 level, id, classes, ..
-            } => self.heading(level, id.is_some(), classes, attr, rest),
+            } => {
+                if let Some(id) = &id {
+                    self.check_heading_name("id", id, offset);
+                }
+                for class in &classes {
+                    self.check_heading_name("class", class, offset);
+                }
+                self.heading(level, id.is_some(), classes, attr, rest)
+            }
             Tag::FootnoteDefinition(label) => self
                 .footnote_definition(&label, attr)
                 .unwrap_or(Event::Start(Tag::FootnoteDefinition(label))),
@@ -352,6 +360,46 @@ impl<'e> Writer<'e, '_> {
                 })
             }
             other => Event::Start(other),
+        }
+    }
+
+    /// An id the author gave a heading (`{#id}`) names a place in an address (`/2025/x/#id`),
+    /// and a class (`{.class}`) a rule of the site's CSS: letters, digits, `-`, `_` and `.`
+    /// only. Anything else is a problem at the heading: a quote or a space would end the
+    /// attribute in other tools' copies of the page, and `{#javascript:alert(1)}` reads as a
+    /// script address to whoever scans the page for one.
+    fn check_heading_name(&mut self, what: &str, id: &str, offset: usize) {
+        let allowed = |c: char| {
+            c.is_alphanumeric()
+                || "-_.".contains(c)
+                || crate::arabic::normalize::WORD_MARK_RANGES
+                    .iter()
+                    .any(|&(a, b)| (a..=b).contains(&c))
+        };
+        if let Some(bad) = id.chars().find(|&c| !allowed(c)) {
+            let shown = if !bad.is_ascii_graphic() {
+                format!("U+{:04X}", u32::from(bad))
+            } else {
+                format!("`{bad}`")
+            };
+            self.out.problems.push(BodyProblem {
+                offset,
+                message: format!(
+                    "the heading {what} `{}` holds {shown}; a heading's id or class may hold only letters, digits, `-`, `_` and `.`",
+                    id.chars()
+                        .map(|c| match c {
+                            c if allowed(c) || c.is_ascii_graphic() => c.to_string(),
+                            c => format!("\\u{{{:04X}}}", u32::from(c)),
+                        })
+                        .collect::<String>()
+                ),
+                hint: Some(if what == "id" {
+                    "write it as one word or with hyphens (`{#الخلفية}`, `{#background-2024}`), or leave it out: every heading gets an id from its text"
+                        .into()
+                } else {
+                    "write the class as one word or with hyphens (`{.note}`, `{.key-point}`)".into()
+                }),
+            });
         }
     }
 

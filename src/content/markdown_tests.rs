@@ -243,3 +243,33 @@ fn images_need_alt_text_and_a_file() {
         r.html
     );
 }
+
+#[test]
+fn a_heading_id_or_class_holds_only_letters_digits_hyphens_underscores_and_dots() {
+    for good in [
+        "{#custom}",
+        "{#الخلفية-2024}",
+        "{#a_b.c}",
+        "{#الشَّرْع}",
+        "{#x .note .key-point}",
+    ] {
+        let r = md(&format!("## عنوان {good}\n"));
+        assert!(r.problems.is_empty(), "{good}: {:?}", r.problems);
+    }
+    for (bad, shown) in [
+        ("{#javascript:alert(1)}", "`:`"),
+        ("{#a\"onmouseover=alert(1)}", "`\"`"),
+        ("{#a&b}", "`&`"),
+        ("{#a/b}", "`/`"),
+        ("{#a\u{200f}b}", "U+200F"),
+        ("{.a\"onclick=alert(1)}", "`\"`"),
+        ("{#ok .a:b}", "`:`"),
+    ] {
+        let r = md(&format!("فقرة\n\n## عنوان {bad}\n"));
+        assert_eq!(r.problems.len(), 1, "{bad}: {:?}", r.problems);
+        let p = &r.problems[0];
+        assert_eq!(p.offset, "فقرة\n\n".len(), "{bad}: at the heading");
+        assert!(p.message.contains(shown), "{bad}: {}", p.message);
+        assert!(p.hint.is_some());
+    }
+}

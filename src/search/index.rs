@@ -188,7 +188,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
                 s: &a.description,
                 l: a.lang.as_deref(),
             };
-            let mut bytes = serde_json::to_vec(&fragment).unwrap_or_default();
+            let mut bytes = json_for_any_reader(&fragment);
             bytes.push(b'\n');
             let file = format!("{FOLDER}/doc/{id}.txt");
             let inputs = remembers.then(|| fragment_inputs(&bytes, a.text_hash));
@@ -215,6 +215,24 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
             .try_for_each(|(name, bytes)| sink.write(&name, bytes))
     })?;
     Ok(count)
+}
+
+/// `value` as JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same
+/// value for `JSON.parse`, and no markup for whatever else reads the file (a summary written
+/// `<script>…</script>` is text on every page, and is not left as markup in the fragment).
+/// Those three characters occur only inside JSON strings, so each byte is replaced as is.
+fn json_for_any_reader<T: Serialize>(value: &T) -> Vec<u8> {
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    let mut out = Vec::with_capacity(json.len());
+    for b in json {
+        match b {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            b => out.push(b),
+        }
+    }
+    out
 }
 
 /// What a document's fragment file is made from, as one number: its header (every field the
@@ -486,6 +504,25 @@ mod tests {
             assert!(files == whole, "chunks of {chunk} give another index");
         }
         assert!(whole.iter().any(|(name, _)| name.starts_with("search/p/")));
+    }
+
+    #[test]
+    fn fragment_headers_hold_no_markup_and_read_back_the_same() {
+        let fragment = Fragment {
+            u: "/2025/a/".into(),
+            t: "عنوان <script>alert(1)</script>",
+            d: "2025-01-01".into(),
+            dd: "1 يناير 2025".into(),
+            g: &["A & B".into()],
+            s: "\"quoted\" <b>x</b> & y > z",
+            l: None,
+        };
+        let bytes = json_for_any_reader(&fragment);
+        assert!(!bytes.iter().any(|b| b"<>&".contains(b)));
+        let back: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let plain: serde_json::Value =
+            serde_json::from_slice(&serde_json::to_vec(&fragment).unwrap()).unwrap();
+        assert_eq!(back, plain);
     }
 
     #[test]
