@@ -458,3 +458,61 @@ fn data_that_is_shown_nowhere_is_a_warning_naming_what_was_meant() {
         assert!(!err.contains(&flat("`سارة الأحمد` names no")), "{err}");
     }
 }
+
+#[test]
+fn a_name_in_two_spellings_is_a_warning_at_the_less_used_one_until_they_are_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "site.yaml", "title: أرشيف\n");
+    article(
+        root,
+        "a",
+        "2025-01-01",
+        "tags: [أمريكا, سوريا]\nauthor: سارة أحمد\n",
+    );
+    article(root, "b", "2025-01-02", "tags: [أَمريكا]\n");
+    article(
+        root,
+        "c",
+        "2025-01-03",
+        "tags: [سوريا, امريكا]\nauthor: سارة احمد\n",
+    );
+    article(root, "d", "2025-01-04", "tags: [الرقه]\n");
+    article(root, "e", "2025-01-05", "tags: [الرقة, ISIS]\n");
+    article(root, "f", "2025-01-06", "tags: [isis]\n");
+    // Every build says so (the warning is not a first-build surprise that goes away).
+    for _ in 0..2 {
+        let err = flat(&build(root));
+        for expected in [
+            "warning: content/c.md:4:15: tag `امريكا` (1 article) is another spelling of tag `أمريكا` (2 articles)",
+            "help: write `أمريكا` as the other articles do, or keep both spellings on one page by listing `امريكا` under `aliases:` of `أمريكا` in data/tags.yaml",
+            // As many articles each: the one written with its taa marbuta is kept.
+            "warning: content/d.md:4:8: tag `الرقه` (1 article) is another spelling of tag `الرقة` (1 article)",
+            "warning: content/c.md:5:9: author `سارة احمد` (1 article) is another spelling of author `سارة أحمد` (1 article)",
+            "in data/authors.yaml",
+        ] {
+            assert!(err.contains(&flat(expected)), "{expected}\n{err}");
+        }
+        // Tashkeel and Latin case are the same slug already: one name, no warning.
+        assert!(!err.contains("ISIS"), "{err}");
+        assert_eq!(err.matches("warning:").count(), 3, "{err}");
+    }
+    assert!(root.join("public/tags/امريكا/index.html").exists());
+    // An alias makes them one page, and the warning goes.
+    write(root, "data/tags.yaml", "أمريكا:\n  aliases: [امريكا]\n");
+    write(
+        root,
+        "data/authors.yaml",
+        "سارة أحمد:\n  aliases: [سارة احمد]\n",
+    );
+    write(
+        root,
+        "content/d.md",
+        "---\ntitle: \"مقال d\"\ndate: 2025-01-04\ntags: [الرقة]\n---\nنص.\n",
+    );
+    let err = build(root);
+    assert!(!err.contains("warning:"), "{err}");
+    assert!(!root.join("public/tags/امريكا/index.html").exists());
+    let page = read(root.join("public/tags/أمريكا/index.html"));
+    assert!(page.contains("مقال c") && page.contains("مقال a"), "{page}");
+}

@@ -100,6 +100,7 @@ impl Site {
             };
             let indexed = taxonomy::index(t, &data, &articles, &mut diagnostics);
             warnings.extend(data.unused(&indexed));
+            warnings.extend(taxonomy::spelling_variants(&indexed, &articles));
             taxonomies.push(indexed);
         }
         let dossiers = series::index(&config, &articles, &mut diagnostics, &mut warnings);

@@ -352,6 +352,77 @@ pub fn index(
     }
 }
 
+/// A warning for each name of `taxonomy` written in another spelling of a name it already has:
+/// spellings that read the same to search (أمريكا and امريكا, الرقة and الرقه, مسؤول and مسئول)
+/// but have slugs of their own, so readers get two pages, each with part of the articles. The
+/// warning is at the less used spelling in its newest article, and names the other.
+pub fn spelling_variants(taxonomy: &Taxonomy, articles: &[Article]) -> Vec<Diagnostic> {
+    let mut read_the_same: HashMap<String, Vec<&Term>> = HashMap::new();
+    for t in &taxonomy.terms {
+        read_the_same
+            .entry(slugify(&fold(&t.name)))
+            .or_default()
+            .push(t);
+    }
+    let settings = &taxonomy.settings;
+    let label = settings.label_for_errors();
+    let count = |t: &Term| match t.articles.len() {
+        1 => "1 article".to_string(),
+        n => format!("{n} articles"),
+    };
+    let mut out = Vec::new();
+    let mut groups: Vec<Vec<&Term>> = read_the_same
+        .into_values()
+        .filter(|g| g.len() > 1)
+        .collect();
+    groups.sort_by(|a, b| a[0].slug.cmp(&b[0].slug));
+    for mut group in groups {
+        // The name most articles carry is the one to keep; between as many, the one written with
+        // its hamza, taa marbuta or alif maqsura (أمريكا over امريكا), then the first by slug.
+        let careful = |t: &Term| fold(&t.name) != t.name.to_lowercase();
+        group.sort_by(|a, b| {
+            b.articles
+                .len()
+                .cmp(&a.articles.len())
+                .then_with(|| careful(b).cmp(&careful(a)))
+                .then_with(|| a.slug.cmp(&b.slug))
+        });
+        let kept = group[0];
+        for other in &group[1..] {
+            let Some(&newest) = other.articles.first() else {
+                continue;
+            };
+            let article = &articles[newest];
+            // The spelling as this article writes it (it may carry marks the name shown lacks).
+            let written = names_of(&settings.field, article)
+                .into_iter()
+                .map(|(name, _)| name)
+                .find(|name| slugify(name) == other.slug)
+                .unwrap_or(&other.name);
+            let offset = locate_value(&article.file, settings.field.key(), written).unwrap_or(0);
+            out.push(
+                Diagnostic::at_offset(
+                    &article.shown,
+                    &article.file.text,
+                    offset,
+                    format!(
+                        "{label} `{}` ({}) is another spelling of {label} `{}` ({}): search reads them as one name, but readers get two pages, each with part of the articles",
+                        other.name,
+                        count(other),
+                        kept.name,
+                        count(kept),
+                    ),
+                )
+                .with_hint(format!(
+                    "write `{}` as the other articles do, or keep both spellings on one page by listing `{}` under `aliases:` of `{}` in data/{}.yaml",
+                    kept.name, other.name, kept.name, settings.name
+                )),
+            );
+        }
+    }
+    out
+}
+
 /// The spelling written most often (ties: the first in sorted order), or `fallback`: the name a
 /// tag, a writer or a dossier is shown by.
 pub fn most_used(spellings: HashMap<String, usize>, fallback: &str) -> String {
