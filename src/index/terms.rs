@@ -279,18 +279,15 @@ pub fn analyse_all(
         // Numbering the stems is one thread's work (in site order): it runs beside the search
         // lists' gathering instead of before it, while a core would wait.
         let (stemmed, postings) = (&mut out.counts, &mut out.postings);
-        rayon::join(
-            || {
-                for c in &counts {
-                    stemmed.push(c);
-                }
-            },
-            || {
-                if let Some(p) = postings {
-                    p.add(&terms);
-                }
-            },
-        );
+        let mut number = move || {
+            for c in &counts {
+                stemmed.push(c);
+            }
+        };
+        match postings {
+            Some(p) => p.add_beside(&terms, number),
+            None => number(),
+        }
         if keep {
             out.terms.extend(terms);
         }

@@ -384,13 +384,12 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
     drop(words);
 
     let mut pair_entries: Vec<(String, Vec<u8>)> = postings
-        .pair_shards()
-        .flat_map_iter(|shard| {
-            shard.into_iter().map(|e| {
-                let mut payload = Vec::new();
-                posting_list(&mut payload, &to_impacts(&e.list()), n as u32);
-                (e.text.to_string(), payload)
-            })
+        .pairs()
+        .into_par_iter()
+        .map(|e| {
+            let mut payload = Vec::new();
+            posting_list(&mut payload, &to_impacts(&e.list()), n as u32);
+            (e.text.to_string(), payload)
         })
         .collect();
     pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));

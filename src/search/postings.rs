@@ -7,7 +7,6 @@
 //! whole numbers (field weights are whole), so they are kept exactly.
 
 use ahash::AHashMap as HashMap;
-use rayon::prelude::*;
 
 use super::encode::{read_varint, varint};
 use crate::index::terms::{pair_hash, Terms};
@@ -59,86 +58,71 @@ impl Entry {
     }
 }
 
+/// Every list of the archive, by key hash.
 #[derive(Debug, Default, PartialEq)]
-struct Shard {
+pub struct Postings {
     words: HashMap<u64, Entry>,
     pairs: HashMap<u64, Entry>,
-}
-
-/// Every list of the archive, by key hash.
-#[derive(Debug, PartialEq)]
-pub struct Postings {
-    shards: Vec<Shard>,
     /// Each document's length in words (title and body), by document.
     pub lengths: Vec<u32>,
 }
 
-impl Default for Postings {
-    fn default() -> Postings {
-        Postings::new()
-    }
-}
-
 impl Postings {
-    /// Empty lists, their keys spread by hash over one shard per thread: each thread reads
-    /// every article of a chunk and takes its shard's keys, so more shards would only read the
-    /// chunk more times. (The index files are the same however many shards there are.)
     pub fn new() -> Postings {
-        let shards = rayon::current_num_threads().max(1);
-        Postings {
-            shards: (0..shards).map(|_| Shard::default()).collect(),
-            lengths: Vec::new(),
-        }
+        Postings::default()
     }
 
     /// Adds the next documents, in site order (the first gets the next id).
     pub fn add(&mut self, docs: &[Terms]) {
+        self.add_beside(docs, || {});
+    }
+
+    /// [`Postings::add`], with `beside` run meanwhile: one thread gathers the pairs' lists, the
+    /// other the words' and then runs `beside` (pairs are about as many as words and the other
+    /// work together). Each thread reads every document once and owns its map: with the keys
+    /// spread over a map per thread, both read every document, and each took half of it.
+    pub fn add_beside(&mut self, docs: &[Terms], beside: impl FnOnce() + Send) {
         let first = self.lengths.len() as u32;
         self.lengths.extend(docs.iter().map(|d| d.length));
-        let shards = self.shards.len() as u64;
-        // A key's shard from its hash's high bits by a multiplication: a division per word and
-        // pair, on every thread, was a measurable part of gathering the lists.
-        let shard_of = |hash: u64| ((u128::from(hash) * u128::from(shards)) >> 64) as u64;
-        self.shards
-            .par_iter_mut()
-            .enumerate()
-            .for_each(|(s, shard)| {
-                let s = s as u64;
+        let (words, pairs) = (&mut self.words, &mut self.pairs);
+        rayon::join(
+            || {
+                for (k, d) in docs.iter().enumerate() {
+                    let id = first + k as u32;
+                    for &(a, b, tf) in &d.pairs {
+                        let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
+                        pairs
+                            .entry(h)
+                            .or_insert_with(|| {
+                                Entry::new(format!("{} {}", d.word(a), d.word(b)).into())
+                            })
+                            .push(id, tf);
+                    }
+                }
+            },
+            || {
                 for (k, d) in docs.iter().enumerate() {
                     let id = first + k as u32;
                     for (i, w) in d.words.iter().enumerate() {
-                        if shard_of(w.hash) == s {
-                            shard
-                                .words
-                                .entry(w.hash)
-                                .or_insert_with(|| Entry::new(d.word(i as u32).into()))
-                                .push(id, w.search_tf());
-                        }
-                    }
-                    for &(a, b, tf) in &d.pairs {
-                        let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
-                        if shard_of(h) == s {
-                            shard
-                                .pairs
-                                .entry(h)
-                                .or_insert_with(|| {
-                                    Entry::new(format!("{} {}", d.word(a), d.word(b)).into())
-                                })
-                                .push(id, tf);
-                        }
+                        words
+                            .entry(w.hash)
+                            .or_insert_with(|| Entry::new(d.word(i as u32).into()))
+                            .push(id, w.search_tf());
                     }
                 }
-            });
+                beside();
+            },
+        );
     }
 
     /// Every word's list.
     pub fn words(&self) -> impl Iterator<Item = &Entry> {
-        self.shards.iter().flat_map(|s| s.words.values())
+        self.words.values()
     }
 
-    /// Every pair's list, by shard.
-    pub fn pair_shards(&self) -> impl IndexedParallelIterator<Item = Vec<&Entry>> {
-        self.shards.par_iter().map(|s| s.pairs.values().collect())
+    /// Every pair's list.
+    pub fn pairs(&self) -> Vec<&Entry> {
+        self.pairs.values().collect()
     }
 }
 
@@ -169,8 +153,8 @@ mod tests {
         assert_eq!(find("الحسكه"), (2, vec![(0, 1.0), (2, 3.0)]));
         assert_eq!(find("دمشق"), (1, vec![(1, 1.0)]));
         let pairs: Vec<(String, Vec<(u32, f32)>)> = p
-            .pair_shards()
-            .flatten_iter()
+            .pairs()
+            .into_iter()
             .map(|e| (e.text.to_string(), e.list()))
             .collect();
         assert!(pairs.contains(&("الحسكه سوريا".to_string(), vec![(0, 1.0)])));
