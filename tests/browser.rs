@@ -28,6 +28,7 @@ fn browser_tests_pass_in_headless_chromium() {
         .arg(here.join("images.test.mjs"))
         .arg(here.join("taxonomies.test.mjs"))
         .arg(here.join("validity.test.mjs"))
+        .arg(here.join("overflow.test.mjs"))
         .env("WARRAQ_BIN", env!("CARGO_BIN_EXE_warraq"))
         .env("CHROMIUM", &chromium)
         .status()
