@@ -672,6 +672,33 @@
           }
         }
       }
+      // No article has every word of three or more (a question typed as a sentence, one word the
+      // archive never uses): the articles that have the most of them, if they miss one word in
+      // three at most, ranked as above. The page says that they lack some. Two words stay
+      // strict: a reader who asks for both means both.
+      let partial = null;
+      const n = matched.length;
+      if (ids.length === 0 && n >= 3) {
+        const has = new Uint8Array(m.docs);
+        let most = 0;
+        for (const u of matched) {
+          for (const d of u.docs) {
+            has[d]++;
+            if (has[d] > most) most = has[d];
+          }
+        }
+        if (most >= n - Math.floor(n / 3)) {
+          const picked = new Uint8Array(m.docs);
+          for (const u of matched) {
+            for (const d of u.docs) {
+              if (has[d] !== most) continue;
+              if (!picked[d]) { picked[d] = 1; ids.push(d); }
+              key[d] += u.level[d] * 1e6 + u.score[d];
+            }
+          }
+          partial = { of: n, has: most };
+        }
+      }
       for (const l of bonus) {
         if (!l) continue;
         for (let i = 0; i < l.n; i++) key[l.docs[i]] += l.impacts[i] / 255;
@@ -683,7 +710,7 @@
         return all;
       };
       const results = ids.length <= FIRST ? more() : best(ids, key, FIRST);
-      return { total: ids.length, results, more, units, matched };
+      return { total: ids.length, results, more, units, matched, partial };
     }
 
     async function fragment(d) {
@@ -879,7 +906,9 @@
         } else {
           await renderMore(mine);
           if (mine !== generation) return;
-          status.textContent = `${counted(result.total)} لـ«${query.trim()}»`;
+          status.textContent = result.partial
+            ? `لا مقال فيه كل كلمات «${query.trim()}»؛ ${counted(result.total)} في كلٍّ منها ${number(result.partial.has)} من ${number(result.partial.of)}`
+            : `${counted(result.total)} لـ«${query.trim()}»`;
         }
       } catch (e) {
         if (mine !== generation) return;

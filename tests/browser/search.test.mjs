@@ -50,6 +50,19 @@ test('a shared /search/?q= link runs its query on load, variants found and highl
   await page.close();
 });
 
+test('a question no article answers with every word shows those missing one word in three, and says so', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${base}/search/?q=${encodeURIComponent('فلسطين بيروت البطاطس')}`);
+  let r = await results(page);
+  assert.deepEqual(r.links, ['/2025/names/']);
+  assert.equal(r.status, 'لا مقال فيه كل كلمات «فلسطين بيروت البطاطس»؛ نتيجة واحدة في كلٍّ منها 2 من 3');
+  await page.goto(`${base}/search/?q=${encodeURIComponent('الانتخابات بيروت')}`);
+  r = await results(page);
+  assert.deepEqual(r.links, [], 'two words stay strict');
+  assert.match(r.status, /^لا نتائج/);
+  await page.close();
+});
+
 test('typing searches, the URL follows, Back returns to the previous query', async () => {
   const page = await browser.newPage();
   await page.goto(`${base}/search/`);

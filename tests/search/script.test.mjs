@@ -80,6 +80,19 @@ test('a phrase must be contiguous; free words only rank closer ones higher', asy
 test('every word must match', async () => {
   assert.deepEqual((await search('الانتخابات بيروت ')).urls, []);
   assert.deepEqual((await search('فلسطين بيروت ')).urls.map(slug), ['names']);
+  assert.equal((await search('فلسطين بيروت ')).outcome.partial, null);
+});
+
+test('three words or more that no article has together find the articles missing one in three', async () => {
+  // البطاطس is in no article: the article with the other two is found, and says it is partial.
+  const { outcome, urls } = await search('فلسطين بيروت البطاطس ');
+  assert.deepEqual(urls.map(slug), ['names']);
+  assert.deepEqual(outcome.partial, { of: 3, has: 2 });
+  // No article has two of these three: nothing, rather than articles with one word in three.
+  assert.deepEqual((await search('الانتخابات بيروت البطاطس ')).urls, []);
+  // Two words stay strict, and an article with every word is never partial.
+  assert.deepEqual((await search('بيروت البطاطس ')).urls, []);
+  assert.equal((await search('الانتخابات ')).outcome.partial, null);
 });
 
 test('the last word matches as a prefix while typing', async () => {
