@@ -369,13 +369,7 @@ impl<'e> Writer<'e, '_> {
     /// attribute in other tools' copies of the page, and `{#javascript:alert(1)}` reads as a
     /// script address to whoever scans the page for one.
     fn check_heading_name(&mut self, what: &str, id: &str, offset: usize) {
-        let allowed = |c: char| {
-            c.is_alphanumeric()
-                || "-_.".contains(c)
-                || crate::arabic::normalize::WORD_MARK_RANGES
-                    .iter()
-                    .any(|&(a, b)| (a..=b).contains(&c))
-        };
+        let allowed = |c: char| crate::arabic::normalize::is_word_char(c) || "-_.".contains(c);
         if let Some(bad) = id.chars().find(|&c| !allowed(c)) {
             let shown = if !bad.is_ascii_graphic() {
                 format!("U+{:04X}", u32::from(bad))

@@ -3,6 +3,7 @@
 //! that normalise to the same slug are one term ("الشَّرْع" = "الشرع"), shown with its most used
 //! spelling.
 
+use std::cmp::Reverse;
 use std::collections::HashMap;
 
 use crate::arabic::normalize::fold;
@@ -322,13 +323,9 @@ pub fn index(
         })
         .collect();
     match settings.sort {
-        TermSort::Count => terms.sort_by_cached_key(|t| {
-            (
-                std::cmp::Reverse(t.articles.len()),
-                fold(&t.name),
-                t.slug.clone(),
-            )
-        }),
+        TermSort::Count => {
+            terms.sort_by_cached_key(|t| (Reverse(t.articles.len()), fold(&t.name), t.slug.clone()))
+        }
         TermSort::Name => terms.sort_by_cached_key(|t| (fold(&t.name), t.slug.clone())),
     }
     let position: HashMap<&str, usize> = terms
@@ -379,13 +376,9 @@ pub fn spelling_variants(taxonomy: &Taxonomy, articles: &[Article]) -> Vec<Diagn
     for mut group in groups {
         // The name most articles carry is the one to keep; between as many, the one written with
         // its hamza, taa marbuta or alif maqsura (أمريكا over امريكا), then the first by slug.
-        let careful = |t: &Term| fold(&t.name) != t.name.to_lowercase();
-        group.sort_by(|a, b| {
-            b.articles
-                .len()
-                .cmp(&a.articles.len())
-                .then_with(|| careful(b).cmp(&careful(a)))
-                .then_with(|| a.slug.cmp(&b.slug))
+        group.sort_by_cached_key(|t| {
+            let careful = fold(&t.name) != t.name.to_lowercase();
+            (Reverse(t.articles.len()), Reverse(careful), t.slug.clone())
         });
         let kept = group[0];
         for other in &group[1..] {
