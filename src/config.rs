@@ -317,6 +317,17 @@ impl Config {
             ));
         }
         let taxonomies = taxonomies(raw.taxonomies.unwrap_or_default(), per_page)?;
+        let output = raw.output.unwrap_or_else(|| "public".into());
+        if names_the_site_itself(&output) {
+            return Err(Diagnostic::new(
+                Some(shown),
+                format!(
+                    "`output: {}` names the site's own folder: a build would replace the whole site with its output",
+                    output.display()
+                ),
+            )
+            .with_hint("name a folder of its own, such as `output: public` (the default) or `output: ../site-html`"));
+        }
         Ok(Config {
             title: raw.title.unwrap_or_else(|| "أرشيف".into()),
             description: raw.description.unwrap_or_default(),
@@ -331,7 +342,7 @@ impl Config {
                 .logo
                 .map(|l| l.trim().to_string())
                 .filter(|l| !l.is_empty()),
-            output: raw.output.unwrap_or_else(|| "public".into()),
+            output,
             feeds: raw.feeds.unwrap_or(true),
             search: raw.search.unwrap_or(true),
             similar: raw.similar.unwrap_or_default(),
@@ -505,6 +516,25 @@ fn positioned(d: Diagnostic, source: &Arc<str>) -> Diagnostic {
     }
 }
 
+/// An `output:` that is the site's folder itself (empty, `.`, `./`, `x/..`): relative to the
+/// site, it names no folder below it.
+fn names_the_site_itself(output: &Path) -> bool {
+    use std::path::Component;
+    if output.is_absolute() {
+        return false;
+    }
+    let mut depth = 0usize;
+    for part in output.components() {
+        match part {
+            Component::Normal(_) => depth += 1,
+            Component::ParentDir if depth == 0 => return false,
+            Component::ParentDir => depth -= 1,
+            _ => {}
+        }
+    }
+    depth == 0
+}
+
 const BASE_URL_HINT: &str = "use `/`, `/archive/` or `https://example.org/archive/`";
 
 #[cfg(test)]
@@ -525,5 +555,27 @@ mod tests {
         assert_eq!(c.language, "ar");
         assert_eq!(c.direction, Dir::Rtl);
         assert_eq!(c.per_page, 20);
+    }
+
+    #[test]
+    fn an_output_that_is_the_site_folder_itself_is_refused() {
+        for own in ["", ".", "./", "x/..", "./a/b/../.."] {
+            assert!(names_the_site_itself(Path::new(own)), "{own:?}");
+        }
+        for other in [
+            "public",
+            "./public",
+            "../site-html",
+            "x/../..",
+            "/srv/www",
+            "a/..",
+        ] {
+            let expected = other == "a/..";
+            assert_eq!(
+                names_the_site_itself(Path::new(other)),
+                expected,
+                "{other:?}"
+            );
+        }
     }
 }

@@ -511,6 +511,22 @@ fn lexical(path: &Path) -> PathBuf {
 /// again, one level deeper each time). Exit 2, nothing written.
 fn refuse_output_in_sources(root: &Path, output: &Path) -> Result<(), Failure> {
     let out = lexical(output);
+    let site = lexical(root);
+    let real = |p: &Path| std::fs::canonicalize(p).ok();
+    let holds_site = site.starts_with(&out)
+        || real(root).is_some_and(|r| real(output).is_some_and(|o| r.starts_with(o)));
+    if holds_site {
+        return Err(Failure::Usage(
+            Diagnostic::new(
+                None,
+                format!(
+                    "the output folder `{}` is the site's own folder or holds it: a build would replace the site with its output",
+                    output.display()
+                ),
+            )
+            .with_hint("give --output (or `output:` in site.yaml) a folder of its own, such as public/ (the default) or ../site-html"),
+        ));
+    }
     for folder in crate::inputs::FOLDERS {
         let source = lexical(&root.join(folder));
         let real = std::fs::canonicalize(root.join(folder)).ok();

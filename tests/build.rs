@@ -697,6 +697,47 @@ fn an_output_inside_a_source_folder_is_refused() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// An output that is the site's folder, or a folder holding it, would replace the sources with
+/// the output: `--output .` is refused (exit 2), `output: .` in site.yaml is an error at its
+/// value (exit 1), and nothing of the site is touched.
+#[test]
+fn an_output_that_is_the_site_or_holds_it_is_refused() {
+    let dir = site("good_site");
+    let name = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let before = std::fs::read_dir(dir.path().join("content"))
+        .unwrap()
+        .count();
+    for output in [".", "./", "..", &format!("../{name}"), "content/.."] {
+        let out = warraq(dir.path(), &["build", "--output", output]);
+        assert_eq!(out.status.code(), Some(2), "{output}: {}", stderr(&out));
+        assert_has(
+            &flat(&stderr(&out)),
+            &flat("is the site's own folder or holds it"),
+        );
+    }
+    for written in ["'.'", "''", "./x/.."] {
+        std::fs::write(dir.path().join("site.yaml"), format!("output: {written}\n")).unwrap();
+        let out = warraq(dir.path(), &["build"]);
+        assert_eq!(out.status.code(), Some(1), "{written}: {}", stderr(&out));
+        let err = flat(&stderr(&out));
+        assert_has(&err, "site.yaml:1:9");
+        assert_has(&err, &flat("names the site's own folder"));
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("content"))
+            .unwrap()
+            .count(),
+        before
+    );
+    assert!(!dir.path().join(".warraq-output").exists());
+}
+
 /// Two builds of one output at once would each replace the other's: the second one stops
 /// (exit 2) and changes nothing.
 #[test]
