@@ -129,7 +129,15 @@
       const push = (k) => { if (!keys.includes(k)) keys.push(k); };
       const first = [...w][0];
       if (!first || !isArabicLetter(first)) return keys;
-      const protectedKeys = (p) => { push(p); const r = withoutArticle(p); if (r) push(r); };
+      const protectedKeys = (p) => {
+        push(p);
+        const r = withoutArticle(p);
+        if (r) push(r);
+        // A name in -يا meets its nisba (سوريا → سوري), as the index reads it.
+        const last = r ?? p;
+        const nisba = last.slice(0, -1);
+        if (last.endsWith('يا') && letters(nisba) >= rules.nisba_min) push(nisba);
+      };
       let cur = w;
       if (protectedSet.has(cur)) { protectedKeys(cur); return keys; }
       let articleDone = false;

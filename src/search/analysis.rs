@@ -12,15 +12,18 @@
 //!    [`MIN_AFTER_CLITIC`] letters (two after the article), so "وليد" stays whole;
 //! 2. the last of those forms without one inflectional suffix ([`SUFFIXES`], each with the letters
 //!    it must leave), so المقاتلون, مقاتلين and والمقاتلين share مقاتل; the plural of a nisba
-//!    also loses its ي (الأمريكيون → أمريكي → أمريك, the stem of الأمريكية);
+//!    also loses its ي (الأمريكيون → أمريكي → أمريك, the stem of الأمريكية), and so does the
+//!    adverb made from it (عسكرياً → عسكري → عسكر). The alif of an indefinite accusative
+//!    (تهديداً) is a suffix too, which also takes a country in ـا to its nisba's stem (أمريكا →
+//!    أمريك, سوريا → سوري);
 //! 3. for a form that is a [broken plural](super::plurals) or its singular, or one spelling of a
 //!    loanword, the group's key, so السجين meets السجناء, الأسبوع meets الأسابيع and أمريكي meets
 //!    أميركي.
 //!
 //! **Protected terms** (the words of the site's tags: its names) are never peeled of a one-letter
 //! clitic nor of a suffix, so فلسطين never becomes لسطين and بيروت never يروت; only the article may
-//! still come off (الانتخابات still meets انتخابات). A word whose peeling reaches a protected form
-//! stops there (وفلسطين → فلسطين).
+//! still come off (الانتخابات still meets انتخابات), and a name in ـيا keeps its nisba (سوريا →
+//! سوري). A word whose peeling reaches a protected form stops there (وفلسطين → فلسطين).
 //!
 //! Two words match loosely when their key sets meet; an exact match ranks above a loose one.
 
@@ -46,10 +49,14 @@ pub const SUFFIXES: &[(&str, usize)] = &[
     ("ها", 3),
     ("ه", 3),
     ("ي", 4),
+    // The alif of an indefinite accusative (تهديداً → تهديد, عسكرياً → عسكري), which also
+    // takes a country in -ا to its nisba's stem (سوريا → سوري, أمريكا → أمريك).
+    ("ا", 3),
 ];
 
-/// Suffixes after which a stem ending in ي (a nisba: أمريكي) also loses it.
-pub const NISBA_PLURALS: &[&str] = &["ون", "ين", "ات"];
+/// Suffixes after which a stem ending in ي (a nisba: أمريكي) also loses it: its plurals, and
+/// the accusative alif of an adverb made from it (عسكرياً meets العسكرية).
+pub const NISBA_PLURALS: &[&str] = &["ون", "ين", "ات", "ا"];
 /// Letters the nisba's base must keep.
 pub const NISBA_MIN: usize = 4;
 
@@ -143,11 +150,21 @@ fn without_article(word: &str) -> Option<&str> {
         .filter(|rest| letters(rest) >= MIN_AFTER_ARTICLE)
 }
 
-/// The keys a protected word has: itself, and itself without the article.
+/// The keys a protected word has: itself, itself without the article, and, for a name in -يا
+/// (سوريا, تركيا, ألمانيا), its nisba (سوري): the one stem a name may have, since it is the
+/// same name (السوريين meets سوريا).
 fn loose_keys_protected(word: &str) -> Vec<String> {
     let mut keys = vec![word.to_string()];
     if let Some(rest) = without_article(word) {
         keys.push(rest.to_string());
+    }
+    let last = keys.last().expect("the word itself");
+    if let Some(nisba) = last
+        .strip_suffix('ا')
+        .filter(|n| n.ends_with('ي') && letters(n) >= NISBA_MIN)
+    {
+        let nisba = nisba.to_string();
+        keys.push(nisba);
     }
     keys
 }
@@ -287,6 +304,31 @@ mod tests {
         ] {
             assert!(meet(a, b, &none), "{a} ~ {b}");
         }
+    }
+
+    #[test]
+    fn an_accusative_alif_and_a_country_in_alif_meet_their_stem() {
+        let none = Lexicon::default().with_groups(|_| true);
+        for (a, b) in [
+            ("تهديداً", "التهديد"),
+            ("عسكرياً", "العسكرية"),
+            ("جديداً", "الجديد"),
+            ("سوريا", "السوريين"),
+            ("سوريا", "السورية"),
+            ("تركيا", "التركي"),
+            ("أمريكا", "الأمريكيون"),
+            ("أمريكا", "الأميركية"),
+            ("أوروبا", "الأوروبيين"),
+        ] {
+            assert!(meet(a, b, &none), "{a} ~ {b}");
+        }
+        // A name that is a tag keeps its nisba: سوريا still meets السوريين.
+        let tags = Lexicon::from_names(["سوريا", "تركيا"]);
+        assert!(meet("سوريا", "السوريين", &tags));
+        assert!(meet("وتركيا", "التركية", &tags));
+        // Two letters are not a stem: جدا (very) stays whole, and so does كندا's كند.
+        assert_eq!(keys("جدا"), ["جدا"]);
+        assert_eq!(keys("هذا"), ["هذا"]);
     }
 
     #[test]
