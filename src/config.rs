@@ -562,20 +562,8 @@ mod tests {
         for own in ["", ".", "./", "x/..", "./a/b/../.."] {
             assert!(names_the_site_itself(Path::new(own)), "{own:?}");
         }
-        for other in [
-            "public",
-            "./public",
-            "../site-html",
-            "x/../..",
-            "/srv/www",
-            "a/..",
-        ] {
-            let expected = other == "a/..";
-            assert_eq!(
-                names_the_site_itself(Path::new(other)),
-                expected,
-                "{other:?}"
-            );
+        for other in ["public", "./public", "../site-html", "x/../..", "/srv/www"] {
+            assert!(!names_the_site_itself(Path::new(other)), "{other:?}");
         }
     }
 }
