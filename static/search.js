@@ -60,8 +60,8 @@
       return alnum.test(ch) || within(c, marks);
     }
 
-    /* Words of folded text (the index skips over-long ones). */
-    function words(folded) {
+    /* Words of folded text (the index skips over-long ones; `keepLong` keeps them). */
+    function words(folded, keepLong = false) {
       const out = [];
       let cur = '';
       for (const ch of folded) {
@@ -69,6 +69,7 @@
         else if (cur) { out.push(cur); cur = ''; }
       }
       if (cur) out.push(cur);
+      if (keepLong) return out;
       return out.filter((w) => new TextEncoder().encode(w).length <= rules.max_word_bytes);
     }
 
@@ -633,7 +634,11 @@
     async function search(raw) {
       const m = await load();
       const units = parseQuery(raw, a);
-      if (units.length === 0) return { total: 0, results: [], more: () => [], units, matched: [], empty: true };
+      if (units.length === 0) {
+        // Words too long for any word of the archive (a pasted string without spaces).
+        const tooLong = a.words(a.fold(String(raw)), true).length > 0;
+        return { total: 0, results: [], more: () => [], units, matched: [], empty: true, tooLong };
+      }
       const words = units.filter((u) => u.kind === 'word' && !u.prefix).map((u) => u.words[0]);
       const proximity = words.length >= 2 && words.length <= 4
         ? Promise.all(words.slice(1).map((w, i) => pair(words[i], w)))
@@ -908,7 +913,9 @@
         list.replaceChildren();
         more.hidden = true;
         if (result.empty) {
-          status.textContent = query.trim() ? 'اكتب كلمة فيها حرف أو رقم.' : '';
+          status.textContent = !query.trim() ? ''
+            : result.tooLong ? 'الكلمة أطول من أي كلمة في الأرشيف: اكتب كلمة أقصر، أو افصل الكلمات بمسافات.'
+              : 'اكتب كلمة فيها حرف أو رقم.';
         } else if (result.total === 0) {
           status.textContent = `لا نتائج لـ«${query.trim()}». جرّب كلمة أخرى أو تصفّح الوسوم والأرشيف.`;
         } else {

@@ -83,6 +83,15 @@ test('every word must match', async () => {
   assert.equal((await search('فلسطين بيروت ')).outcome.partial, null);
 });
 
+test('a query with no word to look up says whether its words were too long or it had none', async () => {
+  const long = await search('فلسطين'.repeat(60));
+  assert.equal(long.outcome.empty, true);
+  assert.equal(long.outcome.tooLong, true, 'a pasted string of letters is words too long to be in the archive');
+  const none = await search('  ،؟ ـــ 🙂 ');
+  assert.equal(none.outcome.empty, true);
+  assert.equal(none.outcome.tooLong, false, 'punctuation, tatweel and emoji are no words at all');
+});
+
 test('three words or more that no article has together find the articles missing one in three', async () => {
   // البطاطس is in no article: the article with the other two is found, and says it is partial.
   const { outcome, urls } = await search('فلسطين بيروت البطاطس ');
