@@ -99,6 +99,30 @@ fn tidy(what: &str, text: &str) -> Result<String, Failure> {
     Ok(tidy)
 }
 
+/// The longest file name (in bytes, without `.md`) `new` makes from a title: about 80 Arabic
+/// letters, a dozen words. A news headline can be twice that, which file systems refuse (255
+/// bytes) and no reader wants in an address.
+pub const NEW_SLUG_BYTES: usize = 160;
+
+/// `slug` cut after its last whole word that fits in [`NEW_SLUG_BYTES`] (or, for one word that
+/// long, at the last letter that fits).
+fn shortened(slug: &str) -> String {
+    if slug.len() <= NEW_SLUG_BYTES {
+        return slug.to_string();
+    }
+    let mut end = NEW_SLUG_BYTES;
+    while !slug.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = &slug[..end];
+    let cut = if slug[end..].starts_with('-') {
+        head
+    } else {
+        head.rsplit_once('-').map_or(head, |(words, _)| words)
+    };
+    cut.trim_end_matches('-').to_string()
+}
+
 /// Creates `content/<dir>/<slug>.md`; refuses to overwrite.
 pub fn new_article(
     root: &Path,
@@ -107,7 +131,7 @@ pub fn new_article(
     dir: Option<&str>,
 ) -> Result<PathBuf, Failure> {
     let title = &tidy("title", title)?;
-    let slug = slugify(title);
+    let slug = shortened(&slugify(title));
     if slug.is_empty() {
         return Err(Failure::Usage(Diagnostic::new(
             None,
@@ -200,6 +224,36 @@ mod tests {
         let text = fs::read_to_string(root.join(&made)).expect("read");
         assert!(text.contains("title: \"سطر جديد\"\n"), "{text}");
         assert!(text.contains("tags: [\"أمن عام\"]\n"), "{text}");
+    }
+
+    #[test]
+    fn a_long_headline_makes_a_file_name_of_its_first_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let words = ["الهزيمة", "العسكرية", "ليست", "النهاية", "داعش", "يستثمر"];
+        let title = words
+            .iter()
+            .cycle()
+            .take(40)
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let made = new_article(dir.path(), &title, &[], Some("2025")).expect("made");
+        let stem = made.file_stem().and_then(|s| s.to_str()).expect("stem");
+        assert!(stem.len() <= NEW_SLUG_BYTES, "{} bytes", stem.len());
+        assert!(
+            stem.len() > NEW_SLUG_BYTES - 20,
+            "as many words as fit: {stem}"
+        );
+        assert!(
+            slugify(&title).starts_with(&format!("{stem}-")),
+            "whole words: {stem}"
+        );
+        // The title itself is kept whole.
+        let text = fs::read_to_string(dir.path().join(&made)).expect("read");
+        assert!(text.contains(&title), "{text}");
+        // One word longer than the limit is cut at a letter; a short title is untouched.
+        assert_eq!(shortened(&"ب".repeat(100)), "ب".repeat(80));
+        assert_eq!(shortened("عنوان-قصير"), "عنوان-قصير");
     }
 
     #[test]
