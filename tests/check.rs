@@ -84,6 +84,58 @@ fn json_report_has_a_stable_schema() {
     insta::assert_json_snapshot!(value["problems"]);
 }
 
+/// A broken link in an article's first paragraph is on its page and again in its summary on the
+/// home page: both are reported, and the home page's names the article's file and line, where the
+/// editor fixes it, with the page it comes from.
+#[test]
+fn a_broken_link_shown_in_a_summary_points_to_the_article_that_writes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).unwrap();
+    std::fs::write(
+        content.join("a.md"),
+        "---\ntitle: أ\ndate: 2025-01-01\n---\nفقرة فيها [رابط مكسور](/nope/).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("b.md"),
+        "---\ntitle: ب\ndate: 2025-01-02\n---\nنص.\n",
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["check"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("/index.html\n  ✗ broken link: /nope/ «رابط مكسور» → nope/ does not exist\n      shown here from /a/index.html: at content/a.md:5"),
+        "{err}"
+    );
+    assert!(
+        !err.lines().any(|l| l.starts_with("/index.html (from")),
+        "the home page has no source of its own: {err}"
+    );
+    assert!(
+        err.contains(
+            "2 broken (1 written in the sources, 1 more where other pages show those links again)"
+        ),
+        "{err}"
+    );
+    let out = warraq(dir.path(), &["check", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&out)).expect("JSON on stdout");
+    let problems = report["problems"].as_array().expect("problems");
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let on = |page: &str| {
+        problems
+            .iter()
+            .find(|p| p["page"] == page)
+            .unwrap_or_else(|| panic!("{page}: {problems:?}"))
+    };
+    assert_eq!(on("a/index.html")["source"]["file"], "content/a.md");
+    assert!(on("a/index.html").get("repeat_of").is_none());
+    assert_eq!(on("index.html")["source"]["file"], "content/a.md");
+    assert_eq!(on("index.html")["source"]["line"], 5);
+    assert_eq!(on("index.html")["repeat_of"], "a/index.html");
+}
+
 #[test]
 fn check_site_reads_a_folder_built_by_anything() {
     let dir = tempfile::tempdir().unwrap();

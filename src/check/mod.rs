@@ -30,7 +30,7 @@ pub struct Link {
 }
 
 /// A problem found by the check.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// The target file does not exist.
@@ -67,6 +67,11 @@ pub struct Problem {
     pub status: Option<u16>,
     /// What happened, for external links ("HTTP 404", "timeout").
     pub detail: Option<String>,
+    /// The article page whose source writes this same link, when the link is shown here from that
+    /// article (its summary on the home page, a tag page, the archive): `source` is then that
+    /// article's file. Absent for a link written in this page's own source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repeat_of: Option<String>,
 }
 
 /// An external link that works but redirects (reported so editors can update it).
@@ -169,6 +174,7 @@ pub fn check(
     problems.sort_by(|a, b| (&a.page, &a.url).cmp(&(&b.page, &b.url)));
     problems.dedup_by(|a, b| a.page == b.page && a.url == b.url && a.attribute == b.attribute);
     add_sources(&mut problems, sources);
+    attribute_repeats(&mut problems);
     Ok(Outcome {
         pages: pages.len(),
         links,
@@ -192,6 +198,7 @@ fn duplicate_id(page: &str, id: &str) -> Problem {
         suggestion: None,
         status: None,
         detail: Some(format!("more than one element has id=\"{id}\"")),
+        repeat_of: None,
     }
 }
 
@@ -227,6 +234,7 @@ fn external_problems(
                 suggestion: None,
                 status: result.status,
                 detail: Some(result.detail.clone()),
+                repeat_of: None,
             });
         }
     }
@@ -293,6 +301,7 @@ impl Checker<'_> {
             suggestion,
             status: None,
             detail: None,
+            repeat_of: None,
         };
         let target = if decoded.is_empty() {
             page.to_string()
@@ -424,6 +433,43 @@ fn add_sources(problems: &mut [Problem], sources: &Sources) {
             file: file.clone(),
             line: line_of(problem, text),
         });
+    }
+}
+
+/// Gives a problem on a page built from no source of its own (the home page, a tag page, the
+/// archive) the source of the article page that has the very same problem (kind, link and text):
+/// the link is that article's, shown again in its summary, and the editor fixes it there. Left
+/// alone when no article page, or more than one article's source, has it.
+fn attribute_repeats(problems: &mut [Problem]) {
+    type Key<'a> = (Kind, &'a str, &'a str);
+    let mut owners: HashMap<Key<'_>, Option<(String, SourceRef)>> = HashMap::new();
+    for p in problems.iter() {
+        if let (Some(source), None) = (&p.source, &p.repeat_of) {
+            owners
+                .entry((p.kind, p.url.as_str(), p.text.as_str()))
+                .and_modify(|owner| {
+                    if owner.as_ref().is_some_and(|(_, s)| s.file != source.file) {
+                        *owner = None;
+                    }
+                })
+                .or_insert_with(|| Some((p.page.clone(), source.clone())));
+        }
+    }
+    let found: Vec<Option<(String, SourceRef)>> = problems
+        .iter()
+        .map(|p| match &p.source {
+            Some(_) => None,
+            None => owners
+                .get(&(p.kind, p.url.as_str(), p.text.as_str()))
+                .cloned()
+                .flatten(),
+        })
+        .collect();
+    for (p, owner) in problems.iter_mut().zip(found) {
+        if let Some((page, source)) = owner {
+            p.source = Some(source);
+            p.repeat_of = Some(page);
+        }
     }
 }
 

@@ -92,7 +92,11 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
         } else {
             let _ = write!(out, "{site}/{page}");
         }
-        if let Some(source) = problems.first().and_then(|p| p.source.as_ref()) {
+        let own = problems
+            .iter()
+            .find(|p| p.repeat_of.is_none())
+            .and_then(|p| p.source.as_ref());
+        if let Some(source) = own {
             let _ = write!(out, " (from {})", source.file);
         }
         out.push('\n');
@@ -117,8 +121,19 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
                     let _ = write!(out, " → {} does not exist", p.resolved);
                 }
             }
-            if let Some(line) = p.source.as_ref().and_then(|s| s.line.map(|l| (s, l))) {
-                let _ = write!(out, "\n      at {}:{}", line.0.file, line.1);
+            match (&p.source, &p.repeat_of) {
+                (Some(s), Some(page)) => {
+                    let _ = write!(out, "\n      shown here from /{page}: at {}", s.file);
+                    if let Some(line) = s.line {
+                        let _ = write!(out, ":{line}");
+                    }
+                }
+                (Some(s), None) => {
+                    if let Some(line) = s.line {
+                        let _ = write!(out, "\n      at {}:{line}", s.file);
+                    }
+                }
+                _ => {}
             }
             if let Some(s) = &p.suggestion {
                 let _ = write!(out, "\n      did you mean {s}?");
@@ -141,15 +156,23 @@ pub fn human(site: &str, outcome: &Outcome) -> String {
         );
     }
     let n = outcome.problems.len();
+    let repeats = outcome
+        .problems
+        .iter()
+        .filter(|p| p.repeat_of.is_some())
+        .count();
     let _ = write!(
         out,
         "checked {} links in {} pages: {}",
         outcome.links,
         outcome.pages,
-        if n == 0 {
-            "all resolve".to_string()
-        } else {
-            format!("{n} broken")
+        match (n, repeats) {
+            (0, _) => "all resolve".to_string(),
+            (n, 0) => format!("{n} broken"),
+            (n, r) => format!(
+                "{n} broken ({} written in the sources, {r} more where other pages show those links again)",
+                n - r
+            ),
         }
     );
     out
