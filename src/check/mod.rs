@@ -443,7 +443,9 @@ fn add_sources(problems: &mut [Problem], sources: &Sources) {
 fn attribute_repeats(problems: &mut [Problem]) {
     type Key<'a> = (Kind, &'a str, &'a str);
     let mut owners: HashMap<Key<'_>, Option<(String, SourceRef)>> = HashMap::new();
-    for p in problems.iter() {
+    // A duplicate id is the page's own doing, not a link one article wrote.
+    let link = |p: &Problem| p.kind != Kind::DuplicateId;
+    for p in problems.iter().filter(|p| link(p)) {
         if let (Some(source), None) = (&p.source, &p.repeat_of) {
             owners
                 .entry((p.kind, p.url.as_str(), p.text.as_str()))
@@ -459,6 +461,7 @@ fn attribute_repeats(problems: &mut [Problem]) {
         .iter()
         .map(|p| match &p.source {
             Some(_) => None,
+            None if !link(p) => None,
             None => owners
                 .get(&(p.kind, p.url.as_str(), p.text.as_str()))
                 .cloned()
