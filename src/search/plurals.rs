@@ -201,4 +201,8 @@ pub const SPELLINGS: &[(&str, &[&str])] = &[
     ("كمبيوتر", &["كومبيوتر"]),
     ("نتنياهو", &["نتانياهو"]),
     ("كرملين", &["كريملين"]),
+    // Places whose name begins with أل, which reads as the article (ألمانيا → مانيا, while
+    // الألمانية → المانية): the name, its adjective and its people as one group.
+    ("ألمانيا", &["ألماني", "ألمانية", "ألمان"]),
+    ("ألبانيا", &["ألباني", "ألبانية"]),
 ];
