@@ -529,8 +529,8 @@ fn refuse_output_in_sources(root: &Path, output: &Path) -> Result<(), Failure> {
     }
     for folder in crate::inputs::FOLDERS {
         let source = lexical(&root.join(folder));
-        let real = std::fs::canonicalize(root.join(folder)).ok();
-        if out.starts_with(&source) || real.is_some_and(|r| out.starts_with(r)) {
+        if out.starts_with(&source) || real(&root.join(folder)).is_some_and(|r| out.starts_with(r))
+        {
             return Err(Failure::Usage(
                 Diagnostic::new(
                     None,

@@ -368,9 +368,9 @@ impl<'e> Writer<'e, '_> {
     /// only. Anything else is a problem at the heading: a quote or a space would end the
     /// attribute in other tools' copies of the page, and `{#javascript:alert(1)}` reads as a
     /// script address to whoever scans the page for one.
-    fn check_heading_name(&mut self, what: &str, id: &str, offset: usize) {
+    fn check_heading_name(&mut self, what: &str, name: &str, offset: usize) {
         let allowed = |c: char| crate::arabic::normalize::is_word_char(c) || "-_.".contains(c);
-        if let Some(bad) = id.chars().find(|&c| !allowed(c)) {
+        if let Some(bad) = name.chars().find(|&c| !allowed(c)) {
             let shown = if !bad.is_ascii_graphic() {
                 format!("U+{:04X}", u32::from(bad))
             } else {
@@ -380,7 +380,7 @@ impl<'e> Writer<'e, '_> {
                 offset,
                 message: format!(
                     "the heading {what} `{}` holds {shown}; a heading's id or class may hold only letters, digits, `-`, `_` and `.`",
-                    id.chars()
+                    name.chars()
                         .map(|c| match c {
                             c if allowed(c) || c.is_ascii_graphic() => c.to_string(),
                             c => format!("\\u{{{:04X}}}", u32::from(c)),

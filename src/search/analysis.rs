@@ -158,14 +158,12 @@ fn loose_keys_protected(word: &str) -> Vec<String> {
     if let Some(rest) = without_article(word) {
         keys.push(rest.to_string());
     }
-    let last = keys.last().expect("the word itself");
-    if let Some(nisba) = last
-        .strip_suffix('ا')
+    let nisba = keys
+        .last()
+        .and_then(|last| last.strip_suffix('ا'))
         .filter(|n| n.ends_with('ي') && letters(n) >= NISBA_MIN)
-    {
-        let nisba = nisba.to_string();
-        keys.push(nisba);
-    }
+        .map(str::to_string);
+    keys.extend(nisba);
     keys
 }
 

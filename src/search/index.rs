@@ -217,22 +217,13 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
     Ok(count)
 }
 
-/// `value` as JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026`: the same
-/// value for `JSON.parse`, and no markup for whatever else reads the file (a summary written
+/// `value` as JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026` (as the
+/// pages' JSON-LD is, by [`script_safe`](crate::render::metadata::script_safe)): the same value
+/// for `JSON.parse`, and no markup for whatever else reads the file (a summary written
 /// `<script>…</script>` is text on every page, and is not left as markup in the fragment).
-/// Those three characters occur only inside JSON strings, so each byte is replaced as is.
 fn json_for_any_reader<T: Serialize>(value: &T) -> Vec<u8> {
-    let json = serde_json::to_vec(value).unwrap_or_default();
-    let mut out = Vec::with_capacity(json.len());
-    for b in json {
-        match b {
-            b'<' => out.extend_from_slice(b"\\u003c"),
-            b'>' => out.extend_from_slice(b"\\u003e"),
-            b'&' => out.extend_from_slice(b"\\u0026"),
-            b => out.push(b),
-        }
-    }
-    out
+    let json = serde_json::to_string(value).unwrap_or_default();
+    crate::render::metadata::script_safe(&json).into_bytes()
 }
 
 /// What a document's fragment file is made from, as one number: its header (every field the
