@@ -8,6 +8,8 @@
   'use strict';
 
   const PAGE = 10;
+  /* The index files' format this script reads (meta.json `version`, src/search/index.rs). */
+  const FORMAT = 2;
   const MAX_PREFIX_CHUNKS = 4;
   const MAX_COMPLETIONS = 64;
   const MAX_TYPO_TARGETS = 4;
@@ -283,11 +285,12 @@
     const mode = bytes[at.i++];
     const docs = new Int32Array(n);
     if (mode === 1) {
+      /* One bit a document, up to the byte of the list's last one. */
       let j = 0;
       for (let d = 0; d < total && j < n; d++) {
         if (bytes[at.i + (d >> 3)] & (1 << (d & 7))) docs[j++] = d;
       }
-      at.i += Math.ceil(total / 8);
+      at.i += (docs[n - 1] >> 3) + 1;
     } else {
       let prev = 0;
       for (let i = 0; i < n; i++) {
@@ -391,6 +394,13 @@
         meta = get(new URL('meta.json', base).href).then((b) => JSON.parse(decoder.decode(b)));
       }
       const m = await meta;
+      if (m.version !== FORMAT) {
+        /* A page kept from before the site was rebuilt, or an index from another warraq. */
+        meta = null;
+        const e = new Error(`search index format ${m.version}, this script reads ${FORMAT}`);
+        e.stale = true;
+        throw e;
+      }
       if (!a) a = analyzer(m.rules);
       return m;
     }
@@ -927,7 +937,9 @@
         }
       } catch (e) {
         if (mine !== generation) return;
-        status.textContent = 'تعذّر تحميل فهرس البحث. أعد المحاولة بعد قليل.';
+        status.textContent = e && e.stale
+          ? 'فهرس البحث من بناء للموقع غير بناء هذه الصفحة: أعد تحميل الصفحة ثم ابحث من جديد.'
+          : 'تعذّر تحميل فهرس البحث. أعد المحاولة بعد قليل.';
         if (globalThis.console) console.error(e);
       }
       if (mine === generation) {

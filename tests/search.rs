@@ -237,6 +237,108 @@ fn publishing_a_new_article_keeps_every_other_fragment_and_most_chunks() {
     );
 }
 
+/// A varint of an index file at `*at` (LEB128), moving `at` past it.
+fn varint_at(b: &[u8], at: &mut usize) -> u64 {
+    let (mut v, mut shift) = (0u64, 0);
+    loop {
+        let byte = b[*at];
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return v;
+        }
+        shift += 7;
+    }
+}
+
+/// Every key of the terms chunks and its payload.
+fn term_entries(m: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for (_, bytes) in m
+        .iter()
+        .filter(|(k, _)| k.starts_with("t/") && k.ends_with(".bin"))
+    {
+        let mut at = 0;
+        for _ in 0..varint_at(bytes, &mut at) {
+            let len = varint_at(bytes, &mut at) as usize;
+            let k = &bytes[at..at + len];
+            at += len;
+            let len = varint_at(bytes, &mut at) as usize;
+            out.insert(
+                String::from_utf8(k.to_vec()).expect("utf-8 key"),
+                bytes[at..at + len].to_vec(),
+            );
+            at += len;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_new_article_leaves_the_bitmap_lists_it_is_not_in_when_the_archive_reaches_a_multiple_of_eight()
+{
+    let dir = tempfile::tempdir().expect("tempdir");
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(&content).expect("mkdir");
+    // 600 articles (a multiple of eight) that all have one word: its list is long enough for
+    // a bitmap (more documents than keep their own impact, and one bit each is the smaller).
+    for a in 0..600 {
+        std::fs::write(
+            content.join(format!("a{a}.md")),
+            format!(
+                "---\ntitle: \"مقال {a}\"\ndate: 2024-{:02}-{:02}\n---\nمشترك وحيد{a} {}\n",
+                a % 12 + 1,
+                a % 28 + 1,
+                "نص ".repeat(a % 7 + 1)
+            ),
+        )
+        .expect("write");
+    }
+    let root = dir.path().to_str().expect("utf-8");
+    assert!(warraq(&["build", "--root", root]).status.success());
+    let old = term_entries(&files(&dir.path().join("public/search")));
+    let payload = old["مشترك"].clone();
+    // flags, then the exact list: n, k kept impacts, k × (delta, impact), floor, mode.
+    let mut at = 1;
+    let (n, k) = (varint_at(&payload, &mut at), varint_at(&payload, &mut at));
+    assert_eq!(n, 600);
+    assert!(k < n, "{k} of {n} documents keep their impact");
+    for _ in 0..k {
+        varint_at(&payload, &mut at);
+        at += 1;
+    }
+    assert_eq!(payload[at + 1], 1, "the list is a bitmap");
+    // The 601st article, newest, without that word.
+    std::fs::write(
+        content.join("new.md"),
+        "---\ntitle: \"خبر\"\ndate: 2025-02-01\n---\nحدث فريد\n",
+    )
+    .expect("write");
+    assert!(warraq(&["build", "--root", root]).status.success());
+    let new = term_entries(&files(&dir.path().join("public/search")));
+    assert_eq!(
+        new["مشترك"], payload,
+        "the bitmap list of the other articles changed"
+    );
+    // Only the lists of the new article's words (and their loose keys: `#خبر`, `ريد` for
+    // فريد read as ف + ريد) are new or changed.
+    let changed: Vec<&String> = new
+        .iter()
+        .filter(|(k, v)| old.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(!changed.is_empty());
+    let of_new = |k: &str| {
+        ["خبر", "حدث", "فريد"]
+            .iter()
+            .any(|w| w.ends_with(k.trim_start_matches('#')))
+    };
+    assert!(
+        changed.iter().all(|k| of_new(k)),
+        "lists of other words changed: {changed:?}"
+    );
+}
+
 /// Texts for the drift test: readers' spellings of every kind, and random strings from a pool
 /// of the characters the rules treat specially.
 fn analysis_cases() -> Vec<String> {

@@ -7,7 +7,10 @@
 //! A **posting list** is `n` (documents), `k` (documents with an impact), `k` × (document id delta,
 //! impact byte) in document order, and when `k < n`: the *floor* impact byte (the highest impact
 //! among the other documents), a mode byte and all `n` documents: mode 0 is document id deltas,
-//! mode 1 a bitmap of one bit per document of the archive (whichever is smaller).
+//! mode 1 a bitmap of one bit per document from 0 to the list's last, whose byte ends it
+//! (whichever is smaller). The bitmap's length depends on the list alone: a new article (the
+//! next, highest id) changes no list it is not in, even when the archive's size reaches a
+//! multiple of eight (it changed every bitmap list then: 1 500 search files instead of 80).
 
 use crate::index::terms::fnv;
 
@@ -51,8 +54,8 @@ fn varint_len(mut v: u64) -> usize {
     n
 }
 
-/// Writes a list of (document, impact) sorted by document, for an archive of `docs` documents.
-pub fn posting_list(out: &mut Vec<u8>, list: &[(u32, u8)], docs: u32) {
+/// Writes a list of (document, impact) sorted by document.
+pub fn posting_list(out: &mut Vec<u8>, list: &[(u32, u8)]) {
     varint(out, list.len() as u64);
     let deltas = |out: &mut Vec<u8>, items: &mut dyn Iterator<Item = &(u32, u8)>, with: bool| {
         let mut last = 0u32;
@@ -92,7 +95,8 @@ pub fn posting_list(out: &mut Vec<u8>, list: &[(u32, u8)], docs: u32) {
             Some(varint_len(u64::from(delta)))
         })
         .sum();
-    let bitmap_bytes = (docs as usize).div_ceil(8);
+    let last = list.last().map_or(0, |&(d, _)| d as usize);
+    let bitmap_bytes = last / 8 + 1;
     if bitmap_bytes < delta_bytes {
         out.push(1);
         let mut bits = vec![0u8; bitmap_bytes];
@@ -203,8 +207,9 @@ pub fn chunks(entries: Vec<(String, Vec<u8>)>) -> Vec<Chunk> {
 mod tests {
     use super::*;
 
-    /// Decodes a list the way the script does: (documents, impacts kept, floor).
-    fn decode(b: &[u8], docs: u32) -> (Vec<u32>, Vec<(u32, u8)>, u8) {
+    /// Decodes a list the way the script does: (documents, impacts kept, floor), and the
+    /// bytes it took (lists follow one another in an entry).
+    fn decode(b: &[u8]) -> (Vec<u32>, Vec<(u32, u8)>, u8, usize) {
         let mut at = 0;
         let n = read_varint(b, &mut at) as usize;
         let k = read_varint(b, &mut at) as usize;
@@ -217,18 +222,21 @@ mod tests {
             at += 1;
         }
         if k == n {
-            return (kept.iter().map(|p| p.0).collect(), kept, 0);
+            return (kept.iter().map(|p| p.0).collect(), kept, 0, at);
         }
         let floor = b[at];
         let mode = b[at + 1];
         at += 2;
         let mut all = Vec::new();
         if mode == 1 {
-            for d in 0..docs {
+            let mut d = 0u32;
+            while all.len() < n {
                 if b[at + d as usize / 8] & (1 << (d % 8)) != 0 {
                     all.push(d);
                 }
+                d += 1;
             }
+            at += all[n - 1] as usize / 8 + 1;
         } else {
             let mut last = 0;
             for i in 0..n {
@@ -237,17 +245,18 @@ mod tests {
                 all.push(last);
             }
         }
-        (all, kept, floor)
+        (all, kept, floor, at)
     }
 
     #[test]
     fn short_lists_keep_every_impact() {
         let list = [(3, 10), (7, 200), (300, 1)];
         let mut out = Vec::new();
-        posting_list(&mut out, &list, 1000);
-        let (all, kept, _) = decode(&out, 1000);
+        posting_list(&mut out, &list);
+        let (all, kept, _, took) = decode(&out);
         assert_eq!(all, [3, 7, 300]);
         assert_eq!(kept, list);
+        assert_eq!(took, out.len());
     }
 
     #[test]
@@ -258,14 +267,32 @@ mod tests {
                 .map(|d| (d * (docs / 2000), (d % 251) as u8 + 1))
                 .collect();
             let mut out = Vec::new();
-            posting_list(&mut out, &list, docs);
-            let (all, kept, floor) = decode(&out, docs);
+            posting_list(&mut out, &list);
+            // Another list follows in the entry: each must end where it says.
+            let mut both = out.clone();
+            both.extend_from_slice(&out);
+            let (all, kept, floor, took) = decode(&both);
+            assert_eq!(took, out.len());
+            assert_eq!(decode(&both[took..]).3, out.len());
             assert_eq!(all, list.iter().map(|p| p.0).collect::<Vec<_>>());
             assert_eq!(kept.len(), IMPACTS_KEPT);
             let weakest_kept = kept.iter().map(|p| p.1).min().unwrap();
             assert!(floor <= weakest_kept, "{floor} > {weakest_kept}");
             assert!(kept.windows(2).all(|w| w[0].0 < w[1].0));
         }
+    }
+
+    #[test]
+    fn a_bitmap_ends_at_its_last_document_whatever_the_archive_size() {
+        // Dense enough for a bitmap; its last document is 2 998.
+        let list: Vec<(u32, u8)> = (0..1500u32).map(|d| (d * 2, (d % 200) as u8 + 1)).collect();
+        let mut out = Vec::new();
+        posting_list(&mut out, &list);
+        assert_eq!(out[out.len() - 2999 / 8 - 2], 1, "mode byte: a bitmap");
+        let (all, _, _, took) = decode(&out);
+        assert_eq!(took, out.len());
+        assert_eq!(all.len(), 1500);
+        assert_eq!(*all.last().unwrap(), 2998);
     }
 
     #[test]

@@ -112,6 +112,10 @@ struct Rules<'a> {
     typo_min_letters: usize,
 }
 
+/// The index files' format (meta.json `version`); `static/search.js` reads this one only.
+/// 2: a bitmap list ends at its last document's byte (1: it spanned the whole archive).
+const FORMAT: u32 = 2;
+
 #[derive(Serialize)]
 struct Meta<'a> {
     version: u32,
@@ -326,7 +330,7 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
             let flags = u8::from(exact.is_some()) | if same { 4 } else { 2 };
             payload.push(flags);
             if let Some(entry) = exact {
-                posting_list(&mut payload, &to_impacts(&entry.list()), n as u32);
+                posting_list(&mut payload, &to_impacts(&entry.list()));
             }
             if !same {
                 let mut merged: Vec<(u32, f32)> = from
@@ -342,7 +346,7 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
                         false
                     }
                 });
-                posting_list(&mut payload, &to_impacts(&merged), n as u32);
+                posting_list(&mut payload, &to_impacts(&merged));
             }
             (key.to_string(), payload)
         })
@@ -379,7 +383,7 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
         .into_par_iter()
         .map(|e| {
             let mut payload = Vec::new();
-            posting_list(&mut payload, &to_impacts(&e.list()), n as u32);
+            posting_list(&mut payload, &to_impacts(&e.list()));
             (e.text.to_string(), payload)
         })
         .collect();
@@ -387,7 +391,7 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
     let pairs = directory("p", pair_entries, emit)?;
 
     let meta = Meta {
-        version: 1,
+        version: FORMAT,
         docs: n,
         digits: site.config.digits,
         rules: rules(&lexicon),

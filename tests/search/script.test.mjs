@@ -165,3 +165,18 @@ test('a compound is found joined or apart, whichever way the reader types it', a
   assert.deepEqual(await marked('عبد الله '), ['عبدالله']);
 });
 
+
+test('an index of another format is refused as stale, not misread', async () => {
+  const old = async (url) => {
+    const bytes = await read(url);
+    if (!url.endsWith('/meta.json')) return bytes;
+    const meta = JSON.parse(new TextDecoder().decode(bytes));
+    assert.equal(meta.version, 2, 'the index a build writes is of the format the script reads');
+    meta.version = 1;
+    return new TextEncoder().encode(JSON.stringify(meta));
+  };
+  const engine = Engine('http://127.0.0.1/search/meta.json', old);
+  await assert.rejects(engine.search('الانتخابات '), (e) => e.stale === true);
+  const fresh = Engine('http://127.0.0.1/search/meta.json', read);
+  assert.equal((await fresh.search('الانتخابات ')).total, 4);
+});
