@@ -8,6 +8,7 @@ use std::process::Command;
 
 use warraq::arabic::normalize::{fold, words};
 use warraq::search::analysis::{loose_keys, Lexicon};
+use warraq::search::encode::read_varint;
 
 fn warraq(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_warraq"))
@@ -237,20 +238,6 @@ fn publishing_a_new_article_keeps_every_other_fragment_and_most_chunks() {
     );
 }
 
-/// A varint of an index file at `*at` (LEB128), moving `at` past it.
-fn varint_at(b: &[u8], at: &mut usize) -> u64 {
-    let (mut v, mut shift) = (0u64, 0);
-    loop {
-        let byte = b[*at];
-        *at += 1;
-        v |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            return v;
-        }
-        shift += 7;
-    }
-}
-
 /// Every key of the terms chunks and its payload.
 fn term_entries(m: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -259,11 +246,11 @@ fn term_entries(m: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, Vec<u8>> {
         .filter(|(k, _)| k.starts_with("t/") && k.ends_with(".bin"))
     {
         let mut at = 0;
-        for _ in 0..varint_at(bytes, &mut at) {
-            let len = varint_at(bytes, &mut at) as usize;
+        for _ in 0..read_varint(bytes, &mut at) {
+            let len = read_varint(bytes, &mut at) as usize;
             let k = &bytes[at..at + len];
             at += len;
-            let len = varint_at(bytes, &mut at) as usize;
+            let len = read_varint(bytes, &mut at) as usize;
             out.insert(
                 String::from_utf8(k.to_vec()).expect("utf-8 key"),
                 bytes[at..at + len].to_vec(),
@@ -300,11 +287,14 @@ fn a_new_article_leaves_the_bitmap_lists_it_is_not_in_when_the_archive_reaches_a
     let payload = old["مشترك"].clone();
     // flags, then the exact list: n, k kept impacts, k × (delta, impact), floor, mode.
     let mut at = 1;
-    let (n, k) = (varint_at(&payload, &mut at), varint_at(&payload, &mut at));
+    let (n, k) = (
+        read_varint(&payload, &mut at),
+        read_varint(&payload, &mut at),
+    );
     assert_eq!(n, 600);
     assert!(k < n, "{k} of {n} documents keep their impact");
     for _ in 0..k {
-        varint_at(&payload, &mut at);
+        read_varint(&payload, &mut at);
         at += 1;
     }
     assert_eq!(payload[at + 1], 1, "the list is a bitmap");
