@@ -18,7 +18,8 @@ use crate::scaffold;
     about = "Build a right-to-left Arabic news-analysis archive from markdown",
     long_about = "warraq (وَرّاق) reads articles (markdown with YAML front-matter) from content/, renders \
 right-to-left HTML through Tera templates, and builds the indexes of an analysis archive: tags, related \
-articles, date archives and feeds.",
+articles, writers, sources, dossiers, date archives, feeds and an Arabic-aware search that runs in the \
+browser without a server. `warraq check` verifies the result for CI.",
     after_help = "Examples:\n  warraq init my-archive\n  cd my-archive && warraq new \"عنوان المقال\" --tags \"سوريا, داعش\"\n  warraq build\n  warraq build --root site --output /var/www/archive --base-url https://example.org/"
 )]
 pub struct Cli {
