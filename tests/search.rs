@@ -77,6 +77,14 @@ fn a_build_writes_the_search_page_and_its_index() {
     );
     assert!(page.contains(r#"href="/tags/""#) && page.contains(r#"href="/archive/""#));
     assert!(public.join("search.js").is_file());
+    // The script's URL changes with the script, so a browser never pairs a kept older script
+    // with a newer index.
+    let script = page
+        .split(r#"<script src="/search.js?v="#)
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the script's URL carries its version");
+    assert_eq!(script.len(), 8, "{script}");
     let home = std::fs::read_to_string(public.join("index.html")).expect("home");
     assert!(
         home.contains(r#"href="/search/""#),

@@ -373,7 +373,7 @@ impl<'a> Renderer<'a> {
             Page::Search => {
                 let value = SearchPage {
                     index_url: config.href(&format!("{path}meta.json")),
-                    script_url: config.href("/search.js"),
+                    script_url: crate::search::script_href(config),
                 };
                 ("search.html", self.frame(make, page, &path, value))
             }

@@ -9,3 +9,31 @@ pub mod plurals;
 pub mod postings;
 
 pub use index::{index_files, write};
+
+/// The search script's href with a short hash of the embedded script as its query
+/// (`/search.js?v=…`): a reader's browser that kept an earlier version fetches this one instead
+/// of reading a newer index with it (the index's format changes with the script).
+pub fn script_href(config: &crate::config::Config) -> String {
+    static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let version = VERSION.get_or_init(|| {
+        let script = crate::render::templates::STATIC_DEFAULTS
+            .iter()
+            .find(|(name, _)| *name == "search.js")
+            .map_or(&[][..], |(_, bytes)| *bytes);
+        format!("{:08x}", xxhash_rust::xxh3::xxh3_64(script) as u32)
+    });
+    format!("{}?v={version}", config.href("/search.js"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_script_href_names_the_embedded_script_version() {
+        let config = crate::config::Config::default();
+        let href = super::script_href(&config);
+        let (path, version) = href.split_once("?v=").expect("a version query");
+        assert!(path.ends_with("/search.js"), "{href}");
+        assert_eq!(version.len(), 8);
+        assert!(version.bytes().all(|b| b.is_ascii_hexdigit()), "{href}");
+    }
+}
