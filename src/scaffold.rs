@@ -141,6 +141,20 @@ pub fn new_article(
     let today = chrono::Local::now().date_naive();
     let folder = match dir {
         Some(d) => {
+            // `..` and `/x` name folders outside content/: said, not quietly put inside it.
+            let escapes =
+                d.starts_with(['/', '\\']) || d.split(['/', '\\']).any(|part| part.trim() == "..");
+            if escapes {
+                return Err(Failure::Usage(
+                    Diagnostic::new(
+                        None,
+                        format!("`--dir {d}` leads out of content/: articles live inside it"),
+                    )
+                    .with_hint(
+                        "give a folder under content/, such as `--dir 2025` or `--dir 2025/ملفات`",
+                    ),
+                ));
+            }
             let parts: Vec<String> = d
                 .split(['/', '\\'])
                 .map(slugify)
@@ -224,6 +238,26 @@ mod tests {
         let text = fs::read_to_string(root.join(&made)).expect("read");
         assert!(text.contains("title: \"سطر جديد\"\n"), "{text}");
         assert!(text.contains("tags: [\"أمن عام\"]\n"), "{text}");
+    }
+
+    #[test]
+    fn a_folder_outside_content_is_refused_and_one_inside_is_tidied() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        for outside in ["../x", "/etc", "a/../../b", "\\x", "2025/ .. /y"] {
+            match new_article(root, "عنوان", &[], Some(outside)) {
+                Err(Failure::Usage(d)) => assert!(
+                    d.message.contains("leads out of content/"),
+                    "{outside}: {}",
+                    d.message
+                ),
+                other => panic!("{outside} was not refused: {:?}", other.map(|_| ())),
+            }
+        }
+        assert!(!root.join("content").exists(), "nothing was written");
+        let made = new_article(root, "عنوان", &[], Some("2025/ملفات خاصة/")).expect("made");
+        assert_eq!(made, PathBuf::from("content/2025/ملفات-خاصة/عنوان.md"));
+        assert!(root.join(made).is_file());
     }
 
     #[test]
