@@ -25,6 +25,12 @@ fn usage(path: &Path, message: String) -> Failure {
 
 /// Creates a site in `dir`; refuses to overwrite an existing site.
 pub fn init(dir: &Path) -> Result<(), Failure> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Failure::Usage(
+            Diagnostic::new(Some(dir), "this exists and is not a folder")
+                .with_hint("give the name of a new folder, or of an empty one"),
+        ));
+    }
     for existing in ["site.yaml", "content"] {
         if dir.join(existing).exists() {
             return Err(Failure::Usage(
@@ -50,13 +56,33 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
     write(&format!("content/{year}/welcome.md"), &welcome)?;
     write("static/.keep", "")?;
     // The output, what builds keep for the next one (image variants, the output's manifest),
-    // and the lock and temporary folders a build makes beside the output.
-    write(
-        ".gitignore",
-        "/public\n/.warraq-cache/\n/.public.warraq-*\n",
-    )?;
+    // and the lock and temporary folders a build makes beside the output. A folder that is
+    // already a repository keeps its own ignore file, with the lines it lacks added.
+    let ignore = dir.join(".gitignore");
+    let kept = match fs::read(&ignore) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(usage(&ignore, format!("cannot read: {e}"))),
+    };
+    let mut text = kept.clone();
+    for line in IGNORED {
+        if !kept.lines().any(|l| l.trim() == line) {
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    if text != kept {
+        write(".gitignore", &text)?;
+    }
     Ok(())
 }
+
+/// What `init`'s `.gitignore` ignores: the output, the build cache, and the lock and temporary
+/// folders a build makes beside the output.
+const IGNORED: [&str; 3] = ["/public", "/.warraq-cache/", "/.public.warraq-*"];
 
 /// Quotes a string for YAML (double-quoted style).
 fn yaml_quote(s: &str) -> String {
@@ -238,6 +264,34 @@ mod tests {
         let text = fs::read_to_string(root.join(&made)).expect("read");
         assert!(text.contains("title: \"سطر جديد\"\n"), "{text}");
         assert!(text.contains("tags: [\"أمن عام\"]\n"), "{text}");
+    }
+
+    #[test]
+    fn init_keeps_an_existing_ignore_file_and_refuses_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("repo");
+        fs::create_dir(&root).expect("mkdir");
+        fs::write(root.join(".gitignore"), "target/\n/public").expect("write");
+        init(&root).expect("init");
+        assert_eq!(
+            fs::read_to_string(root.join(".gitignore")).expect("read"),
+            "target/\n/public\n/.warraq-cache/\n/.public.warraq-*\n",
+            "the repository's own lines are kept; only the missing ones are added"
+        );
+        assert!(root.join("site.yaml").is_file());
+        let fresh = dir.path().join("fresh");
+        init(&fresh).expect("init");
+        assert_eq!(
+            fs::read_to_string(fresh.join(".gitignore")).expect("read"),
+            "/public\n/.warraq-cache/\n/.public.warraq-*\n"
+        );
+        let file = dir.path().join("a-file");
+        fs::write(&file, "x").expect("write");
+        match init(&file) {
+            Err(Failure::Usage(d)) => assert!(d.message.contains("not a folder"), "{}", d.message),
+            other => panic!("a file was not refused: {:?}", other.map(|_| ())),
+        }
+        assert_eq!(fs::read_to_string(&file).expect("read"), "x");
     }
 
     #[test]
