@@ -156,6 +156,19 @@ pub fn new_article(
     tags: &[String],
     dir: Option<&str>,
 ) -> Result<PathBuf, Failure> {
+    if !root.join("content").is_dir() && !root.join("site.yaml").is_file() {
+        // Run in the wrong folder, it would leave a stray content/ there.
+        return Err(Failure::Usage(
+            Diagnostic::new(
+                None,
+                format!(
+                    "`{}` holds no site: it has neither content/ nor site.yaml",
+                    root.display()
+                ),
+            )
+            .with_hint("run `warraq new` in a site's folder (or point --root at one), or create a site with `warraq init`"),
+        ));
+    }
     let title = &tidy("title", title)?;
     let slug = shortened(&slugify(title));
     if slug.is_empty() {
@@ -243,6 +256,7 @@ mod tests {
     fn new_refuses_what_the_build_would_and_tidies_line_breaks() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
+        fs::write(root.join("site.yaml"), "title: موقع\n").expect("write");
         let tags = |t: &[&str]| t.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let refused = |title: &str, t: &[&str]| match new_article(root, title, &tags(t), None) {
             Err(Failure::Usage(d)) => d.message,
@@ -264,6 +278,18 @@ mod tests {
         let text = fs::read_to_string(root.join(&made)).expect("read");
         assert!(text.contains("title: \"سطر جديد\"\n"), "{text}");
         assert!(text.contains("tags: [\"أمن عام\"]\n"), "{text}");
+    }
+
+    #[test]
+    fn new_refuses_a_folder_that_holds_no_site() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        match new_article(dir.path(), "عنوان", &[], None) {
+            Err(Failure::Usage(d)) => assert!(d.message.contains("holds no site"), "{}", d.message),
+            other => panic!("not refused: {:?}", other.map(|_| ())),
+        }
+        assert!(!dir.path().join("content").exists(), "nothing was written");
+        fs::create_dir(dir.path().join("content")).expect("mkdir");
+        assert!(new_article(dir.path(), "عنوان", &[], None).is_ok());
     }
 
     #[test]
@@ -298,6 +324,7 @@ mod tests {
     fn a_folder_outside_content_is_refused_and_one_inside_is_tidied() {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path();
+        fs::write(root.join("site.yaml"), "title: موقع\n").expect("write");
         for outside in ["../x", "/etc", "a/../../b", "\\x", "2025/ .. /y"] {
             match new_article(root, "عنوان", &[], Some(outside)) {
                 Err(Failure::Usage(d)) => assert!(
@@ -325,6 +352,7 @@ mod tests {
             .copied()
             .collect::<Vec<_>>()
             .join(" ");
+        fs::create_dir(dir.path().join("content")).expect("mkdir");
         let made = new_article(dir.path(), &title, &[], Some("2025")).expect("made");
         let stem = made.file_stem().and_then(|s| s.to_str()).expect("stem");
         assert!(stem.len() <= NEW_SLUG_BYTES, "{} bytes", stem.len());

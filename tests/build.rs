@@ -875,6 +875,11 @@ fn init_new_and_build_work_in_an_empty_folder() {
         Some(2)
     );
     assert_eq!(warraq(dir.path(), &["init", "x"]).status.code(), Some(2));
+    // `new` run outside any site (here the folder holding it) leaves no stray content/ there.
+    let out = warraq(dir.path(), &["new", "عنوان"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_has(&stderr(&out), "holds no site");
+    assert!(!dir.path().join("content").exists());
 }
 
 #[test]
