@@ -220,18 +220,23 @@ pub fn new_article(
         ));
     }
     let mut quoted = Vec::with_capacity(tags.len());
+    // A tag given twice (or in two spellings of one slug, سوريا and سوريّا) is written once.
+    let mut seen = std::collections::HashSet::new();
     for tag in tags {
         let tag = tidy("tag", tag)?;
         if tag.is_empty() {
             continue;
         }
-        if slugify(&tag).is_empty() {
+        let slug = slugify(&tag);
+        if slug.is_empty() {
             return Err(Failure::Usage(
                 Diagnostic::new(None, format!("the tag `{tag}` has no letter or digit"))
                     .with_hint("write the tag with words, or leave it out"),
             ));
         }
-        quoted.push(yaml_quote(&tag));
+        if seen.insert(slug) {
+            quoted.push(yaml_quote(&tag));
+        }
     }
     let tags = quoted;
     let text = format!(
@@ -278,6 +283,15 @@ mod tests {
         let text = fs::read_to_string(root.join(&made)).expect("read");
         assert!(text.contains("title: \"سطر جديد\"\n"), "{text}");
         assert!(text.contains("tags: [\"أمن عام\"]\n"), "{text}");
+        let made = new_article(
+            root,
+            "وسوم مكررة",
+            &tags(&["سوريا", " سوريا", "سوريّا", "داعش"]),
+            Some("2025"),
+        )
+        .expect("made");
+        let text = fs::read_to_string(root.join(&made)).expect("read");
+        assert!(text.contains("tags: [\"سوريا\", \"داعش\"]\n"), "{text}");
     }
 
     #[test]
