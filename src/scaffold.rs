@@ -60,22 +60,24 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
     // already a repository keeps its own ignore file, with the lines it lacks added.
     let ignore = dir.join(".gitignore");
     let kept = match fs::read(&ignore) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(usage(&ignore, format!("cannot read: {e}"))),
     };
-    let mut text = kept.clone();
+    // Its bytes stay as they are (whatever their encoding); lines are only compared as text.
+    let lines = String::from_utf8_lossy(&kept);
+    let mut bytes = kept.clone();
     for line in IGNORED {
-        if !kept.lines().any(|l| l.trim() == line) {
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
+        if !lines.lines().any(|l| l.trim() == line) {
+            if !bytes.is_empty() && !bytes.ends_with(b"\n") {
+                bytes.push(b'\n');
             }
-            text.push_str(line);
-            text.push('\n');
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.push(b'\n');
         }
     }
-    if text != kept {
-        write(".gitignore", &text)?;
+    if bytes != kept {
+        fs::write(&ignore, bytes).map_err(|e| usage(&ignore, format!("cannot write: {e}")))?;
     }
     Ok(())
 }
@@ -311,12 +313,13 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("repo");
         fs::create_dir(&root).expect("mkdir");
-        fs::write(root.join(".gitignore"), "target/\n/public").expect("write");
+        // Its own lines, one of them not UTF-8 (a Latin-1 file name).
+        fs::write(root.join(".gitignore"), b"target/\ncaf\xe9.txt\n/public").expect("write");
         init(&root).expect("init");
         assert_eq!(
-            fs::read_to_string(root.join(".gitignore")).expect("read"),
-            "target/\n/public\n/.warraq-cache/\n/.public.warraq-*\n",
-            "the repository's own lines are kept; only the missing ones are added"
+            fs::read(root.join(".gitignore")).expect("read"),
+            b"target/\ncaf\xe9.txt\n/public\n/.warraq-cache/\n/.public.warraq-*\n",
+            "the repository's own lines are kept byte for byte; only the missing ones are added"
         );
         assert!(root.join("site.yaml").is_file());
         let fresh = dir.path().join("fresh");
