@@ -719,6 +719,20 @@ pub fn check(
         });
         let outcome =
             check::check(site, &config.base, &Sources::new(), ext.as_ref()).map_err(io)?;
+        if outcome.pages == 0 {
+            // A mistyped folder (`--site dist` for public/) would otherwise pass CI with nothing
+            // checked.
+            return Err(Failure::Usage(
+                Diagnostic::new(
+                    None,
+                    format!(
+                        "`{}` holds no HTML page: there is nothing to check",
+                        site.display()
+                    ),
+                )
+                .with_hint("point --site at the folder `warraq build` wrote (public/ by default), or build first"),
+            ));
+        }
         return Ok((site.display().to_string(), outcome));
     }
     let (mut loaded, _) = load_site(root, options)?;

@@ -165,6 +165,21 @@ fn check_site_reads_a_folder_built_by_anything() {
             .code(),
         Some(2)
     );
+    // A folder without a page (a mistyped `--site dist`, a build that never ran) is no pass.
+    std::fs::create_dir_all(dir.path().join("dist/assets")).unwrap();
+    std::fs::write(dir.path().join("dist/assets/app.css"), "a{}").unwrap();
+    let out = warraq(dir.path(), &["check", "--site", "dist"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("holds no HTML page"),
+        "{}",
+        stderr(&out)
+    );
+    let out = warraq(dir.path(), &["check", "--site", "dist", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["failure"], "usage");
 }
 
 #[test]
