@@ -188,15 +188,11 @@ fn check_layout(root: &Path, walk: bool) -> Result<Vec<Diagnostic>, Failure> {
             "give the site folder with --root",
         ));
     }
-    let content = root.join("content");
-    if !content.exists() && !root.join("site.yaml").exists() {
-        return Err(usage(
-            format!(
-                "`{}` holds no site: it has neither content/ nor site.yaml",
-                root.display()
-            ),
-            "run `warraq init` to create a site here, or point --root at one",
-        ));
+    if let Some(none) = no_site(
+        root,
+        "run `warraq init` to create a site here, or point --root at one",
+    ) {
+        return Err(none);
     }
     let mut outside = Vec::new();
     let mut misnamed = Vec::new();
@@ -236,6 +232,24 @@ fn check_layout(root: &Path, walk: bool) -> Result<Vec<Diagnostic>, Failure> {
     }
     misnamed.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(misnamed)
+}
+
+/// The usage error (exit 2) for a folder `root` that holds no site: neither content/ nor
+/// site.yaml; `hint` says what to do from the command that met it.
+pub fn no_site(root: &Path, hint: &str) -> Option<Failure> {
+    let holds = root.join("content").exists() || root.join("site.yaml").exists();
+    (!holds).then(|| {
+        Failure::Usage(
+            Diagnostic::new(
+                None,
+                format!(
+                    "`{}` holds no site: it has neither content/ nor site.yaml",
+                    root.display()
+                ),
+            )
+            .with_hint(hint),
+        )
+    })
 }
 
 /// Walks a source folder of the site at `root` (following links, as the loaders do) and turns

@@ -158,18 +158,12 @@ pub fn new_article(
     tags: &[String],
     dir: Option<&str>,
 ) -> Result<PathBuf, Failure> {
-    if !root.join("content").is_dir() && !root.join("site.yaml").is_file() {
-        // Run in the wrong folder, it would leave a stray content/ there.
-        return Err(Failure::Usage(
-            Diagnostic::new(
-                None,
-                format!(
-                    "`{}` holds no site: it has neither content/ nor site.yaml",
-                    root.display()
-                ),
-            )
-            .with_hint("run `warraq new` in a site's folder (or point --root at one), or create a site with `warraq init`"),
-        ));
+    // Run in the wrong folder, it would leave a stray content/ there.
+    if let Some(none) = crate::pipeline::no_site(
+        root,
+        "run `warraq new` in a site's folder (or point --root at one), or create a site with `warraq init`",
+    ) {
+        return Err(none);
     }
     let title = &tidy("title", title)?;
     let slug = shortened(&slugify(title));

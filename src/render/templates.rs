@@ -58,11 +58,14 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The embedded search script (`static/search.js`).
+pub const SEARCH_SCRIPT: &[u8] = include_bytes!("../../static/search.js");
+
 /// The embedded default static files: (path under `static/`, bytes).
 pub const STATIC_DEFAULTS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../static/style.css")),
     ("favicon.ico", include_bytes!("../../static/favicon.ico")),
-    ("search.js", include_bytes!("../../static/search.js")),
+    ("search.js", SEARCH_SCRIPT),
 ];
 
 /// Template sources as loaded: (name, text, whether the site provided it). Kept for error reports.

@@ -16,11 +16,8 @@ pub use index::{index_files, write};
 pub fn script_href(config: &crate::config::Config) -> String {
     static VERSION: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     let version = VERSION.get_or_init(|| {
-        let script = crate::render::templates::STATIC_DEFAULTS
-            .iter()
-            .find(|(name, _)| *name == "search.js")
-            .map_or(&[][..], |(_, bytes)| *bytes);
-        format!("{:08x}", xxhash_rust::xxh3::xxh3_64(script) as u32)
+        let hash = xxhash_rust::xxh3::xxh3_64(crate::render::templates::SEARCH_SCRIPT);
+        format!("{:08x}", hash as u32)
     });
     format!("{}?v={version}", config.href("/search.js"))
 }

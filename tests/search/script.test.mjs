@@ -165,7 +165,6 @@ test('a compound is found joined or apart, whichever way the reader types it', a
   assert.deepEqual(await marked('عبد الله '), ['عبدالله']);
 });
 
-
 test('an index of another format is refused as stale, not misread', async () => {
   const old = async (url) => {
     const bytes = await read(url);
