@@ -733,7 +733,11 @@
         return all;
       };
       const results = ids.length <= FIRST ? more() : best(ids, key, FIRST);
-      return { total: ids.length, results, more, units, matched, partial };
+      // Words the archive does not have, matched through the words one typo away instead: the
+      // page says so rather than present those results as the typed word's.
+      const corrected = matched.flatMap((u, i) => (u.typos && u.typos.length
+        ? [{ typed: units[i].words[0], to: u.typos }] : []));
+      return { total: ids.length, results, more, units, matched, partial, corrected };
     }
 
     async function fragment(d) {
@@ -909,6 +913,36 @@
       more.hidden = shown >= outcome.total;
     }
 
+    /* A folded word as `texts` write it (the first spelling whose fold it is), else as folded. */
+    function spelled(folded, texts) {
+      const a = engine.analyzer();
+      for (const text of texts) {
+        for (const sp of a.spans(text)) {
+          const word = text.slice(sp.start, sp.end);
+          if (a.fold(word) === folded) return word;
+        }
+      }
+      return folded;
+    }
+
+    /* For a result that corrected typos: the sentence that names the words the archive does
+       not have («لا ترد «الهول» في الأرشيف؛ »), and the query as it was searched (each such
+       word replaced by the words one typo away, spelled as the first results write them).
+       Without corrections: no sentence, and the query as typed. */
+    async function corrections(result, query) {
+      const fixes = result.corrected || [];
+      if (!fixes.length) return ['', query];
+      const frags = await Promise.all(result.results.slice(0, PAGE).map((d) => engine.fragment(d)));
+      const texts = frags.flatMap((f) => [f.t, ...(f.g || []), f.s || '', f.x || '']);
+      let asked = query;
+      const typed = fixes.map((c) => {
+        const word = spelled(c.typed, [query]);
+        asked = asked.replace(word, () => c.to.map((t) => spelled(t, texts)).join(' أو '));
+        return `«${word}»`;
+      });
+      return [`لا ترد ${typed.join(' ولا ')} في الأرشيف؛ `, asked];
+    }
+
     async function run(query) {
       const mine = ++generation;
       list.setAttribute('aria-busy', 'true');
@@ -931,9 +965,11 @@
         } else {
           await renderMore(mine);
           if (mine !== generation) return;
-          status.textContent = result.partial
-            ? `لا مقال فيه كل كلمات «${query.trim()}»؛ ${counted(result.total)} في كلٍّ منها ${number(result.partial.has)} من ${number(result.partial.of)}`
-            : `${counted(result.total)} لـ«${query.trim()}»`;
+          const [absent, asked] = await corrections(result, query.trim());
+          if (mine !== generation) return;
+          status.textContent = absent + (result.partial
+            ? `لا مقال فيه كل كلمات «${asked}»؛ ${counted(result.total)} في كلٍّ منها ${number(result.partial.has)} من ${number(result.partial.of)}`
+            : `${counted(result.total)} لـ«${asked}»`);
         }
       } catch (e) {
         if (mine !== generation) return;

@@ -2,13 +2,17 @@
 //! body, title, tag, date, related, writer, slug and dossier changes; links between bodies (to
 //! `.md` files and to site paths), drafts,
 //! covers replaced by images of another size, writers' data files (aliases that merge two
-//! writers), template overrides added and removed, tag counts printed in lists or not; settings and static changes; nothing at all),
+//! writers), template overrides added and removed, tag counts printed in lists or not; an
+//! article's language, summary, `updated` date, source and type, a heading its body links to;
+//! settings (pagination, date style and digits) and static files added, changed and removed;
+//! nothing at all),
 //! the output of an incremental `warraq build` is byte-identical to a
 //! clean build of the same sources into another folder, a build that fails fails both ways, and
 //! a failed incremental build leaves the previous output untouched.
 //!
 //! The edits are drawn by a small seeded generator (xorshift), so a failure names its seed and
-//! step and replays exactly: `WARRAQ_SEED=<seed> cargo test --test incremental`.
+//! step and replays exactly: `WARRAQ_SEED=<seed> cargo test --test incremental` (`WARRAQ_STEPS=<n>`
+//! for longer sequences than the default).
 
 mod common;
 
@@ -16,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use common::{folders, stderr, tree, warraq, write};
 
-/// Seeds run by default (each is a sequence of [`STEPS`] edits).
+/// Seeds run by default (each is a sequence of [`STEPS`] edits, or `WARRAQ_STEPS`).
 const SEEDS: [u64; 5] = [1, 7, 42, 2026, 90210];
 const STEPS: usize = 20;
 
@@ -74,6 +78,18 @@ struct Article {
     draft: bool,
     /// The size of its cover (`<id>-cover.png` beside it), when it has one.
     cover: Option<(u32, u32)>,
+    /// `lang: en`: an English article among Arabic ones.
+    english: bool,
+    /// Its `summary:`, when it has one (otherwise the first paragraph).
+    summary: Option<String>,
+    /// The day of April of its `updated:`, when it has one.
+    updated: Option<u32>,
+    /// Its `source:` (a name, with a URL), when it has one.
+    source: Option<&'static str>,
+    /// `type: news` instead of the default analysis.
+    news: bool,
+    /// Whether its body has a second-level heading, and its last paragraph links to it.
+    heading: bool,
 }
 
 impl Article {
@@ -103,12 +119,33 @@ impl Article {
                 self.cover_file()
             ));
         }
+        if self.english {
+            front.push_str("lang: en\n");
+        }
+        if let Some(summary) = &self.summary {
+            front.push_str(&format!("summary: \"{summary}\"\n"));
+        }
+        if let Some(day) = self.updated {
+            front.push_str(&format!("updated: 2025-04-{day:02}\n"));
+        }
+        if let Some(source) = self.source {
+            front.push_str(&format!(
+                "source: {{name: \"{source}\", url: \"https://example.org/{}\"}}\n",
+                source.len()
+            ));
+        }
+        if self.news {
+            front.push_str("type: news\n");
+        }
         if let Some(part) = self.series_part {
             front.push_str(&format!(
                 "series: {{name: \"ملف المعابر\", part: {part}}}\n"
             ));
         }
         let mut body = self.body.join("\n\n");
+        if self.heading {
+            body.push_str("\n\n## خلاصة التحليل\n\nانظر [الخلاصة](#خلاصة-التحليل).");
+        }
         if !self.links.is_empty() {
             let links: Vec<String> = self
                 .links
@@ -224,6 +261,12 @@ impl Site {
             slug: None,
             draft: false,
             cover: None,
+            english: false,
+            summary: None,
+            updated: None,
+            source: None,
+            news: false,
+            heading: false,
         }
     }
 
@@ -231,7 +274,7 @@ impl Site {
     fn edit(&mut self, rng: &mut Rng) -> String {
         let n = self.articles.len();
         let i = rng.below(n);
-        match rng.below(20) {
+        match rng.below(27) {
             0 => {
                 let a = self.new_article(rng);
                 let id = a.id.clone();
@@ -446,6 +489,57 @@ impl Site {
                 let _ = std::fs::remove_file(self.root.join("templates/base.html"));
                 "base.html override removed".into()
             }
+            19 => {
+                self.articles[i].english = !self.articles[i].english;
+                self.save(i);
+                format!("language of {}", self.articles[i].id)
+            }
+            20 => {
+                self.articles[i].summary = match rng.below(3) {
+                    0 => None,
+                    _ => Some(format!("خلاصة عن {} و{}", rng.pick(&WORDS), rng.pick(&WORDS))),
+                };
+                self.save(i);
+                format!("summary of {}", self.articles[i].id)
+            }
+            21 => {
+                self.articles[i].updated = match rng.below(3) {
+                    0 => None,
+                    _ => Some(1 + rng.below(28) as u32),
+                };
+                self.save(i);
+                format!("updated of {}", self.articles[i].id)
+            }
+            22 => {
+                self.articles[i].source = match rng.below(3) {
+                    0 => None,
+                    _ => Some(*rng.pick(&["الشرق الأوسط", "عنب بلدي", "Reuters"])),
+                };
+                self.articles[i].news = rng.below(2) == 0;
+                self.save(i);
+                format!("source and type of {}", self.articles[i].id)
+            }
+            23 => {
+                self.articles[i].heading = !self.articles[i].heading;
+                self.save(i);
+                format!("heading of {}", self.articles[i].id)
+            }
+            24 => {
+                // How dates are written: every page that shows one changes.
+                let style = *rng.pick(&["levant", "arabic", "maghreb", "iso"]);
+                let digits = *rng.pick(&["latin", "arabic-indic"]);
+                write(
+                    &self.root,
+                    "site.yaml",
+                    format!("title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: 2\ndate_style: {style}\ndigits: {digits}\nsimilar:\n  count: 2\n"),
+                );
+                format!("dates ({style}, {digits})")
+            }
+            25 => {
+                // A static file goes: the output must lose it too.
+                let _ = std::fs::remove_file(self.root.join("static/extra.css"));
+                "static file removed".into()
+            }
             _ => "nothing".into(),
         }
     }
@@ -508,7 +602,8 @@ fn run(seed: u64) {
     site.write_all();
     let mut done = Vec::new();
     let mut compared = 0;
-    for step in 0..=STEPS {
+    let steps = std::env::var("WARRAQ_STEPS").map_or(STEPS, |s| s.parse().expect("a number"));
+    for step in 0..=steps {
         if step > 0 {
             done.push(site.edit(&mut rng));
         }
@@ -549,9 +644,9 @@ fn run(seed: u64) {
     }
     // The edits keep the site buildable; a run whose builds all failed would compare nothing.
     assert!(
-        compared > STEPS / 2,
+        compared > steps / 2,
         "seed {seed}: only {compared} of {} builds succeeded: {done:?}",
-        STEPS + 1
+        steps + 1
     );
 }
 

@@ -100,6 +100,11 @@ test('phrases, typos, prefixes and absent words as a reader types them', async (
   const typo = await ask('الانتخبات');
   assert.deepEqual(typo.links.sort(), ['/2025/exact/', '/2025/second/']);
   assert.ok(typo.marks.includes('الانتخابات'), 'the corrected word is marked');
+  assert.equal(typo.status, 'لا ترد «الانتخبات» في الأرشيف؛ نتيجتان لـ«الانتخابات»',
+    'the page says the typed word is not in the archive and what was searched instead');
+  const withOther = await ask('موعد الانتخبات');
+  assert.match(withOther.status, /^لا ترد «الانتخبات» في الأرشيف؛ نتيجتان لـ«موعد الانتخابات»$/,
+    'the other words stay as typed');
   assert.equal((await ask('الانتخ')).links.length, 4, 'the last word is a prefix');
   const none = await ask('البطاطس');
   assert.deepEqual(none.links, []);

@@ -113,6 +113,9 @@ test('the last word matches as a prefix while typing', async () => {
 test('one typo is forgiven in a long word that finds nothing, never in an absent one', async () => {
   assert.deepEqual((await search('الانتخبات ')).urls.map(slug).sort(), ['exact', 'second']);
   assert.deepEqual((await search('والانتخبات ')).urls.map(slug).sort(), ['exact', 'second'], 'a typo behind a clitic');
+  // The outcome names the corrected word and what it was read as, so the page can say so.
+  assert.deepEqual((await search('الانتخبات ')).outcome.corrected, [{ typed: 'الانتخبات', to: ['الانتخابات'] }]);
+  assert.deepEqual((await search('الانتخابات ')).outcome.corrected, [], 'a word the archive has is not corrected');
   assert.deepEqual((await search('البطاطس ')).urls, []);
   assert.deepEqual((await search('كمبيوتر ')).urls, []);
   assert.deepEqual((await search('الوفط ')).urls, [], 'typos need the word in two articles');
