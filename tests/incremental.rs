@@ -3,7 +3,8 @@
 //! `.md` files and to site paths), drafts,
 //! covers replaced by images of another size, writers' data files (aliases that merge two
 //! writers), template overrides added and removed, tag counts printed in lists or not; an
-//! article's language, summary, `updated` date, source and type, a heading its body links to;
+//! article's language, summary, `updated` date, source and type, a heading its body links to
+//! (which its page lists, from `page.headings`);
 //! settings (pagination, date style and digits) and static files added, changed and removed;
 //! nothing at all),
 //! the output of an incremental `warraq build` is byte-identical to a
@@ -266,7 +267,7 @@ impl Site {
             updated: None,
             source: None,
             news: false,
-            heading: false,
+            heading: rng.below(2) == 0,
         }
     }
 
@@ -497,7 +498,11 @@ impl Site {
             20 => {
                 self.articles[i].summary = match rng.below(3) {
                     0 => None,
-                    _ => Some(format!("خلاصة عن {} و{}", rng.pick(&WORDS), rng.pick(&WORDS))),
+                    _ => Some(format!(
+                        "خلاصة عن {} و{}",
+                        rng.pick(&WORDS),
+                        rng.pick(&WORDS)
+                    )),
                 };
                 self.save(i);
                 format!("summary of {}", self.articles[i].id)
@@ -583,6 +588,17 @@ fn run(seed: u64) {
         &root,
         "site.yaml",
         "title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: 2\nsimilar:\n  count: 2\n",
+    );
+    // The article pages print their headings as a table of contents: a build reads them back
+    // from the store (for an article it did not render again) only when the page is rendered.
+    write(
+        &root,
+        "templates/article.html",
+        include_str!("../templates/article.html").replacen(
+            "{{ page.content | safe }}",
+            "<ol class=\"toc\">{% for h in page.headings %}<li data-level=\"{{ h.level }}\"><a href=\"#{{ h.id }}\">{{ h.text }}</a></li>{% endfor %}</ol>\n{{ page.content | safe }}",
+            1,
+        ),
     );
     for _ in 0..8 {
         let a = site.new_article(&mut rng);
@@ -717,6 +733,60 @@ fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing()
     let (ok, err) = build(root, &["build", "-v", "--clean"]);
     assert!(ok, "{err}");
     assert_eq!(rendered(&err), (pages, pages));
+}
+
+/// An article's headings wait in the article store beside its body: an article kept from an
+/// earlier build whose page is rendered again (here: its template changed) lists them as the
+/// build that read its source did.
+#[test]
+fn the_headings_of_a_kept_article_come_back_when_its_page_is_rendered_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let toc = |marker: &str| {
+        format!(
+            "<ol class=\"toc{marker}\">{{% for h in page.headings %}}<li data-level=\"{{{{ h.level }}}}\"><a href=\"#{{{{ h.id }}}}\">{{{{ h.text }}}}</a></li>{{% endfor %}}</ol>\n{{{{ page.content | safe }}}}"
+        )
+    };
+    let template = |marker: &str| {
+        include_str!("../templates/article.html").replacen(
+            "{{ page.content | safe }}",
+            &toc(marker),
+            1,
+        )
+    };
+    write(root, "templates/article.html", template(""));
+    write(
+        root,
+        "content/2025/a.md",
+        "---\ntitle: \"مقال بفصول\"\ndate: 2025-01-02\n---\nمقدمة.\n\n## الجذور <em>الأولى</em>\n\nنص.\n\n### ما بعد 2019\n\nنص آخر.\n",
+    );
+    write(
+        root,
+        "content/2025/b.md",
+        "---\ntitle: \"مقال بلا فصول\"\ndate: 2025-01-01\n---\nنص قصير.\n",
+    );
+    let expected = "<li data-level=\"2\"><a href=\"#الجذور-الأولى\">الجذور الأولى</a></li><li data-level=\"3\"><a href=\"#ما-بعد-2019\">ما بعد 2019</a></li></ol>";
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    let page = common::read(root.join("public/2025/a/index.html"));
+    assert!(
+        page.contains(&format!("<ol class=\"toc\">{expected}")),
+        "{page}"
+    );
+    assert!(common::read(root.join("public/2025/b/index.html")).contains("<ol class=\"toc\"></ol>"));
+    // The template changes: both pages are rendered again, neither source is read again.
+    write(root, "templates/article.html", template(" v2"));
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(of_line(&err, "articles read"), (0, 2), "{err}");
+    let page = common::read(root.join("public/2025/a/index.html"));
+    assert!(
+        page.contains(&format!("<ol class=\"toc v2\">{expected}")),
+        "{page}"
+    );
+    assert!(
+        common::read(root.join("public/2025/b/index.html")).contains("<ol class=\"toc v2\"></ol>")
+    );
 }
 
 /// An article with a tag no other article has changes how many tags the site has, which every

@@ -13,7 +13,7 @@ use super::front_matter::{
     self, ArticleKind, ExternalUrl, FrontMatter, RelatedEntry, Source, SourceFile,
 };
 use super::links::LinkTable;
-use super::markdown::{self, Heading};
+use super::markdown;
 use super::spill::Stored;
 use super::store::{Entry, Saving, Stat, Store};
 use crate::arabic::bidi::{escape_html, Dir};
@@ -55,7 +55,8 @@ pub struct Article {
     /// A hash of the rendered body: what page fingerprints are made of instead of the body
     /// itself, so a page that is kept does not read its body back.
     pub body_hash: u64,
-    pub headings: Vec<Heading>,
+    /// Its headings (on disk during a build, beside the body).
+    pub headings: super::spill::Headings,
     /// Indexes of the articles this body links to.
     pub links_to: Vec<usize>,
     /// Plain text of the body (for search and similarity; on disk during a build).
@@ -395,7 +396,7 @@ fn reuse(
         text_hash: entry.text_hash,
         first_html: entry.first_html.clone(),
         first_text: entry.first_text.clone(),
-        headings: entry.headings.clone(),
+        headings: super::spill::Headings::at(spill, entry.headings),
         links_to,
         images: Vec::new(),
         word_count: entry.word_count as usize,
@@ -633,7 +634,7 @@ struct Body {
     text_hash: u64,
     first_html: String,
     first_text: String,
-    headings: Vec<Heading>,
+    headings: super::spill::Headings,
     links_to: Vec<usize>,
     images: Vec<Arc<ImageInfo>>,
     word_count: usize,
@@ -706,7 +707,7 @@ fn render_one(
         text: Stored::new(body.text, spill),
         first_html: body.first_paragraph_html,
         first_text: body.first_paragraph_text,
-        headings: body.headings,
+        headings: super::spill::Headings::new(body.headings, spill),
         links_to: body.links_to,
         images: body.images,
     };
@@ -723,9 +724,10 @@ fn render_one(
         p.stat,
         parts.html.place(),
         parts.text.place(),
+        parts.headings.place(),
         &p.fm.image,
     ) {
-        (Some(ids), Some(stat), Some(body_at), Some(text_at), None)
+        (Some(ids), Some(stat), Some(body_at), Some(text_at), Some(headings), None)
             if diagnostics.is_empty() && !shows_images.load(Ordering::Relaxed) =>
         {
             Some(Entry {
@@ -744,7 +746,7 @@ fn render_one(
                 word_count: parts.word_count as u64,
                 first_html,
                 first_text,
-                headings: parts.headings.clone(),
+                headings,
                 links: resolved.into_inner(),
                 links_to: parts.links_to.iter().map(|&i| ids[i].clone()).collect(),
                 terms: None,

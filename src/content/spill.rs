@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use super::markdown::Heading;
 use crate::diagnostics::Diagnostic;
 
 /// Archives of this many articles or more have their spilled texts compressed.
@@ -289,9 +290,105 @@ impl Stored {
     }
 }
 
+/// An article's headings (for its table of contents): in memory, or kept in a spill file
+/// beside its body. Their texts and ids are as long as a short paragraph (0.7 KB an article of
+/// the bench corpus): a build reads them back only to render the article's page, whose
+/// fingerprint already covers them through the body's hash.
+#[derive(Debug, Clone)]
+pub enum Headings {
+    Kept(Vec<Heading>),
+    Spilled(Blob),
+}
+
+impl Headings {
+    /// Keeps `list` in `spill` when there is one and the list is not empty; if the disk refuses,
+    /// keeps it in memory.
+    pub fn new(list: Vec<Heading>, spill: Option<&Arc<Spill>>) -> Headings {
+        if list.is_empty() {
+            return Headings::Kept(list);
+        }
+        spill
+            .and_then(|s| Blob::new(&bincode::serialize(&list).ok()?, s))
+            .map_or(Headings::Kept(list), Headings::Spilled)
+    }
+
+    /// The headings a previous build kept at `place` in `spill` (`None`: it had none).
+    pub(crate) fn at(spill: &Arc<Spill>, kept: Option<(Place, u64)>) -> Headings {
+        kept.map_or(Headings::Kept(Vec::new()), |(place, hash)| {
+            Headings::Spilled(Blob::at(spill, place, hash))
+        })
+    }
+
+    /// What the store keeps of them: where they are in the spill file (`None` when there are
+    /// none), or nothing at all when they are only in memory (they cannot be kept).
+    pub(crate) fn place(&self) -> Option<Option<(Place, u64)>> {
+        match self {
+            Headings::Kept(list) if list.is_empty() => Some(None),
+            Headings::Kept(_) => None,
+            Headings::Spilled(blob) => Some(Some(blob.place())),
+        }
+    }
+
+    /// The headings (read back from the spill file when spilled).
+    pub fn read(&self) -> io::Result<Cow<'_, [Heading]>> {
+        match self {
+            Headings::Kept(list) => Ok(Cow::Borrowed(list)),
+            Headings::Spilled(blob) => bincode::deserialize(&blob.read()?)
+                .map(Cow::Owned)
+                .map_err(io::Error::other),
+        }
+    }
+
+    /// [`read`](Headings::read) for the article at `shown` (see [`Stored::read_of`]).
+    pub fn read_of(&self, shown: &Path) -> Result<Cow<'_, [Heading]>, Diagnostic> {
+        self.read().map_err(|e| {
+            Diagnostic::new(
+                Some(shown),
+                format!("cannot read back the article's headings from the build's temporary file: {e}"),
+            )
+            .with_hint("check the disk holding the build's temporary files (.warraq-cache/ for build, the system's temporary folder for check) and build again")
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headings_come_back_from_the_file_and_none_take_no_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let spill = Spill::new_in(dir.path()).unwrap();
+        let list = vec![
+            Heading {
+                level: 2,
+                id: "الجذور".into(),
+                text: "الجذور <الأولى>".into(),
+            },
+            Heading {
+                level: 3,
+                id: "x-2".into(),
+                text: "Latin & عربي".into(),
+            },
+        ];
+        let kept = Headings::new(list.clone(), Some(&spill));
+        assert!(matches!(kept, Headings::Spilled(_)));
+        assert_eq!(kept.read().unwrap().as_ref(), list.as_slice());
+        // As the store keeps them, then as a later build finds them.
+        let place = kept.place().expect("spilled headings can be kept");
+        let again = Headings::at(&spill, place);
+        assert_eq!(again.read().unwrap().as_ref(), list.as_slice());
+        // None: nothing written, and the store keeps "none".
+        let end = spill.end();
+        let none = Headings::new(Vec::new(), Some(&spill));
+        assert_eq!(spill.end(), end);
+        assert_eq!(none.place(), Some(None));
+        assert!(Headings::at(&spill, None).read().unwrap().is_empty());
+        // Without a file (serve): in memory, and not for the store.
+        let memory = Headings::new(list.clone(), None);
+        assert_eq!(memory.read().unwrap().as_ref(), list.as_slice());
+        assert_eq!(memory.place(), None);
+    }
 
     #[test]
     fn bodies_come_back_as_they_went_in_from_many_threads() {

@@ -33,12 +33,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::markdown::Heading;
 use super::spill::{Place, Spill};
 use crate::inputs::RACY;
 
 /// The store's layout; another number starts it afresh.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// A file as the store compares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,7 +93,8 @@ pub struct Entry {
     pub word_count: u64,
     pub first_html: String,
     pub first_text: String,
-    pub headings: Vec<Heading>,
+    /// Where its headings are in the texts file, and their hash (`None`: it has none).
+    pub headings: Option<(Place, u64)>,
     /// Every link destination resolved, in the order the body resolved them.
     pub links: Vec<Link>,
     /// Ids of the articles the body links to.
@@ -112,6 +112,7 @@ impl Entry {
             Some(self.text),
             self.terms.map(|(p, _)| p),
             self.front_matter.map(|(p, _)| p),
+            self.headings.map(|(p, _)| p),
         ]
         .into_iter()
         .flatten()
@@ -371,7 +372,7 @@ mod tests {
             word_count: 2,
             first_html: String::new(),
             first_text: String::new(),
-            headings: Vec::new(),
+            headings: None,
             links: vec![Link {
                 dest: "../y.md".into(),
                 href: Some("/2025/y/".into()),

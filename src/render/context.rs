@@ -371,7 +371,9 @@ pub struct ArticleValue<'a> {
     pub summary: Ref<'a>,
     /// The rendered body (safe HTML).
     pub content: Value,
-    pub headings: &'a [Heading],
+    /// Read back with the body (a [`Bodies::StandIn`] context has none: the body's hash stands
+    /// for them too).
+    pub headings: std::borrow::Cow<'a, [Heading]>,
     pub related: Vec<RelatedItem<'a>>,
     pub backlinks: Vec<Ref<'a>>,
     pub similar: Vec<Ref<'a>>,
@@ -468,9 +470,12 @@ pub fn article_page<'a>(
     bodies: Bodies,
 ) -> Result<ArticlePage<'a>, Diagnostic> {
     let a = &site.articles[i];
-    let body = match bodies {
-        Bodies::Read => a.body.read_of(&a.shown)?,
-        Bodies::StandIn => std::borrow::Cow::Owned(body_stand_in(a)),
+    let (body, headings) = match bodies {
+        Bodies::Read => (a.body.read_of(&a.shown)?, a.headings.read_of(&a.shown)?),
+        Bodies::StandIn => (
+            std::borrow::Cow::Owned(body_stand_in(a)),
+            std::borrow::Cow::Borrowed(&[][..]),
+        ),
     };
     let related = &site.related[i];
     let declared = related
@@ -501,7 +506,7 @@ pub fn article_page<'a>(
         page: ArticleValue {
             summary: Ref(&summaries[i]),
             content: Value::safe_string(&body),
-            headings: &a.headings,
+            headings,
             related: declared,
             backlinks: pick(&related.backlinks),
             similar: pick(&related.similar),
