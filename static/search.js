@@ -135,7 +135,16 @@
       const protectedKeys = (p) => {
         push(p);
         const r = withoutArticle(p);
-        if (r) push(r);
+        if (r) {
+          push(r);
+          // A sound masculine plural with the article also meets its other case (اللاجئون →
+          // لاجئين), as the index reads it.
+          for (const [from, to] of rules.case_pairs || []) {
+            const stem = r.slice(0, r.length - from.length);
+            const min = (rules.suffixes.find(([s]) => s === from) || [])[1];
+            if (r.endsWith(from) && min !== undefined && letters(stem) >= min) { push(stem + to); break; }
+          }
+        }
         // A name in -يا meets its nisba (سوريا → سوري), as the index reads it.
         const last = r ?? p;
         const nisba = last.slice(0, -1);

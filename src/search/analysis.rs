@@ -152,20 +152,39 @@ fn without_article(word: &str) -> Option<&str> {
 
 /// The keys a protected word has: itself, itself without the article, and, for a name in -يا
 /// (سوريا, تركيا, ألمانيا), its nisba (سوري): the one stem a name may have, since it is the
-/// same name (السوريين meets سوريا).
+/// same name (السوريين meets سوريا). A tag that is a sound masculine plural with the article
+/// (اللاجئون, المقاتلين) also has its other case without the article (لاجئين, مقاتلون): the
+/// same word, which a reader types either way (اللاجئين finds the tag اللاجئون), while a name
+/// stays whole (البحرين never becomes بحر; its other case, بحرون, is no word).
 fn loose_keys_protected(word: &str) -> Vec<String> {
     let mut keys = vec![word.to_string()];
     if let Some(rest) = without_article(word) {
         keys.push(rest.to_string());
+        if let Some(twin) = other_case(rest) {
+            keys.push(twin);
+        }
     }
-    let nisba = keys
-        .last()
-        .and_then(|last| last.strip_suffix('ا'))
+    let nisba = without_article(word)
+        .unwrap_or(word)
+        .strip_suffix('ا')
         .filter(|n| n.ends_with('ي') && letters(n) >= NISBA_MIN)
         .map(str::to_string);
     keys.extend(nisba);
     keys
 }
+
+/// The other case of a sound masculine plural (ـون ⇄ ـين), when what it leaves is long enough for
+/// the suffix to come off an unprotected word.
+fn other_case(word: &str) -> Option<String> {
+    CASE_PAIR.iter().find_map(|&(from, to)| {
+        let stem = word.strip_suffix(from)?;
+        let min = SUFFIXES.iter().find(|(s, _)| *s == from)?.1;
+        (letters(stem) >= min).then(|| format!("{stem}{to}"))
+    })
+}
+
+/// The two case endings of a sound masculine plural, each with the other.
+pub const CASE_PAIR: &[(&str, &str)] = &[("ون", "ين"), ("ين", "ون")];
 
 /// The loose keys of a folded word, the word itself first, without duplicates: its clitic-free
 /// forms, its stems, and the lexicon group keys (broken plurals, spellings) of any of them.
@@ -359,6 +378,33 @@ mod tests {
             !meet("بيروت", "يروت", &protected),
             "no damaged form is a key"
         );
+    }
+
+    #[test]
+    fn a_plural_tag_meets_its_other_case_and_a_name_stays_whole() {
+        let tags = Lexicon::from_names(["اللاجئون", "المقاتلين", "البحرين", "حسين", "فلسطين"]);
+        for (a, b) in [
+            ("اللاجئين", "اللاجئون"),
+            ("لاجئين", "اللاجئون"),
+            ("واللاجئين", "واللاجئون"),
+            ("المقاتلون", "المقاتلين"),
+            ("مقاتلون", "والمقاتلين"),
+        ] {
+            assert!(meet(a, b, &tags), "{a} ~ {b}");
+        }
+        assert_eq!(
+            loose_keys(&fold("اللاجئون"), &tags),
+            ["اللاجئون", "لاجئون", "لاجئين"].map(fold)
+        );
+        // A name keeps its one form: no stem, and no other case without the article.
+        for (a, b) in [
+            ("البحرين", "بحر"),
+            ("البحرين", "البحر"),
+            ("حسين", "حسون"),
+            ("فلسطين", "فلسط"),
+        ] {
+            assert!(!meet(a, b, &tags), "{a} !~ {b}");
+        }
     }
 
     #[test]

@@ -104,6 +104,7 @@ struct Rules<'a> {
     suffixes: &'static [(&'static str, usize)],
     nisba_plurals: &'static [&'static str],
     nisba_min: usize,
+    case_pairs: &'static [(&'static str, &'static str)],
     protected: Vec<&'a str>,
     /// Broken plural forms and their group keys.
     plurals: Vec<(&'a str, &'a str)>,
@@ -146,6 +147,7 @@ fn rules(lexicon: &Lexicon) -> Rules<'_> {
         suffixes: analysis::SUFFIXES,
         nisba_plurals: analysis::NISBA_PLURALS,
         nisba_min: analysis::NISBA_MIN,
+        case_pairs: analysis::CASE_PAIR,
         protected: lexicon.sorted(),
         plurals: lexicon.plurals(),
         stop_words: normalize::STOP_WORDS.to_vec(),

@@ -110,6 +110,14 @@ test('the last word matches as a prefix while typing', async () => {
   assert.deepEqual((await search('مرجع')).urls.map(slug), ['latin']);
 });
 
+test('a plural tag is found in its other case, as readers type it', async () => {
+  // اللاجئون is a tag (a protected word: no stem), its text has only that case.
+  assert.deepEqual((await search('اللاجئين ')).urls.map(slug), ['refugees']);
+  assert.deepEqual((await search('لاجئين ')).urls.map(slug), ['refugees']);
+  assert.deepEqual((await search('واللاجئون ')).urls.map(slug), ['refugees']);
+  assert.deepEqual((await search('اللاجئين ')).outcome.corrected, [], 'found as the same word, not as a typo');
+});
+
 test('one typo is forgiven in a long word that finds nothing, never in an absent one', async () => {
   assert.deepEqual((await search('الانتخبات ')).urls.map(slug).sort(), ['exact', 'second']);
   assert.deepEqual((await search('والانتخبات ')).urls.map(slug).sort(), ['exact', 'second'], 'a typo behind a clitic');
