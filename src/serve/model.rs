@@ -319,6 +319,11 @@ mod tests {
                 "author",
                 original.replacen("title: ", "author: [\"كاتب جديد\", Jane Doe]\ntitle: ", 1),
             ),
+            // a declared related article shows on the page and in the other's backlinks
+            (
+                "related",
+                original.replacen("title: ", "related:\n  - title: \"تقرير آخر\"\ntitle: ", 1),
+            ),
             ("broken", original.replacen("tags:", "tgas:", 1)),
         ] {
             std::fs::write(&file, &text).expect("write");
