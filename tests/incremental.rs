@@ -205,6 +205,11 @@ impl Site {
         write(&self.root, &self.path(a), a.text());
     }
 
+    /// How many articles are not drafts.
+    fn published(&self) -> usize {
+        self.articles.iter().filter(|a| !a.draft).count()
+    }
+
     /// Whether some other article names article `id` (in `related:` or a body link).
     fn named(&self, id: &str) -> bool {
         self.articles
@@ -283,7 +288,7 @@ impl Site {
                 self.save(self.articles.len() - 1);
                 format!("new article {id}")
             }
-            1 if n > 3 => {
+            1 if n > 3 && (self.articles[i].draft || self.published() > 1) => {
                 let gone = self.articles.remove(i);
                 std::fs::remove_file(self.root.join(self.path(&gone))).unwrap();
                 // Nobody may name it any more (that would be an error, tested elsewhere).
@@ -443,8 +448,10 @@ impl Site {
             14 => {
                 // Into or out of the drafts (only an article nobody names: naming a draft is an
                 // error, tested elsewhere).
+                // The last published article stays published: a build with none is refused
+                // (it would empty the published site; tested elsewhere).
                 let id = self.articles[i].id.clone();
-                if self.articles[i].draft || !self.named(&id) {
+                if self.articles[i].draft || (!self.named(&id) && self.published() > 1) {
                     self.articles[i].draft = !self.articles[i].draft;
                     self.save(i);
                 }

@@ -65,6 +65,57 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// An archive too small for some key space (one article: no word is in two articles, so there
+/// are no typo keys) leaves no empty folder for it: a clean build left an empty `search/y/`
+/// that the update in place of the next build did not, so the two outputs differed.
+#[test]
+fn a_key_space_without_keys_leaves_no_empty_folder() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("content/2025")).expect("mkdir");
+    std::fs::write(
+        root.join("content/2025/a.md"),
+        "---\ntitle: \"مقال وحيد\"\ndate: 2025-01-01\n---\nنص قصير عن البادية.\n",
+    )
+    .expect("write");
+    let empty_folders = |public: &Path| -> Vec<PathBuf> {
+        walkdir::WalkDir::new(public)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_dir())
+            .filter(|e| std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none()))
+            .map(|e| e.path().to_path_buf())
+            .collect()
+    };
+    let out = warraq(&["build", "--root", root.to_str().expect("utf-8")]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let public = root.join("public");
+    assert!(public.join("search/meta.json").is_file());
+    assert!(public.join("search/t").is_dir(), "the words have keys");
+    assert!(!public.join("search/y").exists(), "no typo keys, no folder");
+    assert_eq!(empty_folders(&public), Vec::<PathBuf>::new());
+    // An archive emptied on purpose: an index of no document, and still no empty folder.
+    std::fs::remove_file(root.join("content/2025/a.md")).expect("remove");
+    let out = warraq(&[
+        "build",
+        "--clean",
+        "--allow-empty",
+        "--root",
+        root.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(public.join("search/meta.json").is_file());
+    assert_eq!(empty_folders(&public), Vec::<PathBuf>::new());
+}
+
 #[test]
 fn a_build_writes_the_search_page_and_its_index() {
     let (_dir, public) = built("search_site");

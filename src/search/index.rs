@@ -169,12 +169,9 @@ pub fn rules_json(lexicon: &Lexicon) -> String {
 
 /// Builds the index and writes its files through `sink`; returns the files written.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
-    sink.prepare(&[
-        format!("{FOLDER}/doc/0.txt"),
-        format!("{FOLDER}/t/0"),
-        format!("{FOLDER}/p/0"),
-        format!("{FOLDER}/y/0"),
-    ])?;
+    if !site.articles.is_empty() {
+        sink.prepare(&[format!("{FOLDER}/doc/0.txt")])?;
+    }
     // Fragments first, streamed: the text is never held twice. Where the sink remembers what
     // its files were made from, a fragment whose header and text are those of the previous
     // output's file is kept without reading its text back (at 100 000 articles, 1.4 GB).
@@ -216,6 +213,10 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
     let mut count = site.articles.len();
     index_files_into(site, &mut |files| {
         count += files.len();
+        // A key space's folder is made when it has files: an archive of one article has no
+        // typo keys, and its clean build left an empty `y/` that an update in place does not.
+        let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+        sink.prepare(&names)?;
         files
             .into_par_iter()
             .try_for_each(|(name, bytes)| sink.write(&name, bytes))
