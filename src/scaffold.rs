@@ -64,11 +64,13 @@ pub fn init(dir: &Path) -> Result<(), Failure> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => return Err(usage(&ignore, format!("cannot read: {e}"))),
     };
-    // Its bytes stay as they are (whatever their encoding); lines are only compared as text.
-    let lines = String::from_utf8_lossy(&kept);
+    // Its bytes stay as they are (whatever their encoding); lines are compared as bytes.
     let mut bytes = kept.clone();
     for line in IGNORED {
-        if !lines.lines().any(|l| l.trim() == line) {
+        if !kept
+            .split(|&b| b == b'\n')
+            .any(|l| l.trim_ascii() == line.as_bytes())
+        {
             if !bytes.is_empty() && !bytes.ends_with(b"\n") {
                 bytes.push(b'\n');
             }

@@ -580,6 +580,15 @@ fn build(root: &Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), err)
 }
 
+/// The default article template with a table of contents from `page.headings` before the body,
+/// in `<ol class="toc{marker}">`.
+fn article_with_contents(marker: &str) -> String {
+    let toc = format!(
+        "<ol class=\"toc{marker}\">{{% for h in page.headings %}}<li data-level=\"{{{{ h.level }}}}\"><a href=\"#{{{{ h.id }}}}\">{{{{ h.text }}}}</a></li>{{% endfor %}}</ol>\n{{{{ page.content | safe }}}}"
+    );
+    include_str!("../templates/article.html").replacen("{{ page.content | safe }}", &toc, 1)
+}
+
 fn run(seed: u64) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().to_path_buf();
@@ -598,15 +607,7 @@ fn run(seed: u64) {
     );
     // The article pages print their headings as a table of contents: a build reads them back
     // from the store (for an article it did not render again) only when the page is rendered.
-    write(
-        &root,
-        "templates/article.html",
-        include_str!("../templates/article.html").replacen(
-            "{{ page.content | safe }}",
-            "<ol class=\"toc\">{% for h in page.headings %}<li data-level=\"{{ h.level }}\"><a href=\"#{{ h.id }}\">{{ h.text }}</a></li>{% endfor %}</ol>\n{{ page.content | safe }}",
-            1,
-        ),
-    );
+    write(&root, "templates/article.html", article_with_contents(""));
     for _ in 0..8 {
         let a = site.new_article(&mut rng);
         site.articles.push(a);
@@ -749,19 +750,7 @@ fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing()
 fn the_headings_of_a_kept_article_come_back_when_its_page_is_rendered_again() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    let toc = |marker: &str| {
-        format!(
-            "<ol class=\"toc{marker}\">{{% for h in page.headings %}}<li data-level=\"{{{{ h.level }}}}\"><a href=\"#{{{{ h.id }}}}\">{{{{ h.text }}}}</a></li>{{% endfor %}}</ol>\n{{{{ page.content | safe }}}}"
-        )
-    };
-    let template = |marker: &str| {
-        include_str!("../templates/article.html").replacen(
-            "{{ page.content | safe }}",
-            &toc(marker),
-            1,
-        )
-    };
-    write(root, "templates/article.html", template(""));
+    write(root, "templates/article.html", article_with_contents(""));
     write(
         root,
         "content/2025/a.md",
@@ -782,7 +771,7 @@ fn the_headings_of_a_kept_article_come_back_when_its_page_is_rendered_again() {
     );
     assert!(common::read(root.join("public/2025/b/index.html")).contains("<ol class=\"toc\"></ol>"));
     // The template changes: both pages are rendered again, neither source is read again.
-    write(root, "templates/article.html", template(" v2"));
+    write(root, "templates/article.html", article_with_contents(" v2"));
     let (ok, err) = build(root, &["build", "-v"]);
     assert!(ok, "{err}");
     assert_eq!(of_line(&err, "articles read"), (0, 2), "{err}");

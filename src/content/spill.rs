@@ -280,14 +280,18 @@ impl Stored {
     /// [`read`](Stored::read) for the article at `shown`: a failure (the disk failed under the
     /// build) is that article's problem.
     pub fn read_of(&self, shown: &Path) -> Result<Cow<'_, str>, Diagnostic> {
-        self.read().map_err(|e| {
-            Diagnostic::new(
-                Some(shown),
-                format!("cannot read back the article's text from the build's temporary file: {e}"),
-            )
-            .with_hint("check the disk holding the build's temporary files (.warraq-cache/ for build, the system's temporary folder for check) and build again")
-        })
+        self.read().map_err(|e| not_read_back(shown, "text", &e))
     }
+}
+
+/// The article's problem when its `what` (text, headings) no longer reads back from the spill
+/// file: the disk failed under the build.
+fn not_read_back(shown: &Path, what: &str, e: &io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Some(shown),
+        format!("cannot read back the article's {what} from the build's temporary file: {e}"),
+    )
+    .with_hint("check the disk holding the build's temporary files (.warraq-cache/ for build, the system's temporary folder for check) and build again")
 }
 
 /// An article's headings (for its table of contents): in memory, or kept in a spill file
@@ -341,13 +345,8 @@ impl Headings {
 
     /// [`read`](Headings::read) for the article at `shown` (see [`Stored::read_of`]).
     pub fn read_of(&self, shown: &Path) -> Result<Cow<'_, [Heading]>, Diagnostic> {
-        self.read().map_err(|e| {
-            Diagnostic::new(
-                Some(shown),
-                format!("cannot read back the article's headings from the build's temporary file: {e}"),
-            )
-            .with_hint("check the disk holding the build's temporary files (.warraq-cache/ for build, the system's temporary folder for check) and build again")
-        })
+        self.read()
+            .map_err(|e| not_read_back(shown, "headings", &e))
     }
 }
 
