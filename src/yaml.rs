@@ -126,9 +126,19 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some(p) if p.starts_with("related") => Some(
                 "a related entry is an article path (2025/slug) or a map with `title` and optional `url`".to_string(),
             ),
-            _ if message.contains("invalid type: sequence") || message.contains("invalid type: map") => Some(
-                "a value starting with `[` or `{` is read as a list or a map; quote it if it is text: title: \"[…]\"".to_string(),
-            ),
+            _ if message.contains("invalid type: sequence") || message.contains("invalid type: map") => {
+                // The example names the key that was written, when it is one (`title`); inside
+                // a list (`tags[0]`) or a map (`source.name`) the quoted value alone.
+                let example = match path {
+                    Some(p) if p.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-') => {
+                        format!("{p}: \"[…]\"")
+                    }
+                    _ => "\"[…]\"".to_string(),
+                };
+                Some(format!(
+                    "a value starting with `[` or `{{` is read as a list or a map; quote it if it is text: {example}"
+                ))
+            }
             _ => Some("quote the value if it is meant as text".to_string()),
         };
         let message = message.replacen("invalid type: ", "wrong type: ", 1);
@@ -265,6 +275,26 @@ mod tests {
             ),
         ] {
             assert_eq!(explain(raw, "front-matter").0, said);
+        }
+    }
+
+    /// The example of quoting names the key the editor wrote, or quotes the value alone inside
+    /// a list or a map (it said `title: "[…]"` for a tag).
+    #[test]
+    fn the_quoting_example_names_the_key_that_was_written() {
+        let hint = |raw: &str| -> String { explain(raw, "front-matter").1.unwrap() };
+        assert!(hint("title: invalid type: sequence, expected a string")
+            .ends_with("quote it if it is text: title: \"[…]\""));
+        assert!(hint("summary: invalid type: map, expected a string")
+            .ends_with("quote it if it is text: summary: \"[…]\""));
+        for nested in ["tags[0]", "source.name", "series.name"] {
+            let h = hint(&format!(
+                "{nested}: invalid type: sequence, expected a string"
+            ));
+            assert!(
+                h.ends_with("quote it if it is text: \"[…]\""),
+                "{nested}: {h}"
+            );
         }
     }
 

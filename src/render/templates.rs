@@ -119,6 +119,9 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
 /// A Tera error as a diagnostic naming the template file (`templates/404.html`, or that it is
 /// the embedded default) and position.
 pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -> Diagnostic {
+    if let Some(d) = chain_error(err, sources) {
+        return d;
+    }
     let report = match err.kind() {
         tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
         _ => None,
@@ -164,6 +167,95 @@ pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -
     .with_hint("fix the template; `warraq build` compiles every template before writing anything")
 }
 
+/// A template that extends one that does not exist, or templates that extend or include each
+/// other in a loop: Tera says so without a place ("Template 'x' is inheriting from 'y'…"); this
+/// names the file, points at the `extends` or `include` that names the other template, and says
+/// which templates exist.
+fn chain_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -> Option<Diagnostic> {
+    let (current, named, message, hint): (&str, &str, String, String) = match err.kind() {
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let mut known: Vec<&str> = sources.iter().map(|(n, _, _)| n.as_str()).collect();
+            known.sort_unstable();
+            let near = crate::diagnostics::did_you_mean(parent, known.iter().copied())
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            (
+                current.as_str(),
+                parent.as_str(),
+                format!(
+                    "`{current}` extends `{parent}`, which is neither in templates/ nor one of warraq's default templates"
+                ),
+                format!("{near}templates it can extend: {}", known.join(", ")),
+            )
+        }
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => {
+            // The chain is the parents after `tpl`, ending with the one met again.
+            let full: Vec<&str> = std::iter::once(tpl.as_str())
+                .chain(inheritance_chain.iter().map(String::as_str))
+                .collect();
+            let (current, named) = closing_edge(&full)?;
+            (
+                current,
+                named,
+                format!(
+                    "templates extend each other in a loop: {}",
+                    full.join(" → ")
+                ),
+                "a template extends another to fill in its blocks; one of them must extend none"
+                    .to_string(),
+            )
+        }
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => {
+            // The chain is every include followed from the first template, ending with `tpl`
+            // met again: the loop is from its first place on.
+            let from = include_chain.iter().position(|n| n == tpl).unwrap_or(0);
+            let full: Vec<&str> = include_chain[from..].iter().map(String::as_str).collect();
+            let (current, named) = closing_edge(&full)?;
+            (
+                current,
+                named,
+                format!(
+                    "templates include each other in a loop: {}",
+                    full.join(" → ")
+                ),
+                "an include that leads back to its own template never ends; remove one of them"
+                    .to_string(),
+            )
+        }
+        _ => return None,
+    };
+    let found = sources.iter().find(|(n, _, _)| n == current);
+    let shown = match found {
+        Some((_, _, true)) | None => format!("templates/{current}"),
+        Some((_, _, false)) => format!("templates/{current} (embedded default)"),
+    };
+    let place = found.and_then(|(_, text, _)| {
+        // The tag's quoted name: `"nope.html"` or `'nope.html'`.
+        ["\"", "'"]
+            .iter()
+            .find_map(|q| Some((text, text.find(&format!("{q}{named}{q}"))? + 1)))
+    });
+    Some(
+        match place {
+            Some((text, at)) => Diagnostic::at_offset(Path::new(&shown), text, at, message),
+            None => Diagnostic::new(Some(Path::new(&shown)), message),
+        }
+        .with_hint(hint),
+    )
+}
+
+/// The last step of a loop of templates (`a → b → a`: `b` names `a`), where the file is pointed
+/// at: the tag that closes the loop.
+fn closing_edge<'a>(full: &[&'a str]) -> Option<(&'a str, &'a str)> {
+    match full {
+        [.., current, named] => Some((current, named)),
+        _ => None,
+    }
+}
+
 /// The message and place of a report Tera generated as text.
 fn parse_report(text: &str) -> Option<(String, (String, usize, usize))> {
     let mut lines = text.lines();
@@ -187,6 +279,62 @@ mod tests {
         load(dir.path(), &Config::default())
             .expect_err("an error")
             .remove(0)
+    }
+
+    /// A missing parent or a loop of extends or includes names the file, points at the tag
+    /// that names the other template, and says what exists (Tera says neither).
+    #[test]
+    fn a_missing_parent_or_a_loop_points_at_the_tag_that_names_the_other_template() {
+        let d = error_of("{# the page #}\n{% extends \"baes.html\" %}");
+        assert_eq!(d.location(), "templates/404.html:2:13", "{}", d.message);
+        assert_eq!(
+            d.message,
+            "`404.html` extends `baes.html`, which is neither in templates/ nor one of warraq's default templates"
+        );
+        let hint = d.hint.as_deref().unwrap_or("");
+        assert!(hint.starts_with("did you mean `base.html`?"), "{hint}");
+        assert!(hint.contains("article.html"), "{hint}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let templates = dir.path().join("templates");
+        std::fs::create_dir(&templates).unwrap();
+        std::fs::write(templates.join("a.html"), "{% extends 'b.html' %}").unwrap();
+        std::fs::write(templates.join("b.html"), "{% extends 'a.html' %}").unwrap();
+        let d = load(dir.path(), &Config::default())
+            .expect_err("a loop")
+            .remove(0);
+        assert!(
+            ["a.html → b.html → a.html", "b.html → a.html → b.html"]
+                .map(|l| format!("templates extend each other in a loop: {l}"))
+                .contains(&d.message),
+            "{}",
+            d.message
+        );
+        assert!(
+            ["templates/a.html:1:13", "templates/b.html:1:13"].contains(&d.location().as_str()),
+            "{}",
+            d.location()
+        );
+
+        std::fs::remove_file(templates.join("a.html")).unwrap();
+        std::fs::remove_file(templates.join("b.html")).unwrap();
+        std::fs::write(templates.join("c.html"), "<p>{% include 'd.html' %}</p>").unwrap();
+        std::fs::write(templates.join("d.html"), "{% include \"c.html\" %}").unwrap();
+        let d = load(dir.path(), &Config::default())
+            .expect_err("a loop")
+            .remove(0);
+        assert!(
+            ["c.html → d.html → c.html", "d.html → c.html → d.html"]
+                .map(|l| format!("templates include each other in a loop: {l}"))
+                .contains(&d.message),
+            "{}",
+            d.message
+        );
+        assert!(
+            ["templates/c.html:1:16", "templates/d.html:1:13"].contains(&d.location().as_str()),
+            "{}",
+            d.location()
+        );
     }
 
     #[test]
