@@ -79,6 +79,9 @@ pub enum Command {
         /// Also request every external http(s) link (settings under `check:` in site.yaml)
         #[arg(long)]
         external: bool,
+        /// Print nothing when every link resolves; problems are still reported (human format)
+        #[arg(short, long)]
+        quiet: bool,
     },
     /// Preview the site: build in memory, serve it, rebuild and reload on every change
     #[command(
@@ -166,6 +169,7 @@ pub fn run(cli: Cli) -> ExitCode {
             format,
             drafts,
             external,
+            quiet,
         } => {
             let options = BuildOptions {
                 drafts,
@@ -174,7 +178,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 spill_in: Some(std::env::temp_dir()),
                 ..BuildOptions::default()
             };
-            match check(&root, site.as_deref(), &options, external, format) {
+            match check(&root, site.as_deref(), &options, external, format, quiet) {
                 Ok(code) => return code,
                 Err(failure) => Err(failure),
             }
@@ -312,6 +316,7 @@ fn check(
     options: &BuildOptions,
     external: bool,
     format: Format,
+    quiet: bool,
 ) -> Result<ExitCode, Failure> {
     let (name, outcome) = match pipeline::check(root, site, options, external) {
         Ok(checked) => checked,
@@ -328,6 +333,9 @@ fn check(
     };
     match format {
         Format::Json => println!("{}", crate::check::report::json(&name, &outcome)),
+        // Quiet: a check that passes says nothing (its exit code says it); one that fails says
+        // everything it would have said.
+        Format::Human if quiet && outcome.problems.is_empty() => {}
         Format::Human => eprintln!("{}", crate::check::report::human(&name, &outcome)),
     }
     Ok(if outcome.problems.is_empty() {

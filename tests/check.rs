@@ -17,6 +17,25 @@ fn clean_site_passes_and_public_is_untouched() {
     );
 }
 
+/// `-q`, as `build -q`: a check that passes prints nothing; one that fails prints its problems.
+#[test]
+fn quiet_check_says_nothing_when_all_resolve_and_everything_when_not() {
+    let dir = site("check_clean");
+    let out = warraq(dir.path(), &["check", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert_eq!(stdout(&out), "");
+    let dir = site("check_links");
+    let out = warraq(dir.path(), &["check", "--quiet"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("missing anchor: /2025/target/#%D8%AE"),
+        "{err}"
+    );
+    assert!(err.contains("4 broken"), "{err}");
+}
+
 #[test]
 fn site_with_a_sub_path_base_url_checks_clean() {
     // base_url https://example.org/archive/: sitemap and feed permalinks are internal, while
