@@ -246,6 +246,54 @@ pub fn domain(url: &str) -> Option<&str> {
     (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(host))
 }
 
+/// An external URL as a valid URL string (WHATWG URL, what HTML's `href` requires): the ASCII
+/// characters a URL cannot hold (`<>"` `` ` `` `{}|\^`, spaces, controls; `[` and `]` outside
+/// the host; every `#` after the first; a `%` that does not start an escape) percent-encoded,
+/// everything else as written, non-ASCII letters included (an Arabic path stays readable, and
+/// browsers encode it when they send it). Browsers follow the written form anyway; validators
+/// and other readers of the page refuse it.
+pub fn conform(url: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = url.as_bytes();
+    // The host is where `[` and `]` belong (`http://[::1]/`).
+    let authority = url.find("://").map_or(0..0, |at| {
+        let from = at + 3;
+        let to = url[from..]
+            .find(['/', '?', '#'])
+            .map_or(url.len(), |end| from + end);
+        from..to
+    });
+    let mut fragment = false;
+    let mut out: Option<String> = None;
+    for (i, c) in url.char_indices() {
+        let bad = match c {
+            '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' | ' ' => true,
+            c if c.is_ascii_control() => true,
+            '[' | ']' => !authority.contains(&i),
+            '#' => std::mem::replace(&mut fragment, true),
+            '%' => {
+                !(bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+            }
+            _ => false,
+        };
+        match (&mut out, bad) {
+            (None, false) => {}
+            (None, true) => {
+                let mut s = String::with_capacity(url.len() + 8);
+                s.push_str(&url[..i]);
+                s.push_str(&format!("%{:02X}", c as u32));
+                out = Some(s);
+            }
+            (Some(s), true) => s.push_str(&format!("%{:02X}", c as u32)),
+            (Some(s), false) => s.push(c),
+        }
+    }
+    match out {
+        Some(s) => std::borrow::Cow::Owned(s),
+        None => std::borrow::Cow::Borrowed(url),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -366,5 +414,47 @@ mod tests {
         assert_eq!(domain("https://www.example.org/x"), Some("example.org"));
         assert_eq!(domain("http://u@host.org:8080/"), Some("host.org"));
         assert_eq!(domain("mailto:a@b"), None);
+    }
+
+    #[test]
+    fn external_urls_are_made_valid_url_strings_and_nothing_more() {
+        for (written, valid) in [
+            (
+                "https://example.org/a?b=1&c=2#x",
+                "https://example.org/a?b=1&c=2#x",
+            ),
+            (
+                "https://example.org/?b=<2>&c=\"q\"",
+                "https://example.org/?b=%3C2%3E&c=%22q%22",
+            ),
+            (
+                "https://example.org/a|b^c{d}`e`\\f",
+                "https://example.org/a%7Cb%5Ec%7Bd%7D%60e%60%5Cf",
+            ),
+            (
+                "https://example.org/x[0]?y[]=1",
+                "https://example.org/x%5B0%5D?y%5B%5D=1",
+            ),
+            ("http://[::1]:8080/x[1]", "http://[::1]:8080/x%5B1%5D"),
+            ("https://example.org/#a#b", "https://example.org/#a%23b"),
+            (
+                "https://example.org/100%?x=%zz&y=%2F",
+                "https://example.org/100%25?x=%25zz&y=%2F",
+            ),
+            (
+                "https://ar.wikipedia.org/wiki/سوريا?q=دمشق#تاريخ",
+                "https://ar.wikipedia.org/wiki/سوريا?q=دمشق#تاريخ",
+            ),
+            (
+                "mailto:a@b.org?subject=<x>",
+                "mailto:a@b.org?subject=%3Cx%3E",
+            ),
+        ] {
+            assert_eq!(conform(written), valid, "{written}");
+        }
+        assert!(matches!(
+            conform("https://example.org/a"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -599,3 +599,43 @@ fn extra_data_templates_cannot_take_is_an_error_in_the_article() {
         "{err}"
     );
 }
+
+/// URLs an editor writes with characters no URL may hold (`<` in a query, `^`, `|`, `[` outside
+/// an IPv6 host, a second `#`, a `%` that starts no escape) reach pages, feeds and sources'
+/// pages as valid URLs: percent-encoded, the rest (Arabic included) as written.
+#[test]
+fn urls_with_characters_no_url_may_hold_are_published_encoded() {
+    let (code, err, dir) = build_with(
+        "2025/urls.md",
+        "---\ntitle: روابط\ndate: 2025-03-01\nsource: {name: رويترز, url: \"https://reuters.com/a?c=<2>|{x}^y\"}\nrelated:\n  - title: خارجي\n    url: \"https://example.org/?b=<2>#a#b\"\n  - title: IPv6\n    url: \"http://[::1]:8080/x[1]\"\n---\n[a](https://example.org/a^b%zz) و[ويكي](https://ar.wikipedia.org/wiki/سوريا)\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/2025/urls/index.html"));
+    for valid in [
+        "https://reuters.com/a?c=%3C2%3E%7C%7Bx%7D%5Ey",
+        "https://example.org/?b=%3C2%3E#a%23b",
+        "http://[::1]:8080/x%5B1%5D",
+        "https://example.org/a%5Eb%25zz",
+        "https://ar.wikipedia.org/wiki/%D8%B3%D9%88%D8%B1%D9%8A%D8%A7",
+    ] {
+        assert!(
+            page.contains(&format!("href=\"{valid}\"")),
+            "{valid} in\n{page}"
+        );
+    }
+    let source = std::fs::read_dir(dir.path().join("public/sources"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("index.html"))
+        .find(|p| p.is_file() && read(p).contains("رويترز"))
+        .expect("the source's page");
+    let source = read(source);
+    assert!(!source.contains("<2>"), "{source}");
+    for html in [&page, &source] {
+        assert!(
+            !html.contains("href=\"https://reuters.com/a?c=&lt;"),
+            "{html}"
+        );
+        assert!(!html.contains("^"), "no `^` left in a URL");
+    }
+}

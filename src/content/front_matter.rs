@@ -329,7 +329,9 @@ impl ExternalUrl {
                 || lower.starts_with("http://") && url.len() > "http://".len()
                 || lower.starts_with("mailto:") && url.len() > "mailto:".len());
         if scheme_ok && !url.contains(|c: char| c.is_whitespace() || c.is_control()) {
-            Ok(ExternalUrl(url.to_string()))
+            // Written into pages' `href`s and feeds as a valid URL (`<` in a query, `^`, a
+            // second `#` are encoded): browsers follow either, validators refuse the other.
+            Ok(ExternalUrl(crate::url::conform(url).into_owned()))
         } else {
             Err(format!("`{url}` is not an http(s) or mailto URL"))
         }

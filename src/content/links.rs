@@ -119,7 +119,14 @@ pub fn body_link<'a>(
             });
             return Some(CowStr::from("#"));
         }
-        crate::url::LinkKind::External => return None,
+        // pulldown-cmark encodes what HTML would misread (spaces, `"`, `<`) but leaves `^`, a
+        // second `#` and a `%` that starts no escape, which no URL may hold.
+        crate::url::LinkKind::External => {
+            return match crate::url::conform(dest) {
+                std::borrow::Cow::Owned(valid) => Some(CowStr::from(valid)),
+                std::borrow::Cow::Borrowed(_) => None,
+            };
+        }
         crate::url::LinkKind::Relative => {}
     }
     if dest.starts_with('#') || dest.is_empty() {

@@ -22,14 +22,15 @@ function htmlFiles(dir) {
   return out;
 }
 
-test('every page of the example archive passes the Nu Html Checker', () => {
+/// Builds the site whose parts are under `from` and returns the Nu Html Checker's errors on its
+/// pages, as `page:line: message`, with how many pages there were.
+function errorsOf(from, args = []) {
   const site = mkdtempSync(join(tmpdir(), 'warraq-vnu-'));
   for (const part of ['site.yaml', 'content', 'static', 'templates', 'series', 'data']) {
-    if (existsSync(join(repo, part))) cpSync(join(repo, part), join(site, part), { recursive: true });
+    if (existsSync(join(from, part))) cpSync(join(from, part), join(site, part), { recursive: true });
   }
-  execFileSync(binary, ['build', '--root', site, '--quiet']);
+  execFileSync(binary, ['build', '--root', site, '--quiet', ...args]);
   const files = htmlFiles(join(site, 'public'));
-  assert.ok(files.length > 30, `${files.length} pages`);
   let report;
   try {
     report = execFileSync('java', ['-jar', vnu, '--errors-only', '--format', 'json', ...files], {
@@ -40,5 +41,21 @@ test('every page of the example archive passes the Nu Html Checker', () => {
   }
   const messages = report ? JSON.parse(report).messages : [];
   const errors = messages.filter((m) => m.type === 'error').map((m) => `${m.url.replace(site, '')}:${m.lastLine}: ${m.message}`);
+  return { pages: files.length, errors };
+}
+
+test('every page of the example archive passes the Nu Html Checker', () => {
+  const { pages, errors } = errorsOf(repo);
+  assert.ok(pages > 30, `${pages} pages`);
+  assert.deepEqual(errors, []);
+});
+
+// What an editor may write, all of it: markup and quotes in titles, tags, summaries, writers and
+// sources; footnotes, tables, task lists, nested quotes, code, raw HTML, an embed, duplicate and
+// numeric headings; URLs with characters no URL may hold (`<` in a query, `^`, `|`, a second
+// `#`, `[` outside an IPv6 host), Arabic URLs, an English article.
+test('a site of everything an editor may write passes the Nu Html Checker', () => {
+  const { pages, errors } = errorsOf(join(repo, 'tests', 'fixtures', 'valid_html'));
+  assert.ok(pages > 15, `${pages} pages`);
   assert.deepEqual(errors, []);
 });
