@@ -639,3 +639,30 @@ fn urls_with_characters_no_url_may_hold_are_published_encoded() {
         assert!(!html.contains("^"), "no `^` left in a URL");
     }
 }
+
+/// A direction override left open in a title or a tag (pasted, or a spoof) would reverse what
+/// follows it on the same line: the site's name after the title in `<title>`, the next tag. It is
+/// closed at the end of its value, so nothing outside the value changes direction.
+#[test]
+fn a_direction_left_open_in_a_value_is_closed_at_its_end() {
+    let (code, err, dir) = build_with(
+        "2025/spoof.md",
+        "---\ntitle: \"عنوان \u{202E}cod.exe\"\ndate: 2025-03-01\ntags: [\"\u{2067}وسم\", عادي]\n---\nنص.\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/2025/spoof/index.html"));
+    let title = page
+        .split("<title>")
+        .nth(1)
+        .and_then(|t| t.split("</title>").next())
+        .expect("a <title>");
+    assert!(
+        title.starts_with("عنوان \u{202E}cod.exe\u{202C}"),
+        "{title:?}"
+    );
+    assert!(
+        page.contains("\u{2067}وسم\u{2069}"),
+        "the tag is closed too"
+    );
+    assert!(!page.contains("\u{2067}وسم<"), "no tag left open");
+}

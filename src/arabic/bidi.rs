@@ -127,9 +127,67 @@ pub fn directed_plain_text(text: &str, context: Dir) -> String {
     }
 }
 
+/// `text` with every explicit embedding, override and isolate it opens and leaves open closed at
+/// its end (a PDF U+202C for each embedding or override, a PDI U+2069 for each isolate, as UAX #9
+/// pairs them). An unclosed U+202E RIGHT-TO-LEFT OVERRIDE in a title would otherwise reverse
+/// whatever follows it in the same line: the site's name after it in `<title>` and feed readers,
+/// the next item of a list of tags. Balanced text is returned as it is.
+pub fn closed(text: &str) -> std::borrow::Cow<'_, str> {
+    // true: an isolate; false: an embedding or override.
+    let mut open: Vec<bool> = Vec::new();
+    for c in text.chars() {
+        match c {
+            '\u{202A}'..='\u{202E}' if c != '\u{202C}' => open.push(false),
+            '\u{2066}'..='\u{2068}' => open.push(true),
+            // A PDF closes the last embedding, but not across an open isolate.
+            '\u{202C}' => {
+                if open.last() == Some(&false) {
+                    open.pop();
+                }
+            }
+            // A PDI closes the last isolate and every embedding opened inside it.
+            '\u{2069}' => {
+                if let Some(at) = open.iter().rposition(|&isolate| isolate) {
+                    open.truncate(at);
+                }
+            }
+            _ => {}
+        }
+    }
+    if open.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 3 * open.len());
+    out.push_str(text);
+    for isolate in open.into_iter().rev() {
+        out.push(if isolate { '\u{2069}' } else { '\u{202C}' });
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn directional_controls_left_open_are_closed_at_the_end() {
+        for (written, closed_as) in [
+            ("داعش", "داعش"),
+            ("\u{202E}RLO", "\u{202E}RLO\u{202C}"),
+            ("a\u{202B}b\u{202C}c", "a\u{202B}b\u{202C}c"),
+            ("\u{2067}x\u{202A}y", "\u{2067}x\u{202A}y\u{202C}\u{2069}"),
+            // The PDI closes the isolate and the embedding inside it.
+            ("\u{2067}x\u{202A}y\u{2069}z", "\u{2067}x\u{202A}y\u{2069}z"),
+            // A PDF does not close an isolate; a stray PDF or PDI closes nothing.
+            ("\u{2068}x\u{202C}", "\u{2068}x\u{202C}\u{2069}"),
+            ("\u{202C}\u{2069}x", "\u{202C}\u{2069}x"),
+            ("\u{202D}a\u{202E}b", "\u{202D}a\u{202E}b\u{202C}\u{202C}"),
+            // Marks are not embeddings.
+            ("\u{200F}x\u{200E}", "\u{200F}x\u{200E}"),
+        ] {
+            assert_eq!(closed(written), closed_as, "{written:?}");
+        }
+    }
 
     #[test]
     fn first_strong_character_decides() {

@@ -220,7 +220,9 @@ impl<'de> Visitor<'de> for TextVisitor {
                 "`{v}` holds only invisible characters; write the text, or remove the entry"
             )))
         } else {
-            Ok(Text(v.trim().to_string()))
+            // Closed where it opens a direction it leaves open: whatever a page or feed puts
+            // after the value (the site's name after a title) keeps its own direction.
+            Ok(Text(crate::arabic::bidi::closed(v.trim()).into_owned()))
         }
     }
     fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
