@@ -140,10 +140,8 @@ pub fn closed(text: &str) -> std::borrow::Cow<'_, str> {
             '\u{202A}'..='\u{202E}' if c != '\u{202C}' => open.push(false),
             '\u{2066}'..='\u{2068}' => open.push(true),
             // A PDF closes the last embedding, but not across an open isolate.
-            '\u{202C}' => {
-                if open.last() == Some(&false) {
-                    open.pop();
-                }
+            '\u{202C}' if open.last() == Some(&false) => {
+                open.pop();
             }
             // A PDI closes the last isolate and every embedding opened inside it.
             '\u{2069}' => {
