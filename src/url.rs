@@ -246,6 +246,46 @@ pub fn domain(url: &str) -> Option<&str> {
     (!host.is_empty()).then(|| host.strip_prefix("www.").unwrap_or(host))
 }
 
+/// The URLs of a `srcset` attribute, as HTML parses it ("parse a srcset attribute"): candidates
+/// are separated by commas, but a URL runs to the next whitespace and may hold commas itself
+/// (`/i/w_480,c_fill/a.jpg 480w`, an image service's URL), and a descriptor's parentheses may
+/// too. Splitting on every comma cut such a URL in two and reported both halves as broken.
+pub fn srcset_urls(set: &str) -> Vec<&str> {
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0C' | '\r');
+    let mut urls = Vec::new();
+    let mut rest = set;
+    loop {
+        rest = rest.trim_start_matches(|c: char| is_space(c) || c == ',');
+        if rest.is_empty() {
+            return urls;
+        }
+        let end = rest.find(is_space).unwrap_or(rest.len());
+        let (url, after) = rest.split_at(end);
+        if let Some(url) = url.strip_suffix(',') {
+            // `a.png,b.png`: the commas that end a URL end its candidate, with no descriptors.
+            urls.push(url.trim_end_matches(','));
+            rest = after;
+            continue;
+        }
+        urls.push(url);
+        // The descriptors run to the next comma outside parentheses.
+        let mut depth = 0usize;
+        let mut next = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    next = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        rest = &after[next..];
+    }
+}
+
 /// An external URL as a valid URL string (WHATWG URL, what HTML's `href` requires): the ASCII
 /// characters a URL cannot hold (`<>"` `` ` `` `{}|\^`, spaces, controls; `[` and `]` outside
 /// the host; every `#` after the first; a `%` that does not start an escape) percent-encoded,
@@ -456,5 +496,31 @@ mod tests {
             conform("https://example.org/a"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn srcset_urls_are_cut_as_html_cuts_them() {
+        for (set, urls) in [
+            ("/i-2x.png 2x, /i-3x.png 3x", vec!["/i-2x.png", "/i-3x.png"]),
+            ("/i.png", vec!["/i.png"]),
+            ("a/x.png 1x, a/y,z.png 2x", vec!["a/x.png", "a/y,z.png"]),
+            (
+                "https://img.example/w_480,c_fill/a.jpg 480w,https://img.example/w_960,c_fill/a.jpg 960w",
+                vec![
+                    "https://img.example/w_480,c_fill/a.jpg",
+                    "https://img.example/w_960,c_fill/a.jpg",
+                ],
+            ),
+            // A URL runs to whitespace: with none after the comma, it is one URL (as browsers
+            // read it); a comma that ends it ends its candidate.
+            ("a.png,b.png", vec!["a.png,b.png"]),
+            ("a.png,, b.png 2x", vec!["a.png", "b.png"]),
+            (" , a.png 1x ,, b.png (x, y) 2x, c.png", vec!["a.png", "b.png", "c.png"]),
+            ("/صورة.png 480w, /صورة-2.png 960w", vec!["/صورة.png", "/صورة-2.png"]),
+            ("", vec![]),
+            (" ,, ", vec![]),
+        ] {
+            assert_eq!(srcset_urls(set), urls, "{set}");
+        }
     }
 }

@@ -236,3 +236,27 @@ fn content_errors_fail_check_with_exit_1() {
         (false.into(), "usage".into())
     );
 }
+
+/// A `srcset` URL may hold commas (an image service's `w_480,c_fill`, a file named so): HTML
+/// reads it to the next whitespace, and so does `check`. Cut at every comma, both halves were
+/// reported broken. A candidate that is missing is still reported.
+#[test]
+fn srcset_urls_with_commas_are_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    write(
+        site,
+        "index.html",
+        "<!doctype html><html lang=\"ar\"><head><title>x</title></head><body>\
+         <img alt=\"\" src=\"i/w_480,c_fill.png\" srcset=\"i/w_480,c_fill.png 480w,i/w_960,c_fill.png 960w, i/absent.png 2x\">\
+         </body></html>",
+    );
+    write(site, "i/w_480,c_fill.png", "png");
+    write(site, "i/w_960,c_fill.png", "png");
+    let out = warraq(site, &["check", "--site", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("broken link: i/absent.png"), "{err}");
+    assert!(err.contains("1 broken"), "{err}");
+    assert!(!err.contains("c_fill.png →"), "{err}");
+}

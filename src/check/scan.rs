@@ -79,10 +79,8 @@ pub fn scan(bytes: &[u8], xml: bool) -> PageScan {
         }),
         element!("img[srcset], source[srcset]", move |el| {
             if let Some(set) = el.get_attribute("srcset") {
-                for candidate in set.split(',') {
-                    if let Some(url) = candidate.split_whitespace().next() {
-                        push(&f5, "srcset", url.to_string(), String::new());
-                    }
+                for url in crate::url::srcset_urls(&set) {
+                    push(&f5, "srcset", url.to_string(), String::new());
                 }
             }
             Ok(())

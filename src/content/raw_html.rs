@@ -198,10 +198,7 @@ pub fn problems(fragment: &str, policy: &HtmlPolicy) -> Vec<HtmlProblem> {
                 );
             } else if URL_ATTRIBUTES.contains(&attr_name.as_str()) {
                 let urls: Vec<&str> = if attr_name == "srcset" {
-                    value
-                        .split(',')
-                        .filter_map(|c| c.split_whitespace().next())
-                        .collect()
+                    crate::url::srcset_urls(&value)
                 } else {
                     vec![value.as_str()]
                 };
