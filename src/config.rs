@@ -352,6 +352,7 @@ impl Config {
                 embed_hosts: raw
                     .embed_hosts
                     .unwrap_or_else(|| HtmlPolicy::default().embed_hosts),
+                page_ids: Vec::new(),
             },
             taxonomies,
             root: PathBuf::from("."),

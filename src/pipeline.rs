@@ -99,7 +99,7 @@ fn load_config(root: &Path, options: &BuildOptions) -> Result<Config, Failure> {
 /// store is used (to tell afterwards whether it was damaged).
 fn load_with(
     root: &Path,
-    config: Config,
+    mut config: Config,
     layout_warnings: Vec<Diagnostic>,
     options: &BuildOptions,
     kept: &mut Option<std::sync::Arc<crate::content::spill::Spill>>,
@@ -107,6 +107,11 @@ fn load_with(
     let mut timings = Timings::default();
     let start = Instant::now();
     let tera = templates::load(root, &config);
+    // The bodies' anchors keep out of the ids the templates write; being part of the settings,
+    // they are part of the article store's salt, so a template that adds one renders again.
+    if let Ok((_, sources)) = &tera {
+        config.html.page_ids = templates::page_ids(sources);
+    }
     let store = options
         .store
         .then(|| {

@@ -260,3 +260,28 @@ fn srcset_urls_with_commas_are_read_whole() {
     assert!(err.contains("1 broken"), "{err}");
     assert!(!err.contains("c_fill.png →"), "{err}");
 }
+
+/// A heading named as a section of the page around it ("Related", "main") got that section's id,
+/// and its page had two elements with one id, which `check` refuses: an ordinary article failed
+/// CI. Body anchors keep out of the ids the templates write, the site's own templates included.
+#[test]
+fn headings_named_as_the_pages_own_sections_do_not_take_their_ids() {
+    let dir = site("check_clean");
+    write(
+        dir.path(),
+        "templates/partials/extra.html",
+        "<aside id=\"notes\">{% block notes %}{% endblock %}</aside>",
+    );
+    write(
+        dir.path(),
+        "content/2025/sections.md",
+        "---\ntitle: أقسام\ndate: 2025-05-01\n---\n# main\n\n## Related\n\n## Similar\n\n## notes\n\nنص [الأقسام](#related-1).\n",
+    );
+    let out = warraq(dir.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(warraq(dir.path(), &["build"]).status.success());
+    let page = read(dir.path().join("public/2025/sections/index.html"));
+    for id in ["main-1", "related-1", "similar-1", "notes-1"] {
+        assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+}

@@ -38,9 +38,17 @@ pub struct Anchors {
 }
 
 impl Anchors {
-    /// Plans the anchors of a body from its events.
-    pub fn plan<'e>(events: impl Iterator<Item = &'e Event<'e>> + Clone) -> Anchors {
-        let mut anchors = Anchors::default();
+    /// Plans the anchors of a body from its events. `page_ids` are the ids the page around the
+    /// body already has (the templates' `id="main"`, `id="related"`): no anchor takes one, so a
+    /// heading "Related" becomes `related-1` instead of a second `related` on the page.
+    pub fn plan<'e>(
+        events: impl Iterator<Item = &'e Event<'e>> + Clone,
+        page_ids: &[String],
+    ) -> Anchors {
+        let mut anchors = Anchors {
+            taken: page_ids.iter().cloned().collect(),
+            ..Anchors::default()
+        };
         for event in events.clone() {
             if let Event::Start(Tag::Heading { id: Some(id), .. }) = event {
                 let unique = anchors.unique(id.to_string());
@@ -146,7 +154,25 @@ mod tests {
             Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES,
         )
         .collect();
-        (Anchors::plan(events.iter()), events)
+        (Anchors::plan(events.iter(), &[]), events)
+    }
+
+    #[test]
+    fn no_anchor_takes_an_id_the_page_already_has() {
+        let events: Vec<Event<'_>> = Parser::new_ext(
+            "## Related\n\n## main {#main}\n\nنص[^main].\n\n[^main]: x\n",
+            Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES,
+        )
+        .collect();
+        let page = [
+            "main".to_string(),
+            "related".to_string(),
+            "fn-main".to_string(),
+        ];
+        let mut a = Anchors::plan(events.iter(), &page);
+        assert_eq!(a.heading_id(false, "Related"), "related-1");
+        assert_eq!(a.heading_id(true, "main"), "main-1");
+        assert_eq!(a.footnote("main").unwrap().id, "fn-main-1");
     }
 
     #[test]

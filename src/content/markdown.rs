@@ -118,7 +118,7 @@ pub fn render_with_images(
         .collect();
     let mut writer = Writer {
         out: Rendered::default(),
-        anchors: Anchors::plan(events.iter().map(|(e, _)| e)),
+        anchors: Anchors::plan(events.iter().map(|(e, _)| e), &policy.page_ids),
         directions: block_directions(&events),
         resolve,
         images,

@@ -29,6 +29,10 @@ pub struct HtmlPolicy {
     pub trusted: bool,
     /// Hosts iframes may load from (`www.youtube.com`); a leading `.` allows subdomains.
     pub embed_hosts: Vec<String>,
+    /// The ids the site's templates write on pages (`main`, `related`), which no heading or
+    /// footnote id of a body may take ([`templates::page_ids`](crate::render::templates::page_ids);
+    /// empty until the templates are read).
+    pub page_ids: Vec<String>,
 }
 
 impl Default for HtmlPolicy {
@@ -36,6 +40,7 @@ impl Default for HtmlPolicy {
         HtmlPolicy {
             trusted: false,
             embed_hosts: DEFAULT_EMBED_HOSTS.iter().map(|h| h.to_string()).collect(),
+            page_ids: Vec::new(),
         }
     }
 }

@@ -116,6 +116,38 @@ pub fn load(root: &Path, config: &Config) -> Result<(Tera, Sources), Vec<Diagnos
     Ok((tera, sources))
 }
 
+/// The ids the templates write as they are (`id="main"`, `id='related'`), sorted: a page may
+/// hold any of them, so no anchor of an article's body may take one (a heading "Related" would
+/// be a second `id="related"` on its page, which `check` refuses). Ids a template makes from
+/// data (`id="{{ … }}"`) are not known here.
+pub fn page_ids(sources: &Sources) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for (_, text, _) in sources.iter() {
+        let mut rest: &str = text;
+        while let Some(at) = rest.find("id=") {
+            let before = rest[..at].chars().next_back();
+            rest = &rest[at + 3..];
+            // `id=` alone, not the end of `data-id=` or `aria-describedby=`.
+            if before.is_some_and(|c| !c.is_whitespace()) {
+                continue;
+            }
+            let Some(quote) = rest.chars().next().filter(|&q| q == '"' || q == '\'') else {
+                continue;
+            };
+            let Some(end) = rest[1..].find(quote) else {
+                continue;
+            };
+            let value = &rest[1..1 + end];
+            if !value.is_empty() && !value.contains(['{', '}', ' ']) {
+                ids.push(value.to_string());
+            }
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
 /// A Tera error as a diagnostic naming the template file (`templates/404.html`, or that it is
 /// the embedded default) and position.
 pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -> Diagnostic {
@@ -313,6 +345,22 @@ mod tests {
             ["c.html → d.html → c.html", "d.html → c.html → d.html"],
             ["templates/c.html:1:16", "templates/d.html:1:13"],
         );
+    }
+
+    #[test]
+    fn the_ids_templates_write_are_known_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, sources) = load(dir.path(), &Config::default()).expect("default templates");
+        let ids = page_ids(&sources);
+        for id in ["main", "related", "similar", "backlinks", "search-input"] {
+            assert!(ids.contains(&id.to_string()), "{id} in {ids:?}");
+        }
+        let own = vec![(
+            "x.html".to_string(),
+            Arc::from("<p id=\"a\" data-id=\"b\" aria-describedby='c'><i id='d'></i><b id=\"{{ page.id }}\" hidden id=e>"),
+            true,
+        )];
+        assert_eq!(page_ids(&own), ["a", "d"]);
     }
 
     /// Two templates naming each other are an error that says one of the two `loops` after
