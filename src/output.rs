@@ -364,10 +364,11 @@ impl Staging {
         Ok(self.temp.join(rel_path))
     }
 
-    /// Copies the embedded default static files, then the site's `static/` over them; returns
-    /// the output paths of the site's own.
-    pub fn copy_static(&self, root: &Path) -> Result<Vec<String>, Failure> {
-        let own = site_static(root)?;
+    /// Copies the embedded default static files, then the site's `static/` over them, but for
+    /// the site's files at the output paths `replaced` (a page is written there).
+    pub fn copy_static(&self, root: &Path, replaced: &[String]) -> Result<(), Failure> {
+        let mut own = site_static(root)?;
+        own.retain(|(key, _)| !replaced.contains(key));
         self.create_folders(
             STATIC_DEFAULTS
                 .iter()
@@ -380,15 +381,13 @@ impl Staging {
                 self.write_file(name, bytes)?;
             }
         }
-        let mut keys = Vec::with_capacity(own.len());
         for (key, from) in own {
             let bytes = fs::read(&from).map_err(|e| {
                 Failure::Usage(Diagnostic::new(Some(&from), format!("cannot read: {e}")))
             })?;
             self.write_file(&key, &bytes)?;
-            keys.push(key);
         }
-        Ok(keys)
+        Ok(())
     }
 
     /// Puts the new output in place of the old one (updating it in place when the temporary
@@ -475,7 +474,11 @@ impl Staging {
         if changed.len() > self.manifest.previous_files() / 2 || reshaped() {
             return Ok(false);
         }
-        let changed = std::mem::take(changed);
+        // One file written twice in a build (a generated file over a static one of the same
+        // name) is one change: applied twice, its previous version was set aside twice.
+        let mut changed = std::mem::take(changed);
+        changed.sort_unstable();
+        changed.dedup();
         let dropped = self.manifest.dropped();
         let (parent, name) = parent_and_name(&self.target);
         let kept = parent.join(beside(&name, Beside::Replaced, std::process::id()));
@@ -895,6 +898,11 @@ fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
         }
     }
     Ok(files)
+}
+
+/// The output paths of the site's own static files (`static/` without the defaults).
+pub fn static_keys(root: &Path) -> Result<Vec<String>, Failure> {
+    Ok(site_static(root)?.into_iter().map(|(key, _)| key).collect())
 }
 
 /// The static files of a site as data: the embedded defaults, then the site's `static/` over

@@ -374,10 +374,16 @@ pub fn render_into(
     staging: &Staging,
     progress: &Progress,
 ) -> Result<Written, Failure> {
-    let own_static = staging.copy_static(&loaded.root)?;
     let pages = loaded.site.pages();
+    // A static file a page replaces is not copied at all: written and then written over, it
+    // was two writes of one file in one build, which an update in place could not apply twice.
+    let own_static = crate::output::static_keys(&loaded.root)?;
     let hidden = hidden_static(&loaded.site, &pages, &own_static);
-    loaded.site.warnings.extend(hidden);
+    staging.copy_static(&loaded.root, &hidden)?;
+    loaded
+        .site
+        .warnings
+        .extend(hidden.iter().map(|k| hidden_warning(k)));
     let images = loaded.site.images();
     let variants: usize = images.iter().map(|i| i.variants().len()).sum();
     let start = Instant::now();
@@ -413,10 +419,10 @@ pub fn render_into(
     })
 }
 
-/// A warning for each of the site's static files (output paths `own`) that a generated page
-/// replaces: the page is written after the static files, so `static/robots.txt` or
-/// `static/index.html` never reached the output, and nothing said so.
-fn hidden_static(site: &Site, pages: &[crate::index::Page], own: &[String]) -> Vec<Diagnostic> {
+/// The site's static files (output paths `own`) that a generated page replaces: the page is
+/// what is published, so `static/robots.txt` or `static/index.html` never reaches the output
+/// (and [`hidden_warning`] says so).
+fn hidden_static(site: &Site, pages: &[crate::index::Page], own: &[String]) -> Vec<String> {
     // Pages are HTML and XML files, and robots.txt: only those static files can clash, and
     // most sites have none, so the pages' files are not listed at all.
     let could_clash =
@@ -430,14 +436,17 @@ fn hidden_static(site: &Site, pages: &[crate::index::Page], own: &[String]) -> V
     candidates
         .into_iter()
         .filter(|k| generated.contains(k.as_str()))
-        .map(|k| {
-            Diagnostic::new(
-                Some(&Path::new("static").join(k)),
-                format!("this file is not published: warraq writes `/{k}` itself, over it"),
-            )
-            .with_hint("to change that page, override its template in templates/ (README: Templates); otherwise move or remove the file")
-        })
+        .cloned()
         .collect()
+}
+
+/// The warning for a static file a page replaces (output path `key`).
+fn hidden_warning(key: &str) -> Diagnostic {
+    Diagnostic::new(
+        Some(&Path::new("static").join(key)),
+        format!("this file is not published: warraq writes `/{key}` itself, over it"),
+    )
+    .with_hint("to change that page, override its template in templates/ (README: Templates); otherwise move or remove the file")
 }
 
 /// What [`render_into`] wrote.

@@ -5,7 +5,8 @@
 //! writers), template overrides added and removed, tag counts printed in lists or not; an
 //! article's language, summary, `updated` date, source and type, a heading its body links to
 //! (which its page lists, from `page.headings`);
-//! settings (pagination, date style and digits) and static files added, changed and removed;
+//! settings (pagination, date style and digits) and static files added, changed and removed (one
+//! that a page replaces, `static/robots.txt`, too);
 //! nothing at all),
 //! the output of an incremental `warraq build` is byte-identical to a
 //! clean build of the same sources into another folder, a build that fails fails both ways, and
@@ -280,7 +281,7 @@ impl Site {
     fn edit(&mut self, rng: &mut Rng) -> String {
         let n = self.articles.len();
         let i = rng.below(n);
-        match rng.below(27) {
+        match rng.below(28) {
             0 => {
                 let a = self.new_article(rng);
                 let id = a.id.clone();
@@ -551,6 +552,22 @@ impl Site {
                 // A static file goes: the output must lose it too.
                 let _ = std::fs::remove_file(self.root.join("static/extra.css"));
                 "static file removed".into()
+            }
+            26 => {
+                // A static file that a page replaces (a robots.txt brought from another
+                // generator): it is never published, however often it comes and goes.
+                let path = self.root.join("static/robots.txt");
+                if path.exists() && rng.below(2) == 0 {
+                    let _ = std::fs::remove_file(path);
+                    "static robots.txt removed".into()
+                } else {
+                    write(
+                        &self.root,
+                        "static/robots.txt",
+                        format!("User-agent: * # {}", rng.next()),
+                    );
+                    "static robots.txt, which a page replaces".into()
+                }
             }
             _ => "nothing".into(),
         }

@@ -398,6 +398,9 @@ impl Manifest {
     /// that cannot be written only costs the next build its reuse.
     pub fn finish(self, output: &Path, written: usize, unchanged: usize) -> Counts {
         let mut new = self.new.into_inner().unwrap_or_default();
+        // A file recorded twice (written, then written over) is what the last write made: in
+        // reverse, a stable sort puts the last record of each file first, and it is kept.
+        new.reverse();
         new.sort_by(|a, b| a.0.cmp(&b.0));
         new.dedup_by(|a, b| a.0 == b.0);
         let removed = if self.old.is_empty() {
