@@ -378,7 +378,10 @@ pub fn render_into(
     // A static file a page replaces is not copied at all: written and then written over, it
     // was two writes of one file in one build, which an update in place could not apply twice.
     let own_static = crate::output::static_keys(&loaded.root)?;
-    let hidden = hidden_static(&loaded.site, &pages, &own_static);
+    let (hidden, in_the_way) = static_clashes(&loaded.site, &pages, &own_static);
+    if !in_the_way.is_empty() {
+        return Err(Failure::Site(in_the_way));
+    }
     staging.copy_static(&loaded.root, &hidden)?;
     loaded
         .site
@@ -419,25 +422,62 @@ pub fn render_into(
     })
 }
 
-/// The site's static files (output paths `own`) that a generated page replaces: the page is
-/// what is published, so `static/robots.txt` or `static/index.html` never reaches the output
-/// (and [`hidden_warning`] says so).
-fn hidden_static(site: &Site, pages: &[crate::index::Page], own: &[String]) -> Vec<String> {
-    // Pages are HTML and XML files, and robots.txt: only those static files can clash, and
-    // most sites have none, so the pages' files are not listed at all.
-    let could_clash =
-        |k: &&String| k.ends_with(".html") || k.ends_with(".xml") || k.as_str() == "robots.txt";
-    let candidates: Vec<&String> = own.iter().filter(could_clash).collect();
-    if candidates.is_empty() {
-        return Vec::new();
+/// How the site's static files (output paths `own`) meet the pages, in one pass over the pages'
+/// files (none when the site has no static files):
+/// - the files a page replaces (`static/robots.txt`, `static/index.html`): the page is what is
+///   published, and [`hidden_warning`] says so;
+/// - an error for each file that is where a page needs a folder (`static/2025/a1` beside the
+///   article `/2025/a1/`, `static/tags/x` beside the tag `x`): the page could not be written
+///   (the build stopped on "Not a directory").
+fn static_clashes(
+    site: &Site,
+    pages: &[crate::index::Page],
+    own: &[String],
+) -> (Vec<String>, Vec<Diagnostic>) {
+    // Pages are HTML and XML files and robots.txt, in folders whose names have no `.` (slugs
+    // drop punctuation): only such static files can clash, and most sites have none (a
+    // stylesheet, images), so the pages' files are not listed at all.
+    let could_clash = |k: &&String| {
+        k.ends_with(".html")
+            || k.ends_with(".xml")
+            || k.as_str() == "robots.txt"
+            || !k.rsplit('/').next().unwrap_or(k).contains('.')
+    };
+    let own: std::collections::HashSet<&str> =
+        own.iter().filter(could_clash).map(String::as_str).collect();
+    if own.is_empty() {
+        return (Vec::new(), Vec::new());
     }
-    let generated: std::collections::HashSet<String> =
-        pages.iter().map(|&p| site.route(p).file()).collect();
-    candidates
+    let mut hidden: Vec<String> = Vec::new();
+    let mut in_the_way: Vec<(String, String)> = Vec::new();
+    for &page in pages {
+        let file = site.route(page).file();
+        let mut at = 0;
+        while let Some(slash) = file[at..].find('/') {
+            let folder = &file[..at + slash];
+            if own.contains(folder) && !in_the_way.iter().any(|(k, _)| k == folder) {
+                in_the_way.push((folder.to_string(), file.clone()));
+            }
+            at += slash + 1;
+        }
+        if own.contains(file.as_str()) {
+            hidden.push(file);
+        }
+    }
+    hidden.sort();
+    hidden.dedup();
+    in_the_way.sort();
+    let errors = in_the_way
         .into_iter()
-        .filter(|k| generated.contains(k.as_str()))
-        .cloned()
-        .collect()
+        .map(|(key, file)| {
+            Diagnostic::new(
+                Some(&Path::new("static").join(&key)),
+                format!("this file is where warraq makes the folder `/{key}/`, for `/{file}`"),
+            )
+            .with_hint("rename or move the file (a page's URL cannot also be a file)")
+        })
+        .collect();
+    (hidden, errors)
 }
 
 /// The warning for a static file a page replaces (output path `key`).

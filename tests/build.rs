@@ -213,6 +213,41 @@ fn a_static_file_a_generated_page_replaces_is_a_warning() {
     assert!(!err.contains("about.html"), "{err}");
     assert_eq!(read(dir.path().join("public/about.html")), "mine too");
     assert!(!read(dir.path().join("public/robots.txt")).contains("Disallow: /\n"));
+    // The build after it updates the output in place, and says the same (it failed: the file
+    // was written twice, and set aside twice).
+    write(dir.path(), "static/about.html", "mine, again");
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning: static/robots.txt"));
+    assert_eq!(read(dir.path().join("public/about.html")), "mine, again");
+    assert!(!read(dir.path().join("public/robots.txt")).contains("Disallow: /\n"));
+}
+
+/// A static file where a page needs a folder (`static/tags/x` beside the tag `x`, a file named
+/// as an article's folder) is an error naming it, before anything is written: the build
+/// stopped on "Not a directory" while writing the page.
+#[test]
+fn a_static_file_where_a_page_needs_a_folder_is_an_error() {
+    let dir = site("good_site");
+    write(
+        dir.path(),
+        "content/2025/in-the-way.md",
+        "---\ntitle: في الطريق\ndate: 2025-06-01\n---\nنص.\n",
+    );
+    let article = "in-the-way";
+    write(dir.path(), &format!("static/2025/{article}"), "a file");
+    write(dir.path(), "static/CNAME", "example.org");
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "static/2025/{article}: this file is where warraq makes the folder `/2025/{article}/`"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("CNAME"), "{err}");
+    assert!(!dir.path().join("public").exists());
 }
 
 /// Naming a draft (in `related:` or by a body link) says that it is a draft, not that it does
