@@ -37,6 +37,8 @@ function errorsOf(from, args = []) {
       encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
     });
   } catch (e) {
+    // Without Java (or vnu.jar) nothing was checked: that is a failure, not a pass.
+    if (typeof e.status !== 'number') throw new Error(`the Nu Html Checker did not run: ${e.message}`);
     report = e.stderr || e.stdout; // vnu exits 1 when it reports errors, on stderr
   }
   const messages = report ? JSON.parse(report).messages : [];
