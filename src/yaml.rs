@@ -95,7 +95,9 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
         let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        let hint = match did_you_mean(key, expected.iter().copied()) {
+        let near = did_you_mean(key, expected.iter().copied())
+            .or_else(|| same_meaning(key).filter(|k| expected.contains(k)));
+        let hint = match near {
             Some(near) => format!("did you mean `{near}`? Known keys: {}", expected.join(", ")),
             None => format!("known keys: {}", expected.join(", ")),
         };
@@ -155,6 +157,9 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         let message = in_editors_words(&message);
         let hint = if message.contains(", expected a whole number") {
             Some("write a whole number, without quotes".to_string())
+        } else if message.contains(", expected a boolean") {
+            // `draft: yes` is text to YAML 1.2, not a boolean.
+            Some("write `true` or `false`".to_string())
         } else {
             hint
         };
@@ -206,6 +211,27 @@ fn in_editors_words(message: &str) -> String {
     format!("{got}, expected {expected}")
 }
 
+/// The key of ours that means what another generator's front-matter key means (`description`
+/// and `excerpt` are our `summary`, `categories` our `tags`, `cover` our `image`): editors
+/// bring their articles from Hugo, Jekyll and WordPress exports, and those names are too far
+/// from ours for a spelling suggestion.
+fn same_meaning(key: &str) -> Option<&'static str> {
+    Some(match key.to_ascii_lowercase().as_str() {
+        "description" | "excerpt" | "abstract" | "lead" | "subtitle" => "summary",
+        "categories" | "category" | "keywords" | "topics" => "tags",
+        "cover" | "thumbnail" | "featured_image" | "featuredimage" | "banner" | "images" => "image",
+        "lastmod" | "modified" | "last_modified" | "updated_at" | "update" => "updated",
+        "publishdate" | "pubdate" | "published" | "published_at" | "created" => "date",
+        "writer" | "writers" | "byline" | "by" => "author",
+        "language" | "locale" => "lang",
+        "url" | "permalink" => "slug",
+        "publisher" | "via" => "source",
+        "serie" | "dossier" | "collection" => "series",
+        "params" | "custom" | "meta" | "data" => "extra",
+        _ => return None,
+    })
+}
+
 /// Removes libyaml's " at line N column M" (the position is reported separately).
 fn strip_marks(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -252,6 +278,49 @@ mod tests {
         );
         assert_eq!(m, "unknown key `tgas` in front-matter");
         assert!(h.unwrap().starts_with("did you mean `tags`?"));
+    }
+
+    /// Keys from other generators' front-matters are met with ours (when ours is a key of the
+    /// map being read); a boolean written `yes` gets a boolean's hint.
+    #[test]
+    fn other_generators_keys_and_booleans_get_useful_hints() {
+        let known = "expected one of `title`, `date`, `updated`, `tags`, `summary`, `author`, `image`, `slug`, `extra`";
+        for (key, ours) in [
+            ("description", "summary"),
+            ("categories", "tags"),
+            ("cover", "image"),
+            ("lastmod", "updated"),
+            ("publishDate", "date"),
+            ("permalink", "slug"),
+            ("params", "extra"),
+        ] {
+            let (m, h) = explain(&format!("unknown field `{key}`, {known}"), "front-matter");
+            assert_eq!(m, format!("unknown key `{key}` in front-matter"));
+            assert!(
+                h.unwrap().starts_with(&format!("did you mean `{ours}`?")),
+                "{key}"
+            );
+        }
+        // Not a key of this map (site.yaml has no `summary`): no suggestion.
+        let (_, h) = explain(
+            "unknown field `description2`, expected one of `title`, `base_url`",
+            "site.yaml",
+        );
+        assert!(h.unwrap().starts_with("known keys:"));
+        let (_, h) = explain(
+            "unknown field `excerpt`, expected one of `title`, `base_url`",
+            "site.yaml",
+        );
+        assert!(h.unwrap().starts_with("known keys:"));
+        let (m, h) = explain(
+            "draft: invalid type: string \"yes\", expected a boolean",
+            "front-matter",
+        );
+        assert_eq!(
+            m,
+            "wrong type: string \"yes\", expected a boolean in `draft`"
+        );
+        assert_eq!(h.as_deref(), Some("write `true` or `false`"));
     }
 
     #[test]
