@@ -364,10 +364,14 @@ impl Staging {
         Ok(self.temp.join(rel_path))
     }
 
-    /// Copies the embedded default static files, then the site's `static/` over them, but for
-    /// the site's files at the output paths `replaced` (a page is written there).
-    pub fn copy_static(&self, root: &Path, replaced: &[String]) -> Result<(), Failure> {
-        let mut own = site_static(root)?;
+    /// Copies the embedded default static files, then the site's own (`own`, as
+    /// [`site_static`] lists them) over them, but for those at the output paths `replaced` (a
+    /// page is written there).
+    pub fn copy_static(
+        &self,
+        mut own: Vec<(String, PathBuf)>,
+        replaced: &[String],
+    ) -> Result<(), Failure> {
         own.retain(|(key, _)| !replaced.contains(key));
         self.create_folders(
             STATIC_DEFAULTS
@@ -878,7 +882,7 @@ impl Drop for Staging {
 }
 
 /// The site's own static files: (output path with forward slashes, file on disk).
-fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
+pub fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
     let dir = root.join("static");
     let mut files = Vec::new();
     if !dir.is_dir() {
@@ -898,11 +902,6 @@ fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
         }
     }
     Ok(files)
-}
-
-/// The output paths of the site's own static files (`static/` without the defaults).
-pub fn static_keys(root: &Path) -> Result<Vec<String>, Failure> {
-    Ok(site_static(root)?.into_iter().map(|(key, _)| key).collect())
 }
 
 /// The static files of a site as data: the embedded defaults, then the site's `static/` over

@@ -377,12 +377,12 @@ pub fn render_into(
     let pages = loaded.site.pages();
     // A static file a page replaces is not copied at all: written and then written over, it
     // was two writes of one file in one build, which an update in place could not apply twice.
-    let own_static = crate::output::static_keys(&loaded.root)?;
+    let own_static = crate::output::site_static(&loaded.root)?;
     let (hidden, in_the_way) = static_clashes(&loaded.site, &pages, &own_static);
     if !in_the_way.is_empty() {
         return Err(Failure::Site(in_the_way));
     }
-    staging.copy_static(&loaded.root, &hidden)?;
+    staging.copy_static(own_static, &hidden)?;
     loaded
         .site
         .warnings
@@ -422,7 +422,7 @@ pub fn render_into(
     })
 }
 
-/// How the site's static files (output paths `own`) meet the pages, in one pass over the pages'
+/// How the site's static files (`own`: output path, file) meet the pages, in one pass over the pages'
 /// files (none when the site has no static files):
 /// - the files a page replaces (`static/robots.txt`, `static/index.html`): the page is what is
 ///   published, and [`hidden_warning`] says so;
@@ -432,19 +432,22 @@ pub fn render_into(
 fn static_clashes(
     site: &Site,
     pages: &[crate::index::Page],
-    own: &[String],
+    own: &[(String, std::path::PathBuf)],
 ) -> (Vec<String>, Vec<Diagnostic>) {
     // Pages are HTML and XML files and robots.txt, in folders whose names have no `.` (slugs
     // drop punctuation): only such static files can clash, and most sites have none (a
     // stylesheet, images), so the pages' files are not listed at all.
-    let could_clash = |k: &&String| {
+    let could_clash = |k: &&str| {
         k.ends_with(".html")
             || k.ends_with(".xml")
-            || k.as_str() == "robots.txt"
+            || *k == "robots.txt"
             || !k.rsplit('/').next().unwrap_or(k).contains('.')
     };
-    let own: std::collections::HashSet<&str> =
-        own.iter().filter(could_clash).map(String::as_str).collect();
+    let own: std::collections::HashSet<&str> = own
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .filter(could_clash)
+        .collect();
     if own.is_empty() {
         return (Vec::new(), Vec::new());
     }

@@ -25,7 +25,10 @@ pub struct Footnote {
 
 /// What the renderer needs to give every anchor its final name.
 #[derive(Debug, Default)]
-pub struct Anchors {
+pub struct Anchors<'p> {
+    /// The ids the page around the body already has: borrowed, not copied into `taken` for
+    /// every article of a build.
+    page_ids: &'p [String],
     taken: HashSet<String>,
     /// The next suffix to try for each wanted id.
     suffixes: HashMap<String, usize>,
@@ -37,16 +40,16 @@ pub struct Anchors {
     outline: Vec<(u8, u8)>,
 }
 
-impl Anchors {
+impl<'p> Anchors<'p> {
     /// Plans the anchors of a body from its events. `page_ids` are the ids the page around the
     /// body already has (the templates' `id="main"`, `id="related"`): no anchor takes one, so a
     /// heading "Related" becomes `related-1` instead of a second `related` on the page.
     pub fn plan<'e>(
         events: impl Iterator<Item = &'e Event<'e>> + Clone,
-        page_ids: &[String],
-    ) -> Anchors {
+        page_ids: &'p [String],
+    ) -> Anchors<'p> {
         let mut anchors = Anchors {
-            taken: page_ids.iter().cloned().collect(),
+            page_ids,
             ..Anchors::default()
         };
         for event in events.clone() {
@@ -127,7 +130,7 @@ impl Anchors {
     }
 
     fn unique(&mut self, wanted: String) -> String {
-        if self.taken.insert(wanted.clone()) {
+        if !self.page_ids.contains(&wanted) && self.taken.insert(wanted.clone()) {
             return wanted;
         }
         // Suffixes continue where the last one for this name stopped, so a page with thousands
@@ -136,7 +139,7 @@ impl Anchors {
         loop {
             let candidate = format!("{wanted}-{next}");
             *next += 1;
-            if self.taken.insert(candidate.clone()) {
+            if !self.page_ids.contains(&candidate) && self.taken.insert(candidate.clone()) {
                 return candidate;
             }
         }
@@ -148,7 +151,7 @@ mod tests {
     use super::*;
     use pulldown_cmark::{Options, Parser};
 
-    fn plan(md: &str) -> (Anchors, Vec<Event<'_>>) {
+    fn plan(md: &str) -> (Anchors<'static>, Vec<Event<'_>>) {
         let events: Vec<Event<'_>> = Parser::new_ext(
             md,
             Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_FOOTNOTES,

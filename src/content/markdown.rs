@@ -151,7 +151,7 @@ pub fn render_with_images(
 /// what the archive keeps of the body (text, headings, links, problems).
 struct Writer<'e, 'r> {
     out: Rendered,
-    anchors: Anchors,
+    anchors: Anchors<'r>,
     /// The direction of each block-starting event's text (see [`block_directions`]).
     directions: Vec<Option<Dir>>,
     resolve: &'r Resolver<'r>,

@@ -22,7 +22,7 @@ use lol_html::{element, HtmlRewriter, Settings};
 
 use crate::url::{classify, LinkKind};
 
-/// What `site.yaml` says about authors' HTML.
+/// What authors' HTML may do (as `site.yaml` says), and the ids of the page it goes into.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HtmlPolicy {
     /// `raw_html: trusted`: keep authors' HTML as written.

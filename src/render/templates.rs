@@ -187,16 +187,25 @@ pub fn template_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -
     let Some((name, line, column)) = place else {
         return Diagnostic::new(None, format!("template error: {message}"));
     };
-    let found = sources.iter().find(|(n, _, _)| *n == name);
-    let shown = match found {
-        Some((_, _, true)) | None => format!("templates/{name}"),
-        Some((_, _, false)) => format!("templates/{name} (embedded default)"),
-    };
-    match found {
-        Some((_, text, _)) => Diagnostic::at(Path::new(&shown), text, line, column, message),
+    let (shown, text) = template_file(&name, sources);
+    match text {
+        Some(text) => Diagnostic::at(Path::new(&shown), text, line, column, message),
         None => Diagnostic::new(Some(Path::new(&shown)), message),
     }
     .with_hint("fix the template; `warraq build` compiles every template before writing anything")
+}
+
+/// The template `name` as an error shows it (`templates/404.html`, or that it is the embedded
+/// default), and its text when it is loaded.
+fn template_file<'s>(
+    name: &str,
+    sources: &'s [(String, Arc<str>, bool)],
+) -> (String, Option<&'s Arc<str>>) {
+    match sources.iter().find(|(n, _, _)| n == name) {
+        Some((_, text, false)) => (format!("templates/{name} (embedded default)"), Some(text)),
+        Some((_, text, true)) => (format!("templates/{name}"), Some(text)),
+        None => (format!("templates/{name}"), None),
+    }
 }
 
 /// A template that extends one that does not exist, or templates that extend or include each
@@ -259,12 +268,8 @@ fn chain_error(err: &tera::Error, sources: &[(String, Arc<str>, bool)]) -> Optio
         }
         _ => return None,
     };
-    let found = sources.iter().find(|(n, _, _)| n == current);
-    let shown = match found {
-        Some((_, _, true)) | None => format!("templates/{current}"),
-        Some((_, _, false)) => format!("templates/{current} (embedded default)"),
-    };
-    let place = found.and_then(|(_, text, _)| {
+    let (shown, text) = template_file(current, sources);
+    let place = text.and_then(|text| {
         // The tag's quoted name: `"nope.html"` or `'nope.html'`.
         ["\"", "'"]
             .iter()
