@@ -35,6 +35,7 @@
     const nonWord = ranges(rules.non_word);
     const marks = ranges(rules.word_marks);
     const arabic = ranges(rules.arabic);
+    const shaped = ranges(rules.presentation || []);
     const foldMap = new Map(rules.fold);
     const protectedSet = new Set(rules.protected);
     const plurals = new Map(rules.plurals || []);
@@ -43,13 +44,19 @@
     const alpha = /\p{Alphabetic}/u;
     const upper = /\p{Uppercase}/u;
 
+    function foldChar(ch) {
+      if (within(cp(ch), drop)) return '';
+      let c = foldMap.get(ch) || ch;
+      if (cp(c) < 128 || upper.test(c)) c = c.toLowerCase();
+      return c;
+    }
+
+    /* Presentation forms (text copied from a PDF) read as the letters they draw. */
     function fold(text) {
       let out = '';
       for (const ch of String(text).normalize('NFC')) {
-        if (within(cp(ch), drop)) continue;
-        let c = foldMap.get(ch) || ch;
-        if (cp(c) < 128 || upper.test(c)) c = c.toLowerCase();
-        out += c;
+        if (!within(cp(ch), shaped)) { out += foldChar(ch); continue; }
+        for (const d of ch.normalize('NFKC')) out += within(cp(d), shaped) ? d : foldChar(d);
       }
       return out;
     }

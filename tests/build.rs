@@ -97,6 +97,39 @@ fn tags_keep_arabic_in_file_names_and_are_percent_encoded_in_hrefs() {
 }
 
 #[test]
+fn a_tag_pasted_from_a_pdf_is_the_tag_typed_by_hand() {
+    // A PDF's text layer gives shaped letters (presentation forms): "ﺩﺍﻋﺶ" looks like داعش and
+    // must not open a second page beside it, nor miss the search.
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "content/pasted.md",
+        "---\ntitle: \"ﺩﺍﻋﺶ ﻓﻲ ﺍﻟﺒﺎﺩﻳﺔ\"\ndate: 2025-01-01\ntags: [ﺩﺍﻋﺶ]\n---\nﻧﺺ ﻻ ﻳﻘﺮﺃ.\n",
+    );
+    write(
+        dir.path(),
+        "content/typed.md",
+        "---\ntitle: مقال\ndate: 2025-01-02\ntags: [داعش]\n---\nنص.\n",
+    );
+    write(
+        dir.path(),
+        "content/other.md",
+        "---\ntitle: آخر\ndate: 2025-01-03\ntags: [داعش]\n---\nنص.\n",
+    );
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tags: Vec<_> = std::fs::read_dir(dir.path().join("public/tags"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(tags, ["داعش"], "one tag, named in its typed spelling");
+    let page = read(dir.path().join("public/tags/داعش/index.html"));
+    assert_eq!(page.matches("class=\"card\"").count(), 3, "{page}");
+}
+
+#[test]
 fn related_lists_show_declared_backlinks_and_external_domains() {
     let dir = site("good_site");
     assert!(warraq(dir.path(), &["build"]).status.success());

@@ -407,13 +407,16 @@ fn analysis_cases() -> Vec<String> {
         "ال لل و",
         "القتلى المقاتلون مقاتلين السوري السورية",
         "اللاجئون واللاجئين لاجئين المقاتلين والمقاتلون البحرين بالبحرين",
+        // A PDF's text layer: shaped letters, lam-alef ligatures, a word ligature, a form with
+        // no decomposition, an isolated haraka that decomposes to a space and a mark.
+        "ﺩﺍﻋﺶ ﻓﻲ ﺍﻟﺒﺎﺩﻳﺔ ﻷﻥ ﻻ ﺭﺋﻴﺲ ﷲ ﷺ \u{FD3E}ﺍ\u{FD3F} ﹰ ﹱ ﭼﮔ ﯾ",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
     texts.push("السجين والسجناء الأسبوع الأسابيع خلاياه والمدن مدينة".to_string());
     texts.push("الأمريكيون والأميركية أمريكي ترامب وترمب السوريين الإرهابيين".to_string());
-    let pool: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآٱؤئىةوفبكلال ًٌٍَُِّْـ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹کیۀABCxyz019 ،؛؟.-\u{200C}\u{200D}\u{200F}\u{202B}\u{2066}\u{654}\u{653}"
+    let pool: Vec<char> = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءأإآٱؤئىةوفبكلال ًٌٍَُِّْـ٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹کیۀﺩﺍﻋﺶﻻﻷﺋﷲ\u{FE70}\u{FD3E}ABCxyz019 ،؛؟.-\u{200C}\u{200D}\u{200F}\u{202B}\u{2066}\u{654}\u{653}"
         .chars()
         .collect();
     let mut seed = 2026u64;

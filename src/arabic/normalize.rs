@@ -7,6 +7,10 @@
 //! [`fold`] goes further for matching (search, similarity): it also unifies the spelling variants
 //! readers type interchangeably (أ/إ/آ/ٱ → ا, ى/ی → ي, ة → ه, the seated hamzas ؤ/ئ → ء so that
 //! مسؤول = مسئول, Persian ک → ك), Arabic-Indic and Persian digits and Latin case.
+//!
+//! Both read Arabic presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFE: the shaped letters and
+//! ligatures that text copied out of a PDF is often made of) as the letters they draw, by their
+//! compatibility decomposition: "ﺩﺍﻋﺶ" is داعش and "ﻻ" is لا, for a tag's identity as for search.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -27,8 +31,45 @@ pub const fn is_invisible_format(c: char) -> bool {
     )
 }
 
-/// Identity normalisation: NFC, without tashkeel, tatweel and invisible format characters.
+/// The Arabic presentation forms: contextual shapes and ligatures of letters that Unicode keeps
+/// only for compatibility (U+FEFF, the byte order mark at the end of the second block, is not
+/// one: it is an [invisible format character](is_invisible_format)).
+pub const PRESENTATION_RANGES: &[(char, char)] =
+    &[('\u{FB50}', '\u{FDFF}'), ('\u{FE70}', '\u{FEFE}')];
+
+/// True for an Arabic [presentation form](PRESENTATION_RANGES).
+pub const fn is_presentation_form(c: char) -> bool {
+    matches!(c, '\u{FB50}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
+}
+
+/// The letters a presentation form draws: its compatibility decomposition, composed ("ﻷ" → لأ;
+/// the few forms without one, such as the ornate parentheses, stay as they are).
+fn unshaped(c: char) -> impl Iterator<Item = char> {
+    std::iter::once(c).nfkc()
+}
+
+/// `text` with every [presentation form](is_presentation_form) replaced by the letters it draws,
+/// or `None` when it has none (nearly all text).
+fn without_presentation_forms(text: &str) -> Option<String> {
+    if !text.chars().any(is_presentation_form) {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if is_presentation_form(c) {
+            out.extend(unshaped(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Some(out)
+}
+
+/// Identity normalisation: presentation forms read as their letters, NFC, without tashkeel,
+/// tatweel and invisible format characters.
 pub fn normalize(text: &str) -> String {
+    let unshaped = without_presentation_forms(text);
+    let text = unshaped.as_deref().unwrap_or(text);
     let keep = |c: &char| !is_tashkeel(*c) && *c != TATWEEL && !is_invisible_format(*c);
     // Nearly all text arrives composed; the quick check lets it skip the composition pass.
     let stripped: String = if unicode_normalization::is_nfc_quick(text.chars())
@@ -229,6 +270,18 @@ fn push_folded(out: &mut String, c: char) {
         return;
     }
     if is_tashkeel(c) || c == TATWEEL || is_invisible_format(c) {
+        return;
+    }
+    if is_presentation_form(c) {
+        // A form without a decomposition gives itself back, and is kept as it is; no
+        // decomposition holds another form, so the recursion is one level deep.
+        for d in unshaped(c) {
+            if is_presentation_form(d) {
+                out.push(d);
+            } else {
+                push_folded(out, d);
+            }
+        }
         return;
     }
     let c = fold_char(c);
@@ -659,6 +712,43 @@ mod tests {
         assert_eq!(fold("کتاب"), fold("كتاب"));
         assert_eq!(fold("ایران"), fold("ايران"));
         assert_eq!(fold("۲۰۲۵"), "2025");
+    }
+
+    #[test]
+    fn presentation_forms_read_as_the_letters_they_draw() {
+        // داعش and البادية as a PDF's text layer gives them, shaped glyph by glyph, with the
+        // lam-alef ligatures (ﻻ, ﻷ) and a seated hamza in its initial form (ﺋ).
+        assert_eq!(fold("ﺩﺍﻋﺶ"), fold("داعش"));
+        assert_eq!(fold("ﺍﻟﺒﺎﺩﻳﺔ"), fold("البادية"));
+        assert_eq!(fold("ﻻ"), "لا");
+        assert_eq!(fold("ﻷﻥ"), fold("لأن"));
+        assert_eq!(fold("ﺭﺋﻴﺲ"), fold("رئيس"));
+        assert_eq!(fold("ﷲ"), fold("الله"));
+        // A tag copied from a PDF is the tag typed by hand: one slug, one page.
+        assert_eq!(normalize("ﺩﺍﻋﺶ"), "داعش");
+        assert_eq!(normalize("ﻷﻥ"), "لأن");
+        // Forms without a decomposition stay, and neither function changes its own output.
+        assert_eq!(fold("\u{FD3E}"), "\u{FD3E}");
+        for c in PRESENTATION_RANGES
+            .iter()
+            .flat_map(|&(a, b)| a..=b)
+            .chain(['\u{FEFF}', 'ا'])
+        {
+            let text = format!("ب{c}\u{654}ت");
+            assert_eq!(fold(&fold(&text)), fold(&text), "U+{:04X}", c as u32);
+            assert_eq!(
+                normalize(&normalize(&text)),
+                normalize(&text),
+                "U+{:04X}",
+                c as u32
+            );
+            assert_eq!(
+                is_presentation_form(c),
+                PRESENTATION_RANGES
+                    .iter()
+                    .any(|&(a, b)| (a..=b).contains(&c))
+            );
+        }
     }
 
     #[test]

@@ -97,6 +97,8 @@ struct Rules<'a> {
     non_word: &'static [(char, char)],
     word_marks: &'static [(char, char)],
     arabic: &'static [(char, char)],
+    /// Characters folded by their compatibility decomposition (NFKC), one at a time.
+    presentation: &'static [(char, char)],
     conjunctions: &'static [char],
     prepositions: &'static [char],
     min_after_clitic: usize,
@@ -140,6 +142,7 @@ fn rules(lexicon: &Lexicon) -> Rules<'_> {
         non_word: normalize::NON_WORD_RANGES,
         word_marks: normalize::WORD_MARK_RANGES,
         arabic: normalize::ARABIC_RANGES,
+        presentation: normalize::PRESENTATION_RANGES,
         conjunctions: analysis::CONJUNCTIONS,
         prepositions: analysis::PREPOSITIONS,
         min_after_clitic: analysis::MIN_AFTER_CLITIC,
