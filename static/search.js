@@ -172,7 +172,10 @@
         }
         const head = [...cur][0];
         const rest = cur.slice(head.length);
-        if (set.includes(head) && letters(rest) >= rules.min_after_clitic) {
+        // A number or a Latin word, perhaps behind a preposition, comes off a clitic at any length
+        // (و3 → 3, وب5 → ب5), as the index reads it.
+        const bare = rest && rules.prepositions.includes([...rest][0]) ? rest.slice(1) : rest;
+        if (set.includes(head) && (letters(rest) >= rules.min_after_clitic || /^[a-z0-9]/.test(bare))) {
           cur = rest;
           push(cur);
           if (protectedSet.has(cur)) { protectedKeys(cur); return keys; }

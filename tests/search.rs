@@ -410,6 +410,8 @@ fn analysis_cases() -> Vec<String> {
         // A PDF's text layer: shaped letters, lam-alef ligatures, a word ligature, a form with
         // no decomposition, an isolated haraka that decomposes to a space and a mark.
         "ﺩﺍﻋﺶ ﻓﻲ ﺍﻟﺒﺎﺩﻳﺔ ﻷﻥ ﻻ ﺭﺋﻴﺲ ﷲ ﷺ \u{FD3E}ﺍ\u{FD3F} ﹰ ﹱ ﭼﮔ ﯾ",
+        // Numbers and Latin words joined to a clitic.
+        "و3.5 مليون بـ20 شخصاً لـCNN وG7 ف٢ والـ2025 كـ1",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -9,7 +9,8 @@
 //!
 //! 1. the word without its clitics, peeled in Arabic order: a conjunction (و ف), then a preposition
 //!    (ب ك ل), then the article (ال, with ل + ال written لل). Each peel keeps at least
-//!    [`MIN_AFTER_CLITIC`] letters (two after the article), so "وليد" stays whole;
+//!    [`MIN_AFTER_CLITIC`] letters (two after the article), so "وليد" stays whole, or a number or
+//!    Latin word of any length (و3 → 3);
 //! 2. the last of those forms without one inflectional suffix ([`SUFFIXES`], each with the letters
 //!    it must leave), so المقاتلون, مقاتلين and والمقاتلين share مقاتل; the plural of a nisba
 //!    also loses its ي (الأمريكيون → أمريكي → أمريك, the stem of الأمريكية), and so does the
@@ -144,6 +145,15 @@ fn letters(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Whether a one-letter clitic may come off before `rest`: when it leaves [`MIN_AFTER_CLITIC`]
+/// letters, or when `rest` is a number or a Latin word, perhaps behind a preposition, which an
+/// Arabic letter joins only as a clitic (و3.5 مليون, بـ20 شخصاً, وبـ5, لـCNN: tatweel is folded
+/// away).
+fn enough_after_clitic(rest: &str) -> bool {
+    let bare = rest.strip_prefix(PREPOSITIONS).unwrap_or(rest);
+    letters(rest) >= MIN_AFTER_CLITIC || bare.starts_with(|c: char| c.is_ascii_alphanumeric())
+}
+
 /// The word without the article, when what is left is long enough.
 fn without_article(word: &str) -> Option<&str> {
     word.strip_prefix("ال")
@@ -237,9 +247,7 @@ fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
             }
         }
         let mut chars = current.chars();
-        if chars.next().is_some_and(|c| set.contains(&c))
-            && letters(chars.as_str()) >= MIN_AFTER_CLITIC
-        {
+        if chars.next().is_some_and(|c| set.contains(&c)) && enough_after_clitic(chars.as_str()) {
             current = chars.as_str();
             push(&mut keys, current);
             if lexicon.contains(current) {
@@ -303,6 +311,12 @@ mod tests {
         assert_eq!(keys("ولد"), ["ولد"], "a clitic must leave three letters");
         assert_eq!(keys("reuters"), ["reuters"]);
         assert_eq!(keys("2254"), ["2254"]);
+        // A number or a Latin word joined to a clitic comes off it at any length.
+        assert_eq!(keys("و3"), ["و3", "3"]);
+        assert_eq!(keys("بـ20"), ["ب20", "20"]);
+        assert_eq!(keys("و٣"), ["و3", "3"]);
+        assert_eq!(keys("لـCNN"), ["لcnn", "cnn"]);
+        assert_eq!(keys("وبـ5"), ["وب5", "ب5", "5"]);
     }
 
     #[test]
