@@ -190,19 +190,36 @@
         }
       }
       keys.peeled = keys.length;
-      for (const [suffix, min] of rules.suffixes) {
-        if (cur.endsWith(suffix)) {
-          const stem = cur.slice(0, cur.length - suffix.length);
-          if (letters(stem) >= min) {
-            push(stem);
-            // A plural of a nisba (الأمريكيون, السوريين) also meets its adjective's stem.
-            const base = stem.slice(0, -1);
-            if (rules.nisba_plurals.includes(suffix) && stem.endsWith('ي') && letters(base) >= rules.nisba_min) push(base);
-            break;
-          }
-        }
+      for (const s of stems(cur)) push(s);
+      for (const form of beforePronoun(cur)) {
+        push(form);
+        for (const s of stems(form)) push(s);
       }
       return keys;
+    }
+
+    /* A port of analysis.rs `stems`: the word without its one suffix, and a nisba plural's base. */
+    function stems(w) {
+      for (const [suffix, min] of rules.suffixes) {
+        if (!w.endsWith(suffix)) continue;
+        const stem = w.slice(0, w.length - suffix.length);
+        if (letters(stem) < min) continue;
+        const base = stem.slice(0, -1);
+        if (rules.nisba_plurals.includes(suffix) && stem.endsWith('ي') && letters(base) >= rules.nisba_min) return [stem, base];
+        return [stem];
+      }
+      return [];
+    }
+
+    /* A port of analysis.rs `before_pronoun`: a ت before an attached pronoun was a ة (or the ت of ات). */
+    function beforePronoun(w) {
+      for (const p of rules.pronouns || []) {
+        if (!w.endsWith('ت' + p)) continue;
+        const base = w.slice(0, w.length - p.length - 1);
+        if (letters(base) < rules.pronoun_base_min) return [];
+        return base.endsWith('ا') ? [base + 'ه', base + 'ت'] : [base + 'ه'];
+      }
+      return [];
     }
 
     return { fold, words, spans, looseKeys, keyLevels, letters, isStop: (w) => stop.has(w) };

@@ -17,6 +17,9 @@
 //!    adverb made from it (عسكرياً → عسكري → عسكر). The alif of an indefinite accusative
 //!    (تهديداً) is a suffix too, which also takes a country in ـا to its nisba's stem (أمريكا →
 //!    أمريك, سوريا → سوري);
+//!    A ت before an attached pronoun ([`PRONOUNS`]) is a tā' marbūṭa or the ت of ات, so the
+//!    word also has those forms and their stems (قوته meets قوة, حكومتهم meets الحكومة and
+//!    قياداتهم meets القيادات);
 //! 3. for a form that is a [broken plural](super::plurals) or its singular, or one spelling of a
 //!    loanword, the group's key, so السجين meets السجناء, الأسبوع meets الأسابيع and أمريكي meets
 //!    أميركي.
@@ -60,6 +63,11 @@ pub const SUFFIXES: &[(&str, usize)] = &[
 pub const NISBA_PLURALS: &[&str] = &["ون", "ين", "ات", "ا"];
 /// Letters the nisba's base must keep.
 pub const NISBA_MIN: usize = 4;
+
+/// Attached pronouns (folded) before which a tā' marbūṭa is written ت: حكومة → حكومتها.
+pub const PRONOUNS: &[&str] = &["هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه"];
+/// Letters a word must keep before its ت and pronoun (قوته → قوة).
+pub const PRONOUN_BASE_MIN: usize = 2;
 
 /// What a site's index knows beyond the rules: its protected terms (the folded words of its tags,
 /// kept only where protection changes something: a word the rules would peel or stem) and the
@@ -267,22 +275,48 @@ fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
             }
         }
     }
-    for &(suffix, min) in SUFFIXES {
-        if let Some(stem) = current.strip_suffix(suffix) {
-            if letters(stem) >= min {
-                push(&mut keys, stem);
-                // A plural of a nisba (الأمريكيون, السوريين) also meets its adjective's stem.
-                if let Some(base) = stem
-                    .strip_suffix('ي')
-                    .filter(|b| NISBA_PLURALS.contains(&suffix) && letters(b) >= NISBA_MIN)
-                {
-                    push(&mut keys, base);
-                }
-                break;
-            }
+    for stem in stems(current) {
+        push(&mut keys, stem);
+    }
+    for form in before_pronoun(current) {
+        push(&mut keys, &form);
+        for stem in stems(&form) {
+            push(&mut keys, stem);
         }
     }
     keys
+}
+
+/// The stems of a word: without its one inflectional suffix ([`SUFFIXES`]), and for a plural of
+/// a nisba (الأمريكيون, السوريين) also its adjective's stem.
+fn stems(word: &str) -> impl Iterator<Item = &str> {
+    let found = SUFFIXES.iter().find_map(|&(suffix, min)| {
+        let stem = word.strip_suffix(suffix).filter(|s| letters(s) >= min)?;
+        let base = stem
+            .strip_suffix('ي')
+            .filter(|b| NISBA_PLURALS.contains(&suffix) && letters(b) >= NISBA_MIN);
+        Some([Some(stem), base])
+    });
+    found.into_iter().flatten().flatten()
+}
+
+/// The word an attached pronoun was joined to, when a ت stands before the pronoun: a tā'
+/// marbūṭa is written ت there (قوة → قوته, حكومة → حكومتهم), and so is the ت of a feminine
+/// plural (قيادات → قياداتهم). Gives the word with ة (folded: ه), and after ا also the plural in
+/// ات (قناتها → قناة; قياداتهم → قيادات).
+fn before_pronoun(word: &str) -> Vec<String> {
+    let Some(base) = PRONOUNS
+        .iter()
+        .find_map(|p| word.strip_suffix(p)?.strip_suffix('ت'))
+        .filter(|b| letters(b) >= PRONOUN_BASE_MIN)
+    else {
+        return Vec::new();
+    };
+    let mut forms = vec![format!("{base}ه")];
+    if base.ends_with('ا') {
+        forms.push(format!("{base}ت"));
+    }
+    forms
 }
 
 #[cfg(test)]
@@ -363,6 +397,34 @@ mod tests {
         // Two letters are not a stem: جدا (very) stays whole, and so does كندا's كند.
         assert_eq!(keys("جدا"), ["جدا"]);
         assert_eq!(keys("هذا"), ["هذا"]);
+    }
+
+    #[test]
+    fn a_word_with_an_attached_pronoun_meets_the_word() {
+        let none = Lexicon::default();
+        for (a, b) in [
+            ("قوة", "قوته"),
+            ("الحكومة", "حكومتهم"),
+            ("حكومة", "وحكومتها"),
+            ("الحكومات", "حكومتهما"),
+            ("سياسة", "سياستنا"),
+            ("دولة", "دولتكم"),
+            ("قناة", "قناتها"),
+            ("القيادات", "قياداتهم"),
+            ("استراتيجيات", "استراتيجياته"),
+            ("الثقة", "بثقتهن"),
+        ] {
+            assert!(meet(a, b, &none), "{a} ~ {b}");
+        }
+        assert_eq!(keys("قوته"), ["قوته", "قوت", "قوه"]);
+        assert_eq!(
+            keys("قياداتهم"),
+            ["قياداتهم", "قياداه", "قيادا", "قيادات", "قياد"]
+        );
+        // One letter before the ت is not a word (سته, his six), and a ت not before a
+        // pronoun stays (بيت).
+        assert_eq!(keys("سته"), ["سته"]);
+        assert_eq!(keys("بيت"), ["بيت"]);
     }
 
     #[test]

@@ -106,6 +106,8 @@ struct Rules<'a> {
     suffixes: &'static [(&'static str, usize)],
     nisba_plurals: &'static [&'static str],
     nisba_min: usize,
+    pronouns: &'static [&'static str],
+    pronoun_base_min: usize,
     case_pairs: &'static [(&'static str, &'static str)],
     protected: Vec<&'a str>,
     /// Broken plural forms and their group keys.
@@ -150,6 +152,8 @@ fn rules(lexicon: &Lexicon) -> Rules<'_> {
         suffixes: analysis::SUFFIXES,
         nisba_plurals: analysis::NISBA_PLURALS,
         nisba_min: analysis::NISBA_MIN,
+        pronouns: analysis::PRONOUNS,
+        pronoun_base_min: analysis::PRONOUN_BASE_MIN,
         case_pairs: analysis::CASE_PAIR,
         protected: lexicon.sorted(),
         plurals: lexicon.plurals(),
