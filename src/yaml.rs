@@ -29,12 +29,125 @@ pub fn to_diagnostic(
             None => (first_line, 1),
         },
     };
-    let (message, hint) = explain(&raw, what);
+    let (message, mut hint) = explain(&raw, what);
+    // serde_yaml places a key written twice at the start of its map: point at the second
+    // writing instead, and say where the first one is.
+    let (mut line, mut column) = (line, column);
+    if let Some(key) = duplicate_key(&raw) {
+        let reported = crate::diagnostics::offset_of(source, line, column);
+        // The map serde_yaml names, or (inside a list, where it names the list's first item)
+        // the first later map whose key it is.
+        let twice = std::iter::once(reported)
+            .chain(key_lines(&source[reported..], key).map(|at| reported + at))
+            .find_map(|map| {
+                // A flow map is placed at its `{` or at its first key.
+                let map = map + usize::from(source[map..].starts_with('{'));
+                let flow = source[..map].trim_end_matches(' ').ends_with(['{', ',']);
+                let (_, column) = crate::diagnostics::line_column(source, map);
+                key_twice(&source[map..], key, column - 1, flow).map(|(a, b)| (map + a, map + b))
+            });
+        if let Some((first, second)) = twice {
+            (line, column) = crate::diagnostics::line_column(source, second);
+            let (first_line, _) = crate::diagnostics::line_column(source, first);
+            hint = Some(format!(
+                "keep one of the two; the first is on line {first_line}"
+            ));
+        }
+    }
     let diagnostic = Diagnostic::at(file, source, line, column, message);
     match hint {
         Some(h) => diagnostic.with_hint(h),
         None => diagnostic,
     }
+}
+
+/// The key of a "duplicate field" (a key of ours) or "duplicate entry" (a free-form map's)
+/// error.
+fn duplicate_key(raw: &str) -> Option<&str> {
+    let message = raw.split_once(": ").map_or(raw, |(p, m)| {
+        if p.contains(' ') || p.is_empty() {
+            raw
+        } else {
+            m
+        }
+    });
+    if let Some(rest) = message.strip_prefix("duplicate field `") {
+        return rest.split('`').next();
+    }
+    let rest = message.strip_prefix("duplicate entry with key \"")?;
+    rest.strip_suffix('"').filter(|k| !k.contains(['"', '\\']))
+}
+
+/// Where `key` starts a line of `yaml` as a block map's key (after its indentation, or after
+/// the `- ` of a list item).
+fn key_lines<'a>(yaml: &'a str, key: &'a str) -> impl Iterator<Item = usize> + 'a {
+    let mut offset = 0;
+    yaml.split_inclusive('\n').filter_map(move |line| {
+        let start = offset;
+        offset += line.len();
+        let content = line.trim_start_matches(' ');
+        let content = content
+            .strip_prefix("- ")
+            .map_or(content, |c| c.trim_start_matches(' '));
+        let at = start + line.len() - content.len();
+        content
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
+            .then_some(at)
+    })
+}
+
+/// Where `key` is written as a key of the map that starts `map` (at its first key), the first
+/// time and the second. A block map's keys are the lines at its first key's `indent`, up to a
+/// line indented less; a flow map's (`{a: 1, a: 2}`) follow `{` or `,` at its own depth, up to
+/// its `}`. `None` when the key cannot be found twice (a quoted key, say).
+fn key_twice(map: &str, key: &str, indent: usize, flow: bool) -> Option<(usize, usize)> {
+    let is_key_at = |at: usize| {
+        map[at..]
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
+    };
+    let mut found = Vec::with_capacity(2);
+    if flow {
+        let mut depth = 0usize;
+        let mut after_separator = true;
+        for (i, c) in map.char_indices() {
+            match c {
+                '{' | '[' => depth += 1,
+                '}' | ']' if depth == 0 => break,
+                '}' | ']' => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 && after_separator && is_key_at(i) {
+                found.push(i);
+            }
+            if c == ',' && depth == 0 {
+                after_separator = true;
+            } else if !c.is_whitespace() {
+                after_separator = false;
+            }
+        }
+    } else {
+        let mut offset = 0;
+        for (n, line) in map.split_inclusive('\n').enumerate() {
+            let text = line.trim_end_matches(['\n', '\r']);
+            let own = if n == 0 {
+                indent
+            } else {
+                text.len() - text.trim_start_matches(' ').len()
+            };
+            let content = text.trim_start_matches(' ');
+            if n > 0 && own < indent && !content.is_empty() && !content.starts_with('#') {
+                break;
+            }
+            let at = offset + (text.len() - content.len());
+            if own == indent && is_key_at(at) {
+                found.push(at);
+            }
+            offset += line.len();
+        }
+    }
+    (found.len() >= 2).then(|| (found[0], found[1]))
 }
 
 /// Where the first alias (`*name`) of `yaml` is.
@@ -102,6 +215,12 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             None => format!("known keys: {}", expected.join(", ")),
         };
         return (format!("unknown key `{key}`{place} in {what}"), Some(hint));
+    }
+    if let Some(key) = duplicate_key(raw) {
+        return (
+            format!("`{key}` is written twice{place} in {what}"),
+            Some("keep one of the two".to_string()),
+        );
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or("");

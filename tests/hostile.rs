@@ -78,6 +78,48 @@ fn values_that_mean_nothing_are_errors_at_the_value() {
 }
 
 #[test]
+fn a_key_written_twice_is_an_error_at_the_second_naming_the_first() {
+    let hint = |line: usize| format!("help: keep one of the two; the first is on line {line}");
+    for (text, location, message, first) in [
+        (
+            "---\ntitle: x\ndate: 2025-01-01\ntitle: y\n---\nx\n",
+            "content/x.md:4:1",
+            "`title` is written twice in front-matter",
+            2,
+        ),
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nsource:\n  name: A\n  url: https://a.org\n  name: B\n---\nx\n",
+            "content/x.md:7:3",
+            "`name` is written twice in `source` in front-matter",
+            5,
+        ),
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nextra: {a: 1, b: {a: 2}, a: 3}\n---\nx\n",
+            "content/x.md:4:26",
+            "`a` is written twice in `extra` in front-matter",
+            4,
+        ),
+        // Maps read by hand: the second value silently replaced the first.
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nrelated:\n  - title: a\n    url: https://a.org\n  - title: b\n    url: https://b.org\n    title: c\n---\nx\n",
+            "content/x.md:9:5",
+            "`title` is written twice in `related[1]` in front-matter",
+            7,
+        ),
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nimage: {src: a.jpg, alt: x, src: b.jpg}\n---\nx\n",
+            "content/x.md:4:29",
+            "`src` is written twice in `image` in front-matter",
+            4,
+        ),
+    ] {
+        assert_error_at(text, location, message);
+        let (_, err, _) = build_with("x.md", text);
+        assert!(err.contains(&hint(first)), "{err}");
+    }
+}
+
+#[test]
 fn front_matter_that_is_not_a_map_says_so_in_an_editors_words() {
     assert_error_at(
         "---\n- title: t\n- date: 2025-01-01\n---\nx\n",

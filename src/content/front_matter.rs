@@ -147,7 +147,9 @@ impl<'de> Deserialize<'de> for ImageSpec {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ImageSpec, A::Error> {
                 const KEYS: &[&str] = &["src", "alt", "caption", "credit"];
                 let (mut src, mut alt, mut caption, mut credit) = (None, None, None, None);
+                let mut seen = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
+                    first_time(&mut seen, &key, KEYS)?;
                     match key.as_str() {
                         "src" => src = Some(map.next_value::<Text>()?.0),
                         // `alt: ""` is a deliberate choice (a decorative image); only its absence is an error.
@@ -388,13 +390,16 @@ impl<'de> Deserialize<'de> for RelatedEntry {
                 Ok(RelatedEntry::Article(id.to_string()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RelatedEntry, A::Error> {
+                const KEYS: &[&str] = &["title", "url"];
                 let mut title: Option<String> = None;
                 let mut url: Option<ExternalUrl> = None;
+                let mut seen = Vec::new();
                 while let Some(key) = map.next_key::<String>()? {
+                    first_time(&mut seen, &key, KEYS)?;
                     match key.as_str() {
                         "title" => title = Some(map.next_value::<Text>()?.0),
                         "url" => url = Some(map.next_value()?),
-                        other => return Err(de::Error::unknown_field(other, &["title", "url"])),
+                        other => return Err(de::Error::unknown_field(other, KEYS)),
                     }
                 }
                 let title = title
@@ -405,6 +410,23 @@ impl<'de> Deserialize<'de> for RelatedEntry {
         }
         d.deserialize_any(V)
     }
+}
+
+/// Refuses a known key written twice in a map read by hand, as serde's derive does for the
+/// others (without it the second value would silently replace the first).
+fn first_time<E: de::Error>(
+    seen: &mut Vec<&'static str>,
+    key: &str,
+    keys: &'static [&'static str],
+) -> Result<(), E> {
+    let Some(known) = keys.iter().copied().find(|k| *k == key) else {
+        return Ok(());
+    };
+    if seen.contains(&known) {
+        return Err(E::duplicate_field(known));
+    }
+    seen.push(known);
+    Ok(())
 }
 
 /// Where an article was first published (`source: {name, url}`).
