@@ -54,6 +54,17 @@ pub fn to_diagnostic(
             ));
         }
     }
+    // A tab where YAML expects indentation (an editor's Tab key): serde_yaml's sentence is
+    // about tokens.
+    let at = crate::diagnostics::offset_of(source, line, column);
+    let tab = source[at..].starts_with('\t');
+    let message =
+        if tab && (raw.contains("cannot start any token") || raw.contains("tab character")) {
+            hint = Some("replace the tab with spaces (two for each level)".to_string());
+            format!("a tab indents this line of the {what}; YAML indents with spaces only")
+        } else {
+            message
+        };
     let diagnostic = Diagnostic::at(file, source, line, column, message);
     match hint {
         Some(h) => diagnostic.with_hint(h),

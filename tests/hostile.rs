@@ -120,6 +120,40 @@ fn a_key_written_twice_is_an_error_at_the_second_naming_the_first() {
 }
 
 #[test]
+fn tabs_toml_and_blank_lines_before_the_front_matter_are_named() {
+    for (text, location, message, hint) in [
+        (
+            "---\ntitle: x\ndate: 2025-01-01\ntags:\n\t- a\n---\nx\n",
+            "content/x.md:5:1",
+            "a tab indents this line of the front-matter; YAML indents with spaces only",
+            "replace the tab with spaces",
+        ),
+        (
+            "---\ntitle: x\ndate: 2025-01-01\nsource:\n  name: a\n\turl: https://a.org\n---\nx\n",
+            "content/x.md:6:1",
+            "a tab indents this line of the front-matter",
+            "replace the tab with spaces",
+        ),
+        (
+            "+++\ntitle = \"x\"\ndate = 2025-01-01\n+++\nx\n",
+            "content/x.md:1:1",
+            "this front-matter is TOML (between `+++` lines)",
+            "write `---` for `+++`",
+        ),
+        (
+            "\n\n---\ntitle: x\ndate: 2025-01-01\n---\nx\n",
+            "content/x.md:3:1",
+            "the front-matter starts after blank lines; it must start on the first line",
+            "remove the 2 blank lines above `---`",
+        ),
+    ] {
+        assert_error_at(text, location, message);
+        let (_, err, _) = build_with("x.md", text);
+        assert!(err.contains(hint), "{err}");
+    }
+}
+
+#[test]
 fn front_matter_that_is_not_a_map_says_so_in_an_editors_words() {
     assert_error_at(
         "---\n- title: t\n- date: 2025-01-01\n---\nx\n",

@@ -150,8 +150,7 @@ pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         if let Some(message) = utf16_without_mark("the file", text.as_bytes()) {
             return Err(Diagnostic::at(shown, &text, 1, 1, message).with_hint(SAVE_AS));
         }
-        return Err(Diagnostic::at(shown, &text, 1, 1, "the file has no front-matter")
-            .with_hint("start the file with a `---` line, then `title:` and `date:`, then another `---` line"));
+        return Err(no_front_matter(shown, &text));
     }
     let yaml_start = (first_line_end + 1).min(text.len());
     let mut pos = yaml_start;
@@ -171,6 +170,38 @@ pub fn split(shown: &Path, bytes: Vec<u8>) -> Result<SourceFile, Diagnostic> {
         Diagnostic::at(shown, &text, 1, 1, "the front-matter is never closed")
             .with_hint("end the front-matter with a line holding only `---`"),
     )
+}
+
+/// The error of a file whose first line is not `---`, with what it has instead when that is
+/// recognisable: front-matter after blank lines, or TOML front-matter (`+++`, Hugo's).
+fn no_front_matter(shown: &Path, text: &Arc<str>) -> Diagnostic {
+    const START: &str =
+        "start the file with a `---` line, then `title:` and `date:`, then another `---` line";
+    let mut lines = text.lines().enumerate();
+    let first_text = lines.find(|(_, l)| !l.trim().is_empty());
+    match first_text {
+        Some((n, line)) if n > 0 && line.trim_end() == "---" => Diagnostic::at(
+            shown,
+            text,
+            n + 1,
+            1,
+            "the front-matter starts after blank lines; it must start on the first line",
+        )
+        .with_hint(if n == 1 {
+            "remove the blank line above `---`".to_string()
+        } else {
+            format!("remove the {n} blank lines above `---`")
+        }),
+        Some((n, line)) if line.trim_end() == "+++" => Diagnostic::at(
+            shown,
+            text,
+            n + 1,
+            1,
+            "this front-matter is TOML (between `+++` lines); warraq reads YAML between `---` lines",
+        )
+        .with_hint("write `---` for `+++`, and `key: value` for `key = value` (title: \"…\", date: 2025-04-28)"),
+        _ => Diagnostic::at(shown, text, 1, 1, "the file has no front-matter").with_hint(START),
+    }
 }
 
 /// The first forbidden control character in `text[range]`, as an error at its position.
