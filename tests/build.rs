@@ -438,11 +438,30 @@ fn missing_title_is_an_error() {
 
 #[test]
 fn body_link_to_a_missing_md_file_is_an_error() {
-    let err = fails("body_link_missing_md");
+    let err = flat(&fails("body_link_missing_md"));
     assert_has(
         &err,
-        "content/2025/a.md:5:13: link to `../2024/missing.md` names no article",
+        &flat("content/2025/a.md:5:13: link to `../2024/missing.md` names no article (looked for content/2024/missing.md)"),
     );
+    // A path that climbs out of content/ says so, and the article it meant is suggested.
+    let dir = site("body_link_missing_md");
+    write(
+        dir.path(),
+        "content/2024/missing.md",
+        "---\ntitle: x\ndate: 2024-01-01\n---\nx\n",
+    );
+    write(
+        dir.path(),
+        "content/2025/a.md",
+        "---\ntitle: x\ndate: 2025-01-01\n---\n[x](../../2024/missing.md)\n",
+    );
+    let out = warraq(dir.path(), &["build"]);
+    let err = flat(&stderr(&out));
+    assert_has(
+        &err,
+        &flat("content/2025/a.md:5:1: link to `../../2024/missing.md` leads out of content/, where articles are"),
+    );
+    assert_has(&err, &flat("did you mean `2024/missing.md`?"));
 }
 
 #[test]

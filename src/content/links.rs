@@ -54,14 +54,19 @@ impl LinkTable<'_> {
                     Some(super::article::DRAFT_HINT.into()),
                 ));
             }
-            let wanted = target_id.unwrap_or_else(|| decoded.clone());
+            let wanted = target_id
+                .clone()
+                .unwrap_or_else(|| decoded.trim_end_matches(".md").to_string());
             let hint = did_you_mean(&wanted, self.by_id.keys().map(String::as_str))
                 .map(|near| format!("did you mean `{near}.md`? Paths are relative to this file"))
                 .or_else(|| Some("paths to .md files are relative to this file (`../2024/x.md`) or to content/ (`/2024/x.md`)".into()));
-            return Err((
-                format!("link to `{dest}` names no article (looked for content/{wanted}.md)"),
-                hint,
-            ));
+            let message = match target_id {
+                Some(id) => {
+                    format!("link to `{dest}` names no article (looked for content/{id}.md)")
+                }
+                None => format!("link to `{dest}` leads out of content/, where articles are"),
+            };
+            return Err((message, hint));
         }
         if decoded.starts_with('/') {
             let within = self.config.base.strip(&decoded);
