@@ -211,12 +211,13 @@
       return [];
     }
 
-    /* A port of analysis.rs `before_pronoun`: a ت before an attached pronoun was a ة (or the ت of ات). */
+    /* A port of analysis.rs `before_pronoun`: a ت before a pronoun or the dual's ending was a ة
+       (or the ت of ات). */
     function beforePronoun(w) {
-      for (const p of rules.pronouns || []) {
+      for (const p of rules.ta_endings || []) {
         if (!w.endsWith('ت' + p)) continue;
         const base = w.slice(0, w.length - p.length - 1);
-        if (letters(base) < rules.pronoun_base_min) return [];
+        if (letters(base) < rules.ta_base_min) return [];
         return base.endsWith('ا') ? [base + 'ه', base + 'ت'] : [base + 'ه'];
       }
       return [];

@@ -413,7 +413,7 @@ fn analysis_cases() -> Vec<String> {
         // Numbers and Latin words joined to a clitic.
         "و3.5 مليون بـ20 شخصاً لـCNN وG7 ف٢ والـ2025 كـ1",
         // A ت before an attached pronoun.
-        "قوته وحكومتهم سياستنا قناتها قياداتهم بثقتهن سته بيتهما الدولتان حياته",
+        "قوته وحكومتهم سياستنا قناتها قياداتهم بثقتهن سته بيتهما الدولتان حياته والحكومتين قناتين",
     ]
     .iter()
     .map(|s| s.to_string())

@@ -17,9 +17,9 @@
 //!    adverb made from it (عسكرياً → عسكري → عسكر). The alif of an indefinite accusative
 //!    (تهديداً) is a suffix too, which also takes a country in ـا to its nisba's stem (أمريكا →
 //!    أمريك, سوريا → سوري);
-//!    A ت before an attached pronoun ([`PRONOUNS`]) is a tā' marbūṭa or the ت of ات, so the
-//!    word also has those forms and their stems (قوته meets قوة, حكومتهم meets الحكومة and
-//!    قياداتهم meets القيادات);
+//!    A ت before an attached pronoun or the dual's ending ([`TA_ENDINGS`]) is a tā' marbūṭa or
+//!    the ت of ات, so the word also has those forms and their stems (قوته meets قوة, حكومتهم and
+//!    الحكومتين meet الحكومة, قياداتهم meets القيادات);
 //! 3. for a form that is a [broken plural](super::plurals) or its singular, or one spelling of a
 //!    loanword, the group's key, so السجين meets السجناء, الأسبوع meets الأسابيع and أمريكي meets
 //!    أميركي.
@@ -64,10 +64,11 @@ pub const NISBA_PLURALS: &[&str] = &["ون", "ين", "ات", "ا"];
 /// Letters the nisba's base must keep.
 pub const NISBA_MIN: usize = 4;
 
-/// Attached pronouns (folded) before which a tā' marbūṭa is written ت: حكومة → حكومتها.
-pub const PRONOUNS: &[&str] = &["هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه"];
-/// Letters a word must keep before its ت and pronoun (قوته → قوة).
-pub const PRONOUN_BASE_MIN: usize = 2;
+/// Endings (folded) before which a tā' marbūṭa is written ت: the attached pronouns (حكومة →
+/// حكومتها) and the dual (حكومة → الحكومتين, حكومتان).
+pub const TA_ENDINGS: &[&str] = &["هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه", "ان", "ين"];
+/// Letters a word must keep before its ت and ending (قوته → قوة).
+pub const TA_BASE_MIN: usize = 2;
 
 /// What a site's index knows beyond the rules: its protected terms (the folded words of its tags,
 /// kept only where protection changes something: a word the rules would peel or stem) and the
@@ -300,15 +301,15 @@ fn stems(word: &str) -> impl Iterator<Item = &str> {
     found.into_iter().flatten().flatten()
 }
 
-/// The word an attached pronoun was joined to, when a ت stands before the pronoun: a tā'
-/// marbūṭa is written ت there (قوة → قوته, حكومة → حكومتهم), and so is the ت of a feminine
-/// plural (قيادات → قياداتهم). Gives the word with ة (folded: ه), and after ا also the plural in
-/// ات (قناتها → قناة; قياداتهم → قيادات).
+/// The word a pronoun or the dual's ending was joined to, when a ت stands before it: a tā'
+/// marbūṭa is written ت there (قوة → قوته, حكومة → حكومتهم, الحكومتين), and so is the ت of a
+/// feminine plural (قيادات → قياداتهم). Gives the word with ة (folded: ه), and after ا also the
+/// plural in ات (قناتها → قناة; قياداتهم → قيادات).
 fn before_pronoun(word: &str) -> Vec<String> {
-    let Some(base) = PRONOUNS
+    let Some(base) = TA_ENDINGS
         .iter()
         .find_map(|p| word.strip_suffix(p)?.strip_suffix('ت'))
-        .filter(|b| letters(b) >= PRONOUN_BASE_MIN)
+        .filter(|b| letters(b) >= TA_BASE_MIN)
     else {
         return Vec::new();
     };
@@ -424,6 +425,9 @@ mod tests {
         // One letter before the ت is not a word (سته, his six), and a ت not before a
         // pronoun stays (بيت).
         assert_eq!(keys("سته"), ["سته"]);
+        // The dual writes its ة as ت too.
+        assert!(meet("الحكومتين", "حكومة", &none));
+        assert!(meet("دولتان", "الدولة", &none));
         assert_eq!(keys("بيت"), ["بيت"]);
     }
 
