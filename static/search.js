@@ -191,7 +191,7 @@
       }
       keys.peeled = keys.length;
       for (const s of stems(cur)) push(s);
-      for (const form of beforePronoun(cur)) {
+      for (const form of [...beforePronoun(cur), ...pluralConstruct(cur)]) {
         push(form);
         for (const s of stems(form)) push(s);
       }
@@ -209,6 +209,22 @@
         return [stem];
       }
       return [];
+    }
+
+    /* A port of analysis.rs `plural_construct`: مقاتلو, مسؤولوها, مقاتليه → the plural with its ن. */
+    function pluralConstruct(w) {
+      let construct = null;
+      for (const p of rules.pronouns || []) {
+        const rest = w.slice(0, w.length - p.length);
+        if (w.endsWith(p) && (rest.endsWith('و') || rest.endsWith('ي'))) { construct = rest; break; }
+      }
+      if (construct === null && w.endsWith('و')) construct = w;
+      if (construct === null) return [];
+      const ending = construct.endsWith('و') ? 'ون' : construct.endsWith('ي') ? 'ين' : null;
+      if (!ending) return [];
+      const base = construct.slice(0, -1);
+      if (letters(base) < rules.construct_min || base.endsWith('ا')) return [];
+      return [base + ending];
     }
 
     /* A port of analysis.rs `before_pronoun`: a ت before a pronoun or the dual's ending was a ة

@@ -69,6 +69,10 @@ pub const NISBA_MIN: usize = 4;
 pub const TA_ENDINGS: &[&str] = &["هما", "كما", "هم", "هن", "كم", "نا", "ها", "ه", "ان", "ين"];
 /// Letters a word must keep before its ت and ending (قوته → قوة).
 pub const TA_BASE_MIN: usize = 2;
+/// The attached pronouns: [`TA_ENDINGS`] without the dual's.
+pub const PRONOUNS: &[&str] = TA_ENDINGS.split_at(8).0;
+/// Letters a sound masculine plural must keep before the و or ي of its construct state.
+pub const CONSTRUCT_MIN: usize = 4;
 
 /// What a site's index knows beyond the rules: its protected terms (the folded words of its tags,
 /// kept only where protection changes something: a word the rules would peel or stem) and the
@@ -279,13 +283,32 @@ fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
     for stem in stems(current) {
         push(&mut keys, stem);
     }
-    for form in before_pronoun(current) {
+    for form in before_pronoun(current)
+        .into_iter()
+        .chain(plural_construct(current))
+    {
         push(&mut keys, &form);
         for stem in stems(&form) {
             push(&mut keys, stem);
         }
     }
     keys
+}
+
+/// A sound masculine plural in the construct state, which loses its ن: before a noun (مقاتلو
+/// التنظيم) or an attached pronoun (مسؤولوها, مقاتليه). Gives the plural with its ن (مقاتلون,
+/// مقاتلين), whose stem is the singular's. A bare word must end in و (a bare ي is a nisba or
+/// "my"), not after ا (قالوا is a verb).
+fn plural_construct(word: &str) -> Option<String> {
+    let bare = PRONOUNS
+        .iter()
+        .find_map(|p| word.strip_suffix(p).filter(|w| w.ends_with(['و', 'ي'])));
+    let construct = bare.or_else(|| word.strip_suffix('و').map(|_| word))?;
+    let (base, ending) = match construct.strip_suffix('و') {
+        Some(base) => (base, "ون"),
+        None => (construct.strip_suffix('ي')?, "ين"),
+    };
+    (letters(base) >= CONSTRUCT_MIN && !base.ends_with('ا')).then(|| format!("{base}{ending}"))
 }
 
 /// The stems of a word: without its one inflectional suffix ([`SUFFIXES`]), and for a plural of
@@ -425,6 +448,17 @@ mod tests {
         // One letter before the ت is not a word (سته, his six), and a ت not before a
         // pronoun stays (بيت).
         assert_eq!(keys("سته"), ["سته"]);
+        // A plural in the construct state, before a noun or a pronoun.
+        for (a, b) in [
+            ("المقاتلون", "مقاتلو"),
+            ("مسؤولين", "ومسؤولوها"),
+            ("المقاتلين", "مقاتليه"),
+            ("مسؤول", "مسؤولوهم"),
+        ] {
+            assert!(meet(a, b, &none), "{a} ~ {b}");
+        }
+        assert_eq!(keys("قالوا"), ["قالوا", "قالو"]);
+        assert_eq!(keys("نحو"), ["نحو"]);
         // The dual writes its ة as ت too.
         assert!(meet("الحكومتين", "حكومة", &none));
         assert!(meet("دولتان", "الدولة", &none));

@@ -108,6 +108,8 @@ struct Rules<'a> {
     nisba_min: usize,
     ta_endings: &'static [&'static str],
     ta_base_min: usize,
+    pronouns: &'static [&'static str],
+    construct_min: usize,
     case_pairs: &'static [(&'static str, &'static str)],
     protected: Vec<&'a str>,
     /// Broken plural forms and their group keys.
@@ -154,6 +156,8 @@ fn rules(lexicon: &Lexicon) -> Rules<'_> {
         nisba_min: analysis::NISBA_MIN,
         ta_endings: analysis::TA_ENDINGS,
         ta_base_min: analysis::TA_BASE_MIN,
+        pronouns: analysis::PRONOUNS,
+        construct_min: analysis::CONSTRUCT_MIN,
         case_pairs: analysis::CASE_PAIR,
         protected: lexicon.sorted(),
         plurals: lexicon.plurals(),
