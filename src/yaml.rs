@@ -16,7 +16,8 @@ pub fn to_diagnostic(
 ) -> Diagnostic {
     let raw = strip_marks(&err.to_string());
     let yaml_start = crate::diagnostics::offset_of(source, first_line, 1);
-    let (line, column) = match (locate_custom(&source[yaml_start..], &raw), err.location()) {
+    let (mut line, mut column) = match (locate_custom(&source[yaml_start..], &raw), err.location())
+    {
         (Some(offset), _) => crate::diagnostics::line_column(source, yaml_start + offset),
         (None, Some(loc)) => (loc.line() + first_line - 1, loc.column()),
         // Aliases that multiplied: point at the first one.
@@ -32,7 +33,6 @@ pub fn to_diagnostic(
     let (message, mut hint) = explain(&raw, what);
     // serde_yaml places a key written twice at the start of its map: point at the second
     // writing instead, and say where the first one is.
-    let (mut line, mut column) = (line, column);
     if let Some(key) = duplicate_key(&raw) {
         let reported = crate::diagnostics::offset_of(source, line, column);
         // The map serde_yaml names, or (inside a list, where it names the list's first item)
@@ -72,16 +72,19 @@ pub fn to_diagnostic(
     }
 }
 
+/// serde_yaml's error split into the path it prefixes nested errors with ("related[1]: unknown
+/// field …") and the message.
+fn path_and_message(raw: &str) -> (Option<&str>, &str) {
+    match raw.split_once(": ") {
+        Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p), m),
+        _ => (None, raw),
+    }
+}
+
 /// The key of a "duplicate field" (a key of ours) or "duplicate entry" (a free-form map's)
 /// error.
 fn duplicate_key(raw: &str) -> Option<&str> {
-    let message = raw.split_once(": ").map_or(raw, |(p, m)| {
-        if p.contains(' ') || p.is_empty() {
-            raw
-        } else {
-            m
-        }
-    });
+    let (_, message) = path_and_message(raw);
     if let Some(rest) = message.strip_prefix("duplicate field `") {
         return rest.split('`').next();
     }
@@ -175,10 +178,7 @@ fn first_alias(yaml: &str) -> Option<usize> {
 /// `javascript:` URL): they quote the offending value in backticks, so find that value in the
 /// YAML, after the line of the top-level key named by the error's path when there is one.
 fn locate_custom(yaml: &str, raw: &str) -> Option<usize> {
-    let (path, message) = match raw.split_once(": ") {
-        Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p), m),
-        _ => (None, raw),
-    };
+    let (path, message) = path_and_message(raw);
     if [
         "unknown field",
         "missing field",
@@ -210,11 +210,7 @@ fn locate_custom(yaml: &str, raw: &str) -> Option<usize> {
 
 /// Rewrites serde's phrasing into one sentence an editor understands, plus a hint.
 fn explain(raw: &str, what: &str) -> (String, Option<String>) {
-    // serde_yaml prefixes nested errors with their path: "related[1]: unknown field ..."
-    let (path, message) = match raw.split_once(": ") {
-        Some((p, m)) if !p.contains(' ') && !p.is_empty() => (Some(p), m),
-        _ => (None, raw),
-    };
+    let (path, message) = path_and_message(raw);
     let place = path.map(|p| format!(" in `{p}`")).unwrap_or_default();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");

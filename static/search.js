@@ -220,8 +220,7 @@
       }
       if (construct === null && w.endsWith('و')) construct = w;
       if (construct === null) return [];
-      const ending = construct.endsWith('و') ? 'ون' : construct.endsWith('ي') ? 'ين' : null;
-      if (!ending) return [];
+      const ending = construct.endsWith('و') ? 'ون' : 'ين';
       const base = construct.slice(0, -1);
       if (letters(base) < rules.construct_min || base.endsWith('ا')) return [];
       return [base + ending];

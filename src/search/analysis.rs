@@ -303,7 +303,7 @@ fn plural_construct(word: &str) -> Option<String> {
     let bare = PRONOUNS
         .iter()
         .find_map(|p| word.strip_suffix(p).filter(|w| w.ends_with(['و', 'ي'])));
-    let construct = bare.or_else(|| word.strip_suffix('و').map(|_| word))?;
+    let construct = bare.or_else(|| word.ends_with('و').then_some(word))?;
     let (base, ending) = match construct.strip_suffix('و') {
         Some(base) => (base, "ون"),
         None => (construct.strip_suffix('ي')?, "ين"),
