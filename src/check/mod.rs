@@ -476,24 +476,105 @@ fn attribute_repeats(problems: &mut [Problem]) {
     }
 }
 
-/// The line of `text` where the problem's link is written, when it can be found.
+/// The line of `text` where the problem's link is written, when it can be found. The page's
+/// href is often not what the source wrote (`x.md#part` became `/2025/x/#part`), so after the
+/// href itself come the link's text in brackets on the line of its fragment, the fragment, and
+/// the text: a link text such as «هنا» is also an ordinary word, found first somewhere else.
 fn line_of(problem: &Problem, text: &str) -> Option<usize> {
     let decoded = url::decode(&problem.url);
-    let needles = [
-        problem.url.as_str(),
-        decoded.as_str(),
-        problem.text.as_str(),
-    ];
-    needles
-        .iter()
-        .filter(|n| !n.is_empty())
-        .find_map(|n| text.find(*n))
+    let fragment = decoded
+        .split_once('#')
+        .map(|(_, f)| format!("#{f}"))
+        .filter(|f| f.len() > 1);
+    let bracketed = (!problem.text.is_empty()).then(|| format!("[{}]", problem.text));
+    let on_one_line = || {
+        let (bracketed, fragment) = (bracketed.as_deref()?, fragment.as_deref()?);
+        let mut at = 0;
+        text.split_inclusive('\n').find_map(|line| {
+            let start = at;
+            at += line.len();
+            (line.contains(bracketed) && line.contains(fragment))
+                .then(|| start + line.find(bracketed).unwrap_or(0))
+        })
+    };
+    written_link(text, &problem.url)
+        .or_else(|| written_link(text, &decoded))
+        .or_else(on_one_line)
+        .or_else(|| fragment.as_deref().and_then(|f| text.find(f)))
+        .or_else(|| bracketed.as_deref().and_then(|b| text.find(b)))
+        .or_else(|| {
+            (!problem.text.is_empty())
+                .then(|| text.find(&problem.text))
+                .flatten()
+        })
         .map(|offset| text[..offset].matches('\n').count() + 1)
+}
+
+/// Where `link` is written in `text`: as a whole destination (between `(` and `)`, in quotes or
+/// angle brackets, after a reference's `]: `) if it is written so anywhere, else its first
+/// occurrence (`../` is also the start of `../x.md`).
+fn written_link(text: &str, link: &str) -> Option<usize> {
+    if link.is_empty() {
+        return None;
+    }
+    let whole = |at: usize| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + link.len()..].chars().next();
+        matches!(before, Some('(' | '<' | '"' | '\'' | ' '))
+            && matches!(
+                after,
+                None | Some(')' | '>' | '"' | '\'' | ' ' | '\n' | '\r')
+            )
+    };
+    let mut first = None;
+    for (at, _) in text.match_indices(link) {
+        if whole(at) {
+            return Some(at);
+        }
+        first.get_or_insert(at);
+    }
+    first
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_problem_is_placed_at_the_line_that_writes_its_link() {
+        let source = "---\ntitle: اضغط هنا للمزيد\ndate: 2025-01-01\n---\nنقرأ هنا أن [المقال](../y.md) مهم.\n\n\
+                      للتفاصيل [هنا](x.md#الخلفية) و[هنا](x.md#النتائج).\n\n[آخر](../)\n\n<a href=\"https://e.org/a\">هنا</a>\n";
+        let line = |url: &str, text: &str| {
+            let problem = Problem {
+                kind: Kind::MissingAnchor,
+                page: "2025/a/index.html".into(),
+                source: None,
+                attribute: "href",
+                url: url.into(),
+                resolved: String::new(),
+                text: text.into(),
+                suggestion: None,
+                status: None,
+                detail: None,
+                repeat_of: None,
+            };
+            line_of(&problem, source)
+        };
+        // The href as the page has it is not in the source: the text and the fragment are.
+        let fragment = "%D8%A7%D9%84%D9%86%D8%AA%D8%A7%D8%A6%D8%AC";
+        assert_eq!(line(&format!("/2025/x/#{fragment}"), "هنا"), Some(7));
+        assert_eq!(
+            line("/2025/x/#%D8%A7%D9%84%D8%AE%D9%84%D9%81%D9%8A%D8%A9", "هنا"),
+            Some(7)
+        );
+        // A whole destination before a longer one that starts the same.
+        assert_eq!(line("../", "آخر"), Some(9));
+        assert_eq!(line("https://e.org/a", "هنا"), Some(11));
+        // Only the text is left: in brackets first, then anywhere.
+        assert_eq!(line("/2025/y/", "المقال"), Some(5));
+        assert_eq!(line("/elsewhere/", "للمزيد"), Some(2));
+        assert_eq!(line("/elsewhere/", ""), None);
+    }
 
     #[test]
     fn relative_paths_resolve_against_the_page_folder() {

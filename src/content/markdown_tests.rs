@@ -306,19 +306,18 @@ fn commonmark_examples_render_as_the_spec_says() {
     let policy = HtmlPolicy::default();
     let mut differ = Vec::new();
     for e in &examples {
-        let r = render(
-            &e.markdown,
-            Dir::Ltr,
-            &|_| Ok(Resolved::default()),
-            &policy,
-        );
+        let r = render(&e.markdown, Dir::Ltr, &|_| Ok(Resolved::default()), &policy);
         let (got, want) = (
             comparable(&sanitize(&r.html, &policy)),
             comparable(&sanitize(&e.html, &policy)),
         );
         let messages: Vec<&str> = r.problems.iter().map(|p| p.message.as_str()).collect();
         if refused_schemes.contains(&e.number) {
-            assert_ne!(got, want, "example {}: a refused scheme is not linked", e.number);
+            assert_ne!(
+                got, want,
+                "example {}: a refused scheme is not linked",
+                e.number
+            );
             assert!(got.contains("href=\"#\""), "example {}: {got}", e.number);
             assert!(
                 messages.len() == 1 && messages[0].contains("scheme, which is not allowed"),
