@@ -687,8 +687,11 @@ pub struct Lock {
 /// builds of it left.
 ///
 /// Nothing is created for it: a folder that does not exist yet holds no output to take (the
-/// build takes the lock when it creates the folder, see [`Staging::with_manifest`]).
+/// build takes the lock when it creates the folder, see [`Staging::with_manifest`]). An output
+/// that may not be replaced ([`check_replaceable`]) is refused first: before the archive is
+/// loaded, and without a lock file left beside a file or someone else's folder.
 pub fn lock(target: &Path) -> Result<Lock, OutputError> {
+    check_replaceable(target)?;
     let (parent, name) = parent_and_name(target);
     if !parent.is_dir() {
         return Ok(Lock { file: None });

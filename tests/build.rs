@@ -880,6 +880,18 @@ fn output_refuses_a_foreign_non_empty_folder() {
     assert_has(&stderr(&out), "refusing to replace `precious`");
     assert_eq!(read(foreign.join("thesis.txt")), "do not delete");
     assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
+    // A file is refused too; neither refusal leaves a lock file beside what it refused.
+    std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
+    let out = warraq(dir.path(), &["build", "--output", "notes.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_has(&stderr(&out), "`notes.txt` exists and is not a folder");
+    assert_eq!(read(dir.path().join("notes.txt")), "mine");
+    let locks: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("warraq-lock"))
+        .collect();
+    assert!(locks.is_empty(), "{locks:?}");
 }
 
 #[test]
