@@ -888,6 +888,7 @@ impl Drop for Staging {
 pub fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
     let dir = root.join("static");
     let mut files = Vec::new();
+    let mut misnamed = Vec::new();
     if !dir.is_dir() {
         return Ok(files);
     }
@@ -900,9 +901,23 @@ pub fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
         })?;
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            // Published under another name (one with U+FFFD), no link written to it would work.
+            if rel.to_str().is_none() {
+                misnamed.push(
+                    Diagnostic::new(
+                        Some(&Path::new("static").join(rel)),
+                        "the file's name is not UTF-8 text (shown here with � where it is not)",
+                    )
+                    .with_hint("rename the file (or its folder): its name is its URL, and pages name it in UTF-8"),
+                );
+                continue;
+            }
             let key = crate::diagnostics::display_path(rel);
             files.push((key, entry.into_path()));
         }
+    }
+    if !misnamed.is_empty() {
+        return Err(Failure::Site(misnamed));
     }
     Ok(files)
 }

@@ -23,13 +23,6 @@ fn fails(fixture: &str) -> String {
     err
 }
 
-fn assert_has(haystack: &str, needle: &str) {
-    assert!(
-        haystack.contains(needle),
-        "expected to find\n  {needle}\nin\n{haystack}"
-    );
-}
-
 #[test]
 fn good_site_builds_every_page_right_to_left() {
     let dir = site("good_site");

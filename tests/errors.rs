@@ -8,13 +8,6 @@ use std::process::Command;
 
 use common::*;
 
-fn assert_has(haystack: &str, needle: &str) {
-    assert!(
-        haystack.contains(needle),
-        "expected to find\n  {needle}\nin\n{haystack}"
-    );
-}
-
 /// Runs `warraq build` with its output on a 16 KB tmpfs of its own (a user and mount
 /// namespace, so no privileges are needed).
 #[test]

@@ -736,3 +736,65 @@ fn a_direction_left_open_in_a_value_is_closed_at_its_end() {
     );
     assert!(!page.contains("\u{2067}وسم<"), "no tag left open");
 }
+
+/// A file or folder name that is not UTF-8 (copied from an old Windows or Mac disk) cannot be an
+/// article's id or URL, nor be named by a related entry: an error for each, reported with the
+/// build's other problems, and nothing written.
+#[test]
+fn file_names_that_are_not_utf8_are_errors_reported_with_the_others() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = site("good_site");
+    let content = dir.path().join("content");
+    let article = "---\ntitle: عنوان\ndate: 2025-01-01\n---\nنص.\n";
+    std::fs::write(
+        content.join(std::ffi::OsStr::from_bytes(b"caf\xe9.md")),
+        article,
+    )
+    .unwrap();
+    let folder = content.join(std::ffi::OsStr::from_bytes(b"d\xfe"));
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("y.md"), article).unwrap();
+    write_article(
+        dir.path(),
+        "late.md",
+        "---\ntitle: t\ndate: 2025-02-30\n---\nx\n",
+    );
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let flat_err = flat(&err);
+    assert_has(
+        &flat_err,
+        &flat("content/caf\u{FFFD}.md: the file's name is not UTF-8 text"),
+    );
+    assert_has(
+        &flat_err,
+        &flat("content/d\u{FFFD}/y.md: the file's name is not UTF-8 text"),
+    );
+    assert_has(&flat_err, "content/late.md:3:7:");
+    assert_has(&err, "3 problems found");
+    assert!(!dir.path().join("public").exists(), "nothing is written");
+}
+
+/// The same for a static file: it would be published under another name (one with U+FFFD), where
+/// no link to it works.
+#[test]
+fn a_static_file_whose_name_is_not_utf8_is_an_error() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = site("good_site");
+    let folder = dir.path().join("static");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join(std::ffi::OsStr::from_bytes(b"r\xe9sum\xe9.pdf")),
+        "%PDF",
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_has(
+        &flat(&err),
+        &flat("static/r\u{FFFD}sum\u{FFFD}.pdf: the file's name is not UTF-8 text"),
+    );
+    assert!(!dir.path().join("public").exists(), "nothing is written");
+}

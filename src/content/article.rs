@@ -199,7 +199,7 @@ pub fn load_with_store(
     let spill = store.as_ref().map(Store::spill).or(spill).cloned();
     let spill = spill.as_ref();
     let content = root.join("content");
-    let files = find_sources(&content)?;
+    let (files, misnamed) = find_sources(&content)?;
     let stage = progress.bar("reading", files.len() as u64, "sources");
     let stats: Vec<Option<Stat>> = match store {
         Some(_) => files.par_iter().map(|f| Stat::of(f)).collect(),
@@ -233,7 +233,7 @@ pub fn load_with_store(
         })
         .collect();
     drop(stage);
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = misnamed;
     let mut failed = std::collections::HashSet::new();
     // Drafts left out of this build: naming one is an error that says so.
     let mut left_out = std::collections::HashSet::new();
@@ -462,11 +462,14 @@ pub fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.as_encoded_bytes().starts_with(b".")
 }
 
-fn find_sources(content: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+/// The articles' files under `content`, and a problem for each whose name is not UTF-8 (reported
+/// with the others' problems; walking a folder that cannot be read is a problem at once).
+fn find_sources(content: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Vec<Diagnostic>> {
     if !content.is_dir() {
-        return Ok(Vec::new());
+        return Ok(Default::default());
     }
     let mut files = Vec::new();
+    let mut misnamed = Vec::new();
     let walker = walkdir::WalkDir::new(content)
         .follow_links(true)
         .sort_by_file_name()
@@ -476,10 +479,23 @@ fn find_sources(content: &Path) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
         let entry =
             entry.map_err(|e| vec![Diagnostic::new(e.path(), format!("cannot read: {e}"))])?;
         if entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "md") {
+            // An article's id, URL and every link to it are made from its path, which YAML
+            // and markdown (UTF-8 text) could not even write.
+            let within = entry.path().strip_prefix(content).unwrap_or(entry.path());
+            if within.to_str().is_none() {
+                misnamed.push(
+                    Diagnostic::new(
+                        Some(&Path::new("content").join(within)),
+                        "the file's name is not UTF-8 text (shown here with � where it is not)",
+                    )
+                    .with_hint("rename the file (or its folder): an article's name becomes its URL, and related entries and links name it in UTF-8"),
+                );
+                continue;
+            }
             files.push(entry.into_path());
         }
     }
-    Ok(files)
+    Ok((files, misnamed))
 }
 
 fn parse_one(

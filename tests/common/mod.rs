@@ -88,6 +88,14 @@ pub fn write(root: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
     std::fs::write(path, bytes).expect("write");
 }
 
+/// Asserts that `haystack` (a command's output) holds `needle`, showing both when not.
+pub fn assert_has(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected to find\n  {needle}\nin\n{haystack}"
+    );
+}
+
 /// An error report without its layout (miette wraps long messages anywhere, even inside a
 /// path): compare with an expectation stripped the same way.
 pub fn flat(err: &str) -> String {
