@@ -382,6 +382,25 @@ fn duplicate_urls_name_both_files() {
         &err,
         "content/two.md:4:7: this article and content/one.md would both be written to `/one/`",
     );
+    assert_has(&err, "give one of them a different `slug:` or file name");
+}
+
+/// Two files whose names look the same, one with a composed أ and one with ا and a combining
+/// hamza (as some Macs write names): the message names two files that look alike, and says why.
+#[test]
+fn look_alike_file_names_are_explained() {
+    let dir = site("good_site");
+    let article = "---\ntitle: عنوان\ndate: 2025-01-01\n---\nنص.\n";
+    write(dir.path(), "content/\u{623}مريكا.md", article);
+    write(dir.path(), "content/\u{627}\u{654}مريكا.md", article);
+    let out = warraq(dir.path(), &["build"]);
+    let err = flat(&stderr(&out));
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_has(&err, &flat("would both be written to `/أمريكا/`"));
+    assert_has(
+        &err,
+        &flat("the two file names look the same but are written differently"),
+    );
 }
 
 #[test]

@@ -635,11 +635,26 @@ fn duplicate_url(a: &Parsed, b: &Parsed, path: &str) -> Diagnostic {
         .slug
         .as_ref()
         .and_then(|_| front_matter::locate_key_value(&culprit.file, "slug"));
+    // Two names that look the same: one written with combining marks (as some Macs save
+    // names), the other with composed letters (أ, ö); the message would name the same file twice.
+    let (one, two) = (
+        crate::diagnostics::display_path(&culprit.shown),
+        crate::diagnostics::display_path(&other.shown),
+    );
+    let look_alike = {
+        use unicode_normalization::UnicodeNormalization;
+        one != two && one.nfc().eq(two.nfc())
+    };
+    let hint = if look_alike {
+        "the two file names look the same but are written differently (one with combining marks, as some Macs save names): keep one of the two files"
+    } else {
+        "give one of them a different `slug:` or file name"
+    };
     match slug_value {
         Some(offset) => Diagnostic::at_offset(&culprit.shown, text, offset, message),
         None => Diagnostic::at(&culprit.shown, text, 1, 1, message),
     }
-    .with_hint("give one of them a different `slug:` or file name")
+    .with_hint(hint)
 }
 
 /// A rendered body and what rendering it found, as [`assemble`] takes it.
