@@ -206,10 +206,12 @@ impl<'e> Writer<'e, '_> {
             Event::End(end) => self.end(end),
             Event::Code(code) if self.image_depth == 0 => {
                 self.out.text.push_str(&code);
-                self.rewritten.push(raw(format!(
-                    "<code dir=\"ltr\">{}</code>",
-                    escape_html(&code)
-                )));
+                // Its text stays a text event (escaped when written), so that the plain text of
+                // the first paragraph (the summary of feeds, search results and link previews)
+                // keeps it: as one raw `<code>` event it was dropped, "ما لم تضع  في".
+                self.rewritten.push(raw("<code dir=\"ltr\">".to_string()));
+                self.rewritten.push(Event::Text(code));
+                self.rewritten.push(raw("</code>".to_string()));
             }
             Event::Text(text) => {
                 if self.code_depth == 0 {

@@ -366,3 +366,21 @@ fn comparable(html: &str) -> String {
     }
     out.trim().to_string()
 }
+
+#[test]
+fn inline_code_is_part_of_the_first_paragraphs_plain_text() {
+    let r = md("ما لم تضع `summary:` في الترويسة، أو `a < \"b\"`.\n\nثانية.\n");
+    assert_eq!(
+        r.first_paragraph_text,
+        "ما لم تضع summary: في الترويسة، أو a < \"b\"."
+    );
+    assert!(
+        r.html
+            .contains("<code dir=\"ltr\">summary:</code> في الترويسة، أو <code dir=\"ltr\">a &lt; \"b\"</code>"),
+        "{}",
+        r.html
+    );
+    assert!(r
+        .first_paragraph_html
+        .contains("<code dir=\"ltr\">summary:</code>"));
+}
