@@ -244,6 +244,16 @@ pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// The problem of a file whose name is not UTF-8 (`shown` with � where its bytes are not): its
+/// name is published (an article's URL, a static file's), and `why` says how.
+pub fn name_not_utf8(shown: &Path, why: &str) -> Diagnostic {
+    Diagnostic::new(
+        Some(shown),
+        "the file's name is not UTF-8 text (shown here with � where it is not)",
+    )
+    .with_hint(format!("rename the file (or its folder): {why}"))
+}
+
 /// 1-based line and character column of a byte offset.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = floor_char_boundary(text, offset.min(text.len()));

@@ -903,13 +903,10 @@ pub fn site_static(root: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
             let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
             // Published under another name (one with U+FFFD), no link written to it would work.
             if rel.to_str().is_none() {
-                misnamed.push(
-                    Diagnostic::new(
-                        Some(&Path::new("static").join(rel)),
-                        "the file's name is not UTF-8 text (shown here with � where it is not)",
-                    )
-                    .with_hint("rename the file (or its folder): its name is its URL, and pages name it in UTF-8"),
-                );
+                misnamed.push(crate::diagnostics::name_not_utf8(
+                    &Path::new("static").join(rel),
+                    "its name is its URL, and pages name it in UTF-8",
+                ));
                 continue;
             }
             let key = crate::diagnostics::display_path(rel);

@@ -483,13 +483,10 @@ fn find_sources(content: &Path) -> Result<(Vec<PathBuf>, Vec<Diagnostic>), Vec<D
             // and markdown (UTF-8 text) could not even write.
             let within = entry.path().strip_prefix(content).unwrap_or(entry.path());
             if within.to_str().is_none() {
-                misnamed.push(
-                    Diagnostic::new(
-                        Some(&Path::new("content").join(within)),
-                        "the file's name is not UTF-8 text (shown here with � where it is not)",
-                    )
-                    .with_hint("rename the file (or its folder): an article's name becomes its URL, and related entries and links name it in UTF-8"),
-                );
+                misnamed.push(crate::diagnostics::name_not_utf8(
+                    &Path::new("content").join(within),
+                    "an article's name becomes its URL, and related entries and links name it in UTF-8",
+                ));
                 continue;
             }
             files.push(entry.into_path());
