@@ -19,6 +19,31 @@ digits: latin          # latin | arabic-indic
 per_page: 20
 "#;
 
+/// The first paragraph `warraq new` writes, for the editor to replace.
+pub const PLACEHOLDER: &str =
+    "اكتب هنا الفقرة الأولى؛ تصبح ملخّص المقال ما لم تضع `summary:` في الترويسة.";
+
+/// A warning for each article whose summary is still [`PLACEHOLDER`] (it has no `summary:` and
+/// its first paragraph is the one `new` wrote): the build publishes it all the same, and the
+/// placeholder would be its first paragraph, meta description and feed summary.
+pub fn placeholders(articles: &[crate::content::article::Article]) -> Vec<Diagnostic> {
+    let plain = PLACEHOLDER.replace('`', "");
+    articles
+        .iter()
+        .filter(|a| a.description == plain)
+        .map(|a| {
+            // The body is not held any more (only the front-matter is): a position, no snippet.
+            let mut d = Diagnostic::new(
+                Some(&a.shown),
+                "the article still begins with the paragraph `warraq new` wrote for you to replace",
+            );
+            d.line = a.file.text[..a.file.body_start].matches('\n').count() + 1;
+            d.column = 1;
+            d.with_hint("write the article's first paragraph in its place (it is the summary of feeds and link previews), or mark the article `draft: true` until it is ready")
+        })
+        .collect()
+}
+
 fn usage(path: &Path, message: String) -> Failure {
     Failure::Usage(Diagnostic::new(Some(path), message))
 }
@@ -238,7 +263,7 @@ pub fn new_article(
     }
     let tags = quoted;
     let text = format!(
-        "---\ntitle: {}\ndate: {}\ntags: [{}]\n---\nاكتب هنا الفقرة الأولى؛ تصبح ملخّص المقال ما لم تضع `summary:` في الترويسة.\n",
+        "---\ntitle: {}\ndate: {}\ntags: [{}]\n---\n{PLACEHOLDER}\n",
         yaml_quote(title),
         today.format("%Y-%m-%d"),
         tags.join(", ")

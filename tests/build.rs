@@ -919,6 +919,29 @@ fn output_accepts_an_empty_folder_and_a_previous_output() {
         .success());
 }
 
+/// An article `new` wrote and nobody finished publishes its placeholder as its first paragraph,
+/// summary and meta description: every build warns (also when the article is kept from the
+/// previous build), and stops once the paragraph is written.
+#[test]
+fn a_placeholder_new_wrote_is_a_warning_until_replaced() {
+    let dir = site("good_site");
+    let out = warraq(dir.path(), &["new", "مقال لم يكتمل", "--dir", "2025"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let warning = "warning: content/2025/مقال-لم-يكتمل.md:6:1: the article still begins with the paragraph `warraq new` wrote";
+    for _ in 0..2 {
+        let out = warraq(dir.path(), &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_has(&flat(&stderr(&out)), &flat(warning));
+    }
+    let path = dir.path().join("content/2025/مقال-لم-يكتمل.md");
+    let text = read(&path).replace("اكتب هنا الفقرة الأولى", "كتب المحرر الفقرة الأولى");
+    std::fs::write(&path, text).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("warraq new"), "{}", stderr(&out));
+}
+
 #[test]
 fn init_new_and_build_work_in_an_empty_folder() {
     let dir = tempfile::tempdir().unwrap();

@@ -89,6 +89,7 @@ impl Site {
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
         let mut warnings = taxonomy::stray_data_files(&config);
+        warnings.extend(crate::scaffold::placeholders(&articles));
         let mut taxonomies: Vec<Taxonomy> = Vec::with_capacity(config.taxonomies.len());
         for t in &config.taxonomies {
             let data = match taxonomy::load_data(&config, t) {
