@@ -33,26 +33,15 @@ pub fn to_diagnostic(
     let (message, mut hint) = explain(&raw, what);
     // serde_yaml places a key written twice at the start of its map: point at the second
     // writing instead, and say where the first one is.
-    if let Some(key) = duplicate_key(&raw) {
-        let reported = crate::diagnostics::offset_of(source, line, column);
-        // The map serde_yaml names, or (inside a list, where it names the list's first item)
-        // the first later map whose key it is.
-        let twice = std::iter::once(reported)
-            .chain(key_lines(&source[reported..], key).map(|at| reported + at))
-            .find_map(|map| {
-                // A flow map is placed at its `{` or at its first key.
-                let map = map + usize::from(source[map..].starts_with('{'));
-                let flow = source[..map].trim_end_matches(' ').ends_with(['{', ',']);
-                let (_, column) = crate::diagnostics::line_column(source, map);
-                key_twice(&source[map..], key, column - 1, flow).map(|(a, b)| (map + a, map + b))
-            });
-        if let Some((first, second)) = twice {
-            (line, column) = crate::diagnostics::line_column(source, second);
-            let (first_line, _) = crate::diagnostics::line_column(source, first);
-            hint = Some(format!(
-                "keep one of the two; the first is on line {first_line}"
-            ));
-        }
+    let reported = crate::diagnostics::offset_of(source, line, column);
+    if let Some((first, second)) =
+        duplicate_key(&raw).and_then(|k| both_writings(source, reported, k))
+    {
+        (line, column) = crate::diagnostics::line_column(source, second);
+        let (first_line, _) = crate::diagnostics::line_column(source, first);
+        hint = Some(format!(
+            "keep one of the two; the first is on line {first_line}"
+        ));
     }
     // A tab where YAML expects indentation (an editor's Tab key): serde_yaml's sentence is
     // about tokens.
@@ -70,6 +59,27 @@ pub fn to_diagnostic(
         Some(h) => diagnostic.with_hint(h),
         None => diagnostic,
     }
+}
+
+/// Where `key` is written the first and the second time (offsets of `source`) in the map that
+/// serde_yaml placed its "duplicate" error at (`reported`), or, inside a list (where it names the
+/// list's first item), in the first later map whose key it is.
+fn both_writings(source: &str, reported: usize, key: &str) -> Option<(usize, usize)> {
+    std::iter::once(reported)
+        .chain(key_lines(&source[reported..], key).map(|at| reported + at))
+        .find_map(|map| {
+            // A flow map is placed at its `{` or at its first key.
+            let map = map + usize::from(source[map..].starts_with('{'));
+            let flow = source[..map].trim_end_matches(' ').ends_with(['{', ',']);
+            let (_, column) = crate::diagnostics::line_column(source, map);
+            key_twice(&source[map..], key, column - 1, flow).map(|(a, b)| (map + a, map + b))
+        })
+}
+
+/// Whether `text` starts with `key` written as a map's key (`key:`, `key :`).
+fn starts_with_key(text: &str, key: &str) -> bool {
+    text.strip_prefix(key)
+        .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
 }
 
 /// serde_yaml's error split into the path it prefixes nested errors with ("related[1]: unknown
@@ -104,10 +114,7 @@ fn key_lines<'a>(yaml: &'a str, key: &'a str) -> impl Iterator<Item = usize> + '
             .strip_prefix("- ")
             .map_or(content, |c| c.trim_start_matches(' '));
         let at = start + line.len() - content.len();
-        content
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
-            .then_some(at)
+        starts_with_key(content, key).then_some(at)
     })
 }
 
@@ -116,11 +123,7 @@ fn key_lines<'a>(yaml: &'a str, key: &'a str) -> impl Iterator<Item = usize> + '
 /// line indented less; a flow map's (`{a: 1, a: 2}`) follow `{` or `,` at its own depth, up to
 /// its `}`. `None` when the key cannot be found twice (a quoted key, say).
 fn key_twice(map: &str, key: &str, indent: usize, flow: bool) -> Option<(usize, usize)> {
-    let is_key_at = |at: usize| {
-        map[at..]
-            .strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with(':'))
-    };
+    let is_key_at = |at: usize| starts_with_key(&map[at..], key);
     let mut found = Vec::with_capacity(2);
     if flow {
         let mut depth = 0usize;

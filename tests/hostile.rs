@@ -18,7 +18,9 @@ fn build_with(name: &str, text: &str) -> (Option<i32>, String, tempfile::TempDir
     (out.status.code(), stderr(&out), dir)
 }
 
-fn assert_error_at(text: &str, location: &str, message: &str) {
+/// Builds the good site with `text` as content/x.md: it must fail with `message` at `location`
+/// and write nothing. Returns the report.
+fn assert_error_at(text: &str, location: &str, message: &str) -> String {
     let (code, err, dir) = build_with("x.md", text);
     assert_eq!(code, Some(1), "{err}");
     assert!(
@@ -26,6 +28,7 @@ fn assert_error_at(text: &str, location: &str, message: &str) {
         "expected `{location}: {message}…` in\n{err}"
     );
     assert!(!dir.path().join("public").exists(), "nothing is written");
+    err
 }
 
 #[test]
@@ -113,8 +116,7 @@ fn a_key_written_twice_is_an_error_at_the_second_naming_the_first() {
             4,
         ),
     ] {
-        assert_error_at(text, location, message);
-        let (_, err, _) = build_with("x.md", text);
+        let err = assert_error_at(text, location, message);
         assert!(err.contains(&hint(first)), "{err}");
     }
 }
@@ -147,8 +149,7 @@ fn tabs_toml_and_blank_lines_before_the_front_matter_are_named() {
             "remove the 2 blank lines above `---`",
         ),
     ] {
-        assert_error_at(text, location, message);
-        let (_, err, _) = build_with("x.md", text);
+        let err = assert_error_at(text, location, message);
         assert!(err.contains(hint), "{err}");
     }
 }
@@ -737,6 +738,21 @@ fn a_direction_left_open_in_a_value_is_closed_at_its_end() {
     assert!(!page.contains("\u{2067}وسم<"), "no tag left open");
 }
 
+/// A path under `dir` whose last part is the bytes `name` (not UTF-8), written with `text`.
+fn write_named(dir: &std::path::Path, name: &[u8], text: &str) {
+    use std::os::unix::ffi::OsStrExt;
+    std::fs::write(dir.join(std::ffi::OsStr::from_bytes(name)), text).unwrap();
+}
+
+/// Builds `dir`, which must fail with exit 1 and write nothing; returns its report, flattened.
+fn failed_build(dir: &std::path::Path) -> String {
+    let out = warraq(dir, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(!dir.join("public").exists(), "nothing is written");
+    flat(&err)
+}
+
 /// A file or folder name that is not UTF-8 (copied from an old Windows or Mac disk) cannot be an
 /// article's id or URL, nor be named by a related entry: an error for each, reported with the
 /// build's other problems, and nothing written.
@@ -746,11 +762,7 @@ fn file_names_that_are_not_utf8_are_errors_reported_with_the_others() {
     let dir = site("good_site");
     let content = dir.path().join("content");
     let article = "---\ntitle: عنوان\ndate: 2025-01-01\n---\nنص.\n";
-    std::fs::write(
-        content.join(std::ffi::OsStr::from_bytes(b"caf\xe9.md")),
-        article,
-    )
-    .unwrap();
+    write_named(&content, b"caf\xe9.md", article);
     let folder = content.join(std::ffi::OsStr::from_bytes(b"d\xfe"));
     std::fs::create_dir(&folder).unwrap();
     std::fs::write(folder.join("y.md"), article).unwrap();
@@ -759,42 +771,29 @@ fn file_names_that_are_not_utf8_are_errors_reported_with_the_others() {
         "late.md",
         "---\ntitle: t\ndate: 2025-02-30\n---\nx\n",
     );
-    let out = warraq(dir.path(), &["build"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
-    let flat_err = flat(&err);
+    let err = failed_build(dir.path());
     assert_has(
-        &flat_err,
+        &err,
         &flat("content/caf\u{FFFD}.md: the file's name is not UTF-8 text"),
     );
     assert_has(
-        &flat_err,
+        &err,
         &flat("content/d\u{FFFD}/y.md: the file's name is not UTF-8 text"),
     );
-    assert_has(&flat_err, "content/late.md:3:7:");
-    assert_has(&err, "3 problems found");
-    assert!(!dir.path().join("public").exists(), "nothing is written");
+    assert_has(&err, "content/late.md:3:7:");
+    assert_has(&err, &flat("3 problems found"));
 }
 
 /// The same for a static file: it would be published under another name (one with U+FFFD), where
 /// no link to it works.
 #[test]
 fn a_static_file_whose_name_is_not_utf8_is_an_error() {
-    use std::os::unix::ffi::OsStrExt;
     let dir = site("good_site");
     let folder = dir.path().join("static");
     std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(
-        folder.join(std::ffi::OsStr::from_bytes(b"r\xe9sum\xe9.pdf")),
-        "%PDF",
-    )
-    .unwrap();
-    let out = warraq(dir.path(), &["build"]);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{err}");
+    write_named(&folder, b"r\xe9sum\xe9.pdf", "%PDF");
     assert_has(
-        &flat(&err),
+        &failed_build(dir.path()),
         &flat("static/r\u{FFFD}sum\u{FFFD}.pdf: the file's name is not UTF-8 text"),
     );
-    assert!(!dir.path().join("public").exists(), "nothing is written");
 }
