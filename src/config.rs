@@ -259,6 +259,9 @@ impl Config {
         let source: Arc<str> = Arc::from(text.as_str());
         if let Some(d) =
             crate::content::front_matter::control_character(&shown, &source, 0..source.len())
+                .or_else(|| {
+                    crate::content::front_matter::escaped_control(&shown, &source, 0..source.len())
+                })
         {
             return Err(vec![d]);
         }

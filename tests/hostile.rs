@@ -237,6 +237,64 @@ fn control_characters_are_errors_in_front_matter_and_removed_from_bodies() {
 }
 
 #[test]
+fn control_characters_written_as_escapes_are_errors_at_the_escape() {
+    // YAML's double-quoted escapes decode to any character: what the raw scan cannot see.
+    assert_error_at(
+        "---\ntitle: \"عنوان \\x01 فيه\"\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:15",
+        "this escape writes an invisible control character (U+0001)",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags: [سوريا, \"وسم\\e\"]\n---\nx\n",
+        "content/x.md:4:19",
+        "this escape writes an invisible control character (U+001B)",
+    );
+    // Anywhere, free-form values included; a written backslash (`\\x01`) is not an escape.
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags: [\"a\\\\x01\"]\nextra:\n  note: \"x\\u0085y\"\n---\nx\n",
+        "content/x.md:6:11",
+        "this escape writes an invisible control character (U+0085)",
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\nimage: {src: a.jpg, alt: \"صورة\\uFFFE\"}\n---\nx\n",
+        "content/x.md:4:31",
+        "this escape writes an invisible control character (U+FFFE)",
+    );
+    // Escapes of what a page can carry are text as before.
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: \"سطر\\tو\\u00e9 \\\\x01\"\ndate: 2030-01-01\n---\nx\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/x/index.html"));
+    assert!(page.contains("<h1>سطر\tوé \\x01</h1>"), "{page}");
+}
+
+#[test]
+fn character_references_to_control_characters_reach_no_page() {
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: نظيف\ndate: 2030-01-01\n---\nنص &#11; و&#x1;ب &#xFFFE; و &#x85; هنا.\n\n\
+         `a&#1;` [ب](http://x.org/ \"t&#1;\") <b>خام &#1;</b>\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let public = dir.path().join("public");
+    for file in ["x/index.html", "feed.xml", "index.html", "search/doc/0.txt"] {
+        let text = read(public.join(file));
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}'),
+            "{file} carries a control character"
+        );
+    }
+    let page = read(public.join("x/index.html"));
+    assert!(page.contains("<p>نص  وب  و  هنا.</p>"), "{page}");
+    assert!(page.contains("title=\"t\""), "{page}");
+    assert!(page.contains("<b>خام </b>"), "{page}");
+}
+
+#[test]
 fn a_control_character_in_site_yaml_is_an_error() {
     let dir = site("good_site");
     std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\u{7}\"\n").unwrap();
@@ -244,6 +302,15 @@ fn a_control_character_in_site_yaml_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr(&out).contains("site.yaml:1:14: an invisible control character (U+0007)"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\\x0b\"\n").unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .contains("site.yaml:1:14: this escape writes an invisible control character (U+000B)"),
         "{}",
         stderr(&out)
     );

@@ -628,10 +628,18 @@ pub fn blank_controls(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Text with every [forbidden control](is_forbidden_control) removed (for rendered output).
 pub fn strip_controls(text: String) -> String {
+    match without_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(stripped) => stripped,
+    }
+}
+
+/// [`strip_controls`] of borrowed text: borrowed back when it holds none.
+pub fn without_controls(text: &str) -> std::borrow::Cow<'_, str> {
     if may_hold_controls(text.as_bytes()) {
-        text.chars().filter(|&c| !is_forbidden_control(c)).collect()
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !is_forbidden_control(c)).collect())
     } else {
-        text
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -679,6 +687,11 @@ mod tests {
         assert_eq!(blanked.len(), text.len());
         assert_eq!(blanked, "أ ب c  d   \te\n");
         assert_eq!(strip_controls(text.to_string()), "أبcd\te\n");
+        assert_eq!(without_controls(text), "أبcd\te\n");
+        assert!(matches!(
+            without_controls("نص\tو\n"),
+            std::borrow::Cow::Borrowed(_)
+        ));
         assert!(matches!(
             blank_controls("نص"),
             std::borrow::Cow::Borrowed(_)

@@ -13,7 +13,9 @@ use crate::arabic::slug::slugify;
 use crate::diagnostics::Diagnostic;
 use crate::yaml;
 
-pub use super::source::{control_character, locate_key_value, locate_value, split, SourceFile};
+pub use super::source::{
+    control_character, escaped_control, locate_key_value, locate_value, split, SourceFile,
+};
 
 /// The front-matter of one article.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -514,7 +516,9 @@ pub fn parse_with(
         )
         .with_hint("add at least `title:` and `date:`"));
     }
-    if let Some(d) = control_character(shown, &file.text, file.yaml.clone()) {
+    if let Some(d) = control_character(shown, &file.text, file.yaml.clone())
+        .or_else(|| escaped_control(shown, &file.text, file.yaml.clone()))
+    {
         return Err(d);
     }
     let (masked, blocks) = own_blocks(yaml, own_keys);

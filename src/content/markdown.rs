@@ -113,8 +113,16 @@ pub fn render_with_images(
     images: Option<&BodyImages<'_>>,
     policy: &HtmlPolicy,
 ) -> Rendered {
+    // Control characters of the text itself are blanked before it gets here; a character
+    // reference decodes to any character (`&#1;`), so those are dropped from the text events.
+    let references = body.contains("&#");
     let events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, options())
         .into_offset_iter()
+        .map(|(event, range)| match event {
+            Event::Text(text) if references => (Event::Text(without_controls(text)), range),
+            Event::Code(code) if references => (Event::Code(without_controls(code)), range),
+            other => (other, range),
+        })
         .collect();
     let mut writer = Writer {
         out: Rendered::default(),
@@ -145,6 +153,15 @@ pub fn render_with_images(
         writer.event(i, event.clone(), &events[i..], range.clone());
     }
     writer.finish(body.len())
+}
+
+/// `text` without the control characters no page can carry (see
+/// [`crate::arabic::normalize::is_forbidden_control`]).
+fn without_controls(text: CowStr<'_>) -> CowStr<'_> {
+    match crate::arabic::normalize::without_controls(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => CowStr::from(clean),
+    }
 }
 
 /// The state of one body's rendering: pulldown-cmark events in, rewritten events out, plus
@@ -638,6 +655,12 @@ impl<'e> Writer<'e, '_> {
         if self.has_raw_html && !self.policy.trusted && out.problems.is_empty() {
             out.html = raw_html::sanitize(&out.html, self.policy);
             out.first_paragraph_html = raw_html::sanitize(&out.first_paragraph_html, self.policy);
+        }
+        // A reference in a link's title, or in raw HTML the cleaning decoded.
+        if self.body.contains("&#") {
+            out.html = crate::arabic::normalize::strip_controls(out.html);
+            out.first_paragraph_html =
+                crate::arabic::normalize::strip_controls(out.first_paragraph_html);
         }
         out
     }

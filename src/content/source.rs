@@ -234,6 +234,102 @@ pub fn control_character(
     )
 }
 
+/// The first forbidden control character that YAML `text[range]` writes as the escape of a
+/// double-quoted string (`"\x01"`, `"\u0085"`, `"\e"`), as an error at the escape:
+/// [`control_character`] sees only the characters as written. YAML that does not parse is left
+/// to the parse that reports it.
+pub fn escaped_control(
+    shown: &Path,
+    text: &Arc<str>,
+    range: std::ops::Range<usize>,
+) -> Option<Diagnostic> {
+    let yaml = &text[range.clone()];
+    if !yaml.contains('\\') {
+        return None;
+    }
+    let value: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
+    let c = first_control(&value)?;
+    // Where it is written: the first escape that means it (a backslash in a plain or
+    // single-quoted scalar is itself, so an earlier one there could be named instead: rare,
+    // and still the same mistake one line away).
+    let at = yaml_escapes(yaml)
+        .find(|&(_, e)| e == c)
+        .map_or(0, |(i, _)| i);
+    Some(
+        Diagnostic::at_offset(
+            shown,
+            text,
+            range.start + at,
+            format!(
+                "this escape writes an invisible control character (U+{:04X}); feeds and pages \
+                 cannot carry it",
+                c as u32
+            ),
+        )
+        .with_hint("delete the escape (it often comes from text exported by another program)"),
+    )
+}
+
+/// The first forbidden control character in any string of a YAML value, keys included.
+fn first_control(value: &serde_yaml::Value) -> Option<char> {
+    use serde_yaml::Value;
+    let in_text = |s: &str| {
+        s.chars()
+            .find(|&c| crate::arabic::normalize::is_forbidden_control(c))
+    };
+    match value {
+        Value::String(s) => in_text(s),
+        Value::Sequence(items) => items.iter().find_map(first_control),
+        Value::Mapping(map) => map
+            .iter()
+            .find_map(|(k, v)| first_control(k).or_else(|| first_control(v))),
+        Value::Tagged(tagged) => first_control(&tagged.value),
+        Value::Null | Value::Bool(_) | Value::Number(_) => None,
+    }
+}
+
+/// Each backslash escape of YAML's double-quoted strings in `yaml` that writes a forbidden
+/// control character: its byte offset and the character.
+fn yaml_escapes(yaml: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = yaml.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            i += 1;
+            if bytes[at] != b'\\' || i >= bytes.len() {
+                continue;
+            }
+            let kind = bytes[i];
+            i += 1;
+            let hex = |digits: usize| {
+                let h = yaml.get(at + 2..at + 2 + digits)?;
+                if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                char::from_u32(u32::from_str_radix(h, 16).ok()?)
+            };
+            let c = match kind {
+                b'0' => Some('\0'),
+                b'a' => Some('\u{7}'),
+                b'b' => Some('\u{8}'),
+                b'v' => Some('\u{b}'),
+                b'f' => Some('\u{c}'),
+                b'e' => Some('\u{1b}'),
+                b'N' => Some('\u{85}'),
+                b'x' => hex(2),
+                b'u' => hex(4),
+                b'U' => hex(8),
+                _ => None,
+            };
+            if let Some(c) = c.filter(|&c| crate::arabic::normalize::is_forbidden_control(c)) {
+                return Some((at, c));
+            }
+        }
+        None
+    })
+}
+
 /// Byte offset, in the file, of `needle` as the value of a top-level `key` (or of an item of its
 /// list): where later stages point when a value is wrong in context (an unknown related article).
 pub fn locate_value(file: &SourceFile, key: &str, needle: &str) -> Option<usize> {
@@ -271,7 +367,24 @@ pub fn locate_key_value(file: &SourceFile, key: &str) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{not_utf8, utf8};
+    use super::{not_utf8, utf8, yaml_escapes};
+
+    #[test]
+    fn yaml_escapes_finds_each_form_that_writes_a_control() {
+        let yaml = r#"a: "\0 \a \b \v \f \e \N \x7f \u0085 \U0000FFFF \uFFFE""#;
+        let found: Vec<char> = yaml_escapes(yaml).map(|(_, c)| c).collect();
+        assert_eq!(
+            found,
+            [
+                '\0', '\u{7}', '\u{8}', '\u{b}', '\u{c}', '\u{1b}', '\u{85}', '\u{7f}', '\u{85}',
+                '\u{ffff}', '\u{fffe}'
+            ]
+        );
+        // Escapes of printable text, a written backslash, a short or broken hex escape.
+        let harmless = r#"a: "\t \n \r \\ \" \/ \_ \L \P \x41 \u00e9 \\x01 \x1 \xZZ \x+1 \u12""#;
+        assert_eq!(yaml_escapes(harmless).count(), 0, "{harmless}");
+        assert_eq!(yaml_escapes(r#"t: "ab\x01""#).next(), Some((6, '\u{1}')));
+    }
 
     #[test]
     fn utf8_accepts_and_refuses_what_the_standard_library_does() {
