@@ -108,7 +108,7 @@ pub enum Command {
     New {
         /// The article's title; its slug becomes the file name
         title: String,
-        /// Comma-separated tags
+        /// Comma-separated tags (`,` or the Arabic `،`)
         #[arg(long, value_delimiter = ',')]
         tags: Vec<String>,
         /// Sub-folder of content/ (default: the current year)

@@ -245,7 +245,8 @@ pub fn new_article(
     let mut quoted = Vec::with_capacity(tags.len());
     // A tag given twice (or in two spellings of one slug, سوريا and سوريّا) is written once.
     let mut seen = std::collections::HashSet::new();
-    for tag in tags {
+    // An Arabic keyboard types `،` for the comma: either separates tags.
+    for tag in tags.iter().flat_map(|t| t.split('،')) {
         let tag = tidy("tag", tag)?;
         if tag.is_empty() {
             continue;
@@ -315,6 +316,14 @@ mod tests {
         .expect("made");
         let text = fs::read_to_string(root.join(&made)).expect("read");
         assert!(text.contains("tags: [\"سوريا\", \"داعش\"]\n"), "{text}");
+        // The Arabic comma separates tags too.
+        let made = new_article(root, "فاصلة", &tags(&["سوريا، داعش،البادية"]), Some("2025"))
+            .expect("made");
+        let text = fs::read_to_string(root.join(&made)).expect("read");
+        assert!(
+            text.contains("tags: [\"سوريا\", \"داعش\", \"البادية\"]\n"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -295,6 +295,35 @@ fn character_references_to_control_characters_reach_no_page() {
 }
 
 #[test]
+fn tags_separated_by_arabic_commas_are_an_error_unless_quoted() {
+    // An Arabic keyboard types `،`; YAML separates a list's items with `,` alone, so this list
+    // was one tag, "داعش، سوريا، البادية", silently.
+    let err = assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags: [داعش، سوريا، البادية]\n---\nx\n",
+        "content/x.md:4:8",
+        "tag `داعش، سوريا، البادية` is one name: YAML does not read",
+    );
+    assert!(
+        err.contains("separate the names with `,` (داعش, سوريا, البادية)"),
+        "{err}"
+    );
+    assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ntags:\n  - سوريا\n  - داعش،البادية\n---\nx\n",
+        "content/x.md:6:5",
+        "tag `داعش،البادية` is one name",
+    );
+    // Quoted, the comma belongs to the name; a writer's name may hold one.
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: t\ndate: 2030-01-01\ntags: [سوريا, \"الأمن، والدفاع\"]\nauthor: فريق التحرير، بيروت\n---\nx\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/x/index.html"));
+    assert!(page.contains("الأمن، والدفاع"), "{page}");
+    assert!(page.contains("فريق التحرير، بيروت"), "{page}");
+}
+
+#[test]
 fn a_control_character_in_site_yaml_is_an_error() {
     let dir = site("good_site");
     std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\u{7}\"\n").unwrap();

@@ -208,6 +208,29 @@ fn names_of<'a>(field: &TermField, a: &'a Article) -> Vec<(&'a str, Option<&'a s
     }
 }
 
+/// The hint for a name of a list of names (`tags`, a site's own taxonomy) written unquoted with
+/// Arabic commas: `[داعش، سوريا]` is one item to YAML, whose lists are separated by `,` alone,
+/// and an Arabic keyboard types `،`. A quoted name keeps its comma, as does a writer's or a
+/// source's (one name, where a comma can belong: "فريق التحرير، بيروت").
+fn arabic_comma_list(field: &TermField, name: &str, article: &Article) -> Option<String> {
+    if matches!(field, TermField::Author | TermField::Source) || !name.contains('،') {
+        return None;
+    }
+    let at = locate_value(&article.file, field.key(), name)?;
+    if article.file.text[..at].ends_with(['"', '\'']) {
+        return None;
+    }
+    let items: Vec<&str> = name
+        .split('،')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    Some(format!(
+        "separate the names with `,` ({}), or quote the name if the comma belongs to it",
+        items.join(", ")
+    ))
+}
+
 /// Indexes one taxonomy over all articles; names that cannot have a page are problems.
 pub fn index(
     settings: &Settings,
@@ -266,7 +289,16 @@ pub fn index(
                         "{} `{name}` has no letter or digit",
                         settings.label_for_errors()
                     ),
-                    "remove it or write it with words",
+                    "remove it or write it with words".to_string(),
+                ))
+            } else if let Some(hint) = arabic_comma_list(&settings.field, &name, article) {
+                Some((
+                    format!(
+                        "{} `{name}` is one name: YAML does not read the Arabic comma (،) as \
+                         a list's separator",
+                        settings.label_for_errors()
+                    ),
+                    hint,
                 ))
             } else if slug.len() > MAX_NAME_BYTES {
                 Some((
@@ -275,7 +307,7 @@ pub fn index(
                         settings.label_for_errors(),
                         slug.len()
                     ),
-                    "shorten it: a tag, a writer's or a source's name is a few words",
+                    "shorten it: a tag, a writer's or a source's name is a few words".to_string(),
                 ))
             } else {
                 None
