@@ -54,6 +54,48 @@ pub fn to_diagnostic(
         } else {
             message
         };
+    // An invisible character explains the error when the error is at it, or quotes it (serde
+    // writes a value's characters as `\u{200f}`).
+    let explains = |col: usize, c: char| {
+        col == column || raw.contains(c) || raw.contains(&format!("\\u{{{:x}}}", c as u32))
+    };
+    let (message, hint) = match invisible_on_line(source, line).filter(|&(col, c)| explains(col, c))
+    {
+        Some((col, c)) => {
+            let what_it_is = format!(
+                "an invisible character (U+{:04X}{})",
+                c as u32,
+                if crate::arabic::normalize::is_direction_mark(c) {
+                    ", a direction mark"
+                } else {
+                    ""
+                }
+            );
+            let message = match unknown_key(&raw) {
+                Some(key)
+                    if key
+                        .chars()
+                        .any(crate::arabic::normalize::is_invisible_format) =>
+                {
+                    column = col;
+                    let visible: String = key
+                        .chars()
+                        .filter(|&c| !crate::arabic::normalize::is_invisible_format(c))
+                        .collect();
+                    format!("the key `{visible}` holds {what_it_is}")
+                }
+                _ => message,
+            };
+            (
+                message,
+                Some(format!(
+                    "delete {what_it_is} at column {col} of this line: an editor that writes \
+                     right to left adds it unseen"
+                )),
+            )
+        }
+        None => (message, hint),
+    };
     let diagnostic = Diagnostic::at(file, source, line, column, message);
     match hint {
         Some(h) => diagnostic.with_hint(h),
@@ -284,7 +326,18 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             );
         }
         let message = in_editors_words(&message);
-        let hint = if message.contains(", expected a whole number") {
+        let arabic_digits = message.contains(|c| matches!(c, '٠'..='٩' | '۰'..='۹'));
+        let hint = if message.contains(", expected a whole number") && arabic_digits {
+            // `per_page: ٢٠` is text to YAML.
+            let latin: String = message
+                .split('"')
+                .nth(1)
+                .unwrap_or_default()
+                .chars()
+                .map(crate::arabic::normalize::latin_digit)
+                .collect();
+            Some(format!("write the number with Latin digits: {latin}"))
+        } else if message.contains(", expected a whole number") {
             Some("write a whole number, without quotes".to_string())
         } else if message.contains(", expected a boolean") {
             // `draft: yes` is text to YAML 1.2, not a boolean.
@@ -359,6 +412,23 @@ fn same_meaning(key: &str) -> Option<&'static str> {
         "params" | "custom" | "meta" | "data" => "extra",
         _ => return None,
     })
+}
+
+/// The first invisible character (a direction mark, a zero-width joiner, a byte order mark) on
+/// 1-based `line` of `source`, with its 1-based column: the likely cause of an error there,
+/// and one its message cannot show.
+fn invisible_on_line(source: &str, line: usize) -> Option<(usize, char)> {
+    let text = source.split('\n').nth(line.checked_sub(1)?)?;
+    text.chars()
+        .enumerate()
+        .find(|&(_, c)| crate::arabic::normalize::is_invisible_format(c))
+        .map(|(i, c)| (i + 1, c))
+}
+
+/// The key of serde's "unknown field `key`" error.
+fn unknown_key(raw: &str) -> Option<&str> {
+    let (_, message) = path_and_message(raw);
+    message.strip_prefix("unknown field `")?.split('`').next()
 }
 
 /// Removes libyaml's " at line N column M" (the position is reported separately).

@@ -324,6 +324,72 @@ fn tags_separated_by_arabic_commas_are_an_error_unless_quoted() {
 }
 
 #[test]
+fn what_a_right_to_left_editor_types_unseen_is_read_or_named() {
+    // Arabic-Indic digits in dates and a series part, direction marks around values: read as
+    // what they show.
+    let (code, err, dir) = build_with(
+        "x.md",
+        "---\ntitle: t\ndate: ٢٠٣٠-٠٤-٢٨\u{200F}\nupdated: \u{200E}۲۰۳۰-۰۵-۰۱\n\
+         series: {name: ملف, part: ٢}\n---\nx\n",
+    );
+    assert_eq!(code, Some(0), "{err}");
+    let page = read(dir.path().join("public/x/index.html"));
+    assert!(page.contains("<time datetime=\"2030-04-28\">"), "{page}");
+    assert!(page.contains("<time datetime=\"2030-05-01\">"), "{page}");
+    write_article(
+        dir.path(),
+        "y.md",
+        "---\ntitle: y\ndate: 2030-01-01\nrelated: [\u{200F}x\u{200F}]\n---\ny\n",
+    );
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let y = read(dir.path().join("public/y/index.html"));
+    assert!(y.contains("<a href=\"/archive/x/\"><bdi>t</bdi></a>"), "{y}");
+    // Where a mark breaks the YAML or a key, the error names it: the message cannot show it.
+    let err = assert_error_at(
+        "---\n\u{200F}title: t\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:1",
+        "the key `title` holds an invisible character (U+200F, a direction mark)",
+    );
+    assert!(!err.contains("unknown key"), "{err}");
+    let err = assert_error_at(
+        "---\ntitle: \"t\"\u{200F}\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:11",
+        "did not find expected key",
+    );
+    assert!(
+        err.contains("delete an invisible character (U+200F, a direction mark) at column 11"),
+        "{err}"
+    );
+    let err = assert_error_at(
+        "---\ntitle: t\ndate: 2025-01-01\ndraft: false\u{200E}\n---\nx\n",
+        "content/x.md:4:8",
+        "wrong type",
+    );
+    assert!(err.contains("(U+200E, a direction mark) at column 13"), "{err}");
+    // A mark elsewhere on the line of an unrelated error is not blamed.
+    let err = assert_error_at(
+        "---\ntitle: [نص\u{200C}فارسی]\ndate: 2025-01-01\n---\nx\n",
+        "content/x.md:2:8",
+        "wrong type",
+    );
+    assert!(!err.contains("invisible"), "{err}");
+}
+
+#[test]
+fn numbers_in_arabic_indic_digits_get_a_hint_in_site_yaml() {
+    let dir = site("good_site");
+    std::fs::write(dir.path().join("site.yaml"), "title: أرشيف\nper_page: ٢٠\n").unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("write the number with Latin digits: 20"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn a_control_character_in_site_yaml_is_an_error() {
     let dir = site("good_site");
     std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\u{7}\"\n").unwrap();

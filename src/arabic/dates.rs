@@ -218,23 +218,30 @@ impl ArticleDate {
     /// Parses `YYYY-MM-DD` or RFC 3339 (`2025-04-28T09:30:00+03:00`).
     /// Year 0000, which ISO 8601 allows, is refused: the calendar has no year 0, and in an
     /// archive it is a typo.
-    pub fn parse(text: &str) -> Result<Self, String> {
-        let text = text.trim();
+    /// Arabic-Indic digits and invisible direction marks are read as what they show
+    /// ([`machine_form`](crate::arabic::normalize::machine_form)); errors quote the value as
+    /// written.
+    pub fn parse(written: &str) -> Result<Self, String> {
+        let written = written.trim();
+        let machine = crate::arabic::normalize::machine_form(written);
+        let text = machine.trim();
         let date = if text.len() == 10 {
             NaiveDate::parse_from_str(text, "%Y-%m-%d")
                 .map(|day| ArticleDate { day, instant: None })
-                .map_err(|e| format!("`{text}` is not a valid date ({e})"))?
+                .map_err(|e| format!("`{written}` is not a valid date ({e})"))?
         } else {
             DateTime::parse_from_rfc3339(text)
                 .map(|instant| ArticleDate {
                     day: instant.date_naive(),
                     instant: Some(instant),
                 })
-                .map_err(|e| format!("`{text}` is not a valid date or RFC 3339 date-time ({e})"))?
+                .map_err(|e| {
+                    format!("`{written}` is not a valid date or RFC 3339 date-time ({e})")
+                })?
         };
         if date.day.year() < 1 {
             return Err(format!(
-                "`{text}` is not a valid date (the calendar has no year 0)"
+                "`{written}` is not a valid date (the calendar has no year 0)"
             ));
         }
         Ok(date)
@@ -403,6 +410,26 @@ mod tests {
         assert_eq!(instant.day, d(2025, 4, 28));
         assert_eq!(instant.machine(), "2025-04-28T09:30:00+03:00");
         assert!(instant.sort_key() > day.sort_key());
+    }
+
+    #[test]
+    fn dates_typed_right_to_left_read_as_they_show() {
+        // Arabic-Indic and Persian digits, and the direction marks an RTL editor adds unseen.
+        for written in [
+            "٢٠٢٥-٠٤-٢٨",
+            "۲۰۲۵-۰۴-۲۸",
+            "\u{200F}2025-04-28\u{200F}",
+            "\u{200E}٢٠٢٥-٠٤-٢٨",
+            "2025-04-28\u{2069}",
+        ] {
+            let date = ArticleDate::parse(written).unwrap_or_else(|e| panic!("{written:?}: {e}"));
+            assert_eq!(date.machine(), "2025-04-28", "{written:?}");
+        }
+        let instant = ArticleDate::parse("٢٠٢٥-٠٤-٢٨T٠٩:٣٠:٠٠+٠٣:٠٠").unwrap();
+        assert_eq!(instant.machine(), "2025-04-28T09:30:00+03:00");
+        // An impossible one is quoted as written.
+        let err = ArticleDate::parse("٢٠٢٥-٠٢-٣٠").unwrap_err();
+        assert!(err.contains("`٢٠٢٥-٠٢-٣٠` is not a valid date"), "{err}");
     }
 
     #[test]

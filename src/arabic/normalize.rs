@@ -31,6 +31,16 @@ pub const fn is_invisible_format(c: char) -> bool {
     )
 }
 
+/// The invisible marks that only set a direction (LRM, RLM, ALM, the embeddings, overrides and
+/// isolates) and the byte order mark: what a right-to-left editor adds around a value unseen.
+/// Unlike the zero-width joiners, never part of a name.
+pub const fn is_direction_mark(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
 /// The Arabic presentation forms: contextual shapes and ligatures of letters that Unicode keeps
 /// only for compatibility (U+FEFF, the byte order mark at the end of the second block, is not
 /// one: it is an [invisible format character](is_invisible_format)).
@@ -101,10 +111,33 @@ const fn fold_char(c: char) -> char {
         // them apart (مسوول, مسيول). Every seated hamza becomes the bare hamza.
         'ؤ' | 'ئ' => 'ء',
         'ک' => 'ك',
+        '٠'..='٩' | '۰'..='۹' => latin_digit(c),
+        _ => c,
+    }
+}
+
+/// An Arabic-Indic (٠–٩) or Persian (۰–۹) digit as the Latin digit; any other character as is.
+pub const fn latin_digit(c: char) -> char {
+    match c {
         '٠'..='٩' => (b'0' + (c as u32 - '٠' as u32) as u8) as char,
         '۰'..='۹' => (b'0' + (c as u32 - '۰' as u32) as u8) as char,
         _ => c,
     }
+}
+
+/// A value meant for a machine (a date, a number) as an editor who writes right to left may
+/// type it: without the invisible direction marks their editors add around it, and with Latin
+/// digits for Arabic-Indic and Persian ones (`٢٠٢٥-٠٤-٢٨` is the date it shows).
+pub fn machine_form(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .filter(|&c| !is_invisible_format(c))
+            .map(latin_digit)
+            .collect(),
+    )
 }
 
 /// [`fold_char`] as data, for the search script (which must fold exactly as the index did):

@@ -75,9 +75,21 @@ impl<'de> Deserialize<'de> for SeriesSpec {
                             name = Some(Text::deserialize(v).map_err(de::Error::custom)?.0)
                         }
                         Some("part") => {
-                            let n = v.as_u64().filter(|n| (1..=10_000).contains(n)).ok_or_else(
-                                || de::Error::custom("`part` of a series is a whole number from 1"),
-                            )?;
+                            // `part: ٢`, typed with Arabic-Indic digits, is text to YAML.
+                            let n = v
+                                .as_u64()
+                                .or_else(|| {
+                                    v.as_str().and_then(|s| {
+                                        crate::arabic::normalize::machine_form(s)
+                                            .trim()
+                                            .parse()
+                                            .ok()
+                                    })
+                                })
+                                .filter(|n| (1..=10_000).contains(n))
+                                .ok_or_else(|| {
+                                    de::Error::custom("`part` of a series is a whole number from 1")
+                                })?;
                             part = Some(n as u32);
                         }
                         other => {
@@ -376,6 +388,12 @@ impl<'de> Deserialize<'de> for RelatedEntry {
                 f.write_str("an article path (2025/slug) or a map with `title` and optional `url`")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RelatedEntry, E> {
+                // Without the invisible direction marks an editor's right-to-left editor adds.
+                let visible: String = v
+                    .chars()
+                    .filter(|&c| !crate::arabic::normalize::is_direction_mark(c))
+                    .collect();
+                let v = visible.as_str();
                 let id = v
                     .trim()
                     .trim_start_matches('/')
