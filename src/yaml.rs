@@ -47,13 +47,16 @@ pub fn to_diagnostic(
     // about tokens.
     let at = crate::diagnostics::offset_of(source, line, column);
     let tab = source[at..].starts_with('\t');
-    let message =
+    let mut message =
         if tab && (raw.contains("cannot start any token") || raw.contains("tab character")) {
             hint = Some("replace the tab with spaces (two for each level)".to_string());
             format!("a tab indents this line of the {what}; YAML indents with spaces only")
         } else {
             message
         };
+    if let Some((m, h)) = unquoted_colon_or_early_quote(&raw, source, line) {
+        (message, hint) = (m, Some(h));
+    }
     // An invisible character explains the error when the error is at it, or quotes it (serde
     // writes a value's characters as `\u{200f}`).
     let explains = |col: usize, c: char| {
@@ -347,6 +350,16 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         };
         return (format!("{message}{place}"), hint);
     }
+    if message.contains("` is not a valid date") {
+        let written = message.split('`').nth(1).unwrap_or_default();
+        let hint = match crate::arabic::dates::iso_suggestion(written) {
+            Some(iso) => format!("write the date as YYYY-MM-DD: {iso}"),
+            None => "write the date as YYYY-MM-DD (2025-04-28), or with a time and its offset \
+                     (2025-04-28T09:30:00+03:00)"
+                .to_string(),
+        };
+        return (format!("{message}{place}"), Some(hint));
+    }
     if let Some(rest) = message.strip_prefix("unknown variant ") {
         return (format!("unknown value {rest}{place}"), None);
     }
@@ -412,6 +425,46 @@ fn same_meaning(key: &str) -> Option<&'static str> {
         "params" | "custom" | "meta" | "data" => "extra",
         _ => return None,
     })
+}
+
+/// The two ways a headline breaks a `key: value` line, in editors' words: a `: ` in an
+/// unquoted value (`title: داعش: عودة`) and quotes inside a double-quoted one
+/// (`title: "عودة "داعش" إلى البادية"`), each with the line as it should be written.
+fn unquoted_colon_or_early_quote(raw: &str, source: &str, line: usize) -> Option<(String, String)> {
+    let text = source.split('\n').nth(line.checked_sub(1)?)?;
+    let (key, value) = text.split_once(": ")?;
+    // A map inside a list (`  - title: …`) is named by its key.
+    let key = key.trim().trim_start_matches("- ").trim_start();
+    let value = value.trim();
+    if key.is_empty() || key.contains(['"', '\'', '[', '{', '#', ' ']) {
+        return None;
+    }
+    if raw.contains("mapping values are not allowed") && !value.starts_with(['"', '\'', '[', '{']) {
+        let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+        return Some((
+            format!(
+                "`{key}` holds a `: `, which starts a new key to YAML unless the value is quoted"
+            ),
+            format!("quote it: {key}: \"{quoted}\""),
+        ));
+    }
+    if raw.contains("did not find expected key")
+        && value.starts_with('"')
+        && value.matches('"').count() > 2
+    {
+        let inner = value
+            .strip_prefix('"')?
+            .strip_suffix('"')
+            .unwrap_or(&value[1..]);
+        return Some((
+            format!("the quotes inside `{key}`'s value end it early"),
+            format!(
+                "quote the value with single quotes, which may hold double ones: {key}: '{}' (or write «» inside)",
+                inner.replace('\'', "''")
+            ),
+        ));
+    }
+    None
 }
 
 /// The first invisible character (a direction mark, a zero-width joiner, a byte order mark) on

@@ -344,7 +344,10 @@ fn what_a_right_to_left_editor_types_unseen_is_read_or_named() {
     let out = warraq(dir.path(), &["build"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let y = read(dir.path().join("public/y/index.html"));
-    assert!(y.contains("<a href=\"/archive/x/\"><bdi>t</bdi></a>"), "{y}");
+    assert!(
+        y.contains("<a href=\"/archive/x/\"><bdi>t</bdi></a>"),
+        "{y}"
+    );
     // Where a mark breaks the YAML or a key, the error names it: the message cannot show it.
     let err = assert_error_at(
         "---\n\u{200F}title: t\ndate: 2025-01-01\n---\nx\n",
@@ -366,7 +369,10 @@ fn what_a_right_to_left_editor_types_unseen_is_read_or_named() {
         "content/x.md:4:8",
         "wrong type",
     );
-    assert!(err.contains("(U+200E, a direction mark) at column 13"), "{err}");
+    assert!(
+        err.contains("(U+200E, a direction mark) at column 13"),
+        "{err}"
+    );
     // A mark elsewhere on the line of an unrelated error is not blamed.
     let err = assert_error_at(
         "---\ntitle: [نص\u{200C}فارسی]\ndate: 2025-01-01\n---\nx\n",
@@ -374,6 +380,65 @@ fn what_a_right_to_left_editor_types_unseen_is_read_or_named() {
         "wrong type",
     );
     assert!(!err.contains("invisible"), "{err}");
+}
+
+#[test]
+fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
+    let cases = [
+        // A `: ` in an unquoted headline starts a new key to YAML.
+        (
+            "title: داعش: عودة",
+            "content/x.md:2:12",
+            "`title` holds a `: `, which starts a new key",
+            "quote it: title: \"داعش: عودة\"",
+        ),
+        (
+            "related:\n  - title: عودة: داعش",
+            "content/x.md:3:16",
+            "`title` holds a `: `",
+            "quote it: title: \"عودة: داعش\"",
+        ),
+        // Quotes inside a double-quoted headline end it early.
+        (
+            "title: \"عودة \"داعش\" إلى البادية\"",
+            "content/x.md:2:15",
+            "the quotes inside `title`'s value end it early",
+            "title: 'عودة \"داعش\" إلى البادية'",
+        ),
+        // Dates as they are written elsewhere, with the one they meant.
+        (
+            "date: 28/04/2025",
+            "content/x.md:2:7",
+            "`28/04/2025` is not a valid date",
+            "write the date as YYYY-MM-DD: 2025-04-28",
+        ),
+        (
+            "date: 28 نيسان (أبريل) 2025",
+            "content/x.md:2:7",
+            "`28 نيسان (أبريل) 2025` is not a valid date",
+            "write the date as YYYY-MM-DD: 2025-04-28",
+        ),
+        (
+            "date: أمس",
+            "content/x.md:2:7",
+            "`أمس` is not a valid date",
+            "write the date as YYYY-MM-DD (2025-04-28), or with a time",
+        ),
+    ];
+    for (line, location, message, hint) in cases {
+        let text = if line.starts_with("date:") {
+            format!("---\n{line}\ntitle: t\n---\nx\n")
+        } else if line.starts_with("related:") {
+            format!("---\n{line}\ntitle: t\ndate: 2025-01-01\n---\nx\n")
+        } else {
+            format!("---\n{line}\ndate: 2025-01-01\n---\nx\n")
+        };
+        let err = assert_error_at(&text, location, message);
+        assert!(
+            err.replace("\n        ", " ").contains(hint),
+            "{line}: expected the hint `{hint}` in\n{err}"
+        );
+    }
 }
 
 #[test]

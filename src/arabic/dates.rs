@@ -113,6 +113,94 @@ pub const MAGHREB_MONTHS: [&str; 12] = [
     "دجنبر",
 ];
 
+/// English month names and their abbreviations, for [`iso_suggestion`].
+const ENGLISH_MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The `YYYY-MM-DD` an editor most likely meant by a date in another form (`28/04/2025`,
+/// `2025/4/8`, `28 نيسان (أبريل) 2025`, `28 ابريل 2025`, `April 28, 2025`), for an error's hint.
+/// Day before month when either could be first, as Arabic writes dates; `None` when the text
+/// is not three parts of a real date.
+pub fn iso_suggestion(written: &str) -> Option<String> {
+    use crate::arabic::normalize::{fold, machine_form};
+    // A month's second name in parentheses, as the seed article writes them, says nothing more.
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for c in machine_form(written).chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => text.push(c),
+            _ => {}
+        }
+    }
+    let mut text = fold(&text);
+    // Names become their number, longest first (كانون الثاني before كانون), marked `m`.
+    let mut names: Vec<(String, usize)> = [LEVANT_MONTHS, ARABIC_MONTHS, MAGHREB_MONTHS]
+        .iter()
+        .flat_map(|months| months.iter().enumerate().map(|(i, m)| (fold(m), i + 1)))
+        .chain(
+            ENGLISH_MONTHS
+                .iter()
+                .enumerate()
+                .flat_map(|(i, m)| [(m.to_string(), i + 1), (m[..3].to_string(), i + 1)]),
+        )
+        .collect();
+    names.sort_by_key(|(name, _)| std::cmp::Reverse(name.chars().count()));
+    let mut named_month = None;
+    for (name, month) in names {
+        if let Some(at) = text.find(&name) {
+            text.replace_range(at..at + name.len(), " m ");
+            named_month = Some(month);
+            break;
+        }
+    }
+    let parts: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty() && !matches!(*p, "st" | "nd" | "rd" | "th"))
+        .collect();
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| *p != "m" && !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
+    }
+    let n = |p: &str| -> Option<u32> {
+        if p == "m" {
+            named_month.map(|m| m as u32)
+        } else {
+            p.parse().ok()
+        }
+    };
+    let (a, b, c) = (n(parts[0])?, n(parts[1])?, n(parts[2])?);
+    let (year, month, day) = if parts[0].len() == 4 {
+        (a, b, c)
+    } else if parts[2].len() == 4 {
+        if parts[0] == "m" || (parts[1] != "m" && b > 12 && a <= 12) {
+            (c, a, b)
+        } else {
+            (c, b, a)
+        }
+    } else {
+        return None;
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
 /// The month's name (1–12) in a style; `levant` pairs both names as the seed article does.
 /// Returns `None` for a month outside 1–12.
 pub fn month_name(style: DateStyle, month: u32) -> Option<String> {
@@ -430,6 +518,32 @@ mod tests {
         // An impossible one is quoted as written.
         let err = ArticleDate::parse("٢٠٢٥-٠٢-٣٠").unwrap_err();
         assert!(err.contains("`٢٠٢٥-٠٢-٣٠` is not a valid date"), "{err}");
+    }
+
+    #[test]
+    fn dates_in_other_forms_get_the_one_they_meant() {
+        for (written, meant) in [
+            ("28/04/2025", Some("2025-04-28")),
+            ("2025/4/8", Some("2025-04-08")),
+            ("2025-4-8", Some("2025-04-08")),
+            ("28.04.2025", Some("2025-04-28")),
+            ("04/28/2025", Some("2025-04-28")),
+            ("٢٨/٤/٢٠٢٥", Some("2025-04-28")),
+            ("28 نيسان (أبريل) 2025", Some("2025-04-28")),
+            ("28 ابريل 2025", Some("2025-04-28")),
+            ("3 كانون الثاني 2024", Some("2024-01-03")),
+            ("3 كانون الأول 2024", Some("2024-12-03")),
+            ("1 تشرين الثاني 2023", Some("2023-11-01")),
+            ("9 غشت 2025", Some("2025-08-09")),
+            ("April 28, 2025", Some("2025-04-28")),
+            ("28 Apr 2025", Some("2025-04-28")),
+            ("30/02/2025", None),
+            ("28 04", None),
+            ("yesterday", None),
+            ("28/04/25", None),
+        ] {
+            assert_eq!(iso_suggestion(written).as_deref(), meant, "{written}");
+        }
     }
 
     #[test]
