@@ -57,6 +57,24 @@ pub fn to_diagnostic(
     if let Some((m, h)) = unquoted_colon_or_early_quote(&raw, source, line) {
         (message, hint) = (m, Some(h));
     }
+    // `title:عنوان`: to YAML a key needs a space after its colon, so the line is one text,
+    // and the error comes where that text makes no sense (often a later line).
+    let structural = [
+        "expected ':'",
+        "expected key",
+        "mapping values",
+        "invalid type: string",
+    ]
+    .iter()
+    .any(|e| raw.contains(e));
+    if let Some((at, key, value)) = structural
+        .then(|| colon_without_space(&source[yaml_start..], (line + 1).saturating_sub(first_line)))
+        .flatten()
+    {
+        (line, column) = crate::diagnostics::line_column(source, yaml_start + at);
+        message = format!("`{key}:` needs a space after its colon");
+        hint = Some(format!("write {key}: {value}"));
+    }
     // An invisible character explains the error when the error is at it, or quotes it (serde
     // writes a value's characters as `\u{200f}`).
     let explains = |col: usize, c: char| {
@@ -298,7 +316,24 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
     }
     if message.starts_with("invalid type") {
         let hint = match path {
-            Some(p) if p == "tags" || p == "author" => Some(format!("write `{p}` as a list: {p}: [first, second]")),
+            Some("tags") => {
+                // `tags: داعش، سوريا`: the list it meant, with either comma.
+                let written = message
+                    .strip_prefix("invalid type: string \"")
+                    .and_then(|rest| rest.split_once("\", expected"))
+                    .map(|(names, _)| {
+                        names
+                            .split([',', '،'])
+                            .map(str::trim)
+                            .filter(|n| !n.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .filter(|names| !names.is_empty() && !names.contains(['[', ']', '"', '\\']))
+                    .unwrap_or_else(|| "first, second".to_string());
+                Some(format!("write `tags` as a list: tags: [{written}]"))
+            }
+            Some(p) if p == "author" => Some(format!("write `{p}` as a list: {p}: [first, second]")),
             Some(p) if p.starts_with("related") => Some(
                 "a related entry is an article path (2025/slug) or a map with `title` and optional `url`".to_string(),
             ),
@@ -463,6 +498,36 @@ fn unquoted_colon_or_early_quote(raw: &str, source: &str, line: usize) -> Option
                 inner.replace('\'', "''")
             ),
         ));
+    }
+    None
+}
+
+/// The first line of `yaml`, up to 1-based `last`, written `key:value` with no space after
+/// the colon (a URL's `https://` aside): the offset of the colon, the key and the value.
+fn colon_without_space(yaml: &str, last: usize) -> Option<(usize, &str, &str)> {
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n').take(last) {
+        let item = line.trim_start_matches(' ');
+        let item = item
+            .strip_prefix("- ")
+            .unwrap_or(item)
+            .trim_start_matches(' ');
+        let key_len = item
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(item.len());
+        let (key, rest) = item.split_at(key_len);
+        if let Some(value) = rest.strip_prefix(':') {
+            let value = value.trim_end();
+            if !key.is_empty()
+                && key.starts_with(|c: char| c.is_ascii_alphabetic())
+                && !value.is_empty()
+                && !value.starts_with([' ', '\t', '/'])
+            {
+                let at = offset + line.len() - item.len() + key_len;
+                return Some((at, key, value));
+            }
+        }
+        offset += line.len();
     }
     None
 }

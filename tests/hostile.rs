@@ -425,14 +425,44 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "write the date as YYYY-MM-DD (2025-04-28), or with a time",
         ),
     ];
-    for (line, location, message, hint) in cases {
-        let text = if line.starts_with("date:") {
-            format!("---\n{line}\ntitle: t\n---\nx\n")
-        } else if line.starts_with("related:") {
-            format!("---\n{line}\ntitle: t\ndate: 2025-01-01\n---\nx\n")
-        } else {
-            format!("---\n{line}\ndate: 2025-01-01\n---\nx\n")
-        };
+    let more = [
+        // No space after a key's colon: one text to YAML, and an error wherever it ends.
+        (
+            "title:عنوان",
+            "content/x.md:2:6",
+            "`title:` needs a space after its colon",
+            "write title: عنوان",
+        ),
+        (
+            "related:\n  - title: x\n    url:https://x.org",
+            "content/x.md:4:8",
+            "`url:` needs a space after its colon",
+            "write url: https://x.org",
+        ),
+        // Tags as one text: the list it meant.
+        (
+            "tags: داعش، سوريا",
+            "content/x.md:2:7",
+            "wrong type: string \"داعش، سوريا\", expected a sequence",
+            "tags: [داعش, سوريا]",
+        ),
+        // A list item indented under the one above continues it.
+        (
+            "related:\n- 2024/x\n  - 2024/y",
+            "content/x.md:3:3",
+            "related article `2024/x - 2024/y` does not exist",
+            "start every `- ` of the list at the same indentation",
+        ),
+    ];
+    for (line, location, message, hint) in cases.into_iter().chain(more) {
+        let mut text = format!("---\n{line}\n");
+        if !line.starts_with("title") {
+            text.push_str("title: t\n");
+        }
+        if !line.starts_with("date") {
+            text.push_str("date: 2025-01-01\n");
+        }
+        text.push_str("---\nx\n");
         let err = assert_error_at(&text, location, message);
         assert!(
             err.replace("\n        ", " ").contains(hint),

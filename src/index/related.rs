@@ -58,10 +58,12 @@ pub fn declared(articles: &[Article], diagnostics: &mut Vec<Diagnostic>) -> Vec<
                             }
                         }
                         None => {
-                            let hint = match did_you_mean(id, by_id.keys().copied()) {
+                            let hint = if id.contains(" - ") {
+                                "an item indented deeper than the one above it continues that item: start every `- ` of the list at the same indentation".into()
+                            } else { match did_you_mean(id, by_id.keys().copied()) {
                                 Some(near) => format!("did you mean `{near}`? Entries are paths under content/ without `.md`"),
                                 None => "entries are paths under content/ without `.md` (2025/slug), or {title, url} maps for other sites".into(),
-                            };
+                            } };
                             diagnostics.push(at(article, id, format!("related article `{id}` does not exist")).with_hint(hint));
                         }
                     },
@@ -86,7 +88,13 @@ pub fn declared(articles: &[Article], diagnostics: &mut Vec<Diagnostic>) -> Vec<
 }
 
 fn at(article: &Article, needle: &str, message: String) -> Diagnostic {
-    let offset = locate_value(&article.file, "related", needle).unwrap_or(0);
+    // YAML folds a plain value's lines into one (an item indented under another joins it), so
+    // the value as read may not be written anywhere: its first word is, or else the key.
+    let first_word = needle.split_whitespace().next().unwrap_or(needle);
+    let offset = locate_value(&article.file, "related", needle)
+        .or_else(|| locate_value(&article.file, "related", first_word))
+        .or_else(|| crate::content::front_matter::locate_key_value(&article.file, "related"))
+        .unwrap_or(0);
     Diagnostic::at_offset(&article.shown, &article.file.text, offset, message)
 }
 
