@@ -306,11 +306,15 @@ impl Config {
             .with_hint(BASE_URL_HINT)
         })?;
         if !crate::content::front_matter::is_language_tag(&language) {
+            let hint = match crate::content::front_matter::language_code_of(&language) {
+                Some(code) => format!("write its code: `language: {code}`"),
+                None => "use a tag like `ar`, `en`, `fr` or `ar-MA`".to_string(),
+            };
             return Err(Diagnostic::new(
                 Some(shown),
                 format!("`language: {language}` is not a language tag"),
             )
-            .with_hint("use a tag like `ar`, `en`, `fr` or `ar-MA`"));
+            .with_hint(hint));
         }
         let per_page = raw.per_page.unwrap_or(20);
         if per_page == 0 {

@@ -385,6 +385,18 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
         };
         return (format!("{message}{place}"), hint);
     }
+    if message.contains("` names a language; write its code")
+        || message.contains("` is not a language tag like")
+    {
+        return (
+            format!("{message}{place}"),
+            Some(
+                "a language is written by its ISO 639 code (ar, en, fr, fa, ur, ku), a region may \
+                 follow (ar-MA, en-GB)"
+                    .to_string(),
+            ),
+        );
+    }
     if message.contains("` is not a valid date") {
         let written = message.split('`').nth(1).unwrap_or_default();
         let hint = match crate::arabic::dates::iso_suggestion(written) {

@@ -446,6 +446,25 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "wrong type: string \"داعش، سوريا\", expected a sequence",
             "tags: [داعش, سوريا]",
         ),
+        // A language by its name, in English or Arabic.
+        (
+            "lang: English",
+            "content/x.md:2:7",
+            "`English` names a language; write its code: `en`",
+            "ISO 639 code",
+        ),
+        (
+            "lang: الانجليزية",
+            "content/x.md:2:7",
+            "`الانجليزية` names a language; write its code: `en`",
+            "ISO 639 code",
+        ),
+        (
+            "lang: klingon",
+            "content/x.md:2:7",
+            "`klingon` is not a language tag",
+            "ISO 639 code",
+        ),
         // A list item indented under the one above continues it.
         (
             "related:\n- 2024/x\n  - 2024/y",
@@ -469,6 +488,24 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "{line}: expected the hint `{hint}` in\n{err}"
         );
     }
+}
+
+#[test]
+fn a_site_language_written_by_its_name_gets_its_code() {
+    let dir = site("good_site");
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "title: أرشيف\nlanguage: arabic\n",
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`language: arabic` is not a language tag"),
+        "{err}"
+    );
+    assert!(err.contains("write its code: `language: ar`"), "{err}");
 }
 
 #[test]

@@ -481,15 +481,80 @@ impl<'de> Deserialize<'de> for Slug {
     }
 }
 
-/// Whether `text` has the shape of a BCP 47 language tag: a 2–3 letter (or 4–8 letter)
-/// language, then subtags of 1–8 letters or digits (`ar`, `en`, `fr-MA`, `zh-Hant-TW`).
+/// Whether `text` has the shape of a BCP 47 language tag: a 2–3 letter language, then subtags of
+/// 1–8 letters or digits (`ar`, `en`, `fr-MA`, `zh-Hant-TW`). (BCP 47's 4–8 letter languages
+/// are reserved or unregistered; written here they are a language's name: `arabic`.)
 pub fn is_language_tag(text: &str) -> bool {
     let mut parts = text.split('-');
     let language = parts.next().unwrap_or("");
-    (2..=8).contains(&language.len())
+    (2..=3).contains(&language.len())
         && language.chars().all(|c| c.is_ascii_alphabetic())
         && text.len() <= 35
         && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// The code of a language written by its name, in English or Arabic (`English`, `arabic`,
+/// `الإنجليزية`, `فرنسي`), for the hint of an error: what an editor writes for `lang:` before
+/// knowing it takes a code.
+pub fn language_code_of(name: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &[&str])] = &[
+        ("ar", &["arabic", "العربية", "عربي", "عربية"]),
+        (
+            "en",
+            &[
+                "english",
+                "الإنجليزية",
+                "الإنكليزية",
+                "إنجليزي",
+                "إنجليزية",
+                "إنكليزي",
+            ],
+        ),
+        (
+            "fr",
+            &[
+                "french",
+                "français",
+                "francais",
+                "الفرنسية",
+                "فرنسي",
+                "فرنسية",
+            ],
+        ),
+        ("fa", &["persian", "farsi", "الفارسية", "فارسي", "فارسية"]),
+        ("ur", &["urdu", "الأردية", "أردو"]),
+        ("ku", &["kurdish", "الكردية", "كردي", "كردية"]),
+        ("tr", &["turkish", "التركية", "تركي", "تركية"]),
+        ("he", &["hebrew", "العبرية", "عبري", "عبرية"]),
+        ("es", &["spanish", "español", "الإسبانية", "إسباني"]),
+        ("de", &["german", "deutsch", "الألمانية", "ألماني"]),
+        ("ru", &["russian", "الروسية", "روسي"]),
+        ("zh", &["chinese", "الصينية", "صيني"]),
+        ("it", &["italian", "الإيطالية", "إيطالي"]),
+        ("am", &["amharic", "الأمهرية"]),
+        ("so", &["somali", "الصومالية"]),
+        (
+            "ber",
+            &["berber", "amazigh", "tamazight", "الأمازيغية", "أمازيغي"],
+        ),
+    ];
+    let folded = crate::arabic::normalize::fold(name.trim());
+    NAMES
+        .iter()
+        .find(|(_, names)| {
+            names
+                .iter()
+                .any(|n| crate::arabic::normalize::fold(n) == folded)
+        })
+        .map(|(code, _)| *code)
+}
+
+/// The error for a `lang:`/`language:` value that is not a language tag.
+pub fn not_a_language_tag(raw: &str) -> String {
+    match language_code_of(raw) {
+        Some(code) => format!("`{raw}` names a language; write its code: `{code}`"),
+        None => format!("`{raw}` is not a language tag like `en` or `fr-MA`"),
+    }
 }
 
 /// A language tag (`en`, `fr-MA`).
@@ -502,9 +567,7 @@ impl<'de> Deserialize<'de> for Lang {
         if is_language_tag(&raw) {
             Ok(Lang(raw))
         } else {
-            Err(de::Error::custom(format!(
-                "`{raw}` is not a language tag like `en` or `fr-MA`"
-            )))
+            Err(de::Error::custom(not_a_language_tag(&raw)))
         }
     }
 }
