@@ -31,6 +31,23 @@ fn assert_error_at(text: &str, location: &str, message: &str) -> String {
     err
 }
 
+/// Builds the good site with `text` as content/x.md: it must succeed. Returns the article's
+/// page, and the site to read other files of.
+fn built_page(text: &str) -> (String, tempfile::TempDir) {
+    let (code, err, dir) = build_with("x.md", text);
+    assert_eq!(code, Some(0), "{err}");
+    (read(dir.path().join("public/x/index.html")), dir)
+}
+
+/// Builds the good site with `yaml` as its site.yaml: it must fail (exit 1). Returns the report.
+fn site_yaml_error(yaml: &str) -> String {
+    let dir = site("good_site");
+    std::fs::write(dir.path().join("site.yaml"), yaml).unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    assert_eq!(out.status.code(), Some(1), "{yaml}");
+    stderr(&out)
+}
+
 #[test]
 fn values_that_mean_nothing_are_errors_at_the_value() {
     assert_error_at(
@@ -199,12 +216,7 @@ fn dates_no_article_can_have_are_errors_at_the_value() {
 
 #[test]
 fn an_optional_key_written_empty_is_absent_and_numbers_are_text() {
-    let (code, err, dir) = build_with(
-        "x.md",
-        "---\ntitle: 1984\ndate: 2025-01-01\ntags: [2011, سوريا]\nsummary: ~\nauthor: null\n---\nنص.\n",
-    );
-    assert_eq!(code, Some(0), "{err}");
-    let page = read(dir.path().join("public/x/index.html"));
+    let (page, dir) = built_page("---\ntitle: 1984\ndate: 2025-01-01\ntags: [2011, سوريا]\nsummary: ~\nauthor: null\n---\nنص.\n");
     assert!(page.contains("<h1>1984</h1>"), "{page}");
     assert!(dir.path().join("public/tags/2011/index.html").is_file());
     assert!(!page.contains(">null<"));
@@ -261,12 +273,8 @@ fn control_characters_written_as_escapes_are_errors_at_the_escape() {
         "this escape writes an invisible control character (U+FFFE)",
     );
     // Escapes of what a page can carry are text as before.
-    let (code, err, dir) = build_with(
-        "x.md",
-        "---\ntitle: \"سطر\\tو\\u00e9 \\\\x01\"\ndate: 2030-01-01\n---\nx\n",
-    );
-    assert_eq!(code, Some(0), "{err}");
-    let page = read(dir.path().join("public/x/index.html"));
+    let (page, _dir) =
+        built_page("---\ntitle: \"سطر\\tو\\u00e9 \\\\x01\"\ndate: 2030-01-01\n---\nx\n");
     assert!(page.contains("<h1>سطر\tوé \\x01</h1>"), "{page}");
 }
 
@@ -313,12 +321,7 @@ fn tags_separated_by_arabic_commas_are_an_error_unless_quoted() {
         "tag `داعش،البادية` is one name",
     );
     // Quoted, the comma belongs to the name; a writer's name may hold one.
-    let (code, err, dir) = build_with(
-        "x.md",
-        "---\ntitle: t\ndate: 2030-01-01\ntags: [سوريا, \"الأمن، والدفاع\"]\nauthor: فريق التحرير، بيروت\n---\nx\n",
-    );
-    assert_eq!(code, Some(0), "{err}");
-    let page = read(dir.path().join("public/x/index.html"));
+    let (page, _dir) = built_page("---\ntitle: t\ndate: 2030-01-01\ntags: [سوريا, \"الأمن، والدفاع\"]\nauthor: فريق التحرير، بيروت\n---\nx\n");
     assert!(page.contains("الأمن، والدفاع"), "{page}");
     assert!(page.contains("فريق التحرير، بيروت"), "{page}");
 }
@@ -327,13 +330,10 @@ fn tags_separated_by_arabic_commas_are_an_error_unless_quoted() {
 fn what_a_right_to_left_editor_types_unseen_is_read_or_named() {
     // Arabic-Indic digits in dates and a series part, direction marks around values: read as
     // what they show.
-    let (code, err, dir) = build_with(
-        "x.md",
+    let (page, dir) = built_page(
         "---\ntitle: t\ndate: ٢٠٣٠-٠٤-٢٨\u{200F}\nupdated: \u{200E}۲۰۳۰-۰۵-۰۱\n\
          series: {name: ملف, part: ٢}\n---\nx\n",
     );
-    assert_eq!(code, Some(0), "{err}");
-    let page = read(dir.path().join("public/x/index.html"));
     assert!(page.contains("<time datetime=\"2030-04-28\">"), "{page}");
     assert!(page.contains("<time datetime=\"2030-05-01\">"), "{page}");
     write_article(
@@ -492,15 +492,7 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
 
 #[test]
 fn a_site_language_written_by_its_name_gets_its_code() {
-    let dir = site("good_site");
-    std::fs::write(
-        dir.path().join("site.yaml"),
-        "title: أرشيف\nlanguage: arabic\n",
-    )
-    .unwrap();
-    let out = warraq(dir.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = stderr(&out);
+    let err = site_yaml_error("title: أرشيف\nlanguage: arabic\n");
     assert!(
         err.contains("`language: arabic` is not a language tag"),
         "{err}"
@@ -510,36 +502,24 @@ fn a_site_language_written_by_its_name_gets_its_code() {
 
 #[test]
 fn numbers_in_arabic_indic_digits_get_a_hint_in_site_yaml() {
-    let dir = site("good_site");
-    std::fs::write(dir.path().join("site.yaml"), "title: أرشيف\nper_page: ٢٠\n").unwrap();
-    let out = warraq(dir.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = site_yaml_error("title: أرشيف\nper_page: ٢٠\n");
     assert!(
-        stderr(&out).contains("write the number with Latin digits: 20"),
-        "{}",
-        stderr(&out)
+        err.contains("write the number with Latin digits: 20"),
+        "{err}"
     );
 }
 
 #[test]
 fn a_control_character_in_site_yaml_is_an_error() {
-    let dir = site("good_site");
-    std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\u{7}\"\n").unwrap();
-    let out = warraq(dir.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = site_yaml_error("title: \"أرشيف\u{7}\"\n");
     assert!(
-        stderr(&out).contains("site.yaml:1:14: an invisible control character (U+0007)"),
-        "{}",
-        stderr(&out)
+        err.contains("site.yaml:1:14: an invisible control character (U+0007)"),
+        "{err}"
     );
-    std::fs::write(dir.path().join("site.yaml"), "title: \"أرشيف\\x0b\"\n").unwrap();
-    let out = warraq(dir.path(), &["build"]);
-    assert_eq!(out.status.code(), Some(1));
+    let err = site_yaml_error("title: \"أرشيف\\x0b\"\n");
     assert!(
-        stderr(&out)
-            .contains("site.yaml:1:14: this escape writes an invisible control character (U+000B)"),
-        "{}",
-        stderr(&out)
+        err.contains("site.yaml:1:14: this escape writes an invisible control character (U+000B)"),
+        "{err}"
     );
 }
 
@@ -622,9 +602,7 @@ fn heading_ids_and_classes_that_are_not_names_are_errors_at_the_heading() {
 #[test]
 fn safe_raw_html_and_listed_embeds_are_kept_and_trusted_sites_keep_everything() {
     let text = "---\ntitle: t\ndate: 2025-01-01\n---\n<figure><img src=\"/a.png\" alt=\"صورة\"><figcaption>تعليق</figcaption></figure>\n\n<iframe src=\"https://www.youtube.com/embed/xyz\" allowfullscreen></iframe>\n\n<details><summary>المزيد</summary>\n\nنص <mark>مهم</mark>.\n\n</details>\n";
-    let (code, err, dir) = build_with("x.md", text);
-    assert_eq!(code, Some(0), "{err}");
-    let page = read(dir.path().join("public/x/index.html"));
+    let (page, _dir) = built_page(text);
     for kept in [
         "<figcaption>تعليق</figcaption>",
         "src=\"https://www.youtube.com/embed/xyz\"",
@@ -792,15 +770,8 @@ fn nonsense_settings_are_errors_with_the_allowed_values() {
             "site.yaml:1:1: site.yaml is a list, not a map of keys",
         ),
     ] {
-        let dir = site("good_site");
-        std::fs::write(dir.path().join("site.yaml"), yaml).unwrap();
-        let out = warraq(dir.path(), &["build"]);
-        assert_eq!(out.status.code(), Some(1), "{yaml}");
-        assert!(
-            stderr(&out).contains(expected),
-            "{expected}\n{}",
-            stderr(&out)
-        );
+        let err = site_yaml_error(yaml);
+        assert!(err.contains(expected), "{expected}\n{err}");
     }
 }
 
@@ -837,12 +808,7 @@ fn template_errors_name_the_template_file() {
 fn deep_nesting_and_repetition_are_handled_not_choked_on() {
     // Thousands of identical headings get unique ids (in linear time: ids continue counting).
     let headings: String = (0..5000).map(|_| "## عنوان\n\n").collect();
-    let (code, err, dir) = build_with(
-        "x.md",
-        &format!("---\ntitle: t\ndate: 2025-01-01\n---\n{headings}"),
-    );
-    assert_eq!(code, Some(0), "{err}");
-    let page = read(dir.path().join("public/x/index.html"));
+    let (page, _dir) = built_page(&format!("---\ntitle: t\ndate: 2025-01-01\n---\n{headings}"));
     assert!(page.contains("id=\"عنوان-4999\""));
     assert!(!page.contains("id=\"عنوان-5000\""));
     // Blockquotes nested 50 000 deep build (directions are decided in one pass).
