@@ -518,7 +518,21 @@ fn unquoted_colon_or_early_quote(raw: &str, source: &str, line: usize) -> Option
 /// the colon (a URL's `https://` aside): the offset of the colon, the key and the value.
 fn colon_without_space(yaml: &str, last: usize) -> Option<(usize, &str, &str)> {
     let mut offset = 0;
+    // The indentation of a key whose value is a block of text (`summary: |`): lines indented
+    // deeper are that text, where `word:word` is just text.
+    let mut block_under: Option<usize> = None;
     for line in yaml.split_inclusive('\n').take(last) {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let start = offset;
+        offset += line.len();
+        if line.trim().is_empty() || block_under.is_some_and(|b| indent > b) {
+            continue;
+        }
+        block_under = line
+            .trim_end()
+            .trim_end_matches(['-', '+'])
+            .ends_with(['|', '>'])
+            .then_some(indent);
         let item = line.trim_start_matches(' ');
         let item = item
             .strip_prefix("- ")
@@ -535,11 +549,10 @@ fn colon_without_space(yaml: &str, last: usize) -> Option<(usize, &str, &str)> {
                 && !value.is_empty()
                 && !value.starts_with([' ', '\t', '/'])
             {
-                let at = offset + line.len() - item.len() + key_len;
+                let at = start + line.len() - item.len() + key_len;
                 return Some((at, key, value));
             }
         }
-        offset += line.len();
     }
     None
 }
@@ -611,6 +624,23 @@ mod tests {
 
     /// Keys from other generators' front-matters are met with ours (when ours is a key of the
     /// map being read); a boolean written `yes` gets a boolean's hint.
+    #[test]
+    fn a_key_without_a_space_after_its_colon_is_found_outside_blocks_of_text() {
+        let yaml = "title: t\nsummary: |\n  note:this is text\n  more\ndate:2025-01-01\n";
+        let (at, key, value) = colon_without_space(yaml, 5).unwrap();
+        assert_eq!((key, value), ("date", "2025-01-01"));
+        assert_eq!(&yaml[at..at + 1], ":");
+        assert_eq!(
+            colon_without_space(yaml, 4),
+            None,
+            "the block's text is not a key"
+        );
+        assert_eq!(colon_without_space("url: https://x.org\nx: a:b\n", 2), None);
+        let (_, key, _) =
+            colon_without_space("related:\n  - title: x\n    url:https://x\n", 3).unwrap();
+        assert_eq!(key, "url");
+    }
+
     #[test]
     fn other_generators_keys_and_booleans_get_useful_hints() {
         let known = "expected one of `title`, `date`, `updated`, `tags`, `summary`, `author`, `image`, `slug`, `extra`";
