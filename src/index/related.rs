@@ -60,10 +60,11 @@ pub fn declared(articles: &[Article], diagnostics: &mut Vec<Diagnostic>) -> Vec<
                         None => {
                             let hint = if id.contains(" - ") {
                                 "an item indented deeper than the one above it continues that item: start every `- ` of the list at the same indentation".into()
-                            } else { match did_you_mean(id, by_id.keys().copied()) {
-                                Some(near) => format!("did you mean `{near}`? Entries are paths under content/ without `.md`"),
-                                None => "entries are paths under content/ without `.md` (2025/slug), or {title, url} maps for other sites".into(),
-                            } };
+                            } else if let Some(near) = did_you_mean(id, by_id.keys().copied()) {
+                                format!("did you mean `{near}`? Entries are paths under content/ without `.md`")
+                            } else {
+                                "entries are paths under content/ without `.md` (2025/slug), or {title, url} maps for other sites".into()
+                            };
                             diagnostics.push(at(article, id, format!("related article `{id}` does not exist")).with_hint(hint));
                         }
                     },
