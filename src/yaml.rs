@@ -399,11 +399,17 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
     }
     if message.contains("` is not a valid date") {
         let written = message.split('`').nth(1).unwrap_or_default();
-        let hint = match crate::arabic::dates::iso_suggestion(written) {
-            Some(iso) => format!("write the date as YYYY-MM-DD: {iso}"),
-            None => "write the date as YYYY-MM-DD (2025-04-28), or with a time and its offset \
-                     (2025-04-28T09:30:00+03:00)"
-                .to_string(),
+        let hint = if let Some(iso) = crate::arabic::dates::iso_suggestion(written) {
+            format!("write the date as YYYY-MM-DD: {iso}")
+        } else if let Some(instant) = crate::arabic::dates::instant_suggestion(written) {
+            format!(
+                "write the time after a `T`, with its offset from UTC: {instant} (with your own \
+                 offset for +03:00)"
+            )
+        } else {
+            "write the date as YYYY-MM-DD (2025-04-28), or with a time and its offset \
+             (2025-04-28T09:30:00+03:00)"
+                .to_string()
         };
         return (format!("{message}{place}"), Some(hint));
     }

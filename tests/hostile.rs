@@ -419,6 +419,12 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "write the date as YYYY-MM-DD: 2025-04-28",
         ),
         (
+            "date: 2025-04-28 10:30",
+            "content/x.md:2:7",
+            "`2025-04-28 10:30` is not a valid date",
+            "write the time after a `T`, with its offset from UTC: 2025-04-28T10:30:00+03:00",
+        ),
+        (
             "date: أمس",
             "content/x.md:2:7",
             "`أمس` is not a valid date",

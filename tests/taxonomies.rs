@@ -100,7 +100,8 @@ fn writers_and_sources_have_pages_feeds_and_links() {
         a.contains("بقلم <a href=\"/authors/%D8%B3%D8%A7%D8%B1%D8%A9-%D8%A7%D9%84%D8%A3%D8%AD%D9%85%D8%AF/\" rel=\"author\">سارة الأحمد</a>، <a href=\"/authors/john-doe/\" rel=\"author\"><bdi>John Doe</bdi></a>"),
         "{a}"
     );
-    // The source page shows its domain and lists both articles; its feed parses.
+    // The source page shows its domain and lists both articles (b names its source alone,
+    // `source: الشرق الأوسط`, a as a map with its URL); its feed parses.
     let source = read(public.join("sources/الشرق-الأوسط/index.html"));
     assert!(source.contains("aawsat.com"), "{source}");
     assert!(source.contains("مقال 2025/a") && source.contains("مقال 2025/b"));

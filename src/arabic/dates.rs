@@ -201,6 +201,23 @@ pub fn iso_suggestion(written: &str) -> Option<String> {
     Some(date.format("%Y-%m-%d").to_string())
 }
 
+/// A day and a time written with a space (`2025-04-28 10:30`), as RFC 3339 wants them: the time
+/// after a `T`, with seconds, and an offset from UTC (given as `+03:00`, for the editor to
+/// correct to their own). `None` for anything else.
+pub fn instant_suggestion(written: &str) -> Option<String> {
+    let text = crate::arabic::normalize::machine_form(written);
+    let (day, time) = text.trim().split_once(' ')?;
+    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").ok()?;
+    let time = NaiveTime::parse_from_str(time.trim(), "%H:%M:%S")
+        .or_else(|_| NaiveTime::parse_from_str(time.trim(), "%H:%M"))
+        .ok()?;
+    Some(format!(
+        "{}T{}+03:00",
+        day.format("%Y-%m-%d"),
+        time.format("%H:%M:%S")
+    ))
+}
+
 /// The month's name (1–12) in a style; `levant` pairs both names as the seed article does.
 /// Returns `None` for a month outside 1–12.
 pub fn month_name(style: DateStyle, month: u32) -> Option<String> {
@@ -544,6 +561,20 @@ mod tests {
         ] {
             assert_eq!(iso_suggestion(written).as_deref(), meant, "{written}");
         }
+    }
+
+    #[test]
+    fn a_day_and_time_with_a_space_get_the_rfc3339_form() {
+        assert_eq!(
+            instant_suggestion("2025-04-28 10:30").as_deref(),
+            Some("2025-04-28T10:30:00+03:00")
+        );
+        assert_eq!(
+            instant_suggestion("٢٠٢٥-٠٤-٢٨ ٠٩:٠٥:٠٧").as_deref(),
+            Some("2025-04-28T09:05:07+03:00")
+        );
+        assert_eq!(instant_suggestion("2025-04-28 25:00"), None);
+        assert_eq!(instant_suggestion("28/04/2025 10:30"), None);
     }
 
     #[test]

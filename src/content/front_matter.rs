@@ -449,14 +449,50 @@ fn first_time<E: de::Error>(
     Ok(())
 }
 
-/// Where an article was first published (`source: {name, url}`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
+/// Where an article was first published: `source: {name, url}`, or its name alone
+/// (`source: الشرق الأوسط`), as `author:` takes a name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Source {
-    #[serde(deserialize_with = "required_text")]
     pub name: String,
-    #[serde(default)]
     pub url: Option<ExternalUrl>,
+}
+
+/// `source:` written as a map.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceMap {
+    #[serde(deserialize_with = "required_text")]
+    name: String,
+    #[serde(default)]
+    url: Option<ExternalUrl>,
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Source;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name, or a map with `name` and `url`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Source, E> {
+                let name = TextVisitor.visit_str::<E>(v)?.0;
+                Ok(Source { name, url: None })
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Source, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Source, E> {
+                self.visit_str(&v.to_string())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Source, A::Error> {
+                let SourceMap { name, url } =
+                    SourceMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Source { name, url })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A slug given in front-matter: one path segment, slugified.
