@@ -484,8 +484,7 @@ fn same_meaning(key: &str) -> Option<&'static str> {
 /// unquoted value (`title: داعش: عودة`) and quotes inside a double-quoted one
 /// (`title: "عودة "داعش" إلى البادية"`), each with the line as it should be written.
 fn unquoted_colon_or_early_quote(raw: &str, source: &str, line: usize) -> Option<(String, String)> {
-    let text = source.split('\n').nth(line.checked_sub(1)?)?;
-    let (key, value) = text.split_once(": ")?;
+    let (key, value) = line_text(source, line)?.split_once(": ")?;
     // A map inside a list (`  - title: …`) is named by its key.
     let key = key.trim().trim_start_matches("- ").trim_start();
     let value = value.trim();
@@ -563,12 +562,17 @@ fn colon_without_space(yaml: &str, last: usize) -> Option<(usize, &str, &str)> {
     None
 }
 
+/// The text of 1-based `line` of `source`.
+fn line_text(source: &str, line: usize) -> Option<&str> {
+    source.split('\n').nth(line.checked_sub(1)?)
+}
+
 /// The first invisible character (a direction mark, a zero-width joiner, a byte order mark) on
 /// 1-based `line` of `source`, with its 1-based column: the likely cause of an error there,
 /// and one its message cannot show.
 fn invisible_on_line(source: &str, line: usize) -> Option<(usize, char)> {
-    let text = source.split('\n').nth(line.checked_sub(1)?)?;
-    text.chars()
+    line_text(source, line)?
+        .chars()
         .enumerate()
         .find(|&(_, c)| crate::arabic::normalize::is_invisible_format(c))
         .map(|(i, c)| (i + 1, c))

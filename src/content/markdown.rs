@@ -135,6 +135,7 @@ pub fn render_with_images(
         pictures: Vec::new(),
         policy,
         has_raw_html: false,
+        references,
         body,
         context,
         footnotes_referenced: HashSet::new(),
@@ -179,6 +180,9 @@ struct Writer<'e, 'r> {
     /// Published pictures: their index in `rewritten` and title.
     pictures: Vec<(usize, Option<String>)>,
     policy: &'r HtmlPolicy,
+    /// Whether the body writes a numeric character reference (`&#…`), which may decode to a
+    /// control character.
+    references: bool,
     /// Whether the body holds raw HTML (then the result is sanitised, unless trusted).
     has_raw_html: bool,
     body: &'e str,
@@ -657,7 +661,7 @@ impl<'e> Writer<'e, '_> {
             out.first_paragraph_html = raw_html::sanitize(&out.first_paragraph_html, self.policy);
         }
         // A reference in a link's title, or in raw HTML the cleaning decoded.
-        if self.body.contains("&#") {
+        if self.references {
             out.html = crate::arabic::normalize::strip_controls(out.html);
             out.first_paragraph_html =
                 crate::arabic::normalize::strip_controls(out.first_paragraph_html);

@@ -244,9 +244,9 @@ pub fn escaped_control(
     range: std::ops::Range<usize>,
 ) -> Option<Diagnostic> {
     let yaml = &text[range.clone()];
-    if !yaml.contains('\\') {
-        return None;
-    }
+    // Parsed a second time only when an escape of a control is written at all (`\"` and `\\`,
+    // common in headlines, are not).
+    yaml_escapes(yaml).next()?;
     let value: serde_yaml::Value = serde_yaml::from_str(yaml).ok()?;
     let c = first_control(&value)?;
     // Where it is written: the first escape that means it (a backslash in a plain or
