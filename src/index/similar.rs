@@ -122,15 +122,9 @@ pub fn compute(
     if config.count == 0 || n < 2 {
         return vec![Vec::new(); n];
     }
-    let vectors = term_vectors(&stemmed);
-    // Each article's top terms are all that is scored: its whole counts go before the scoring,
-    // and the vectors, end to end, replace their own lists.
-    drop(stemmed);
-    let vectors = {
-        let lists = Lists::of(&vectors);
-        drop(vectors);
-        lists
-    };
+    // Each article's top terms are all that is scored: its whole counts go while the vectors
+    // are made, and the vectors are made end to end.
+    let vectors = term_vectors(stemmed);
     let term_postings = postings(&vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
@@ -424,16 +418,20 @@ impl Stemmed {
 
     /// Article `i`'s (stem id, count) pairs, by id.
     fn article(&self, i: usize) -> impl Iterator<Item = (u32, u32)> + '_ {
-        let b = &self.packed[i];
-        let (mut at, mut id) = (0, 0u32);
-        std::iter::from_fn(move || {
-            if at == b.len() {
-                return None;
-            }
-            id += read_varint(b, &mut at) as u32;
-            Some((id, read_varint(b, &mut at) as u32))
-        })
+        packed_counts(&self.packed[i])
     }
+}
+
+/// The (stem id, count) pairs of one article's packed counts ([`Stemmed::packed`]).
+fn packed_counts(b: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
+    let (mut at, mut id) = (0, 0u32);
+    std::iter::from_fn(move || {
+        if at == b.len() {
+            return None;
+        }
+        id += read_varint(b, &mut at) as u32;
+        Some((id, read_varint(b, &mut at) as u32))
+    })
 }
 
 /// Counts whose logarithm is looked up rather than computed (larger ones are rare).
@@ -441,7 +439,12 @@ const LOGGED_COUNTS: usize = 256;
 
 /// TF-IDF vectors, top terms only, L2-normalised, sorted by term id. Terms are the stems of the
 /// folded title and body words, stop words and one-letter words left out.
-fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
+fn term_vectors(stemmed: Stemmed) -> Lists<(u32, f32)> {
+    term_vectors_in(stemmed, VECTOR_CHUNK)
+}
+
+/// [`term_vectors`], made `chunk` articles at a time.
+fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> Lists<(u32, f32)> {
     let articles = stemmed.packed.len();
     let ids = stemmed.ids.len();
     // Counted a few thousand articles per piece, on every thread, then summed (whole numbers:
@@ -467,42 +470,70 @@ fn term_vectors(stemmed: &Stemmed) -> Vec<Vector> {
                 a
             },
         );
+    // The stems' numbering is not needed past this point.
+    stemmed.ids = HashMap::new();
     let n = articles as f32;
     // Each stem's idf, and the log of each small count, computed once (one logarithm per stem
     // and article was a fifth of the vectors' work); the same expressions, so the same weights.
     let idf: Vec<f32> = df.par_iter().map(|&d| (n / d as f32).ln()).collect();
     let log: Vec<f32> = (0..LOGGED_COUNTS).map(|c| (c as f32).ln()).collect();
-    (0..articles)
-        .into_par_iter()
-        .map_init(Vec::new, |all: &mut Vector, i| {
-            // The same vector whatever order the pairs come in: ties of weight break by id.
-            // Every weight goes into one buffer per thread; only the top terms are kept, in a
-            // list of their own size (with one list per article as long as all its stems, the
-            // vectors were the largest thing the build held, beside the stem counts).
-            all.clear();
-            all.extend(stemmed.article(i).filter_map(|(id, c)| {
-                let idf = idf[id as usize];
-                (idf > 0.0).then(|| {
-                    let log_c = log
-                        .get(c as usize)
-                        .copied()
-                        .unwrap_or_else(|| (c as f32).ln());
-                    (id, (1.0 + log_c) * idf)
-                })
-            }));
-            all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            let mut v: Vector = all[..all.len().min(TERMS_PER_ARTICLE)].to_vec();
-            let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-            if norm > 0.0 {
-                for (_, w) in &mut v {
-                    *w /= norm;
-                }
+    let vector = |all: &mut Vector, counts: &[u8]| -> Vector {
+        // The same vector whatever order the pairs come in: ties of weight break by id.
+        // Every weight goes into one buffer per thread; only the top terms are kept.
+        all.clear();
+        all.extend(packed_counts(counts).filter_map(|(id, c)| {
+            let idf = idf[id as usize];
+            (idf > 0.0).then(|| {
+                let log_c = log
+                    .get(c as usize)
+                    .copied()
+                    .unwrap_or_else(|| (c as f32).ln());
+                (id, (1.0 + log_c) * idf)
+            })
+        }));
+        all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut v: Vector = all[..all.len().min(TERMS_PER_ARTICLE)].to_vec();
+        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+        if norm > 0.0 {
+            for (_, w) in &mut v {
+                *w /= norm;
             }
-            v.sort_unstable_by_key(|&(t, _)| t);
-            v
-        })
-        .collect()
+        }
+        v.sort_unstable_by_key(|&(t, _)| t);
+        v
+    };
+    // A chunk of articles at a time: their vectors go end to end into one list, and their stem
+    // counts are let go, so the counts of the whole archive, its vectors one list per article
+    // and its vectors end to end are never all held at once (at a million articles the index
+    // stage, where they were, peaked at 8.41 GB; 7.41 GB since).
+    // Room for every article's whole vector: no list of the archive's size grown by doubling
+    // (what is left over was never touched, so never in use, and is handed back at the end).
+    let mut out = Lists {
+        starts: Vec::with_capacity(articles + 1),
+        items: Vec::with_capacity(articles * TERMS_PER_ARTICLE),
+    };
+    out.starts.push(0);
+    for chunk in stemmed.packed.chunks_mut(chunk.max(1)) {
+        let vectors: Vec<Vector> = chunk
+            .par_iter_mut()
+            .map_init(Vec::new, |all, counts| {
+                let v = vector(all, counts);
+                *counts = Box::default();
+                v
+            })
+            .collect();
+        for v in vectors {
+            out.items.extend_from_slice(&v);
+            out.starts
+                .push(u32::try_from(out.items.len()).expect("fewer than 2^32 entries"));
+        }
+    }
+    out.items.shrink_to_fit();
+    out
 }
+
+/// Articles whose vectors are made at once ([`term_vectors`]).
+const VECTOR_CHUNK: usize = 16_384;
 
 /// Term → (article, weight), each list keeping its `POSTINGS_CAP` strongest entries.
 fn postings(vectors: &Lists<(u32, f32)>) -> Vec<Vec<(u32, f32)>> {
@@ -512,7 +543,15 @@ fn postings(vectors: &Lists<(u32, f32)>) -> Vec<Vec<(u32, f32)>> {
         .map(|(t, _)| *t as usize + 1)
         .max()
         .unwrap_or(0);
-    let mut lists: Vec<Vec<(u32, f32)>> = vec![Vec::new(); terms];
+    // Each list made at its size: grown by doubling, they held a third more than the vectors.
+    let mut sizes = vec![0u32; terms];
+    for &(t, _) in &vectors.items {
+        sizes[t as usize] += 1;
+    }
+    let mut lists: Vec<Vec<(u32, f32)>> = sizes
+        .into_iter()
+        .map(|n| Vec::with_capacity(n as usize))
+        .collect();
     for i in 0..vectors.len() {
         for &(t, w) in &vectors[i] {
             lists[t as usize].push((i as u32, w));
@@ -524,6 +563,7 @@ fn postings(vectors: &Lists<(u32, f32)>) -> Vec<Vec<(u32, f32)>> {
                 b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
             });
             list.truncate(POSTINGS_CAP);
+            list.shrink_to_fit();
         }
     });
     lists
@@ -539,6 +579,37 @@ mod tests {
         let site = site_from(files, yaml).expect("site");
         let i = index_of(&site, stem);
         stems(&site, &site.related[i].similar)
+    }
+
+    #[test]
+    fn vectors_are_the_same_made_a_chunk_at_a_time() {
+        use crate::index::terms::analyse;
+        let texts = [
+            "البادية السورية والرقة ودير الزور",
+            "",
+            "الرقة الرقة الرقة دير الزور الحسكة",
+            "Kurdish SDF قوات سوريا الديمقراطية في الحسكة والرقة",
+            "البادية",
+            "الزور الحسكة البادية السورية العراقية الحدود",
+        ];
+        let stemmed = || {
+            super::Stemmed::of(
+                texts
+                    .iter()
+                    .map(|t| super::stem_counts(&analyse([t, "", "", t], false))),
+            )
+        };
+        let whole = super::term_vectors_in(stemmed(), 1000);
+        assert_eq!(whole.len(), texts.len());
+        assert!(whole[1].is_empty() && !whole[0].is_empty());
+        for chunk in [0, 1, 2, 4, 5] {
+            let v = super::term_vectors_in(stemmed(), chunk);
+            assert_eq!(
+                (&v.starts, &v.items),
+                (&whole.starts, &whole.items),
+                "chunks of {chunk}"
+            );
+        }
     }
 
     #[test]
