@@ -505,9 +505,9 @@ fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> Lists<(u32, f32)> {
     // A chunk of articles at a time: their vectors go end to end into one list, and their stem
     // counts are let go, so the counts of the whole archive, its vectors one list per article
     // and its vectors end to end are never all held at once (at a million articles the index
-    // stage, where they were, peaked at 8.41 GB; 7.41 GB since).
-    // Room for every article's whole vector: no list of the archive's size grown by doubling
-    // (what is left over was never touched, so never in use, and is handed back at the end).
+    // stage, where they were, peaked at 8.41 GB; 7.41 GB since). The list has room for every
+    // article's whole vector from the start, so it is never grown by doubling; the room left
+    // over is never touched, and is handed back at the end.
     let mut out = Lists {
         starts: Vec::with_capacity(articles + 1),
         items: Vec::with_capacity(articles * TERMS_PER_ARTICLE),
@@ -543,7 +543,7 @@ fn postings(vectors: &Lists<(u32, f32)>) -> Vec<Vec<(u32, f32)>> {
         .map(|(t, _)| *t as usize + 1)
         .max()
         .unwrap_or(0);
-    // Each list made at its size: grown by doubling, they held a third more than the vectors.
+    // Each list made at its size: grown by doubling, a list may hold up to twice what it uses.
     let mut sizes = vec![0u32; terms];
     for &(t, _) in &vectors.items {
         sizes[t as usize] += 1;
