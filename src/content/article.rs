@@ -814,9 +814,9 @@ fn assemble(
         p.fm.lang
             .as_ref()
             .map_or(config.direction, |l| Dir::of_language(&l.0));
-    let (summary_html, description) = match &p.fm.summary {
+    let (mut summary_html, mut description) = match &p.fm.summary {
         Some(s) => (
-            format!("<p>{}</p>", escape_html(s.trim())),
+            ["<p>", &escape_html(s.trim()), "</p>"].concat(),
             s.trim().to_string(),
         ),
         // The first paragraph is shown on other pages too: its in-page links must name this page.
@@ -825,6 +825,10 @@ fn assemble(
             body.first_text,
         ),
     };
+    // Both are held for every article until the end of the build: no room to spare (a string
+    // grown by doubling, as `format!` grows one, may hold up to twice its bytes).
+    summary_html.shrink_to_fit();
+    description.shrink_to_fit();
     let tags = tidy_tags(&p.fm.tags);
     let cover = p.fm.image.as_ref().and_then(|spec| {
         let at = || {

@@ -208,17 +208,20 @@ pub struct Summary<'a> {
     pub permalink: String,
     pub path: &'a str,
     pub date: String,
-    pub date_rfc3339: String,
+    /// A value, so that `updated_rfc3339` shares it when there is no `updated`.
+    pub date_rfc3339: Value,
     pub updated: Option<String>,
-    pub updated_rfc3339: String,
+    pub updated_rfc3339: Value,
     pub summary: &'a str,
     pub description: &'a str,
     /// [`TermRef`]s, as values shared by every summary that shows the term.
     pub tags: Vec<Value>,
     /// The article's names in every other taxonomy, by taxonomy name (`authors`, `sources`,
-    /// `regions`): each a list of term references ([`TermRef`]s, shared like `tags`).
-    pub terms: std::collections::BTreeMap<&'a str, Vec<Value>>,
-    pub authors: &'a [String],
+    /// `regions`): each a list of term references ([`TermRef`]s, shared like `tags`). One value
+    /// for every article with the same names ([`Alike`]).
+    pub terms: Value,
+    /// `author:` as written (a list of names); shared like `terms`.
+    pub authors: Value,
     pub lang: Option<&'a str>,
     pub dir: Dir,
     pub draft: bool,
@@ -278,7 +281,8 @@ pub fn image_value(config: &Config, cover: &Cover, sizes: &str, loading: Loading
 /// The list-form value of every article, built in parallel. Each term's reference is made
 /// once and shared by every summary that names it (a tag's value is a map of five fields:
 /// copied into each of its articles' summaries, the tags and writers were half of what the
-/// summaries of an archive held).
+/// summaries of an archive held); so are the `terms` and `authors` values of articles that
+/// name the same writers and sources ([`Alike`]).
 pub fn summaries(site: &Site) -> Vec<Value> {
     use rayon::prelude::*;
     let terms: Vec<Vec<Value>> = site
@@ -292,31 +296,119 @@ pub fn summaries(site: &Site) -> Vec<Value> {
                 .collect()
         })
         .collect();
+    let term = |x: usize, t: usize| terms[x][t].clone();
+    let alike = Alike::of(site, &term);
     (0..site.articles.len())
         .into_par_iter()
-        .map(|i| Value::from_serializable(&summary(site, i, &|x, t| terms[x][t].clone())))
+        .map(|i| {
+            let (names, authors) = alike.of_article(i);
+            Value::from_serializable(&summary(site, i, &term, names, authors))
+        })
         .collect()
 }
 
 /// The list-form value of one article (the same value as [`summaries`] makes for it).
 pub fn summary_value(site: &Site, i: usize) -> Value {
     let term = |x, t| Value::from_serializable(&term_ref(site, x, t));
-    Value::from_serializable(&summary(site, i, &term))
+    let names = terms_value(site, i, &term);
+    let authors = Value::from_serializable(&site.articles[i].authors);
+    Value::from_serializable(&summary(site, i, &term, names, authors))
 }
 
-/// `term(x, t)`: the value of term `t` of taxonomy `x` as a [`TermRef`].
-fn summary<'a>(site: &'a Site, i: usize, term: &dyn Fn(usize, usize) -> Value) -> Summary<'a> {
+/// The `terms` and `authors` values of every article, each made once for all the articles that
+/// have the same (most articles of an archive share their writer and source with many others:
+/// a `terms` map was about a seventh of a summary's bytes, 420 bytes an article).
+struct Alike {
+    values: Vec<Value>,
+    /// Per article: the places in `values` of its `terms` and its `authors`.
+    of: Vec<[u32; 2]>,
+}
+
+impl Alike {
+    fn of(site: &Site, term: &dyn Fn(usize, usize) -> Value) -> Alike {
+        use std::collections::HashMap;
+        let mut values = Vec::new();
+        let mut names: HashMap<Vec<&[usize]>, u32> = HashMap::new();
+        let mut writers: HashMap<&[String], u32> = HashMap::new();
+        let mut place = |value: Value| {
+            values.push(value);
+            (values.len() - 1) as u32
+        };
+        let of = (0..site.articles.len())
+            .map(|i| {
+                let key: Vec<&[usize]> = site
+                    .taxonomies
+                    .iter()
+                    .skip(1)
+                    .map(|t| t.article_terms[i].as_slice())
+                    .collect();
+                let n = *names
+                    .entry(key)
+                    .or_insert_with(|| place(terms_value(site, i, term)));
+                let authors = &site.articles[i].authors;
+                let w = *writers
+                    .entry(authors)
+                    .or_insert_with(|| place(Value::from_serializable(authors)));
+                [n, w]
+            })
+            .collect();
+        Alike { values, of }
+    }
+
+    /// Article `i`'s `terms` and `authors`.
+    fn of_article(&self, i: usize) -> (Value, Value) {
+        let [n, w] = self.of[i];
+        (
+            self.values[n as usize].clone(),
+            self.values[w as usize].clone(),
+        )
+    }
+}
+
+/// `terms` of article `i`: its names in every taxonomy but tags, by taxonomy name.
+fn terms_value(site: &Site, i: usize, term: &dyn Fn(usize, usize) -> Value) -> Value {
+    let names: std::collections::BTreeMap<&str, Vec<Value>> = site
+        .taxonomies
+        .iter()
+        .enumerate()
+        .skip(1)
+        .map(|(x, taxonomy)| {
+            (
+                taxonomy.settings.name.as_str(),
+                taxonomy.article_terms[i]
+                    .iter()
+                    .map(|&t| term(x, t))
+                    .collect(),
+            )
+        })
+        .collect();
+    Value::from_serializable(&names)
+}
+
+/// `term(x, t)`: the value of term `t` of taxonomy `x` as a [`TermRef`]; `terms` and `authors`:
+/// the article's (see [`Alike`]).
+fn summary<'a>(
+    site: &'a Site,
+    i: usize,
+    term: &dyn Fn(usize, usize) -> Value,
+    terms: Value,
+    authors: Value,
+) -> Summary<'a> {
     let a: &Article = &site.articles[i];
     let config = &site.config;
+    let date_rfc3339 = Value::from(a.date.rfc3339());
     Summary {
         title: &a.title,
         url: config.href(&a.path),
         permalink: config.permalink(&a.path),
         path: &a.path,
         date: a.date.machine(),
-        date_rfc3339: a.date.rfc3339(),
         updated: a.updated.map(|u| u.machine()),
-        updated_rfc3339: a.updated.unwrap_or(a.date).rfc3339(),
+        updated_rfc3339: match a.updated {
+            Some(u) => Value::from(u.rfc3339()),
+            None => date_rfc3339.clone(),
+        },
+        date_rfc3339,
         summary: &a.summary_html,
         description: &a.description,
         tags: site
@@ -324,22 +416,8 @@ fn summary<'a>(site: &'a Site, i: usize, term: &dyn Fn(usize, usize) -> Value) -
             .iter()
             .map(|&t| term(crate::index::TAGS, t))
             .collect(),
-        terms: site
-            .taxonomies
-            .iter()
-            .enumerate()
-            .skip(1)
-            .map(|(x, taxonomy)| {
-                (
-                    taxonomy.settings.name.as_str(),
-                    taxonomy.article_terms[i]
-                        .iter()
-                        .map(|&t| term(x, t))
-                        .collect(),
-                )
-            })
-            .collect(),
-        authors: &a.authors,
+        terms,
+        authors,
         lang: a.lang.as_deref(),
         dir: a.dir,
         draft: a.draft,
@@ -817,6 +895,53 @@ mod tests {
         let writers = a.get_from_path("terms.authors");
         let writers = writers.and_then(|w| w.as_array()).expect("authors");
         assert_eq!(name(&writers[0]).as_deref(), Some("سلمى"));
+    }
+
+    #[test]
+    fn articles_with_the_same_writers_share_their_terms_and_authors_values() {
+        use crate::index::tests::{article, site_from};
+        let files = [
+            article("a", "date: 2025-01-01\nauthor: سلمى", "نص."),
+            article("b", "date: 2025-01-02\nauthor: سلمى", "نص آخر."),
+            article(
+                "c",
+                "date: 2025-01-03T10:00:00+03:00\nauthor: ليلى",
+                "نص ثالث.",
+            ),
+            article(
+                "d",
+                "date: 2025-01-04\nupdated: 2025-02-01\nauthor: ليلى",
+                "نص رابع.",
+            ),
+        ];
+        let site = site_from(&files, "").expect("site");
+        let all = summaries(&site);
+        // Newest first: d, c, b, a.
+        let map = |i: usize, key: &str| {
+            let v = all[i].get_from_path(key).expect(key);
+            v.as_map().map(|m| m as *const _ as usize)
+        };
+        let list = |i: usize, key: &str| {
+            let v = all[i].get_from_path(key).expect(key);
+            v.as_array().map(|a| a.as_ptr() as usize)
+        };
+        let text = |i: usize, key: &str| {
+            let v = all[i].get_from_path(key).expect(key);
+            v.as_str().map(|s| s.as_ptr() as usize)
+        };
+        assert!(map(3, "terms").is_some());
+        assert_eq!(map(3, "terms"), map(2, "terms"), "a and b: one writer");
+        assert_eq!(list(3, "authors"), list(2, "authors"));
+        assert_ne!(map(1, "terms"), map(2, "terms"), "c has another writer");
+        assert_ne!(list(1, "authors"), list(2, "authors"));
+        assert_eq!(map(0, "terms"), map(1, "terms"));
+        // Without `updated`, both dates are one string; with it, two. (A bare day's is short
+        // enough to be held in the value itself, so c has a time.)
+        assert_eq!(text(1, "date_rfc3339"), text(1, "updated_rfc3339"));
+        assert_ne!(text(0, "date_rfc3339"), text(0, "updated_rfc3339"));
+        for (i, shared) in all.iter().enumerate() {
+            assert_eq!(&summary_value(&site, i), shared);
+        }
     }
 
     #[test]
