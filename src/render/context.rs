@@ -326,9 +326,19 @@ struct Alike {
 
 impl Alike {
     fn of(site: &Site, term: &dyn Fn(usize, usize) -> Value) -> Alike {
-        use std::collections::HashMap;
+        use ahash::AHashMap as HashMap;
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let names_of = |i: usize| {
+            site.taxonomies
+                .iter()
+                .skip(1)
+                .map(move |t| t.article_terms[i].as_slice())
+        };
+        let state = ahash::RandomState::new();
         let mut values = Vec::new();
-        let mut names: HashMap<Vec<&[usize]>, u32> = HashMap::new();
+        // By the hash of an article's names: the articles that first had them and where their
+        // value is (no list made per article: this pass runs in every build).
+        let mut names: HashMap<u64, Vec<(usize, u32)>> = HashMap::new();
         let mut writers: HashMap<&[String], u32> = HashMap::new();
         let mut place = |value: Value| {
             values.push(value);
@@ -336,15 +346,17 @@ impl Alike {
         };
         let of = (0..site.articles.len())
             .map(|i| {
-                let key: Vec<&[usize]> = site
-                    .taxonomies
-                    .iter()
-                    .skip(1)
-                    .map(|t| t.article_terms[i].as_slice())
-                    .collect();
-                let n = *names
-                    .entry(key)
-                    .or_insert_with(|| place(terms_value(site, i, term)));
+                let mut h = state.build_hasher();
+                names_of(i).for_each(|n| n.hash(&mut h));
+                let same = names.entry(h.finish()).or_default();
+                let n = match same.iter().find(|(j, _)| names_of(*j).eq(names_of(i))) {
+                    Some(&(_, n)) => n,
+                    None => {
+                        let n = place(terms_value(site, i, term));
+                        same.push((i, n));
+                        n
+                    }
+                };
                 let authors = &site.articles[i].authors;
                 let w = *writers
                     .entry(authors)
