@@ -504,10 +504,10 @@ fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> Lists<(u32, f32)> {
     };
     // A chunk of articles at a time: their vectors go end to end into one list, and their stem
     // counts are let go, so the counts of the whole archive, its vectors one list per article
-    // and its vectors end to end are never all held at once (at a million articles the index
-    // stage, where they were, peaked at 8.41 GB; 7.41 GB since). The list has room for every
-    // article's whole vector from the start, so it is never grown by doubling; the room left
-    // over is never touched, and is handed back at the end.
+    // and its vectors end to end are never all held at once (held together, they raised a
+    // million-article build's index stage by about 1 GB: benches/HISTORY.md). The list has room
+    // for every article's whole vector from the start, so it is never grown by doubling; the
+    // room left over is never touched, and is handed back at the end.
     let mut out = Lists {
         starts: Vec::with_capacity(articles + 1),
         items: Vec::with_capacity(articles * TERMS_PER_ARTICLE),
