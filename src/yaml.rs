@@ -257,20 +257,33 @@ fn locate_custom(yaml: &str, raw: &str) -> Option<usize> {
     {
         return None;
     }
-    let needle = message.split('`').nth(1).filter(|n| !n.is_empty())?;
-    let key = path.map(|p| p.split(['.', '[']).next().unwrap_or(p));
-    let from = key
-        .and_then(|k| {
-            let mut offset = 0;
-            for line in yaml.split_inclusive('\n') {
-                if line.starts_with(k) && line[k.len()..].trim_start().starts_with(':') {
-                    return Some(offset);
-                }
-                offset += line.len();
+    let needle = message.split('`').nth(1)?;
+    // Our validators' messages name their key first (`slug `…` has no letter`) where serde_yaml
+    // gives no path.
+    let key = path
+        .map(|p| p.split(['.', '[']).next().unwrap_or(p))
+        .or_else(|| message.split_once(" `").map(|(k, _)| k))
+        .filter(|k| !k.is_empty() && !k.contains(' '));
+    let key_line = key.and_then(|k| {
+        let mut offset = 0;
+        for line in yaml.split_inclusive('\n') {
+            if line.starts_with(k) && line[k.len()..].trim_start().starts_with(':') {
+                return Some((offset, k));
             }
-            None
-        })
-        .unwrap_or(0);
+            offset += line.len();
+        }
+        None
+    });
+    if needle.is_empty() {
+        // An empty value (`slug: ""`) cannot be searched for: point at what follows its key's
+        // colon (serde_yaml's own position for it was the document's first line).
+        let (at, k) = key_line?;
+        let line = yaml[at..].split('\n').next().unwrap_or("");
+        let colon = k.len() + line[k.len()..].find(':')? + 1;
+        let value = line[colon..].len() - line[colon..].trim_start().len();
+        return Some(at + colon + value);
+    }
+    let from = key_line.map_or(0, |(at, _)| at);
     yaml[from..].find(needle).map(|i| from + i)
 }
 

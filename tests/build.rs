@@ -425,6 +425,19 @@ fn articles_cannot_take_urls_of_generated_pages() {
         &err,
         "content/archive.md: this article's URL `/archive/` is inside `/archive/`",
     );
+    // A `slug:` that takes such a URL is pointed at where it is written.
+    std::fs::write(
+        dir.path().join("content/archive.md"),
+        "---\ntitle: y\ndate: 2025-01-01\nslug: search\n---\ny\n",
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_has(
+        &err,
+        "content/archive.md:4:7: this article's URL `/search/` is inside `/search/`",
+    );
 }
 
 #[test]

@@ -598,16 +598,20 @@ fn site_path(p: &Parsed, reserved: &[String]) -> Result<String, Diagnostic> {
     let path = routes::article_path(&folders, &slug);
     let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
     if reserved.iter().any(|r| r == first) {
-        return Err(Diagnostic::new(
-            Some(&p.shown),
-            if first.contains('.') {
-                format!(
-                    "this article's URL `{path}` collides with `/{first}`, which warraq generates"
-                )
-            } else {
-                format!("this article's URL `{path}` is inside `/{first}/`, which warraq generates")
-            },
-        )
+        let message = if first.contains('.') {
+            format!("this article's URL `{path}` collides with `/{first}`, which warraq generates")
+        } else {
+            format!("this article's URL `{path}` is inside `/{first}/`, which warraq generates")
+        };
+        // A `slug:` that made it (an article at the top of content/): point at its value.
+        let slug_made_it = folders.is_empty() && p.fm.slug.is_some();
+        return Err(match slug_made_it
+            .then(|| front_matter::locate_key_value(&p.file, "slug"))
+            .flatten()
+        {
+            Some(offset) => p.problem_at(offset, message),
+            None => Diagnostic::new(Some(&p.shown), message),
+        }
         .with_hint("move the file to another folder, or give it another `slug:`"));
     }
     Ok(path)

@@ -971,6 +971,22 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_slug_is_pointed_at_where_its_value_goes() {
+        for (yaml, at) in [
+            ("title: x\ndate: 2025-01-01\nslug: \"\"\n", (4, 7)),
+            ("title: x\nslug:   ''\ndate: 2025-01-01\n", (3, 9)),
+        ] {
+            let d = fm(yaml).unwrap_err();
+            assert!(
+                d.message.contains("has no letter or digit"),
+                "{}",
+                d.message
+            );
+            assert_eq!((d.line, d.column), at, "{yaml}");
+        }
+    }
+
+    #[test]
     fn wrong_types_are_reported() {
         let d = fm("title: x\ndate: 2025-01-01\ntags: 5\n").unwrap_err();
         assert!(d.message.starts_with("wrong type"), "{}", d.message);
