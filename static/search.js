@@ -160,6 +160,8 @@
       let cur = w;
       if (protectedSet.has(cur)) { protectedKeys(cur); return keys; }
       let articleDone = false;
+      // The forms a one-letter clitic was peeled from, as the index reads them.
+      const unpeeled = [];
       for (const set of [rules.conjunctions, rules.prepositions]) {
         if (set === rules.prepositions && cur.startsWith('لل') && letters(cur.slice(2)) >= rules.min_after_article) {
           const rest = cur.slice(2);
@@ -176,6 +178,7 @@
         // (و3 → 3, وب5 → ب5), as the index reads it.
         const bare = rest && rules.prepositions.includes([...rest][0]) ? rest.slice(1) : rest;
         if (set.includes(head) && (letters(rest) >= rules.min_after_clitic || /^[a-z0-9]/.test(bare))) {
+          unpeeled.push(cur);
           cur = rest;
           push(cur);
           if (protectedSet.has(cur)) { protectedKeys(cur); return keys; }
@@ -185,15 +188,19 @@
         const rest = withoutArticle(cur);
         if (rest !== null) {
           cur = rest;
+          articleDone = true;
           push(cur);
           if (protectedSet.has(cur)) return keys;
         }
       }
       keys.peeled = keys.length;
-      for (const s of stems(cur)) push(s);
-      for (const form of [...beforePronoun(cur), ...pluralConstruct(cur)]) {
-        push(form);
-        for (const s of stems(form)) push(s);
+      const confirmed = articleDone && letters(cur) >= rules.min_after_clitic;
+      for (const base of [cur, ...(confirmed ? [] : unpeeled)]) {
+        for (const s of stems(base)) push(s);
+        for (const form of [...beforePronoun(base), ...pluralConstruct(base)]) {
+          push(form);
+          for (const s of stems(form)) push(s);
+        }
       }
       return keys;
     }

@@ -19,7 +19,9 @@
 //!    أمريك, سوريا → سوري);
 //!    A ت before an attached pronoun or the dual's ending ([`TA_ENDINGS`]) is a tā' marbūṭa or
 //!    the ت of ات, so the word also has those forms and their stems (قوته meets قوة, حكومتهم and
-//!    الحكومتين meet الحكومة, قياداتهم meets القيادات);
+//!    الحكومتين meet الحكومة, قياداتهم meets القيادات). Unless an article before three letters or
+//!    more follows the one-letter clitics, each form they were peeled from has its stems too: the
+//!    word may begin with that letter (وزارة → وزار, the stem of الوزارات; بلدية, فرنسا);
 //! 3. for a form that is a [broken plural](super::plurals) or its singular, or one spelling of a
 //!    loanword, the group's key, so السجين meets السجناء, الأسبوع meets الأسابيع and أمريكي meets
 //!    أميركي.
@@ -246,6 +248,9 @@ fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
     // A conjunction, then a preposition: each one letter, each leaving enough. A preposition ل
     // before the article is written لل: that peel restores the article's form (للتنظيم → التنظيم).
     let mut article_done = false;
+    // The forms a one-letter clitic was peeled from: the word may have begun with that letter
+    // (وزارة, بلدية, فرنسا), and when no article follows, nothing says it did not.
+    let mut unpeeled: Vec<&str> = Vec::new();
     for set in [CONJUNCTIONS, PREPOSITIONS] {
         if let Some(rest) = current.strip_prefix("لل").filter(|_| set == PREPOSITIONS) {
             if letters(rest) >= MIN_AFTER_ARTICLE {
@@ -261,6 +266,7 @@ fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
         }
         let mut chars = current.chars();
         if chars.next().is_some_and(|c| set.contains(&c)) && enough_after_clitic(chars.as_str()) {
+            unpeeled.push(current);
             current = chars.as_str();
             push(&mut keys, current);
             if lexicon.contains(current) {
@@ -274,22 +280,30 @@ fn base_keys(word: &str, lexicon: &Lexicon) -> Vec<String> {
     if !article_done {
         if let Some(rest) = without_article(current) {
             current = rest;
+            article_done = true;
             push(&mut keys, current);
             if lexicon.contains(current) {
                 return keys;
             }
         }
     }
-    for stem in stems(current) {
-        push(&mut keys, stem);
-    }
-    for form in before_pronoun(current)
-        .into_iter()
-        .chain(plural_construct(current))
-    {
-        push(&mut keys, &form);
-        for stem in stems(&form) {
+    // The stems of the form reached, then, unless an article before a word of three letters or
+    // more showed the clitics to be clitics, those of each form they were peeled from (وزارة:
+    // زار, and وزار, the stem of الوزارات; وكالات is not و + ك + ال + ات).
+    let confirmed = article_done && letters(current) >= MIN_AFTER_CLITIC;
+    let forms = std::iter::once(current).chain(unpeeled.into_iter().filter(|_| !confirmed));
+    for form in forms {
+        for stem in stems(form) {
             push(&mut keys, stem);
+        }
+        for other in before_pronoun(form)
+            .into_iter()
+            .chain(plural_construct(form))
+        {
+            push(&mut keys, &other);
+            for stem in stems(&other) {
+                push(&mut keys, stem);
+            }
         }
     }
     keys
@@ -393,6 +407,27 @@ mod tests {
         ] {
             assert!(meet(a, b, &none), "{a} ~ {b}");
         }
+    }
+
+    #[test]
+    fn a_word_beginning_with_a_clitic_letter_meets_its_other_forms() {
+        let none = Lexicon::default();
+        // و ب ف are peeled as clitics, and without an article after them nothing says they
+        // were: the stems of the whole word are keys too.
+        for (a, b) in [
+            ("وزارة", "الوزارات"),
+            ("وكالة", "وكالات"),
+            ("ولاية", "الولايات"),
+            ("بلدية", "البلديات"),
+            ("فرنسا", "الفرنسية"),
+            ("والوزارة", "وزارات"),
+        ] {
+            assert!(meet(a, b, &none), "{a} ~ {b}");
+        }
+        assert_eq!(keys("وزارة"), ["وزاره", "زاره", "زار", "وزار"]);
+        // A clitic before the article is one: بالوزارة has no stem of its own.
+        assert_eq!(keys("بالوزارة"), ["بالوزاره", "الوزاره", "وزاره", "وزار"]);
+        assert_eq!(keys("للوزارة"), ["للوزاره", "الوزاره", "وزاره", "وزار"]);
     }
 
     #[test]
@@ -533,6 +568,11 @@ mod tests {
             ("الأمريكية", "والأميركية"),
             ("أمريكيون", "الأميركي"),
             ("ترامب", "وترمب"),
+            ("المرأة", "النساء"),
+            ("امرأة", "المرأة"),
+            ("شئ", "الأشياء"),
+            ("الرواتب", "راتب"),
+            ("القوات", "قوة"),
         ] {
             assert!(meet(a, b, &lexicon), "{a} ~ {b}");
         }
