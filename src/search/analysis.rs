@@ -53,6 +53,8 @@ pub const SUFFIXES: &[(&str, usize)] = &[
     ("ان", 4),
     ("يه", 4),
     ("ها", 3),
+    // Their: مواقفهم → مواقف, بلادهم → بلاد (a ة before it is the ت of حكومتهم: below).
+    ("هم", 3),
     ("ه", 3),
     ("ي", 4),
     // The alif of an indefinite accusative (تهديداً → تهديد, عسكرياً → عسكري), which also
@@ -478,8 +480,12 @@ mod tests {
         assert_eq!(keys("قوته"), ["قوته", "قوت", "قوه"]);
         assert_eq!(
             keys("قياداتهم"),
-            ["قياداتهم", "قياداه", "قيادا", "قيادات", "قياد"]
+            ["قياداتهم", "قيادات", "قياداه", "قيادا", "قياد"]
         );
+        // Their, after any word: مواقفهم meets المواقف (and so موقف, its singular).
+        assert_eq!(keys("مواقفهم"), ["مواقفهم", "مواقف"]);
+        assert!(meet("مواقفهم", "موقف", &Lexicon::new([], |_| true)));
+        assert!(meet("بلادهم", "البلاد", &none));
         // One letter before the ت is not a word (سته, his six), and a ت not before a
         // pronoun stays (بيت).
         assert_eq!(keys("سته"), ["سته"]);
