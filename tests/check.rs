@@ -285,3 +285,47 @@ fn headings_named_as_the_pages_own_sections_do_not_take_their_ids() {
         assert!(page.contains(&format!("id=\"{id}\"")), "{id}");
     }
 }
+
+/// A link to a heading written as its text is (with tashkeel, decomposed as some Macs save it)
+/// misses the heading's id, which has neither: the hint names that id, which edit distance
+/// alone did not (every mark is an edit).
+#[test]
+fn a_missing_anchor_written_with_tashkeel_is_shown_the_headings_id() {
+    use unicode_normalization::UnicodeNormalization;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("out");
+    std::fs::create_dir_all(&site).unwrap();
+    let written: String = "فصلٌ-أوّل".nfd().collect();
+    std::fs::write(
+        site.join("index.html"),
+        format!(
+            r##"<h2 id="فصل-أول">فصلٌ أوّل</h2><h2 id="فصل-ثان">فصل ثان</h2><a href="{}">x</a> <a href="#فصل-اول">y</a>"##,
+            url_fragment(&written)
+        ),
+    )
+    .unwrap();
+    let out = warraq(dir.path(), &["check", "--site", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("#فصلٌ-أوّل does not exist\n      did you mean #فصل-أول?")
+            || err.contains(&format!(
+                "#{written} does not exist\n      did you mean #فصل-أول?"
+            )),
+        "{err}"
+    );
+    // A near miss that is not the same heading still gets the nearest id.
+    assert!(
+        err.contains("«y» → index.html#فصل-اول does not exist\n      did you mean #فصل-أول?"),
+        "{err}"
+    );
+}
+
+/// `#` and the percent-encoded UTF-8 of `text`.
+fn url_fragment(text: &str) -> String {
+    let mut out = String::from("#");
+    for b in text.bytes() {
+        out.push_str(&format!("%{b:02X}"));
+    }
+    out
+}

@@ -271,6 +271,21 @@ fn external_links(
     found
 }
 
+/// The id among `ids` that a fragment names as a heading's text would be slugified: written
+/// with tashkeel (`#فصلٌ-أوّل` for the heading «فصلٌ أوّل», whose id is `فصل-أول`), decomposed as
+/// some Macs save text, with spaces. Edit distance does not see these: every mark is an edit.
+fn same_heading<'i>(fragment: &str, ids: &'i HashSet<String>) -> Option<&'i str> {
+    use crate::arabic::slug::slugify;
+    let wanted = slugify(fragment);
+    if wanted.is_empty() {
+        return None;
+    }
+    ids.iter()
+        .filter(|id| slugify(id) == wanted)
+        .min()
+        .map(String::as_str)
+}
+
 fn rel_path(root: &Path, path: &Path) -> String {
     crate::diagnostics::display_path(path.strip_prefix(root).unwrap_or(path))
 }
@@ -320,9 +335,9 @@ impl Checker<'_> {
         if ids.contains(&fragment) || fragment == "top" {
             return None;
         }
-        let suggestion =
-            crate::diagnostics::did_you_mean(&fragment, ids.iter().map(String::as_str))
-                .map(|s| format!("#{s}"));
+        let suggestion = same_heading(&fragment, ids)
+            .or_else(|| crate::diagnostics::did_you_mean(&fragment, ids.iter().map(String::as_str)))
+            .map(|s| format!("#{s}"));
         Some(problem(
             Kind::MissingAnchor,
             format!("{target}#{fragment}"),
