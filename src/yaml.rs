@@ -287,6 +287,13 @@ fn locate_custom(yaml: &str, raw: &str) -> Option<usize> {
     yaml[from..].find(needle).map(|i| from + i)
 }
 
+/// Whether serde's `invalid type` message expects a map (a struct of ours, or a free-form map).
+fn expects_map(message: &str) -> bool {
+    message
+        .split_once(", expected ")
+        .is_some_and(|(_, e)| e.starts_with("struct ") || e.contains("map"))
+}
+
 /// Rewrites serde's phrasing into one sentence an editor understands, plus a hint.
 fn explain(raw: &str, what: &str) -> (String, Option<String>) {
     let (path, message) = path_and_message(raw);
@@ -350,6 +357,24 @@ fn explain(raw: &str, what: &str) -> (String, Option<String>) {
             Some(p) if p.starts_with("related") => Some(
                 "a related entry is an article path (2025/slug) or a map with `title` and optional `url`".to_string(),
             ),
+            _ if message.contains("invalid type: sequence") && expects_map(message) => {
+                // `taxonomies:` written as a list of `- name: …` items where a map is expected.
+                let key = path.map_or_else(|| "this key".to_string(), |p| format!("`{p}`"));
+                Some(format!(
+                    "{key} takes `name: value` lines here, not a list: remove the `- ` before them"
+                ))
+            }
+            _ if message.contains("invalid type: string") && expects_map(message) => {
+                // `similar: count 3`, or the lines under it not indented.
+                let key = path.map_or_else(|| "this key".to_string(), |p| format!("`{p}`"));
+                Some(format!(
+                    "{key} takes `name: value` lines, indented under it (or `{{name: value}}` on its line), not a text"
+                ))
+            }
+            _ if message.contains("invalid type: map") && message.contains(", expected a sequence") => {
+                let key = path.unwrap_or("key");
+                Some(format!("write `{key}` as a list: {key}: [first, second]"))
+            }
             _ if message.contains("invalid type: sequence") || message.contains("invalid type: map") => {
                 // The example names the key that was written, when it is one (`title`); inside
                 // a list (`tags[0]`) or a map (`source.name`) the quoted value alone.
@@ -747,6 +772,32 @@ mod tests {
                 "{nested}: {h}"
             );
         }
+    }
+
+    /// A list where a map of keys is expected, and a map where a list is: the hint says which
+    /// shape to write instead of offering to quote a value that is no text.
+    #[test]
+    fn a_list_for_a_map_and_a_map_for_a_list_say_which_shape_to_write() {
+        let hint = |raw: &str| -> String { explain(raw, "site.yaml").1.unwrap() };
+        assert_eq!(
+            hint("taxonomies: invalid type: sequence, expected a YAML mapping"),
+            "`taxonomies` takes `name: value` lines here, not a list: remove the `- ` before them"
+        );
+        assert!(
+            hint("similar: invalid type: sequence, expected struct Similar")
+                .starts_with("`similar` takes `name: value` lines")
+        );
+        assert_eq!(
+            hint("exclude: invalid type: map, expected a sequence"),
+            "write `exclude` as a list: exclude: [first, second]"
+        );
+        assert_eq!(
+            hint("similar: invalid type: string \"count 3\", expected struct Similar"),
+            "`similar` takes `name: value` lines, indented under it (or `{name: value}` on its line), not a text"
+        );
+        // A list where text is expected is still offered quoting.
+        assert!(hint("title: invalid type: sequence, expected a string")
+            .contains("quote it if it is text"));
     }
 
     #[test]
