@@ -540,6 +540,7 @@ fn unquoted_colon_or_early_quote(raw: &str, source: &str, line: usize) -> Option
     }
     if raw.contains("did not find expected key")
         && value.starts_with('"')
+        && value.ends_with('"')
         && value.matches('"').count() > 2
     {
         let inner = value
@@ -553,6 +554,50 @@ fn unquoted_colon_or_early_quote(raw: &str, source: &str, line: usize) -> Option
                 inner.replace('\'', "''")
             ),
         ));
+    }
+    // A headline that begins with a quoted word (`title: "داعش" يعود`): YAML reads the quoted
+    // word as the whole value, and the rest as a key that is not one.
+    let early =
+        raw.contains("did not find expected key") || raw.contains("mapping values are not allowed");
+    if let Some(end) = closing_quote(value).filter(|_| early) {
+        let rest = value[end..].trim_start();
+        // Only invisible marks after the quote are theirs to explain (see `invisible_on_line`).
+        let visible = rest
+            .chars()
+            .any(|c| !c.is_whitespace() && !crate::arabic::normalize::is_invisible_format(c));
+        if visible && !rest.starts_with('#') {
+            let whole = if value.starts_with('"') {
+                format!("'{}'", value.replace('\'', "''"))
+            } else {
+                format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+            };
+            return Some((
+                format!(
+                    "the quotes around {} close `{key}`'s value before its end",
+                    &value[..end]
+                ),
+                format!("quote the whole value: {key}: {whole} (or write «» for the inner quotes)"),
+            ));
+        }
+    }
+    None
+}
+
+/// Where the quoted text a value begins with ends (just after its closing quote): `"` with its
+/// `\` escapes, or `'` with its doubled `''`.
+fn closing_quote(value: &str) -> Option<usize> {
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let mut chars = value.char_indices().skip(1).peekable();
+    while let Some((i, c)) = chars.next() {
+        if quote == '"' && c == '\\' {
+            chars.next();
+        } else if c == quote {
+            if quote == '\'' && chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                chars.next();
+            } else {
+                return Some(i + 1);
+            }
+        }
     }
     None
 }

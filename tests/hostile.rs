@@ -405,6 +405,19 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "the quotes inside `title`'s value end it early",
             "title: 'عودة \"داعش\" إلى البادية'",
         ),
+        // A headline that begins with a quoted word: YAML takes the quoted word for the value.
+        (
+            "title: \"داعش\" يعود: قراءة في البيان",
+            "content/x.md:2:15",
+            "the quotes around \"داعش\" close `title`'s value before its end",
+            "quote the whole value: title: '\"داعش\" يعود: قراءة في البيان'",
+        ),
+        (
+            "title: 'داعش' يعود",
+            "content/x.md:2:15",
+            "the quotes around 'داعش' close `title`'s value before its end",
+            "quote the whole value: title: \"'داعش' يعود\"",
+        ),
         // Dates as they are written elsewhere, with the one they meant.
         (
             "date: 28/04/2025",
