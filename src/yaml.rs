@@ -75,6 +75,22 @@ pub fn to_diagnostic(
         message = format!("`{key}:` needs a space after its colon");
         hint = Some(format!("write {key}: {value}"));
     }
+    // ` date: …` indented under `title: x`: YAML reads it as the rest of the title's text, and
+    // fails there (or in the date's validator, whose value took the next key along).
+    if let Some((at, key, parent)) = indented_key(&source[yaml_start..]) {
+        let (key_line, key_column) = crate::diagnostics::line_column(source, yaml_start + at);
+        let near = line + 1 == key_line || line == key_line;
+        let swallowed = raw.contains(&format!(" {key}`")) || raw.contains(&format!(" {key}:"));
+        if near || swallowed {
+            (line, column) = (key_line, key_column);
+            message = format!(
+                "`{key}` is indented under `{parent}`, whose value is a text: YAML cannot read it as a key"
+            );
+            hint = Some(format!(
+                "start `{key}:` at the beginning of its line, as `{parent}:` is"
+            ));
+        }
+    }
     // An invisible character explains the error when the error is at it, or quotes it (serde
     // writes a value's characters as `\u{200f}`).
     let explains = |col: usize, c: char| {
@@ -137,6 +153,45 @@ fn both_writings(source: &str, reported: usize, key: &str) -> Option<(usize, usi
             let (_, column) = crate::diagnostics::line_column(source, map);
             key_twice(&source[map..], key, column - 1, flow).map(|(a, b)| (map + a, map + b))
         })
+}
+
+/// The first line of `yaml` that is a `key:` written with spaces before it right after a
+/// top-level key whose value is a text on its line (`title: x`, then ` date: …`): YAML reads
+/// it as more of a plain text, or fails after a quoted one. Gives the key's offset, the key and the key above it.
+fn indented_key(yaml: &str) -> Option<(usize, &str, &str)> {
+    // Keys of front-matter and site.yaml are ASCII words; `داعش: قراءة` on the next line of a
+    // headline is text with a colon, which the `: ` explanation is for.
+    let is_key = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    let mut offset = 0;
+    let mut parent: Option<&str> = None;
+    for line in yaml.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let text = line.trim_end();
+        if text.trim().is_empty() || text.trim_start().starts_with('#') {
+            continue;
+        }
+        let indent = text.len() - text.trim_start_matches(' ').len();
+        let (key, value) = text[indent..].split_once(':').unwrap_or(("", ""));
+        let key_value = is_key(key) && (value.is_empty() || value.starts_with(' '));
+        if indent > 0 {
+            if let (Some(p), true) = (parent, key_value) {
+                return Some((start + indent, key, p));
+            }
+            parent = None;
+            continue;
+        }
+        let value = value.trim();
+        // A text on the key's line, plain or quoted: not a block (`|`, `>`), a flow list or map,
+        // an anchor, an alias or a tag.
+        let plain = !value.is_empty() && !value.starts_with(['|', '>', '[', '{', '&', '!', '*']);
+        parent = (key_value && plain).then_some(key);
+    }
+    None
 }
 
 /// Whether `text` starts with `key` written as a map's key (`key:`, `key :`).

@@ -418,6 +418,25 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "the quotes around 'داعش' close `title`'s value before its end",
             "quote the whole value: title: \"'داعش' يعود\"",
         ),
+        // A key indented under a key whose value is a text: more of that text to YAML.
+        (
+            "title: عودة داعش\n tags: [داعش]",
+            "content/x.md:3:2",
+            "`tags` is indented under `title`, whose value is a text",
+            "start `tags:` at the beginning of its line, as `title:` is",
+        ),
+        (
+            "title: \"عودة داعش\"\n  tags: [داعش]",
+            "content/x.md:3:3",
+            "`tags` is indented under `title`",
+            "start `tags:` at the beginning of its line",
+        ),
+        (
+            "title: عودة\nsummary: ملخص\n  tags: [داعش]",
+            "content/x.md:4:3",
+            "`tags` is indented under `summary`",
+            "as `summary:` is",
+        ),
         // Dates as they are written elsewhere, with the one they meant.
         (
             "date: 28/04/2025",
