@@ -75,6 +75,11 @@ pub fn to_diagnostic(
         message = format!("`{key}:` needs a space after its colon");
         hint = Some(format!("write {key}: {value}"));
     }
+    if let Some((at, m, h)) = shape_mistake(&raw, source, yaml_start, line, what) {
+        (line, column) = crate::diagnostics::line_column(source, at);
+        message = m;
+        hint = Some(h);
+    }
     // ` date: …` indented under `title: x`: YAML reads it as the rest of the title's text, and
     // fails there (or in the date's validator, whose value took the next key along).
     if let Some((at, key, parent)) = indented_key(&source[yaml_start..]) {
@@ -153,6 +158,130 @@ fn both_writings(source: &str, reported: usize, key: &str) -> Option<(usize, usi
             let (_, column) = crate::diagnostics::line_column(source, map);
             key_twice(&source[map..], key, column - 1, flow).map(|(a, b)| (map + a, map + b))
         })
+}
+
+/// Mistakes of shape YAML reports in its own terms, said in the editor's, with where they are
+/// (an offset of `source`): a key without its colon, a list item without the space after its
+/// `-`, a `[` never closed, a key of a list item written at its `-`. `line` is where YAML
+/// placed the error (1-based, in `source`).
+fn shape_mistake(
+    raw: &str,
+    source: &str,
+    yaml_start: usize,
+    line: usize,
+    what: &str,
+) -> Option<(usize, String, String)> {
+    let yaml = &source[yaml_start..];
+    let is_key =
+        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let offset_of_line = |n: usize| crate::diagnostics::offset_of(source, n, 1);
+    // `title عنوان`: no colon, so the lines run together into one text.
+    if raw.contains(", expected struct ") && raw.starts_with("invalid type: string") {
+        let first = yaml
+            .lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))?;
+        let (key, value) = first.split_once(' ')?;
+        if is_key(key) && !key.ends_with(':') {
+            let at = yaml_start + yaml.find(first)? + key.len();
+            let value = value.trim();
+            return Some((
+                at,
+                format!(
+                    "`{key}` has no `:` after it, so {} is not read as keys",
+                    if what.contains('.') {
+                        what.to_string()
+                    } else {
+                        format!("the {what}")
+                    }
+                ),
+                format!("write {key}: {value}"),
+            ));
+        }
+    }
+    // `  -داعش`: a dash without its space is part of the text.
+    if let Some(rest) = raw.split("invalid type: string \"-").nth(1) {
+        let item = rest.split('"').next().unwrap_or("");
+        if raw.contains("expected a sequence") && !item.is_empty() && !item.starts_with(' ') {
+            let at = yaml_start + yaml.find(&format!("-{item}"))?;
+            return Some((
+                at,
+                format!("`-{item}` has no space after its `-`, so it is a text, not a list item"),
+                format!("write a space after the dash: - {item}"),
+            ));
+        }
+    }
+    // The same dash among list items, where YAML then looks for a key.
+    if raw.contains("could not find expected ':'") {
+        for n in (line.saturating_sub(2).max(1)..=line).rev() {
+            let text = line_text(source, n)?;
+            let item = text.trim_start_matches(' ');
+            let rest = item.strip_prefix('-').unwrap_or("");
+            if !rest.is_empty() && !rest.starts_with([' ', '-', '\t']) && n > 1 {
+                let above = line_text(source, n - 1)
+                    .unwrap_or("")
+                    .trim_start_matches(' ');
+                if above.starts_with("- ") {
+                    let at = offset_of_line(n) + (text.len() - item.len());
+                    return Some((
+                        at,
+                        format!(
+                            "`{item}` has no space after its `-`, so it is a text, not a list item"
+                        ),
+                        format!("write a space after the dash: - {rest}"),
+                    ));
+                }
+            }
+        }
+    }
+    // `tags: [داعش, سوريا` with no `]`.
+    for (open, close, kind) in [('[', ']', "list"), ('{', '}', "map")] {
+        let flow = if open == '[' {
+            "flow sequence"
+        } else {
+            "flow mapping"
+        };
+        if !raw.contains(&format!("while parsing a {flow}")) {
+            continue;
+        }
+        let error_at = offset_of_line(line)
+            .saturating_sub(yaml_start)
+            .min(yaml.len());
+        // `error_at` starts a line: a character boundary.
+        let opened = yaml[..error_at].rfind(open).or_else(|| yaml.find(open))?;
+        let rest_of_line = yaml[opened..].split('\n').next().unwrap_or("");
+        if rest_of_line.contains(close) {
+            continue;
+        }
+        let (opened_line, _) = crate::diagnostics::line_column(source, yaml_start + opened);
+        return Some((
+            yaml_start + opened,
+            format!("the {kind} opened with `{open}` on line {opened_line} is never closed"),
+            format!("end it with `{close}` on the same line"),
+        ));
+    }
+    // A list item's key written at its `-` instead of under its first key.
+    if raw.contains("did not find expected '-' indicator") {
+        let text = line_text(source, line)?;
+        let indent = text.len() - text.trim_start_matches(' ').len();
+        let (key, _) = text[indent..].split_once(':')?;
+        let above = source[..offset_of_line(line)]
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())?;
+        let dash = above.len() - above.trim_start_matches(' ').len();
+        let first_key = above[dash..].strip_prefix("- ")?.split(':').next()?.trim();
+        if is_key(key) && dash == indent && is_key(first_key) {
+            return Some((
+                offset_of_line(line) + indent,
+                format!("`{key}` starts at the `-` of the list item above, so it is not part of that item"),
+                format!(
+                    "indent `{key}:` {} spaces, under `{first_key}:`",
+                    indent + 2
+                ),
+            ));
+        }
+    }
+    None
 }
 
 /// The first line of `yaml` that is a `key:` written with spaces before it right after a

@@ -437,6 +437,37 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "`tags` is indented under `summary`",
             "as `summary:` is",
         ),
+        // Shapes YAML names in its own terms.
+        (
+            "title عودة داعش",
+            "content/x.md:2:6",
+            "`title` has no `:` after it, so the front-matter is not read as keys",
+            "write title: عودة داعش",
+        ),
+        (
+            "title: t\ntags:\n  - سوريا\n  -داعش",
+            "content/x.md:5:3",
+            "`-داعش` has no space after its `-`, so it is a text, not a list item",
+            "write a space after the dash: - داعش",
+        ),
+        (
+            "title: t\ntags:\n  -داعش",
+            "content/x.md:4:3",
+            "`-داعش` has no space after its `-`",
+            "write a space after the dash: - داعش",
+        ),
+        (
+            "title: t\ntags: [داعش, سوريا",
+            "content/x.md:3:7",
+            "the list opened with `[` on line 3 is never closed",
+            "end it with `]` on the same line",
+        ),
+        (
+            "title: t\nrelated:\n  - title: \"عودة داعش\"\n  url: https://example.org/x",
+            "content/x.md:5:3",
+            "`url` starts at the `-` of the list item above",
+            "indent `url:` 4 spaces, under `title:`",
+        ),
         // Dates as they are written elsewhere, with the one they meant.
         (
             "date: 28/04/2025",
