@@ -210,6 +210,25 @@ fn shape_mistake(
             ));
         }
     }
+    // `date 2025-01-01` among the keys: YAML runs it into the next line and stops there.
+    if raw.contains("could not find expected ':'") {
+        for n in (line.saturating_sub(2).max(1)..=line).rev() {
+            let text = line_text(source, n)?;
+            if offset_of_line(n) < yaml_start || text.starts_with([' ', '-', '#']) {
+                continue;
+            }
+            let Some((key, value)) = text.split_once(' ') else {
+                continue;
+            };
+            if is_key(key) && !value.trim().is_empty() && !text.contains(": ") {
+                return Some((
+                    offset_of_line(n) + key.len(),
+                    format!("`{key}` has no `:` after it"),
+                    format!("write {key}: {}", value.trim()),
+                ));
+            }
+        }
+    }
     // The same dash among list items, where YAML then looks for a key.
     if raw.contains("could not find expected ':'") {
         for n in (line.saturating_sub(2).max(1)..=line).rev() {

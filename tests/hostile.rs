@@ -445,6 +445,12 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "write title: عودة داعش",
         ),
         (
+            "title: t\nsummary ملخص قصير\ntags: [داعش]",
+            "content/x.md:3:8",
+            "`summary` has no `:` after it",
+            "write summary: ملخص قصير",
+        ),
+        (
             "title: t\ntags:\n  - سوريا\n  -داعش",
             "content/x.md:5:3",
             "`-داعش` has no space after its `-`, so it is a text, not a list item",
