@@ -210,6 +210,54 @@ fn shape_mistake(
             ));
         }
     }
+    // `title: *عاجل* انفجار`: a value that begins with a character YAML gives a meaning to.
+    let indicator = [
+        "cannot start any token",
+        "while scanning a block scalar",
+        "while scanning an alias",
+        "while scanning an anchor",
+        "while scanning a tag",
+    ];
+    if indicator.iter().any(|e| raw.contains(e)) {
+        let text = line_text(source, line)?;
+        let item = text.trim_start_matches(' ');
+        let item = item
+            .strip_prefix("- ")
+            .unwrap_or(item)
+            .trim_start_matches(' ');
+        let (key, value) = match item.split_once(": ") {
+            Some((k, v)) if is_key(k) => (Some(k), v.trim()),
+            _ => (None, item.trim()),
+        };
+        let first = value.chars().next()?;
+        let meaning = match first {
+            '*' => "an alias (a reference to an `&anchor`)",
+            '&' => "an anchor",
+            '!' => "a tag",
+            '>' | '|' => "the start of a block of text on the lines below",
+            '%' => "a directive",
+            '@' | '`' => "a character reserved for later versions of YAML",
+            _ => return None,
+        };
+        // The value is the end of the line.
+        let at = offset_of_line(line) + text.rfind(value)?;
+        let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+        let written = match key {
+            Some(k) => format!("{k}: \"{quoted}\""),
+            None => format!("- \"{quoted}\""),
+        };
+        let whose = key.map_or_else(|| "this value".to_string(), |k| format!("`{k}`'s value"));
+        let shown = if first == '`' {
+            "a backquote".to_string()
+        } else {
+            format!("`{first}`")
+        };
+        return Some((
+            at,
+            format!("{whose} begins with {shown}, which YAML reads as {meaning}, not as text"),
+            format!("quote it: {written}"),
+        ));
+    }
     // `date 2025-01-01` among the keys: YAML runs it into the next line and stops there.
     if raw.contains("could not find expected ':'") {
         for n in (line.saturating_sub(2).max(1)..=line).rev() {

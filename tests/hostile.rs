@@ -445,6 +445,24 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "write title: عودة داعش",
         ),
         (
+            "title: *عاجل* انفجار في المرفأ",
+            "content/x.md:2:8",
+            "`title`'s value begins with `*`, which YAML reads as an alias",
+            "quote it: title: \"*عاجل* انفجار في المرفأ\"",
+        ),
+        (
+            "title: t\nauthor: @warraq_news",
+            "content/x.md:3:9",
+            "`author`'s value begins with `@`",
+            "quote it: author: \"@warraq_news\"",
+        ),
+        (
+            "title: t\nsummary: > «نص» من البيان",
+            "content/x.md:3:10",
+            "`summary`'s value begins with `>`",
+            "quote it: summary: \"> «نص» من البيان\"",
+        ),
+        (
             "title: t\nsummary ملخص قصير\ntags: [داعش]",
             "content/x.md:3:8",
             "`summary` has no `:` after it",
