@@ -210,6 +210,45 @@ fn shape_mistake(
             ));
         }
     }
+    // `title: #عاجل …`, `tags: [#سوريا]`: a `#` after a space starts a comment, so the value is
+    // empty, or a `[` loses its `]`.
+    // (A flow list that lost its `]` to a comment runs into the next line, whose `key: value`
+    // becomes a map in the list.)
+    if [
+        "value is empty",
+        "while parsing a flow",
+        "invalid type: map",
+    ]
+    .iter()
+    .any(|e| raw.contains(e))
+    {
+        for n in (line.saturating_sub(2).max(1)..=line).rev() {
+            if offset_of_line(n) < yaml_start {
+                continue;
+            }
+            let text = line_text(source, n)?;
+            if let Some(i) = hash_value(text) {
+                let word: String = text[i..]
+                    .chars()
+                    .take_while(|c| !matches!(c, ',' | ']' | '}' | ' ' | '\t'))
+                    .collect();
+                // After `key:` the whole rest of the line is the value to quote.
+                let before = text[..i].trim_end();
+                let hint = match before.trim_start().strip_suffix(':') {
+                    Some(key) => {
+                        let value = text[i..].trim_end().replace('"', "\\\"");
+                        format!("quote the value: {key}: \"{value}\"")
+                    }
+                    None => format!("quote it: \"{word}\", or write it without the `#`"),
+                };
+                return Some((
+                    offset_of_line(n) + i,
+                    format!("`#` starts a comment in YAML, so `{word}` and the rest of its line are not read"),
+                    hint,
+                ));
+            }
+        }
+    }
     // `title: *عاجل* انفجار`: a value that begins with a character YAML gives a meaning to.
     let indicator = [
         "cannot start any token",
@@ -349,6 +388,20 @@ fn shape_mistake(
         }
     }
     None
+}
+
+/// Where a value or list item of `line` begins with `#` (after `: `, `[`, `,`, `{` or a list's
+/// `- `), outside quotes: YAML reads it as a comment.
+fn hash_value(line: &str) -> Option<usize> {
+    line.char_indices().find_map(|(i, c)| {
+        if c != '#' || line[..i].contains(['"', '\'']) {
+            return None;
+        }
+        let before = line[..i].trim_end_matches(' ');
+        let spaced = i > before.len() || before.ends_with(['[', '{', ',']);
+        let after_dash = before.trim_start_matches(' ') == "-";
+        (spaced && (before.ends_with([':', '[', ',', '{']) || after_dash)).then_some(i)
+    })
 }
 
 /// The first line of `yaml` that is a `key:` written with spaces before it right after a

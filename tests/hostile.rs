@@ -451,6 +451,18 @@ fn a_headline_or_date_written_as_editors_do_gets_the_line_it_should_be() {
             "quote it: title: \"*عاجل* انفجار في المرفأ\"",
         ),
         (
+            "title: #عاجل انفجار في المرفأ",
+            "content/x.md:2:8",
+            "`#` starts a comment in YAML, so `#عاجل` and the rest",
+            "quote the value: title: \"#عاجل انفجار في المرفأ\"",
+        ),
+        (
+            "title: t\ntags: [سوريا, #لبنان]",
+            "content/x.md:3:15",
+            "`#` starts a comment in YAML, so `#لبنان`",
+            "quote it: \"#لبنان\", or write it without the `#`",
+        ),
+        (
             "title: t\nauthor: @warraq_news",
             "content/x.md:3:9",
             "`author`'s value begins with `@`",
