@@ -80,22 +80,6 @@ pub fn to_diagnostic(
         message = m;
         hint = Some(h);
     }
-    // ` date: …` indented under `title: x`: YAML reads it as the rest of the title's text, and
-    // fails there (or in the date's validator, whose value took the next key along).
-    if let Some((at, key, parent)) = indented_key(&source[yaml_start..]) {
-        let (key_line, key_column) = crate::diagnostics::line_column(source, yaml_start + at);
-        let near = line + 1 == key_line || line == key_line;
-        let swallowed = raw.contains(&format!(" {key}`")) || raw.contains(&format!(" {key}:"));
-        if near || swallowed {
-            (line, column) = (key_line, key_column);
-            message = format!(
-                "`{key}` is indented under `{parent}`, whose value is a text: YAML cannot read it as a key"
-            );
-            hint = Some(format!(
-                "start `{key}:` at the beginning of its line, as `{parent}:` is"
-            ));
-        }
-    }
     // An invisible character explains the error when the error is at it, or quotes it (serde
     // writes a value's characters as `\u{200f}`).
     let explains = |col: usize, c: char| {
@@ -160,9 +144,19 @@ fn both_writings(source: &str, reported: usize, key: &str) -> Option<(usize, usi
         })
 }
 
+/// Whether `s` can be a key of front-matter or site.yaml: an ASCII word (`title`, `per_page`).
+/// `داعش: قراءة` on a headline's next line is text with a colon, which the `: ` explanation is
+/// for.
+fn is_key(s: &str) -> bool {
+    s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
 /// Mistakes of shape YAML reports in its own terms, said in the editor's, with where they are
-/// (an offset of `source`): a key without its colon, a list item without the space after its
-/// `-`, a `[` never closed, a key of a list item written at its `-`. `line` is where YAML
+/// (an offset of `source`): a key indented under a text, a hashtag YAML takes for a comment, a
+/// value that begins with one of YAML's indicators, a key without its colon, a list item
+/// without the space after its `-`, a `[` never closed, a key of a list item written at its `-`. `line` is where YAML
 /// placed the error (1-based, in `source`).
 fn shape_mistake(
     raw: &str,
@@ -172,9 +166,30 @@ fn shape_mistake(
     what: &str,
 ) -> Option<(usize, String, String)> {
     let yaml = &source[yaml_start..];
-    let is_key =
-        |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     let offset_of_line = |n: usize| crate::diagnostics::offset_of(source, n, 1);
+    // The line YAML placed the error on and the two above it, inside the YAML, nearest first:
+    // YAML often stops a line or two after the mistake.
+    let near = || {
+        (line.saturating_sub(2).max(1)..=line)
+            .rev()
+            .filter(move |&n| offset_of_line(n) >= yaml_start)
+            .filter_map(|n| Some((n, line_text(source, n)?)))
+    };
+    // ` date: …` indented under `title: x`: YAML reads it as the rest of the title's text, and
+    // fails there (or in the date's validator, whose value took the next key along).
+    if let Some((at, key, parent)) = indented_key(yaml) {
+        let (key_line, _) = crate::diagnostics::line_column(source, yaml_start + at);
+        let swallowed = raw.contains(&format!(" {key}`")) || raw.contains(&format!(" {key}:"));
+        if line + 1 == key_line || line == key_line || swallowed {
+            return Some((
+                yaml_start + at,
+                format!(
+                    "`{key}` is indented under `{parent}`, whose value is a text: YAML cannot read it as a key"
+                ),
+                format!("start `{key}:` at the beginning of its line, as `{parent}:` is"),
+            ));
+        }
+    }
     // `title عنوان`: no colon, so the lines run together into one text.
     if raw.contains(", expected struct ") && raw.starts_with("invalid type: string") {
         let first = yaml
@@ -222,11 +237,7 @@ fn shape_mistake(
     .iter()
     .any(|e| raw.contains(e))
     {
-        for n in (line.saturating_sub(2).max(1)..=line).rev() {
-            if offset_of_line(n) < yaml_start {
-                continue;
-            }
-            let text = line_text(source, n)?;
+        for (n, text) in near() {
             if let Some(i) = hash_value(text) {
                 let word: String = text[i..]
                     .chars()
@@ -299,9 +310,8 @@ fn shape_mistake(
     }
     // `date 2025-01-01` among the keys: YAML runs it into the next line and stops there.
     if raw.contains("could not find expected ':'") {
-        for n in (line.saturating_sub(2).max(1)..=line).rev() {
-            let text = line_text(source, n)?;
-            if offset_of_line(n) < yaml_start || text.starts_with([' ', '-', '#']) {
+        for (n, text) in near() {
+            if text.starts_with([' ', '-', '#']) {
                 continue;
             }
             let Some((key, value)) = text.split_once(' ') else {
@@ -318,8 +328,7 @@ fn shape_mistake(
     }
     // The same dash among list items, where YAML then looks for a key.
     if raw.contains("could not find expected ':'") {
-        for n in (line.saturating_sub(2).max(1)..=line).rev() {
-            let text = line_text(source, n)?;
+        for (n, text) in near() {
             let item = text.trim_start_matches(' ');
             let rest = item.strip_prefix('-').unwrap_or("");
             if !rest.is_empty() && !rest.starts_with([' ', '-', '\t']) && n > 1 {
@@ -408,13 +417,6 @@ fn hash_value(line: &str) -> Option<usize> {
 /// top-level key whose value is a text on its line (`title: x`, then ` date: …`): YAML reads
 /// it as more of a plain text, or fails after a quoted one. Gives the key's offset, the key and the key above it.
 fn indented_key(yaml: &str) -> Option<(usize, &str, &str)> {
-    // Keys of front-matter and site.yaml are ASCII words; `داعش: قراءة` on the next line of a
-    // headline is text with a colon, which the `: ` explanation is for.
-    let is_key = |s: &str| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    };
     let mut offset = 0;
     let mut parent: Option<&str> = None;
     for line in yaml.split_inclusive('\n') {
