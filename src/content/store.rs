@@ -37,7 +37,7 @@ use super::spill::{Place, Spill};
 use crate::inputs::RACY;
 
 /// The store's layout; another number starts it afresh.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 /// A file as the store compares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -123,8 +123,10 @@ impl Entry {
 struct Index {
     version: u32,
     salt: u64,
-    /// The texts file's name in the store's folder.
+    /// The texts files' common name in the store's folder (see [`texts_files`]).
     texts: String,
+    /// How many texts files there are.
+    shards: u32,
     entries: Vec<(String, Entry)>,
 }
 
@@ -135,6 +137,7 @@ pub struct Store {
     _lock: File,
     salt: u64,
     texts: String,
+    shards: u32,
     spill: Arc<Spill>,
     old: HashMap<String, Entry>,
 }
@@ -167,30 +170,42 @@ impl Store {
             .flatten()
             .filter(|i| i.version == VERSION && i.salt == salt);
         let usable = index.and_then(|index| {
-            let path = dir.join(&index.texts);
-            let len = std::fs::metadata(&path).ok()?.len();
+            let paths = texts_files(dir, &index.texts, index.shards);
+            let mut lens = Vec::with_capacity(paths.len());
+            for path in &paths {
+                lens.push(std::fs::metadata(path).ok()?.len());
+            }
             let places = || index.entries.iter().flat_map(|(_, e)| e.places());
             let live: u64 = places().map(|p| u64::from(p.stored)).sum();
-            let needed = places()
-                .map(|p| p.offset + u64::from(p.stored))
-                .max()
-                .unwrap_or(0);
+            let mut needed = vec![0; lens.len()];
+            for p in places() {
+                let end = needed.get_mut(usize::from(p.shard))?;
+                *end = (*end).max(p.offset + u64::from(p.stored));
+            }
+            let len: u64 = lens.iter().sum();
             // Mostly texts of articles since edited, or cut short: start afresh.
-            if len > 2 * live + (64 << 20) || len < needed {
+            if len > 2 * live + (64 << 20) || lens.iter().zip(&needed).any(|(l, n)| l < n) {
                 return None;
             }
-            let spill = Spill::open(&path, false, &dir.join("index.bin")).ok()?;
-            Some((index.texts, spill, index.entries.into_iter().collect()))
+            let spill = Spill::open(&paths, false, &dir.join("index.bin")).ok()?;
+            Some((
+                index.texts,
+                index.shards,
+                spill,
+                index.entries.into_iter().collect(),
+            ))
         });
-        let (texts, spill, old) = match usable {
+        let (texts, shards, spill, old) = match usable {
             Some(found) => found,
             None => {
                 let name = format!(
-                    "texts-{:x}.bin",
+                    "texts-{:x}",
                     crate::output::manifest::mtime_of_time(std::time::SystemTime::now())
                 );
-                let spill = Spill::open(&dir.join(&name), true, &dir.join("index.bin")).ok()?;
-                (name, spill, HashMap::new())
+                let shards = crate::content::spill::shards_for_threads() as u32;
+                let paths = texts_files(dir, &name, shards);
+                let spill = Spill::open(&paths, true, &dir.join("index.bin")).ok()?;
+                (name, shards, spill, HashMap::new())
             }
         };
         let store = Store {
@@ -198,6 +213,7 @@ impl Store {
             _lock: lock,
             salt,
             texts,
+            shards,
             spill,
             old,
         };
@@ -250,6 +266,7 @@ impl Store {
             version: VERSION,
             salt: self.salt,
             texts: self.texts.clone(),
+            shards: self.shards,
             entries,
         };
         let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;
@@ -277,8 +294,8 @@ impl Store {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let texts = name.starts_with("texts-")
-                && name != self.texts
-                && indexed.as_deref() != Some(name.as_str());
+                && !is_texts_file(&name, &self.texts)
+                && !indexed.as_deref().is_some_and(|i| is_texts_file(&name, i));
             // An index being written when a build was killed.
             let half_written = keep_indexed && name.starts_with(".tmp");
             if texts || half_written {
@@ -327,7 +344,23 @@ fn read_index(path: &Path) -> Option<Index> {
     bincode::deserialize(&bytes).ok()
 }
 
-/// The texts file an index names, without reading its entries.
+/// The paths of the `shards` texts files named `name` in the store's folder `dir`
+/// (`texts-…-0.bin`, `texts-…-1.bin`…).
+fn texts_files(dir: &Path, name: &str, shards: u32) -> Vec<PathBuf> {
+    (0..shards.max(1))
+        .map(|k| dir.join(format!("{name}-{k}.bin")))
+        .collect()
+}
+
+/// Whether the file `file` of the store's folder is one of the texts files named `name`.
+fn is_texts_file(file: &str, name: &str) -> bool {
+    file.strip_prefix(name)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .and_then(|rest| rest.strip_suffix(".bin"))
+        .is_some_and(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The texts files' name an index names, without reading its entries.
 fn read_texts_name(path: &Path) -> Option<String> {
     #[derive(Deserialize)]
     struct Head {
@@ -391,14 +424,24 @@ mod tests {
             .is_some()
     }
 
-    fn texts_files(dir: &Path) -> Vec<String> {
+    /// The texts files' names in `dir`, each set of shards once (`texts-…`).
+    fn texts_sets(dir: &Path) -> Vec<String> {
         let mut names: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("texts-"))
+            .map(|n| n[..n.rfind('-').unwrap()].to_string())
             .collect();
         names.sort();
+        names.dedup();
         names
+    }
+
+    /// The texts file of `dir`'s only set that the tests' own thread writes into.
+    fn first_texts(dir: &Path) -> PathBuf {
+        let sets = texts_sets(dir);
+        assert_eq!(sets.len(), 1, "{sets:?}");
+        dir.join(format!("{}-0.bin", sets[0]))
     }
 
     #[test]
@@ -426,28 +469,78 @@ mod tests {
     }
 
     #[test]
+    fn texts_written_by_several_threads_come_back_from_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = dir.path().join("articles");
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let store = pool.install(|| Store::open(&at, 1, false).unwrap());
+        let kept: Vec<(String, Entry)> = pool
+            .broadcast(|ctx| {
+                (0..20u64)
+                    .map(|i| {
+                        let n = 100 * ctx.index() as u64 + i;
+                        (format!("a{n}"), entry(&store, &format!("<p>{n}</p>"), n))
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .collect();
+        store.save(kept.clone()).unwrap();
+        let files = std::fs::read_dir(&at)
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().starts_with("texts-")
+            })
+            .count();
+        assert_eq!(files, 3);
+        assert!((0..3).all(|k| kept.iter().any(|(_, e)| e.body.shard == k)));
+        // Opened by a build with another number of threads: the files are the store's.
+        let mut store = Store::open(&at, 1, false).unwrap();
+        for (key, e) in &kept {
+            let found = store.take(key, Some(e.stat)).expect("kept");
+            let body = Stored::at(store.spill(), found.body, found.body_hash);
+            assert_eq!(body.read().unwrap(), format!("<p>{}</p>", e.stat.len));
+        }
+    }
+
+    #[test]
+    fn texts_files_are_told_by_their_name_and_number() {
+        assert!(is_texts_file("texts-abc-0.bin", "texts-abc"));
+        assert!(is_texts_file("texts-abc-12.bin", "texts-abc"));
+        assert!(!is_texts_file("texts-abcd-0.bin", "texts-abc"));
+        assert!(!is_texts_file("texts-abc-.bin", "texts-abc"));
+        assert!(!is_texts_file("texts-abc-0.bin.tmp", "texts-abc"));
+        assert!(!is_texts_file("texts-abc.bin", "texts-abc"));
+    }
+
+    #[test]
     fn another_binary_or_settings_or_clean_start_afresh() {
         let dir = tempfile::tempdir().unwrap();
         let at = dir.path().join("articles");
         let store = Store::open(&at, 1, false).unwrap();
         let kept = entry(&store, "<p>أ</p>", 10);
         store.save(vec![("x".into(), kept)]).unwrap();
-        let first = texts_files(&at);
+        let first = texts_sets(&at);
         assert_eq!(first.len(), 1);
         for (salt, clean) in [(2, false), (1, true)] {
             let mut store = Store::open(&at, salt, clean).unwrap();
             assert!(store.take("x", Some(stat(10))).is_none());
             // Until it saves, the old index and its texts stay (a failed build loses nothing).
-            assert_eq!(texts_files(&at).len(), 2);
+            assert_eq!(texts_sets(&at).len(), 2);
             drop(store);
             // A build that did not save (it failed): the next one removes its file.
             drop(Store::open(&at, 1, false));
-            assert_eq!(texts_files(&at), first, "an unsaved fresh file goes");
+            assert_eq!(texts_sets(&at), first, "an unsaved fresh file goes");
         }
         let store = Store::open(&at, 2, false).unwrap();
         store.save(Vec::new()).unwrap();
-        assert_ne!(texts_files(&at), first, "saved afresh, the old texts go");
-        assert_eq!(texts_files(&at).len(), 1);
+        assert_ne!(texts_sets(&at), first, "saved afresh, the old texts go");
+        assert_eq!(texts_sets(&at).len(), 1);
     }
 
     #[test]
@@ -459,7 +552,7 @@ mod tests {
             let kept = entry(&store, &"<p>فقرة طويلة</p>".repeat(20), 10);
             store.save(vec![("x".into(), kept)]).unwrap();
         };
-        let texts = || at.join(&texts_files(&at)[0]);
+        let texts = || first_texts(&at);
         // A garbled index.
         save();
         std::fs::write(at.join("index.bin"), b"not an index").unwrap();
