@@ -380,12 +380,17 @@ impl Site {
                     "templates/feed.xml",
                     include_str!("../templates/feed.xml"),
                 );
-                let base = include_str!("../templates/base.html").replacen(
-                    "</footer>",
-                    &format!("{footer}</footer>"),
-                    1,
-                );
-                write(&self.root, "templates/base.html", base);
+                // Half the time base.html (every page's) is left as it is, and only the cards
+                // below change: the pages that include them render again, and no other.
+                let base_too = rng.below(2) == 0;
+                if base_too {
+                    let base = include_str!("../templates/base.html").replacen(
+                        "</footer>",
+                        &format!("{footer}</footer>"),
+                        1,
+                    );
+                    write(&self.root, "templates/base.html", base);
+                }
                 // A third of the time the cards print their tags' counts, which pages'
                 // fingerprints leave out while no template reads them (a new article changes
                 // the counts of its tags in every list that shows one of their articles).
@@ -400,7 +405,7 @@ impl Site {
                 } else {
                     let _ = std::fs::remove_file(self.root.join("templates/partials/card.html"));
                 }
-                format!("templates (cards with tag counts: {counts})")
+                format!("templates (base.html: {base_too}, cards with tag counts: {counts})")
             }
             11 => {
                 let per_page = 2 + rng.below(3);
@@ -736,6 +741,29 @@ fn a_template_change_renders_only_what_uses_it_and_nothing_new_renders_nothing()
         .filter(|e| e.file_name() == "feed.xml")
         .count();
     assert_eq!(rendered(&err), (feeds, pages), "{err}");
+    // A changed partial: the pages whose templates include it (the lists of cards), not the
+    // articles' pages, which neither include it nor are rewritten.
+    let article = root.join("public/2025/oil/index.html");
+    let article_time = std::fs::metadata(&article).unwrap().modified().unwrap();
+    write(
+        root,
+        "templates/partials/card.html",
+        include_str!("../templates/partials/card.html").replacen(
+            "<article class=\"card",
+            "<article data-v=\"2\" class=\"card",
+            1,
+        ),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (lists, _) = rendered(&err);
+    assert!(lists > 0 && lists < pages, "{lists} of {pages}: {err}");
+    assert!(common::read(root.join("public/index.html")).contains("data-v=\"2\""));
+    assert_eq!(
+        std::fs::metadata(&article).unwrap().modified().unwrap(),
+        article_time,
+        "an article's page does not include the cards"
+    );
     // One article's title: its page, and the lists and pages that show it; not the others.
     let oil = root.join("content/2025/oil.md");
     let text = common::read(&oil).replacen("حقول النفط شرق الفرات", "حقول النفط", 1);

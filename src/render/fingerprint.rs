@@ -13,9 +13,11 @@
 //! link to, and each taxonomy's number of names beyond whether it has any; a new article (or
 //! its new tag) changes each of them in nearly every page's context.
 //!
-//! Precision per template: a page template no other template mentions (`feed.xml`,
-//! `term.html`, …) only invalidates its own pages; every other template (`base.html`, macros,
-//! partials, a page template another one includes) invalidates all pages.
+//! Precision per template: a template changes the numbers of the pages whose template reaches it
+//! through `extends` and `include` (`partials/card.html` those of the lists, not the articles';
+//! `base.html` every page's). A template no page template reaches, and one that defines
+//! components (which any template uses without naming its file), change every page's number;
+//! so does any template when one names another in a way not read here (an escape in its name).
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -32,6 +34,63 @@ use crate::config::Config;
 pub struct Salts {
     by_template: HashMap<String, u64>,
     common: u64,
+}
+
+/// Hashes a template's name and text into `h`.
+fn write_template(h: &mut Xxh3, name: &str, text: &str) {
+    h.write(name.as_bytes());
+    h.write_u8(0);
+    h.write(text.as_bytes());
+    h.write_u8(0);
+}
+
+/// The templates of `names` that `text` extends or includes (`{% extends "base.html" %}`,
+/// `{%- include 'partials/card.html' -%}`), as indexes into `names`; `None` when a tag names a
+/// template in a way not read here (an escape in its string), so that nothing is missed.
+/// A name that is no template is left out (Tera refuses to load such a template anyway).
+fn uses(text: &str, names: &[&str]) -> Option<Vec<usize>> {
+    let mut found = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find("{%") {
+        rest = &rest[open + 2..];
+        let tag = rest.trim_start_matches(['-', '+']).trim_start();
+        let Some(after) = ["extends", "include"]
+            .iter()
+            .find_map(|keyword| tag.strip_prefix(keyword))
+        else {
+            continue;
+        };
+        if after.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+            continue;
+        }
+        let after = after.trim_start();
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let body = &after[1..];
+        let name = &body[..body.find(quote)?];
+        if name.contains('\\') {
+            return None;
+        }
+        if let Some(i) = names.iter().position(|n| *n == name) {
+            found.push(i);
+        }
+    }
+    Some(found)
+}
+
+/// Whether a template defines components, which any template may use without naming its file.
+fn defines_components(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(open) = rest.find("{%") {
+        rest = &rest[open + 2..];
+        let tag = rest.trim_start_matches(['-', '+']).trim_start();
+        if tag.starts_with("component") {
+            return true;
+        }
+    }
+    false
 }
 
 /// Hashes what is written into it (for serialising a context straight into a hash).
@@ -71,37 +130,62 @@ impl Salts {
         let mut settings = HashWriter(Xxh3::new());
         let _ = serde_json::to_writer(&mut settings, config);
         common.write_u64(settings.0.digest());
-        let mentioned = |name: &str| {
-            sources.iter().any(|(other, text, _)| {
-                other != name
-                    && [format!("\"{name}\""), format!("'{name}'")]
-                        .iter()
-                        .any(|quoted| text.contains(quoted.as_str()))
-            })
-        };
-        let own: Vec<&(String, std::sync::Arc<str>, bool)> = sources
+        let names: Vec<&str> = sources.iter().map(|(n, _, _)| n.as_str()).collect();
+        let Some(uses) = sources
             .iter()
-            .filter(|(name, _, _)| super::PAGE_TEMPLATES.contains(&name.as_str()))
-            .filter(|(name, _, _)| !mentioned(name))
+            .map(|(_, text, _)| uses(text, &names))
+            .collect::<Option<Vec<Vec<usize>>>>()
+        else {
+            // A template names another in a way not read here: every template is every page's.
+            for (name, text, _) in sources {
+                write_template(&mut common, name, text);
+            }
+            return Salts {
+                by_template: HashMap::new(),
+                common: common.digest(),
+            };
+        };
+        // What each template reaches through `extends` and `include`, itself included.
+        let reach = |from: usize| {
+            let mut seen = vec![false; sources.len()];
+            let mut stack = vec![from];
+            while let Some(i) = stack.pop() {
+                if !std::mem::replace(&mut seen[i], true) {
+                    stack.extend(&uses[i]);
+                }
+            }
+            seen
+        };
+        let reached: Vec<Vec<bool>> = (0..sources.len()).map(reach).collect();
+        // Every page's: a template no page template reaches (read some other way, or not at all)
+        // and one that defines components (which every template may use without naming it).
+        let everyones: Vec<bool> = (0..sources.len())
+            .map(|i| {
+                let by_a_page = (0..sources.len())
+                    .any(|p| super::PAGE_TEMPLATES.contains(&names[p]) && reached[p][i]);
+                !by_a_page || defines_components(&sources[i].1)
+            })
             .collect();
-        for (name, text, _) in sources {
-            if !own.iter().any(|(n, _, _)| n == name) {
-                common.write(name.as_bytes());
-                common.write_u8(0);
-                common.write(text.as_bytes());
-                common.write_u8(0);
+        for (i, (name, text, _)) in sources.iter().enumerate() {
+            if everyones[i] {
+                write_template(&mut common, name, text);
             }
         }
         let common = common.digest();
-        let by_template = own
+        // Each template's own number (a page is rendered with one of PAGE_TEMPLATES; the others
+        // have theirs all the same, which cannot be short of what they reach).
+        let by_template = reached
             .into_iter()
-            .map(|(name, text, _)| {
+            .enumerate()
+            .map(|(page, reached)| {
                 let mut h = Xxh3::new();
                 h.write_u64(common);
-                h.write(name.as_bytes());
-                h.write_u8(0);
-                h.write(text.as_bytes());
-                (name.clone(), h.digest())
+                for (i, (name, text, _)) in sources.iter().enumerate() {
+                    if reached[i] && !everyones[i] {
+                        write_template(&mut h, name, text);
+                    }
+                }
+                (names[page].to_string(), h.digest())
             })
             .collect();
         Salts {
@@ -408,6 +492,94 @@ mod tests {
         assert_ne!(
             number(&including("F"), "term.html", &value),
             number(&including("F2"), "term.html", &value)
+        );
+    }
+
+    /// Which of `pages` change their number when `changed` replaces one template of `site`.
+    fn touched(site: &[(&str, &str)], changed: (&str, &str), pages: &[&str]) -> Vec<String> {
+        let config = Config::default();
+        let value = Value::from_serializable(&serde_json::json!({"t": "ع"}));
+        let before = Salts::new(&config, &sources(site));
+        let after: Vec<(&str, &str)> = site
+            .iter()
+            .map(|&(n, t)| if n == changed.0 { changed } else { (n, t) })
+            .collect();
+        let after = Salts::new(&config, &sources(&after));
+        pages
+            .iter()
+            .filter(|p| number(&before, p, &value) != number(&after, p, &value))
+            .map(|p| (*p).to_string())
+            .collect()
+    }
+
+    #[test]
+    fn a_template_change_touches_the_pages_whose_templates_reach_it() {
+        let site = [
+            ("base.html", "<html>{% include `partials/nav.html` %}{% block c %}{% endblock c %}"),
+            ("partials/nav.html", "<nav></nav>"),
+            ("partials/card.html", "<article></article>"),
+            (
+                "home.html",
+                "{% extends \"base.html\" %}{% block c %}{%- include 'partials/card.html' -%}{% endblock c %}",
+            ),
+            ("article.html", "{%- extends 'base.html' -%}{% block c %}{% endblock c %}"),
+            ("feed.xml", "<feed/>"),
+            ("notes.html", "not used"),
+        ];
+        let pages = ["home.html", "article.html", "feed.xml"];
+        assert_eq!(
+            touched(
+                &site,
+                ("partials/card.html", "<article>x</article>"),
+                &pages
+            ),
+            ["home.html"]
+        );
+        assert_eq!(
+            touched(
+                &site,
+                (
+                    "base.html",
+                    "<html>{% include `partials/nav.html` %}{% block c %}{% endblock c %}!"
+                ),
+                &pages
+            ),
+            ["home.html", "article.html"]
+        );
+        assert_eq!(
+            touched(&site, ("partials/nav.html", "<nav>x</nav>"), &pages),
+            ["home.html", "article.html"],
+            "reached through base.html"
+        );
+        assert_eq!(
+            touched(&site, ("feed.xml", "<feed>x</feed>"), &pages),
+            ["feed.xml"]
+        );
+        // A template no page template reaches may be read some other way: every page's.
+        assert_eq!(
+            touched(&site, ("notes.html", "still not used"), &pages),
+            pages
+        );
+        // Components are used without naming their file: every page's, reached or not.
+        let mut with_components = site.to_vec();
+        with_components[1].1 = "{% component badge() %}<b></b>{% endcomponent badge %}";
+        assert_eq!(
+            touched(
+                &with_components,
+                (
+                    "partials/nav.html",
+                    "{% component badge() %}<i></i>{% endcomponent badge %}"
+                ),
+                &pages
+            ),
+            pages
+        );
+        // A name with an escape is not read here: any change is every page's.
+        let mut escaped = site.to_vec();
+        escaped[3].1 = "{% extends \"base.html\" %}{% include \"partials\\/card.html\" %}";
+        assert_eq!(
+            touched(&escaped, ("feed.xml", "<feed>x</feed>"), &pages),
+            pages
         );
     }
 
