@@ -234,6 +234,19 @@ impl Default for Config {
 }
 
 impl Config {
+    /// The settings as what a build makes from the articles sees them, for the numbers that
+    /// say whether a kept article or page is still what it would be made again: without
+    /// `check:` (read by `warraq check` alone) and `similar:` (read by the index, whose lists
+    /// are part of each page's values, which its number covers). Tuning either no longer reads
+    /// every article again nor renders every page.
+    pub fn for_outputs(&self) -> Config {
+        Config {
+            similar: SimilarConfig::default(),
+            check: CheckConfig::default(),
+            ..self.clone()
+        }
+    }
+
     /// Reads `<root>/site.yaml` when it exists; defaults otherwise.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join("site.yaml");

@@ -408,18 +408,22 @@ impl Site {
                 format!("templates (base.html: {base_too}, cards with tag counts: {counts})")
             }
             11 => {
+                // The page count, or only settings no page reads directly (how many similar
+                // articles, `check:`): those move what the pages' values hold, if anything.
                 let per_page = 2 + rng.below(3);
+                let similar = 1 + rng.below(3);
+                let timeout = 5 + rng.below(20);
                 write(
                     &self.root,
                     "site.yaml",
-                    format!("title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: {per_page}\nsimilar:\n  count: 2\n"),
+                    format!("title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: {per_page}\nsimilar:\n  count: {similar}\ncheck:\n  timeout_secs: {timeout}\n"),
                 );
                 write(
                     &self.root,
                     "static/extra.css",
                     format!("/* {} */", rng.next()),
                 );
-                format!("settings (per_page {per_page}) and a static file")
+                format!("settings (per_page {per_page}, similar {similar}) and a static file")
             }
             12 => {
                 // One word of the last paragraph for another: the same length in words, the
@@ -955,6 +959,44 @@ fn unchanged_articles_are_kept_and_a_damaged_store_is_read_again_from_the_source
     assert!(!err.contains("damaged"), "{err}");
     assert_eq!(reread(&err), (1, articles), "{err}");
     let clean_out = root.join("clean-out");
+    let (ok, err) = build(
+        root,
+        &["build", "--clean", "--output", clean_out.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(tree(&root.join("public")), tree(&clean_out));
+}
+
+#[test]
+fn settings_no_page_reads_read_no_article_again_and_render_only_what_moves() {
+    let dir = common::site("incremental_site");
+    let root = dir.path();
+    let rendered = |err: &str| of_line(err, "pages rendered");
+    let reread = |err: &str| of_line(err, "articles read and rendered");
+    let settings = |similar: usize, timeout: u64| {
+        format!(
+            "title: \"أرشيف التحديث التدريجي\"\nbase_url: \"https://example.org/\"\nper_page: 2\nsimilar:\n  count: {similar}\ncheck:\n  timeout_secs: {timeout}\n"
+        )
+    };
+    write(root, "site.yaml", settings(2, 10));
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    // `check:` is read by `warraq check` alone: nothing is read or rendered again.
+    write(root, "site.yaml", settings(2, 30));
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (read, articles) = reread(&err);
+    assert_eq!(read, 0, "{err}");
+    assert_eq!(rendered(&err).0, 0, "{err}");
+    // One similar article instead of two: the articles' pages, whose lists shrink, and nothing
+    // read again; what a clean build publishes.
+    write(root, "site.yaml", settings(1, 30));
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(reread(&err), (0, articles), "{err}");
+    let (some, pages) = rendered(&err);
+    assert!(some > 0 && some < pages, "{some} of {pages}: {err}");
+    let clean_out = root.join("clean");
     let (ok, err) = build(
         root,
         &["build", "--clean", "--output", clean_out.to_str().unwrap()],

@@ -128,7 +128,7 @@ impl Salts {
         common.write_u64(binary());
         // The settings filters read (dates, digits, direction) and everything else of site.yaml.
         let mut settings = HashWriter(Xxh3::new());
-        let _ = serde_json::to_writer(&mut settings, config);
+        let _ = serde_json::to_writer(&mut settings, &config.for_outputs());
         common.write_u64(settings.0.digest());
         let names: Vec<&str> = sources.iter().map(|(n, _, _)| n.as_str()).collect();
         let Some(uses) = sources
