@@ -169,7 +169,8 @@ impl Store {
         let index = (!fresh)
             .then(|| read_index(&dir.join("index.bin")))
             .flatten()
-            .filter(|i| i.version == VERSION && i.salt == salt);
+            .filter(|i| i.version == VERSION && i.salt == salt)
+            .filter(|i| (1..=crate::content::spill::MAX_SHARDS as u32).contains(&i.shards));
         let usable = index.and_then(|index| {
             let paths = texts_files(dir, &index.texts, index.shards);
             let mut lens = Vec::with_capacity(paths.len());
