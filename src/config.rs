@@ -247,6 +247,24 @@ impl Config {
         }
     }
 
+    /// The settings loading an article reads (its links' URLs, its direction, what its raw HTML
+    /// may do, its taxonomies' keys and segments, whether its words are analysed for search;
+    /// the date and digit settings too, to be safe): what the article store keeps its articles
+    /// with ([`crate::content::store::salt`]). The site's title, description, logo, page size,
+    /// feeds and output folder are left out with [`for_outputs`](Config::for_outputs)'s: changing
+    /// them reads no article again (the pages that show them are rendered again).
+    pub fn for_loading(&self) -> Config {
+        Config {
+            title: String::new(),
+            description: String::new(),
+            logo: None,
+            per_page: 0,
+            feeds: false,
+            output: PathBuf::new(),
+            ..self.for_outputs()
+        }
+    }
+
     /// Reads `<root>/site.yaml` when it exists; defaults otherwise.
     pub fn load(root: &Path) -> Result<Config, Vec<Diagnostic>> {
         let path = root.join("site.yaml");

@@ -410,20 +410,23 @@ impl Site {
             11 => {
                 // The page count, or only settings no page reads directly (how many similar
                 // articles, `check:`): those move what the pages' values hold, if anything.
+                // The site's title and feeds, which loading an article does not read either.
                 let per_page = 2 + rng.below(3);
                 let similar = 1 + rng.below(3);
                 let timeout = 5 + rng.below(20);
+                let title = rng.pick(&["أرشيف", "أرشيف التحليل", "Archive"]);
+                let feeds = rng.below(4) != 0;
                 write(
                     &self.root,
                     "site.yaml",
-                    format!("title: \"أرشيف\"\nbase_url: \"https://example.org/\"\nper_page: {per_page}\nsimilar:\n  count: {similar}\ncheck:\n  timeout_secs: {timeout}\n"),
+                    format!("title: \"{title}\"\nbase_url: \"https://example.org/\"\nper_page: {per_page}\nfeeds: {feeds}\nsimilar:\n  count: {similar}\ncheck:\n  timeout_secs: {timeout}\n"),
                 );
                 write(
                     &self.root,
                     "static/extra.css",
                     format!("/* {} */", rng.next()),
                 );
-                format!("settings (per_page {per_page}, similar {similar}) and a static file")
+                format!("settings (title {title}, per_page {per_page}, feeds {feeds}, similar {similar}) and a static file")
             }
             12 => {
                 // One word of the last paragraph for another: the same length in words, the
@@ -968,7 +971,7 @@ fn unchanged_articles_are_kept_and_a_damaged_store_is_read_again_from_the_source
 }
 
 #[test]
-fn settings_no_page_reads_read_no_article_again_and_render_only_what_moves() {
+fn settings_that_loading_does_not_read_leave_every_article_kept() {
     let dir = common::site("incremental_site");
     let root = dir.path();
     let rendered = |err: &str| of_line(err, "pages rendered");
@@ -996,6 +999,13 @@ fn settings_no_page_reads_read_no_article_again_and_render_only_what_moves() {
     assert_eq!(reread(&err), (0, articles), "{err}");
     let (some, pages) = rendered(&err);
     assert!(some > 0 && some < pages, "{some} of {pages}: {err}");
+    // The site's title is on every page, which is rendered again; no article is read again.
+    let settings = settings(1, 30).replace("التحديث التدريجي", "التحليل");
+    write(root, "site.yaml", settings);
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(reread(&err), (0, articles), "{err}");
+    assert_eq!(rendered(&err), (pages, pages), "{err}");
     let clean_out = root.join("clean");
     let (ok, err) = build(
         root,

@@ -12,8 +12,8 @@
 //! What a kept body was made from:
 //! - its file, compared as `make` does (a file changed within [`RACY`] of being looked at is not
 //!   kept: it may change again without its time moving);
-//! - the binary and every setting but `check:` and `similar:`, which loading does not read
-//!   ([`Store::open`]'s salt: any change starts the store afresh);
+//! - the binary and the settings loading reads ([`Config::for_loading`](crate::config::Config::for_loading);
+//!   [`Store::open`]'s salt: any change starts the store afresh);
 //! - every link destination its body resolved, and to what (URL and article): each is resolved
 //!   again against this build's articles, and a different answer renders the body again;
 //! - nothing else: a body that shows an image (or whose front-matter names a cover) is never kept,
@@ -149,7 +149,7 @@ pub fn salt(config: &crate::config::Config) -> u64 {
     let mut h = crate::render::fingerprint::HashWriter(xxhash_rust::xxh3::Xxh3::new());
     h.0.write_u32(VERSION);
     h.0.write_u64(crate::render::fingerprint::binary());
-    let _ = serde_json::to_writer(&mut h, &config.for_outputs());
+    let _ = serde_json::to_writer(&mut h, &config.for_loading());
     h.0.digest()
 }
 
