@@ -308,8 +308,8 @@ fn shape_mistake(
             format!("quote it: {written}"),
         ));
     }
-    // `date 2025-01-01` among the keys: YAML runs it into the next line and stops there.
     if raw.contains("could not find expected ':'") {
+        // `date 2025-01-01` among the keys: YAML runs it into the next line and stops there.
         for (n, text) in near() {
             if text.starts_with([' ', '-', '#']) {
                 continue;
@@ -325,9 +325,7 @@ fn shape_mistake(
                 ));
             }
         }
-    }
-    // The same dash among list items, where YAML then looks for a key.
-    if raw.contains("could not find expected ':'") {
+        // The dash without its space among list items, where YAML then looks for a key.
         for (n, text) in near() {
             let item = text.trim_start_matches(' ');
             let rest = item.strip_prefix('-').unwrap_or("");
@@ -349,12 +347,10 @@ fn shape_mistake(
         }
     }
     // `tags: [داعش, سوريا` with no `]`.
-    for (open, close, kind) in [('[', ']', "list"), ('{', '}', "map")] {
-        let flow = if open == '[' {
-            "flow sequence"
-        } else {
-            "flow mapping"
-        };
+    for (open, close, kind, flow) in [
+        ('[', ']', "list", "flow sequence"),
+        ('{', '}', "map", "flow mapping"),
+    ] {
         if !raw.contains(&format!("while parsing a {flow}")) {
             continue;
         }

@@ -113,6 +113,11 @@ impl Spill {
         Ok(Spill::of(shards, Some(index)))
     }
 
+    /// How many files it is made of.
+    pub fn files(&self) -> usize {
+        self.shards.len()
+    }
+
     /// Bytes in the files (texts stored, and any a failed build left after them).
     pub fn end(&self) -> u64 {
         self.shards

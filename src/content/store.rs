@@ -138,7 +138,6 @@ pub struct Store {
     _lock: File,
     salt: u64,
     texts: String,
-    shards: u32,
     spill: Arc<Spill>,
     old: HashMap<String, Entry>,
 }
@@ -190,14 +189,9 @@ impl Store {
                 return None;
             }
             let spill = Spill::open(&paths, false, &dir.join("index.bin")).ok()?;
-            Some((
-                index.texts,
-                index.shards,
-                spill,
-                index.entries.into_iter().collect(),
-            ))
+            Some((index.texts, spill, index.entries.into_iter().collect()))
         });
-        let (texts, shards, spill, old) = match usable {
+        let (texts, spill, old) = match usable {
             Some(found) => found,
             None => {
                 let name = format!(
@@ -207,7 +201,7 @@ impl Store {
                 let shards = crate::content::spill::shards_for_threads() as u32;
                 let paths = texts_files(dir, &name, shards);
                 let spill = Spill::open(&paths, true, &dir.join("index.bin")).ok()?;
-                (name, shards, spill, HashMap::new())
+                (name, spill, HashMap::new())
             }
         };
         let store = Store {
@@ -215,7 +209,6 @@ impl Store {
             _lock: lock,
             salt,
             texts,
-            shards,
             spill,
             old,
         };
@@ -268,7 +261,7 @@ impl Store {
             version: VERSION,
             salt: self.salt,
             texts: self.texts.clone(),
-            shards: self.shards,
+            shards: self.spill.files() as u32,
             entries,
         };
         let mut file = tempfile::NamedTempFile::new_in(&self.dir)?;

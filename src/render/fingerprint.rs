@@ -50,10 +50,7 @@ fn write_template(h: &mut Xxh3, name: &str, text: &str) {
 /// A name that is no template is left out (Tera refuses to load such a template anyway).
 fn uses(text: &str, names: &[&str]) -> Option<Vec<usize>> {
     let mut found = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find("{%") {
-        rest = &rest[open + 2..];
-        let tag = rest.trim_start_matches(['-', '+']).trim_start();
+    for tag in tags(text) {
         let Some(after) = ["extends", "include"]
             .iter()
             .find_map(|keyword| tag.strip_prefix(keyword))
@@ -82,15 +79,14 @@ fn uses(text: &str, names: &[&str]) -> Option<Vec<usize>> {
 
 /// Whether a template defines components, which any template may use without naming its file.
 fn defines_components(text: &str) -> bool {
-    let mut rest = text;
-    while let Some(open) = rest.find("{%") {
-        rest = &rest[open + 2..];
-        let tag = rest.trim_start_matches(['-', '+']).trim_start();
-        if tag.starts_with("component") {
-            return true;
-        }
-    }
-    false
+    tags(text).any(|tag| tag.starts_with("component"))
+}
+
+/// The text after each `{%` of a template (and its whitespace control), from its tag's keyword on.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%")
+        .skip(1)
+        .map(|tag| tag.trim_start_matches(['-', '+']).trim_start())
 }
 
 /// Hashes what is written into it (for serialising a context straight into a hash).
