@@ -296,6 +296,17 @@ fn build(
             "  {} of {} pages rendered, the others unchanged since the previous build",
             built.rendered, built.pages
         );
+        let reused = match (t.index_parts.similar_kept, t.search_kept) {
+            (true, true) => Some("similar lists and search index"),
+            (true, false) => Some("similar lists"),
+            (false, true) => Some("search index"),
+            (false, false) => None,
+        };
+        if let Some(what) = reused {
+            eprintln!(
+                "  {what} kept from the previous build: what they are made from did not change"
+            );
+        }
     }
     Ok(())
 }

@@ -60,6 +60,9 @@ pub struct Timings {
     pub index_parts: crate::index::IndexTimes,
     /// Building the search index (part of `render`, which writes it).
     pub search: f64,
+    /// The search index's lists were kept from the previous output (their inputs did not
+    /// change, see [`crate::index::memo`]).
+    pub search_kept: bool,
     /// Encoding and publishing image variants (part of `render`).
     pub images: f64,
     pub render: f64,
@@ -159,8 +162,19 @@ fn load_with(
     timings.load = start.elapsed().as_secs_f64();
     timings.mark("load");
     let start = Instant::now();
-    let mut site = Site::build(config, articles, options.keep_terms, &options.progress)
-        .map_err(Failure::Site)?;
+    // What the previous build's index stage made, for a build that keeps things between builds.
+    let memo = (options.store && !options.clean)
+        .then(|| crate::index::memo::Memo::load(&crate::index::memo::path(root)))
+        .flatten();
+    let mut site = Site::build(
+        config,
+        articles,
+        options.keep_terms,
+        memo.as_ref(),
+        &options.progress,
+    )
+    .map_err(Failure::Site)?;
+    drop(memo);
     site.warnings.extend(layout_warnings);
     timings.index = start.elapsed().as_secs_f64();
     timings.index_parts = site.times;
@@ -399,7 +413,7 @@ pub fn render_into(
     let images_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let stage = progress.stage("writing the search index");
-    write_search(&loaded.site, &Counting::new(staging, &stage))?;
+    let (search_files, search_kept) = write_search(&loaded.site, &Counting::new(staging, &stage))?;
     drop(stage);
     let search = start.elapsed().as_secs_f64();
     let search_memory = crate::progress::memory();
@@ -419,6 +433,8 @@ pub fn render_into(
         search_memory,
         images,
         images_secs,
+        search_files,
+        search_kept,
     })
 }
 
@@ -504,6 +520,10 @@ pub struct Written {
     pub images: crate::images::Produced,
     /// Seconds the image variants took (encoding and publishing).
     pub images_secs: f64,
+    /// The search index's list files and meta.json (what the next build may keep).
+    pub search_files: Vec<String>,
+    /// Whether they were all kept from the previous output ([`crate::index::memo`]).
+    pub search_kept: bool,
 }
 
 /// Publishes every image the articles use, encoding the variants missing from the cache.
@@ -520,15 +540,16 @@ pub fn write_images(
     crate::images::produce(&images, &loaded.root, sink)
 }
 
-/// Writes the search index (nothing when `search: false`).
+/// Writes the search index (nothing when `search: false`); returns its list files and
+/// meta.json, and whether they were all kept from the previous output.
 pub fn write_search(
     site: &crate::index::Site,
     sink: &dyn crate::render::Sink,
-) -> Result<(), Failure> {
+) -> Result<(Vec<String>, bool), Failure> {
     if site.config.search {
-        crate::search::write(site, sink)?;
+        return crate::search::write(site, sink);
     }
-    Ok(())
+    Ok((Vec::new(), false))
 }
 
 /// Frees `value` on a thread of its own. Freeing a whole archive's articles and values, one
@@ -727,6 +748,7 @@ fn build_once(
     }
     timings.mark("render");
     timings.search = written.search;
+    timings.search_kept = written.search_kept;
     timings.images = written.images_secs;
     let pages = written.pages;
     if let (Some(inputs), true) = (inputs, loaded.site.warnings.is_empty()) {
@@ -737,7 +759,17 @@ fn build_once(
         });
     }
     let start = Instant::now();
+    // The previous memo goes before the output is swapped and the new one is saved after: a
+    // build stopped between the two leaves none (a memo of another output would only fail to
+    // keep its files: each is checked against the output's manifest).
+    let memo_path = crate::index::memo::path(root);
+    crate::index::memo::Memo::forget(&memo_path);
     let files = staging.commit(loaded.site.articles.len())?;
+    if options.store {
+        let site = &loaded.site;
+        let similar: Vec<Vec<usize>> = site.related.iter().map(|r| r.similar.clone()).collect();
+        crate::index::memo::Memo::new(site.keys, &similar, written.search_files).save(&memo_path);
+    }
     timings.commit = start.elapsed().as_secs_f64();
     let warnings = std::mem::take(&mut loaded.site.warnings);
     let relative_base = loaded.site.config.base.origin.is_none();

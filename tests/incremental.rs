@@ -1014,3 +1014,103 @@ fn settings_that_loading_does_not_read_leave_every_article_kept() {
     assert!(ok, "{err}");
     assert_eq!(tree(&root.join("public")), tree(&clean_out));
 }
+
+/// What the index stage makes (similar lists, the search index's lists) is kept when what it is
+/// made from did not change, and made again when it did; either way the output is a clean
+/// build's. A search file missing from the output is written again although its inputs did not
+/// change.
+#[test]
+fn the_index_stage_is_kept_when_what_it_is_made_from_did_not_change() {
+    let dir = common::site("incremental_site");
+    let root = dir.path();
+    let kept_line = |err: &str| {
+        err.lines()
+            .find(|l| l.contains("kept from the previous build: what they are made from"))
+            .map(|l| l.trim().to_string())
+    };
+    let same_as_clean = |root: &Path| {
+        let clean_out = root.join("clean");
+        let (ok, err) = build(
+            root,
+            &["build", "--clean", "--output", clean_out.to_str().unwrap()],
+        );
+        assert!(ok, "{err}");
+        assert_eq!(tree(&root.join("public")), tree(&clean_out));
+        std::fs::remove_dir_all(&clean_out).unwrap();
+    };
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kept_line(&err),
+        None,
+        "a first build has nothing to keep: {err}"
+    );
+    // A template and the site's title: no article's words, date, tags or links changed.
+    write(
+        root,
+        "templates/partials/card.html",
+        format!(
+            "{}<!-- card -->\n",
+            std::fs::read_to_string("templates/partials/card.html").unwrap()
+        ),
+    );
+    let settings = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    write(
+        root,
+        "site.yaml",
+        settings.replace("التحديث التدريجي", "التحليل"),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kept_line(&err).as_deref(),
+        Some("similar lists and search index kept from the previous build: what they are made from did not change"),
+        "{err}"
+    );
+    same_as_clean(root);
+    // Into a folder of its own with the memo of ./public: nothing there to keep, the lists are
+    // gathered.
+    let other = root.join("other");
+    let (ok, err) = build(root, &["build", "-v", "--output", other.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kept_line(&err).as_deref(),
+        Some("similar lists kept from the previous build: what they are made from did not change"),
+        "{err}"
+    );
+    assert_eq!(tree(&root.join("public")), tree(&other));
+    std::fs::remove_dir_all(&other).unwrap();
+    // A search file gone from the output: the lists are gathered and it is written again.
+    std::fs::remove_file(root.join("public/search/meta.json")).unwrap();
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kept_line(&err).as_deref(),
+        Some("similar lists kept from the previous build: what they are made from did not change"),
+        "{err}"
+    );
+    assert!(root.join("public/search/meta.json").is_file());
+    same_as_clean(root);
+    // Fewer similar articles: the search index is kept, the similar lists are made again.
+    write(root, "site.yaml", settings.replace("count: 2", "count: 1"));
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        kept_line(&err).as_deref(),
+        Some("search index kept from the previous build: what they are made from did not change"),
+        "{err}"
+    );
+    same_as_clean(root);
+    // A new word in a body: both are made again.
+    let oil = root.join("content/2025/oil.md");
+    let text = std::fs::read_to_string(&oil).unwrap();
+    write(
+        root,
+        "content/2025/oil.md",
+        format!("{text}\nالموانئ الجديدة.\n"),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(kept_line(&err), None, "{err}");
+    same_as_clean(root);
+}

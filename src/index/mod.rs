@@ -2,6 +2,7 @@
 //! the date archive. Nothing here renders HTML; [`Site`] is what the renderer is fed.
 
 pub mod archive;
+pub mod memo;
 pub mod pages;
 pub mod related;
 pub mod series;
@@ -47,6 +48,11 @@ pub struct Site {
     pub year_page_articles: usize,
     /// Seconds spent analysing every article's words, and computing similar articles (`-v`).
     pub times: IndexTimes,
+    /// The numbers of what the similar lists and the search index are made from.
+    pub keys: memo::Keys,
+    /// The previous build's search index files, when they were made from the same inputs
+    /// ([`memo`]): kept instead of written, and no lists were gathered for them.
+    pub search_kept: Option<Vec<String>>,
 }
 
 /// How long the two costliest parts of indexing took, in seconds.
@@ -54,6 +60,8 @@ pub struct Site {
 pub struct IndexTimes {
     pub words: f64,
     pub similar: f64,
+    /// The similar lists were the previous build's ([`memo`]).
+    pub similar_kept: bool,
 }
 
 impl Site {
@@ -80,11 +88,13 @@ impl Site {
     }
 
     /// Indexes loaded articles; every problem found (unknown related entries, bad tags) is returned.
-    /// `keep_terms` keeps every article's analysed words in [`terms`](Site::terms).
+    /// `keep_terms` keeps every article's analysed words in [`terms`](Site::terms). What
+    /// `previous` kept is reused where it was made from the same inputs ([`memo`]).
     pub fn build(
         config: Config,
         mut articles: Vec<Article>,
         keep_terms: bool,
+        previous: Option<&memo::Memo>,
         progress: &crate::progress::Progress,
     ) -> Result<Site, Vec<Diagnostic>> {
         let mut diagnostics = Vec::new();
@@ -116,27 +126,57 @@ impl Site {
             a.file.release();
         }
         let backlinks = related::backlinks(&articles, &declared);
+        let tag_names: Vec<&str> = taxonomies[TAGS]
+            .terms
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        let keys = memo::Keys::of(
+            &config,
+            &articles,
+            &taxonomies[TAGS].article_terms,
+            &tag_names,
+            &declared,
+            &backlinks,
+        );
+        drop(tag_names);
+        let previous = previous.filter(|_| !keep_terms);
+        let kept_similar = previous.and_then(|m| m.similar_for(keys.similar, articles.len()));
+        let search_kept = previous
+            .filter(|_| config.search)
+            .and_then(|m| m.search_for(keys.search));
+        let wanted = terms::Wanted {
+            lists: config.search && search_kept.is_none(),
+            counts: kept_similar.is_none(),
+        };
         let start = std::time::Instant::now();
-        let stage = progress.bar("analysing", articles.len() as u64, "articles");
-        let analysed = terms::analyse_all(&articles, config.search, keep_terms, &stage)
-            .map_err(|d| vec![d])?;
-        drop(stage);
+        let analysed = if keep_terms || wanted.lists || wanted.counts {
+            let stage = progress.bar("analysing", articles.len() as u64, "articles");
+            terms::analyse_all(&articles, config.search, keep_terms, wanted, &stage)
+                .map_err(|d| vec![d])?
+        } else {
+            terms::Analysed::default()
+        };
         let words = start.elapsed().as_secs_f64();
         let stage = progress.stage("finding similar articles");
         let start = std::time::Instant::now();
-        let counts = analysed.counts;
-        let similar = similar::compute(
-            &articles,
-            counts,
-            &taxonomies[TAGS].article_terms,
-            taxonomies[TAGS].terms.len(),
-            &declared,
-            &backlinks,
-            &config.similar,
-        );
+        let similar_kept = kept_similar.is_some();
+        let similar = match kept_similar {
+            Some(lists) => lists,
+            None => similar::compute(
+                &articles,
+                analysed.counts,
+                &taxonomies[TAGS].article_terms,
+                taxonomies[TAGS].terms.len(),
+                &declared,
+                &backlinks,
+                &config.similar,
+            ),
+        };
         let times = IndexTimes {
             words,
             similar: start.elapsed().as_secs_f64(),
+            similar_kept,
         };
         drop(stage);
         let related = declared
@@ -163,6 +203,8 @@ impl Site {
             sitemap_limits: SitemapLimits::default(),
             year_page_articles: pages::YEAR_PAGE_ARTICLES,
             times,
+            keys,
+            search_kept,
         })
     }
 }
@@ -205,7 +247,7 @@ pub(crate) mod tests {
         let config = Config::load(dir.path()).expect("config");
         let hidden = crate::progress::Progress::hidden();
         let loaded = crate::content::article::load(dir.path(), &config, false, None, &hidden)?;
-        Site::build(config, loaded, true, &hidden)
+        Site::build(config, loaded, true, None, &hidden)
     }
 
     /// An article's file: title = stem, then the given front-matter lines and body.

@@ -253,22 +253,33 @@ pub struct Analysed {
 /// Articles analysed at once before their lists are gathered and their terms let go.
 const CHUNK: usize = 2048;
 
+/// What [`analyse_all`] is asked for (a build whose previous one made the same similar lists or
+/// search index reuses those, see [`crate::index::memo`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    /// The search index's lists (when the site has search).
+    pub lists: bool,
+    /// Every article's stem counts, for similar articles.
+    pub counts: bool,
+}
+
 /// Analyses every article: its stem counts for similar articles and, when `search`, its words
 /// and pairs into the search index's [`Postings`], a chunk of articles at a time, so the terms of
 /// the whole archive are never all held. With `keep`, every article's terms are returned instead
-/// (and no lists: they are made from the terms when needed).
-/// `stage` counts the articles analysed.
+/// (and no lists: they are made from the terms when needed). `wanted` leaves out the lists or
+/// the counts. `stage` counts the articles analysed.
 pub fn analyse_all(
     articles: &[Article],
     search: bool,
     keep: bool,
+    wanted: Wanted,
     stage: &crate::progress::Stage,
 ) -> Result<Analysed, Diagnostic> {
     use rayon::prelude::*;
     let mut out = Analysed {
         terms: Vec::with_capacity(if keep { articles.len() } else { 0 }),
         counts: Default::default(),
-        postings: (search && !keep).then(Postings::new),
+        postings: (search && !keep && wanted.lists).then(Postings::new),
     };
     for chunk in articles.chunks(CHUNK) {
         let both: Vec<(Terms, _)> = chunk
@@ -280,8 +291,10 @@ pub fn analyse_all(
         // lists' gathering instead of before it, while a core would wait.
         let (stemmed, postings) = (&mut out.counts, &mut out.postings);
         let mut number = move || {
-            for c in &counts {
-                stemmed.push(c);
+            if wanted.counts {
+                for c in &counts {
+                    stemmed.push(c);
+                }
             }
         };
         match postings {
@@ -447,7 +460,11 @@ mod tests {
             .unwrap();
             let kept = articles.iter().filter(|a| a.analysed.is_some()).count();
             assert!(config.search, "the default site has search");
-            let a = analyse_all(&articles, config.search, false, &stage).unwrap();
+            let all = Wanted {
+                lists: true,
+                counts: true,
+            };
+            let a = analyse_all(&articles, config.search, false, all, &stage).unwrap();
             (a.counts, a.postings.unwrap(), reused, kept)
         };
         let (counts, postings, _, kept) = analysed(false);

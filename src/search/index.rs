@@ -178,8 +178,10 @@ pub fn rules_json(lexicon: &Lexicon) -> String {
     serde_json::to_string(&rules(lexicon)).unwrap_or_default()
 }
 
-/// Builds the index and writes its files through `sink`; returns the files written.
-pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
+/// Builds the index and writes its files through `sink`: each document's fragment, the lists
+/// and meta.json. Returns the paths of the lists' files and meta.json (what the next build may
+/// keep, see [`crate::index::memo`]), and whether every one of them was kept.
+pub fn write(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, bool), Failure> {
     if !site.articles.is_empty() {
         sink.prepare(&[format!("{FOLDER}/doc/0.txt")])?;
     }
@@ -219,20 +221,48 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Failure> {
                 None => sink.write(&file, bytes),
             }
         })?;
+    // The lists and meta.json, when made from the previous build's inputs, are its files, kept
+    // where the output's manifest says so (see `crate::index::memo`).
+    let key = site.keys.search;
+    let mut kept = std::collections::HashSet::new();
+    if let Some(files) = site.search_kept.as_ref().filter(|_| remembers) {
+        let kept_now: Vec<bool> = files.par_iter().map(|f| sink.keep(f, key)).collect();
+        if kept_now.iter().all(|&k| k) {
+            return Ok((files.clone(), true));
+        }
+        kept.extend(
+            files
+                .iter()
+                .zip(kept_now)
+                .filter(|(_, k)| *k)
+                .map(|(f, _)| f.as_str()),
+        );
+    }
     // Each part of the index is written as soon as it is made, and let go before the next is
     // made: the encoded index is never all held at once.
-    let mut count = site.articles.len();
+    let mut names = Vec::new();
     index_files_into(site, &mut |files| {
-        count += files.len();
         // A key space's folder is made when it has files: an archive of one article has no
         // typo keys, and its clean build left an empty `y/` that an update in place does not.
-        let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
-        sink.prepare(&names)?;
-        files
-            .into_par_iter()
-            .try_for_each(|(name, bytes)| sink.write(&name, bytes))
+        let new: Vec<(String, Vec<u8>)> = files
+            .into_iter()
+            .filter(|(name, _)| !kept.contains(name.as_str()))
+            .collect();
+        let paths: Vec<String> = new.iter().map(|(name, _)| name.clone()).collect();
+        sink.prepare(&paths)?;
+        new.into_par_iter().try_for_each(|(name, bytes)| {
+            if remembers {
+                sink.write_made(&name, bytes, key)
+            } else {
+                sink.write(&name, bytes)
+            }
+        })?;
+        names.extend(paths);
+        Ok(())
     })?;
-    Ok(count)
+    names.extend(kept.into_iter().map(str::to_string));
+    names.sort_unstable();
+    Ok((names, false))
 }
 
 /// `value` as JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026` (as the
@@ -275,6 +305,20 @@ type Emit<'a> = dyn FnMut(Vec<(String, Vec<u8>)>) -> Result<(), Failure> + 'a;
 fn index_files_into(site: &Site, emit: &mut Emit<'_>) -> Result<(), Failure> {
     match &site.postings {
         Some(postings) => files_from(site, postings, emit),
+        // The previous build's files were to be kept and some could not be: the lists are
+        // gathered now.
+        None if site.search_kept.is_some() => {
+            let wanted = crate::index::terms::Wanted {
+                lists: true,
+                counts: false,
+            };
+            let stage = crate::progress::Stage::none();
+            let analysed =
+                crate::index::terms::analyse_all(&site.articles, true, false, wanted, &stage)
+                    .map_err(|d| Failure::Site(vec![d]))?;
+            let postings = analysed.postings.unwrap_or_default();
+            files_from(site, &postings, emit)
+        }
         // The terms were kept (`serve`): the lists are made from them.
         None => {
             let mut postings = Postings::new();

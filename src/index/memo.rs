@@ -1,0 +1,345 @@
+//! What the index stage made, kept between builds with the numbers of what it was made from.
+//!
+//! The similar lists and the search index's files are functions of the articles' analysed
+//! words and of a few of their fields (never of a template, a site title or a page size). Each
+//! gets one number ([`Keys`]) hashed from exactly those inputs, in site order; a build whose
+//! number equals the previous build's reuses the previous result instead of decoding every
+//! article's words, gathering the search lists and scoring similar articles (at 100 000
+//! articles, about five seconds of a template change's build).
+//!
+//! - **Similar lists** are kept here, in `.warraq-cache/index.bin`: they depend on no output.
+//! - **Search files** stay in the output: the memo names them, and each is kept only where the
+//!   output's manifest says it was made from the same number and the file is intact
+//!   ([`Sink::keep`](crate::render::Sink::keep)); otherwise the lists are gathered and written.
+//!
+//! The memo is written after the new output is in place. A memo that does not read back is no
+//! memo: everything is computed.
+
+use std::hash::Hasher;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3;
+
+use super::related::Declared;
+use crate::config::Config;
+use crate::content::article::Article;
+
+/// The memo file's layout; another number is no memo.
+const VERSION: u32 = 1;
+
+/// The numbers of the index stage's inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Keys {
+    /// What the similar lists are made from.
+    pub similar: u64,
+    /// What the search index's lists and `meta.json` are made from (the documents' fragments
+    /// have their own numbers, per file).
+    pub search: u64,
+}
+
+/// The index stage's results kept between builds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Memo {
+    version: u32,
+    pub similar_key: u64,
+    /// For each article in site order, its similar articles (indexes in site order).
+    pub similar: Vec<Vec<u32>>,
+    pub search_key: u64,
+    /// The search index's files (paths under the output folder), fragments left out.
+    pub search_files: Vec<String>,
+}
+
+/// Where the memo of the site at `root` lives.
+pub fn path(root: &Path) -> PathBuf {
+    root.join(".warraq-cache").join("index.bin")
+}
+
+impl Memo {
+    pub fn new(keys: Keys, similar: &[Vec<usize>], search_files: Vec<String>) -> Memo {
+        Memo {
+            version: VERSION,
+            similar_key: keys.similar,
+            similar: similar
+                .iter()
+                .map(|l| l.iter().map(|&j| j as u32).collect())
+                .collect(),
+            search_key: keys.search,
+            search_files,
+        }
+    }
+
+    /// The memo at `path`, or `None` when there is none or it does not read back whole.
+    pub fn load(path: &Path) -> Option<Memo> {
+        let bytes = std::fs::read(path).ok()?;
+        let memo: Memo = bincode::deserialize(&bytes).ok()?;
+        (memo.version == VERSION).then_some(memo)
+    }
+
+    /// Writes the memo to `path` (through a temporary file renamed over it). Best effort: a
+    /// memo that cannot be written only costs the next build its reuse.
+    pub fn save(&self, path: &Path) {
+        let Ok(bytes) = bincode::serialize(self) else {
+            return;
+        };
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) else {
+            return;
+        };
+        if std::io::Write::write_all(&mut file, &bytes).is_ok() {
+            let _ = file.persist(path);
+        }
+    }
+
+    /// Removes the memo at `path` (a build that cannot say what it was made from).
+    pub fn forget(path: &Path) {
+        let _ = std::fs::remove_file(path);
+    }
+
+    /// The kept similar lists, when they were made from `key` for `n` articles.
+    pub fn similar_for(&self, key: u64, n: usize) -> Option<Vec<Vec<usize>>> {
+        (self.similar_key == key && self.similar.len() == n).then(|| {
+            self.similar
+                .iter()
+                .map(|l| l.iter().map(|&j| j as usize).collect())
+                .collect()
+        })
+    }
+
+    /// The previous search files, when they were made from `key`.
+    pub fn search_for(&self, key: u64) -> Option<Vec<String>> {
+        (self.search_key == key && !self.search_files.is_empty()).then(|| self.search_files.clone())
+    }
+}
+
+/// What an article's analysed words are made from: [`Terms::of`](super::terms::Terms::of)
+/// reads its title, tags, description and plain text (by its hash), nothing else.
+fn write_words(h: &mut Xxh3, a: &Article) {
+    h.write(a.title.as_bytes());
+    h.write_u8(0);
+    h.write_usize(a.tags.len());
+    for t in &a.tags {
+        h.write(t.as_bytes());
+        h.write_u8(0);
+    }
+    h.write(a.description.as_bytes());
+    h.write_u8(0);
+    h.write_u64(a.text_hash);
+}
+
+impl Keys {
+    /// The numbers of the inputs of a site's similar lists and search index.
+    ///
+    /// Similar lists ([`super::similar::compute`]): every article's words, day and tags (as the
+    /// tag numbers it scores with, and how many tags there are), the articles it declares and
+    /// its backlinks (both excluded), and the `similar:` settings. Search lists: every
+    /// article's words in site order, the tags' names (they protect words from stemming), and
+    /// how the site writes numbers (in `meta.json`). Both: the warraq binary.
+    pub fn of(
+        config: &Config,
+        articles: &[Article],
+        article_tags: &[Vec<usize>],
+        tag_names: &[&str],
+        declared: &[Vec<Declared>],
+        backlinks: &[Vec<usize>],
+    ) -> Keys {
+        let binary = crate::render::fingerprint::binary();
+        let mut similar = Xxh3::new();
+        similar.write(b"similar\0");
+        similar.write_u64(binary);
+        similar.write(format!("{:?}", config.similar).as_bytes());
+        similar.write_usize(articles.len());
+        similar.write_usize(tag_names.len());
+        let mut search = Xxh3::new();
+        search.write(b"search\0");
+        search.write_u64(binary);
+        search.write_u8(u8::from(config.search));
+        search.write(format!("{:?}", config.digits).as_bytes());
+        search.write_usize(articles.len());
+        for name in tag_names {
+            search.write(name.as_bytes());
+            search.write_u8(0);
+        }
+        for (i, a) in articles.iter().enumerate() {
+            write_words(&mut similar, a);
+            write_words(&mut search, a);
+            similar.write_i64(a.date.sort_key() / 86_400);
+            similar.write_usize(article_tags[i].len());
+            for &t in &article_tags[i] {
+                similar.write_usize(t);
+            }
+            let declared_articles = declared[i].iter().filter_map(|d| match d {
+                Declared::Article(k) => Some(*k),
+                Declared::External(_) => None,
+            });
+            similar.write_usize(usize::MAX);
+            for k in declared_articles {
+                similar.write_usize(k);
+            }
+            similar.write_usize(usize::MAX);
+            for &k in &backlinks[i] {
+                similar.write_usize(k);
+            }
+        }
+        Keys {
+            similar: similar.digest(),
+            search: search.digest(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{Site, TAGS};
+
+    /// The inputs [`Keys::of`] reads, taken from a site.
+    struct Inputs {
+        config: Config,
+        articles: Vec<Article>,
+        article_tags: Vec<Vec<usize>>,
+        tag_names: Vec<String>,
+        declared: Vec<Vec<Declared>>,
+        backlinks: Vec<Vec<usize>>,
+    }
+
+    impl Inputs {
+        /// Three articles' inputs (a loaded article cannot be cloned: each is loaded again).
+        fn three() -> Inputs {
+            Inputs::of(crate::index::tests::site_of(&[
+                ("a", "2025-01-05", &["سوريا"]),
+                ("b", "2025-01-03", &["النفط", "سوريا"]),
+                ("c", "2025-01-01", &["العراق"]),
+            ]))
+        }
+
+        fn of(site: Site) -> Inputs {
+            Inputs {
+                tag_names: site.tags().iter().map(|t| t.name.clone()).collect(),
+                article_tags: site.taxonomies[TAGS].article_terms.clone(),
+                declared: site.related.iter().map(|r| r.declared.clone()).collect(),
+                backlinks: site.related.iter().map(|r| r.backlinks.clone()).collect(),
+                config: site.config,
+                articles: site.articles,
+            }
+        }
+
+        fn keys(&self) -> Keys {
+            let names: Vec<&str> = self.tag_names.iter().map(String::as_str).collect();
+            Keys::of(
+                &self.config,
+                &self.articles,
+                &self.article_tags,
+                &names,
+                &self.declared,
+                &self.backlinks,
+            )
+        }
+    }
+
+    #[test]
+    fn each_input_changes_the_number_of_what_reads_it_and_no_other() {
+        let before = Inputs::three().keys();
+        assert_eq!(
+            before,
+            Inputs::three().keys(),
+            "the same inputs, the same numbers"
+        );
+        type Edit = fn(&mut Inputs);
+        // (what changes, the edit, whether the similar lists' number changes, the search's)
+        let edits: [(&str, Edit, bool, bool); 15] = [
+            ("title", |i| i.articles[1].title.push('x'), true, true),
+            ("tags", |i| i.articles[1].tags.push("x".into()), true, true),
+            (
+                "summary",
+                |i| i.articles[1].description.push('x'),
+                true,
+                true,
+            ),
+            ("text", |i| i.articles[1].text_hash ^= 1, true, true),
+            ("order", |i| i.articles.swap(0, 1), true, true),
+            (
+                "a day, same order",
+                |i| i.articles[1].date.day = i.articles[1].date.day.succ_opt().unwrap(),
+                true,
+                false,
+            ),
+            ("tag numbers", |i| i.article_tags[1].reverse(), true, false),
+            (
+                "declared",
+                |i| i.declared[0].push(Declared::Article(2)),
+                true,
+                false,
+            ),
+            ("backlinks", |i| i.backlinks[2].push(0), true, false),
+            (
+                "similar count",
+                |i| i.config.similar.count += 1,
+                true,
+                false,
+            ),
+            ("tag names", |i| i.tag_names[0].push('x'), false, true),
+            (
+                "digits",
+                |i| i.config.digits = crate::arabic::dates::Digits::ArabicIndic,
+                false,
+                true,
+            ),
+            ("search off", |i| i.config.search = false, false, true),
+            ("site title", |i| i.config.title.push('x'), false, false),
+            (
+                "language",
+                |i| i.articles[1].lang = Some("en".into()),
+                false,
+                false,
+            ),
+        ];
+        for (what, edit, similar, search) in edits {
+            let mut inputs = Inputs::three();
+            edit(&mut inputs);
+            let after = inputs.keys();
+            assert_eq!(after.similar != before.similar, similar, "{what}: similar");
+            assert_eq!(after.search != before.search, search, "{what}: search");
+        }
+    }
+
+    #[test]
+    fn a_memo_reads_back_and_a_damaged_or_other_one_is_none() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path(dir.path());
+        let keys = Keys {
+            similar: 7,
+            search: 9,
+        };
+        let memo = Memo::new(
+            keys,
+            &[vec![1, 2], vec![0]],
+            vec!["search/meta.json".into()],
+        );
+        memo.save(&path);
+        let back = Memo::load(&path).expect("memo");
+        assert_eq!(back, memo);
+        assert_eq!(back.similar_for(7, 2), Some(vec![vec![1, 2], vec![0]]));
+        assert_eq!(back.similar_for(7, 3), None, "another number of articles");
+        assert_eq!(back.similar_for(8, 2), None, "another key");
+        assert_eq!(
+            back.search_for(9),
+            Some(vec!["search/meta.json".to_string()])
+        );
+        assert_eq!(back.search_for(7), None);
+        let bytes = std::fs::read(&path).unwrap();
+        std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
+        assert_eq!(Memo::load(&path), None, "cut short");
+        let other = Memo {
+            version: VERSION + 1,
+            ..memo
+        };
+        std::fs::write(&path, bincode::serialize(&other).unwrap()).unwrap();
+        assert_eq!(Memo::load(&path), None, "another layout");
+        Memo::forget(&path);
+        assert!(!path.exists());
+    }
+}
