@@ -599,6 +599,19 @@ fn of_line(err: &str, what: &str) -> (usize, usize) {
     (numbers[0], numbers[1])
 }
 
+/// Asserts that `root`'s ./public is what a clean build of the site publishes (built into a
+/// folder beside it, removed afterwards).
+fn assert_same_as_clean(root: &Path) {
+    let clean_out = root.join("clean-out");
+    let (ok, err) = build(
+        root,
+        &["build", "--clean", "--output", clean_out.to_str().unwrap()],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(tree(&root.join("public")), tree(&clean_out));
+    std::fs::remove_dir_all(&clean_out).unwrap();
+}
+
 fn build(root: &Path, args: &[&str]) -> (bool, String) {
     let out = warraq(root, args);
     let err = stderr(&out);
@@ -961,13 +974,7 @@ fn unchanged_articles_are_kept_and_a_damaged_store_is_read_again_from_the_source
     assert!(ok, "{err}");
     assert!(!err.contains("damaged"), "{err}");
     assert_eq!(reread(&err), (1, articles), "{err}");
-    let clean_out = root.join("clean-out");
-    let (ok, err) = build(
-        root,
-        &["build", "--clean", "--output", clean_out.to_str().unwrap()],
-    );
-    assert!(ok, "{err}");
-    assert_eq!(tree(&root.join("public")), tree(&clean_out));
+    assert_same_as_clean(root);
 }
 
 #[test]
@@ -1006,13 +1013,7 @@ fn settings_that_loading_does_not_read_leave_every_article_kept() {
     assert!(ok, "{err}");
     assert_eq!(reread(&err), (0, articles), "{err}");
     assert_eq!(rendered(&err), (pages, pages), "{err}");
-    let clean_out = root.join("clean");
-    let (ok, err) = build(
-        root,
-        &["build", "--clean", "--output", clean_out.to_str().unwrap()],
-    );
-    assert!(ok, "{err}");
-    assert_eq!(tree(&root.join("public")), tree(&clean_out));
+    assert_same_as_clean(root);
 }
 
 /// What the index stage makes (similar lists, the search index's lists) is kept when what it is
@@ -1023,94 +1024,50 @@ fn settings_that_loading_does_not_read_leave_every_article_kept() {
 fn the_index_stage_is_kept_when_what_it_is_made_from_did_not_change() {
     let dir = common::site("incremental_site");
     let root = dir.path();
-    let kept_line = |err: &str| {
-        err.lines()
-            .find(|l| l.contains("kept from the previous build: what they are made from"))
-            .map(|l| l.trim().to_string())
-    };
-    let same_as_clean = |root: &Path| {
-        let clean_out = root.join("clean");
-        let (ok, err) = build(
-            root,
-            &["build", "--clean", "--output", clean_out.to_str().unwrap()],
-        );
+    // Builds with `-v` (and `more` arguments); what its output says was kept.
+    let kept_after = |more: &[&str]| {
+        let (ok, err) = build(root, &[&["build", "-v"], more].concat());
         assert!(ok, "{err}");
-        assert_eq!(tree(&root.join("public")), tree(&clean_out));
-        std::fs::remove_dir_all(&clean_out).unwrap();
+        let suffix = " kept from the previous build: what they are made from did not change";
+        err.lines()
+            .find_map(|l| l.trim().strip_suffix(suffix))
+            .map(str::to_string)
     };
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
-    assert_eq!(
-        kept_line(&err),
-        None,
-        "a first build has nothing to keep: {err}"
+    let (both, similar, search) = (
+        Some("similar lists and search index".to_string()),
+        Some("similar lists".to_string()),
+        Some("search index".to_string()),
     );
+    assert_eq!(kept_after(&[]), None, "a first build has nothing to keep");
     // A template and the site's title: no article's words, date, tags or links changed.
+    let card = std::fs::read_to_string("templates/partials/card.html").unwrap();
     write(
         root,
         "templates/partials/card.html",
-        format!(
-            "{}<!-- card -->\n",
-            std::fs::read_to_string("templates/partials/card.html").unwrap()
-        ),
+        card + "<!-- card -->\n",
     );
     let settings = std::fs::read_to_string(root.join("site.yaml")).unwrap();
-    write(
-        root,
-        "site.yaml",
-        settings.replace("التحديث التدريجي", "التحليل"),
-    );
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
-    assert_eq!(
-        kept_line(&err).as_deref(),
-        Some("similar lists and search index kept from the previous build: what they are made from did not change"),
-        "{err}"
-    );
-    same_as_clean(root);
+    let retitled = settings.replace("التحديث التدريجي", "التحليل");
+    write(root, "site.yaml", &retitled);
+    assert_eq!(kept_after(&[]), both);
+    assert_same_as_clean(root);
     // Into a folder of its own with the memo of ./public: nothing there to keep, the lists are
     // gathered.
     let other = root.join("other");
-    let (ok, err) = build(root, &["build", "-v", "--output", other.to_str().unwrap()]);
-    assert!(ok, "{err}");
-    assert_eq!(
-        kept_line(&err).as_deref(),
-        Some("similar lists kept from the previous build: what they are made from did not change"),
-        "{err}"
-    );
+    assert_eq!(kept_after(&["--output", other.to_str().unwrap()]), similar);
     assert_eq!(tree(&root.join("public")), tree(&other));
-    std::fs::remove_dir_all(&other).unwrap();
     // A search file gone from the output: the lists are gathered and it is written again.
     std::fs::remove_file(root.join("public/search/meta.json")).unwrap();
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
-    assert_eq!(
-        kept_line(&err).as_deref(),
-        Some("similar lists kept from the previous build: what they are made from did not change"),
-        "{err}"
-    );
+    assert_eq!(kept_after(&[]), similar);
     assert!(root.join("public/search/meta.json").is_file());
-    same_as_clean(root);
+    assert_same_as_clean(root);
     // Fewer similar articles: the search index is kept, the similar lists are made again.
-    write(root, "site.yaml", settings.replace("count: 2", "count: 1"));
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
-    assert_eq!(
-        kept_line(&err).as_deref(),
-        Some("search index kept from the previous build: what they are made from did not change"),
-        "{err}"
-    );
-    same_as_clean(root);
+    write(root, "site.yaml", retitled.replace("count: 2", "count: 1"));
+    assert_eq!(kept_after(&[]), search);
+    assert_same_as_clean(root);
     // A new word in a body: both are made again.
-    let oil = root.join("content/2025/oil.md");
-    let text = std::fs::read_to_string(&oil).unwrap();
-    write(
-        root,
-        "content/2025/oil.md",
-        format!("{text}\nالموانئ الجديدة.\n"),
-    );
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
-    assert_eq!(kept_line(&err), None, "{err}");
-    same_as_clean(root);
+    let text = std::fs::read_to_string(root.join("content/2025/oil.md")).unwrap();
+    write(root, "content/2025/oil.md", text + "\nالموانئ الجديدة.\n");
+    assert_eq!(kept_after(&[]), None);
+    assert_same_as_clean(root);
 }
