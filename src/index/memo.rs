@@ -18,6 +18,7 @@
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
@@ -163,26 +164,39 @@ impl Keys {
             search.write(name.as_bytes());
             search.write_u8(0);
         }
-        for (i, a) in articles.iter().enumerate() {
-            write_words(&mut similar, a);
-            write_words(&mut search, a);
-            similar.write_i64(a.date.sort_key() / 86_400);
-            similar.write_usize(article_tags[i].len());
-            for &t in &article_tags[i] {
-                similar.write_usize(t);
-            }
-            let declared_articles = declared[i].iter().filter_map(|d| match d {
-                Declared::Article(k) => Some(*k),
-                Declared::External(_) => None,
-            });
-            similar.write_usize(usize::MAX);
-            for k in declared_articles {
-                similar.write_usize(k);
-            }
-            similar.write_usize(usize::MAX);
-            for &k in &backlinks[i] {
-                similar.write_usize(k);
-            }
+        // Each article's part is hashed on its own, in parallel (at 100 000 articles, one
+        // thread hashing every field into both numbers took a tenth of a second).
+        let parts: Vec<(u64, u64)> = articles
+            .par_iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut words = Xxh3::new();
+                write_words(&mut words, a);
+                let mut rest = Xxh3::new();
+                rest.write_i64(a.date.sort_key() / 86_400);
+                rest.write_usize(article_tags[i].len());
+                for &t in &article_tags[i] {
+                    rest.write_usize(t);
+                }
+                let declared_articles = declared[i].iter().filter_map(|d| match d {
+                    Declared::Article(k) => Some(*k),
+                    Declared::External(_) => None,
+                });
+                rest.write_usize(usize::MAX);
+                for k in declared_articles {
+                    rest.write_usize(k);
+                }
+                rest.write_usize(usize::MAX);
+                for &k in &backlinks[i] {
+                    rest.write_usize(k);
+                }
+                (words.digest(), rest.digest())
+            })
+            .collect();
+        for (words, rest) in parts {
+            similar.write_u64(words);
+            similar.write_u64(rest);
+            search.write_u64(words);
         }
         Keys {
             similar: similar.digest(),
