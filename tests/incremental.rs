@@ -1065,6 +1065,15 @@ fn the_index_stage_is_kept_when_what_it_is_made_from_did_not_change() {
     write(root, "site.yaml", retitled.replace("count: 2", "count: 1"));
     assert_eq!(kept_after(&[]), search);
     assert_same_as_clean(root);
+    // A damaged memo is no memo: both are made again.
+    write(
+        root,
+        ".warraq-cache/index.bin",
+        b"\x01\x00\x00\x00\xff\xff\xff\xff",
+    );
+    write(root, "site.yaml", &retitled);
+    assert_eq!(kept_after(&[]), None);
+    assert_same_as_clean(root);
     // A new word in a body: both are made again.
     let text = std::fs::read_to_string(root.join("content/2025/oil.md")).unwrap();
     write(root, "content/2025/oil.md", text + "\nالموانئ الجديدة.\n");

@@ -95,14 +95,20 @@ impl Memo {
         }
     }
 
-    /// Removes the memo at `path` (a build that cannot say what it was made from).
+    /// Removes the memo at `path` (before an output it does not describe is put in place).
     pub fn forget(path: &Path) {
         let _ = std::fs::remove_file(path);
     }
 
-    /// The kept similar lists, when they were made from `key` for `n` articles.
+    /// The kept similar lists, when they were made from `key` for `n` articles (and name only
+    /// other articles of the `n`: a memo that says otherwise was not written by a build).
     pub fn similar_for(&self, key: u64, n: usize) -> Option<Vec<Vec<usize>>> {
-        (self.similar_key == key && self.similar.len() == n).then(|| {
+        let sound = self
+            .similar
+            .iter()
+            .enumerate()
+            .all(|(i, list)| list.iter().all(|&j| (j as usize) < n && j as usize != i));
+        (self.similar_key == key && self.similar.len() == n && sound).then(|| {
             self.similar
                 .iter()
                 .map(|l| l.iter().map(|&j| j as usize).collect())
@@ -110,9 +116,17 @@ impl Memo {
         })
     }
 
-    /// The previous search files, when they were made from `key`.
+    /// The previous search files, when they were made from `key` (and are all files of the
+    /// search index's folder: a memo that says otherwise was not written by a build).
     pub fn search_for(&self, key: u64) -> Option<Vec<String>> {
-        (self.search_key == key && !self.search_files.is_empty()).then(|| self.search_files.clone())
+        let sound = self.search_files.iter().all(|f| {
+            f.strip_prefix("search/").is_some_and(|rest| {
+                rest.split('/')
+                    .all(|part| !part.is_empty() && part != "." && part != "..")
+            })
+        });
+        (self.search_key == key && !self.search_files.is_empty() && sound)
+            .then(|| self.search_files.clone())
     }
 }
 
@@ -328,15 +342,11 @@ mod tests {
             similar: 7,
             search: 9,
         };
-        let memo = Memo::new(
-            keys,
-            &[vec![1, 2], vec![0]],
-            vec!["search/meta.json".into()],
-        );
+        let memo = Memo::new(keys, &[vec![1], vec![0]], vec!["search/meta.json".into()]);
         memo.save(&path);
         let back = Memo::load(&path).expect("memo");
         assert_eq!(back, memo);
-        assert_eq!(back.similar_for(7, 2), Some(vec![vec![1, 2], vec![0]]));
+        assert_eq!(back.similar_for(7, 2), Some(vec![vec![1], vec![0]]));
         assert_eq!(back.similar_for(7, 3), None, "another number of articles");
         assert_eq!(back.similar_for(8, 2), None, "another key");
         assert_eq!(
@@ -344,6 +354,16 @@ mod tests {
             Some(vec!["search/meta.json".to_string()])
         );
         assert_eq!(back.search_for(7), None);
+        // A memo no build writes: lists naming an article out of range or itself, files out
+        // of the search index's folder.
+        for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {
+            let odd = Memo::new(keys, &similar, vec!["search/meta.json".into()]);
+            assert_eq!(odd.similar_for(7, 2), None, "{similar:?}");
+        }
+        for file in ["search/../../x", "meta.json", "search//x", "search/./x"] {
+            let odd = Memo::new(keys, &[vec![1], vec![0]], vec![file.into()]);
+            assert_eq!(odd.search_for(9), None, "{file}");
+        }
         let bytes = std::fs::read(&path).unwrap();
         std::fs::write(&path, &bytes[..bytes.len() - 3]).unwrap();
         assert_eq!(Memo::load(&path), None, "cut short");
