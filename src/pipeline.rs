@@ -767,8 +767,8 @@ fn build_once(
     let files = staging.commit(loaded.site.articles.len())?;
     if options.store {
         let site = &loaded.site;
-        let similar: Vec<Vec<usize>> = site.related.iter().map(|r| r.similar.clone()).collect();
-        crate::index::memo::Memo::new(site.keys, &similar, written.search_files).save(&memo_path);
+        let similar = site.related.iter().map(|r| r.similar.as_slice());
+        crate::index::memo::Memo::new(site.keys, similar, written.search_files).save(&memo_path);
     }
     timings.commit = start.elapsed().as_secs_f64();
     let warnings = std::mem::take(&mut loaded.site.warnings);

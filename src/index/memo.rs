@@ -57,12 +57,17 @@ pub fn path(root: &Path) -> PathBuf {
 }
 
 impl Memo {
-    pub fn new(keys: Keys, similar: &[Vec<usize>], search_files: Vec<String>) -> Memo {
+    /// A memo of `similar` (each article's list, in site order) and `search_files`.
+    pub fn new<'a>(
+        keys: Keys,
+        similar: impl IntoIterator<Item = &'a [usize]>,
+        search_files: Vec<String>,
+    ) -> Memo {
         Memo {
             version: VERSION,
             similar_key: keys.similar,
             similar: similar
-                .iter()
+                .into_iter()
                 .map(|l| l.iter().map(|&j| j as u32).collect())
                 .collect(),
             search_key: keys.search,
@@ -342,7 +347,7 @@ mod tests {
             similar: 7,
             search: 9,
         };
-        let memo = Memo::new(keys, &[vec![1], vec![0]], vec!["search/meta.json".into()]);
+        let memo = Memo::new(keys, [&[1][..], &[0]], vec!["search/meta.json".into()]);
         memo.save(&path);
         let back = Memo::load(&path).expect("memo");
         assert_eq!(back, memo);
@@ -357,11 +362,12 @@ mod tests {
         // A memo no build writes: lists naming an article out of range or itself, files out
         // of the search index's folder.
         for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {
-            let odd = Memo::new(keys, &similar, vec!["search/meta.json".into()]);
+            let lists = similar.iter().map(Vec::as_slice);
+            let odd = Memo::new(keys, lists, vec!["search/meta.json".into()]);
             assert_eq!(odd.similar_for(7, 2), None, "{similar:?}");
         }
         for file in ["search/../../x", "meta.json", "search//x", "search/./x"] {
-            let odd = Memo::new(keys, &[vec![1], vec![0]], vec![file.into()]);
+            let odd = Memo::new(keys, [&[1][..], &[0]], vec![file.into()]);
             assert_eq!(odd.search_for(9), None, "{file}");
         }
         let bytes = std::fs::read(&path).unwrap();
