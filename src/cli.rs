@@ -307,6 +307,14 @@ fn build(
                 "  {what} kept from the previous build: what they are made from did not change"
             );
         }
+        let scored = t.index_parts.similar_scored;
+        if !t.index_parts.similar_kept && scored < t.articles {
+            eprintln!(
+                "  {scored} of {} similar lists scored again, the others the previous build's: \
+                 the edit cannot reach them",
+                t.articles
+            );
+        }
     }
     Ok(())
 }

@@ -768,7 +768,9 @@ fn build_once(
     if options.store {
         let site = &loaded.site;
         let similar = site.related.iter().map(|r| r.similar.as_slice());
-        crate::index::memo::Memo::new(site.keys, similar, written.search_files).save(&memo_path);
+        let trace = site.similar_trace.clone();
+        crate::index::memo::Memo::new(site.keys, similar, trace, written.search_files)
+            .save(&memo_path);
     }
     timings.commit = start.elapsed().as_secs_f64();
     let warnings = std::mem::take(&mut loaded.site.warnings);

@@ -23,17 +23,21 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
 use super::related::Declared;
+use super::similar::{Previous, Trace};
 use crate::config::Config;
 use crate::content::article::Article;
 
 /// The memo file's layout; another number is no memo.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// The numbers of the index stage's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Keys {
     /// What the similar lists are made from.
     pub similar: u64,
+    /// What the similar lists are made from but the words: when only this is the same, the
+    /// previous lists are patched ([`super::similar::Previous`]).
+    pub similar_frame: u64,
     /// What the search index's lists and `meta.json` are made from (the documents' fragments
     /// have their own numbers, per file).
     pub search: u64,
@@ -46,6 +50,9 @@ pub struct Memo {
     pub similar_key: u64,
     /// For each article in site order, its similar articles (indexes in site order).
     pub similar: Vec<Vec<u32>>,
+    pub similar_frame: u64,
+    /// What the similar lists were scored from.
+    pub trace: Trace,
     pub search_key: u64,
     /// The search index's files (paths under the output folder), fragments left out.
     pub search_files: Vec<String>,
@@ -57,10 +64,12 @@ pub fn path(root: &Path) -> PathBuf {
 }
 
 impl Memo {
-    /// A memo of `similar` (each article's list, in site order) and `search_files`.
+    /// A memo of `similar` (each article's list, in site order, scored from `trace`) and
+    /// `search_files`.
     pub fn new<'a>(
         keys: Keys,
         similar: impl IntoIterator<Item = &'a [usize]>,
+        trace: Trace,
         search_files: Vec<String>,
     ) -> Memo {
         Memo {
@@ -70,6 +79,8 @@ impl Memo {
                 .into_iter()
                 .map(|l| l.iter().map(|&j| j as u32).collect())
                 .collect(),
+            similar_frame: keys.similar_frame,
+            trace,
             search_key: keys.search,
             search_files,
         }
@@ -105,20 +116,35 @@ impl Memo {
         let _ = std::fs::remove_file(path);
     }
 
-    /// The kept similar lists, when they were made from `key` for `n` articles (and name only
-    /// other articles of the `n`: a memo that says otherwise was not written by a build).
+    /// Whether the kept similar lists are lists of `n` articles that name only other articles
+    /// of the `n` (a memo that says otherwise was not written by a build).
+    fn similar_sound(&self, n: usize) -> bool {
+        self.similar.len() == n
+            && self
+                .similar
+                .iter()
+                .enumerate()
+                .all(|(i, list)| list.iter().all(|&j| (j as usize) < n && j as usize != i))
+    }
+
+    /// The kept similar lists, when they were made from `key` for `n` articles.
     pub fn similar_for(&self, key: u64, n: usize) -> Option<Vec<Vec<usize>>> {
-        let sound = self
-            .similar
-            .iter()
-            .enumerate()
-            .all(|(i, list)| list.iter().all(|&j| (j as usize) < n && j as usize != i));
-        (self.similar_key == key && self.similar.len() == n && sound).then(|| {
+        (self.similar_key == key && self.similar_sound(n)).then(|| {
             self.similar
                 .iter()
                 .map(|l| l.iter().map(|&j| j as usize).collect())
                 .collect()
         })
+    }
+
+    /// The kept similar lists and what they were scored from, to patch, when they were made
+    /// from the same `frame` (everything but the words) for `n` articles.
+    pub fn similar_to_patch(&self, frame: u64, n: usize) -> Option<Previous<'_>> {
+        (self.similar_frame == frame && self.trace.vectors.len() == n && self.similar_sound(n))
+            .then_some(Previous {
+                lists: &self.similar,
+                trace: &self.trace,
+            })
     }
 
     /// The previous search files, when they were made from `key` (and are all files of the
@@ -167,12 +193,13 @@ impl Keys {
         backlinks: &[Vec<usize>],
     ) -> Keys {
         let binary = crate::render::fingerprint::binary();
-        let mut similar = Xxh3::new();
-        similar.write(b"similar\0");
-        similar.write_u64(binary);
-        similar.write(format!("{:?}", config.similar).as_bytes());
-        similar.write_usize(articles.len());
-        similar.write_usize(tag_names.len());
+        let mut frame = Xxh3::new();
+        frame.write(b"similar\0");
+        frame.write_u64(binary);
+        frame.write(format!("{:?}", config.similar).as_bytes());
+        frame.write_usize(articles.len());
+        frame.write_usize(tag_names.len());
+        let mut similar = frame.clone();
         let mut search = Xxh3::new();
         search.write(b"search\0");
         search.write_u64(binary);
@@ -215,10 +242,12 @@ impl Keys {
         for (words, rest) in parts {
             similar.write_u64(words);
             similar.write_u64(rest);
+            frame.write_u64(rest);
             search.write_u64(words);
         }
         Keys {
             similar: similar.digest(),
+            similar_frame: frame.digest(),
             search: search.digest(),
         }
     }
@@ -282,59 +311,71 @@ mod tests {
             "the same inputs, the same numbers"
         );
         type Edit = fn(&mut Inputs);
-        // (what changes, the edit, whether the similar lists' number changes, the search's)
-        let edits: [(&str, Edit, bool, bool); 15] = [
-            ("title", |i| i.articles[1].title.push('x'), true, true),
-            ("tags", |i| i.articles[1].tags.push("x".into()), true, true),
+        // (what changes, the edit, whether the number of the similar lists changes, of their
+        // frame (all but the words), of the search index)
+        let edits: [(&str, Edit, [bool; 3]); 15] = [
+            ("title", |i| i.articles[1].title.push('x'), [true, false, true]),
+            (
+                "tags",
+                |i| i.articles[1].tags.push("x".into()),
+                [true, false, true],
+            ),
             (
                 "summary",
                 |i| i.articles[1].description.push('x'),
-                true,
-                true,
+                [true, false, true],
             ),
-            ("text", |i| i.articles[1].text_hash ^= 1, true, true),
-            ("order", |i| i.articles.swap(0, 1), true, true),
+            ("text", |i| i.articles[1].text_hash ^= 1, [true, false, true]),
+            ("order", |i| i.articles.swap(0, 1), [true, true, true]),
             (
                 "a day, same order",
                 |i| i.articles[1].date.day = i.articles[1].date.day.succ_opt().unwrap(),
-                true,
-                false,
+                [true, true, false],
             ),
-            ("tag numbers", |i| i.article_tags[1].reverse(), true, false),
+            (
+                "tag numbers",
+                |i| i.article_tags[1].reverse(),
+                [true, true, false],
+            ),
             (
                 "declared",
                 |i| i.declared[0].push(Declared::Article(2)),
-                true,
-                false,
+                [true, true, false],
             ),
-            ("backlinks", |i| i.backlinks[2].push(0), true, false),
+            ("backlinks", |i| i.backlinks[2].push(0), [true, true, false]),
             (
                 "similar count",
                 |i| i.config.similar.count += 1,
-                true,
-                false,
+                [true, true, false],
             ),
-            ("tag names", |i| i.tag_names[0].push('x'), false, true),
+            (
+                "tag names",
+                |i| i.tag_names[0].push('x'),
+                [false, false, true],
+            ),
             (
                 "digits",
                 |i| i.config.digits = crate::arabic::dates::Digits::ArabicIndic,
-                false,
-                true,
+                [false, false, true],
             ),
-            ("search off", |i| i.config.search = false, false, true),
-            ("site title", |i| i.config.title.push('x'), false, false),
+            ("search off", |i| i.config.search = false, [false, false, true]),
+            ("site title", |i| i.config.title.push('x'), [false, false, false]),
             (
                 "language",
                 |i| i.articles[1].lang = Some("en".into()),
-                false,
-                false,
+                [false, false, false],
             ),
         ];
-        for (what, edit, similar, search) in edits {
+        for (what, edit, [similar, frame, search]) in edits {
             let mut inputs = Inputs::three();
             edit(&mut inputs);
             let after = inputs.keys();
             assert_eq!(after.similar != before.similar, similar, "{what}: similar");
+            assert_eq!(
+                after.similar_frame != before.similar_frame,
+                frame,
+                "{what}: frame"
+            );
             assert_eq!(after.search != before.search, search, "{what}: search");
         }
     }
@@ -345,29 +386,46 @@ mod tests {
         let path = path(dir.path());
         let keys = Keys {
             similar: 7,
+            similar_frame: 5,
             search: 9,
         };
-        let memo = Memo::new(keys, [&[1][..], &[0]], vec!["search/meta.json".into()]);
+        let trace = |n: usize| Trace {
+            vectors: (0..n as u64).collect(),
+            postings: vec![(1, 2)],
+        };
+        let memo = Memo::new(
+            keys,
+            [&[1][..], &[0]],
+            trace(2),
+            vec!["search/meta.json".into()],
+        );
         memo.save(&path);
         let back = Memo::load(&path).expect("memo");
         assert_eq!(back, memo);
         assert_eq!(back.similar_for(7, 2), Some(vec![vec![1], vec![0]]));
         assert_eq!(back.similar_for(7, 3), None, "another number of articles");
         assert_eq!(back.similar_for(8, 2), None, "another key");
+        let patch = back.similar_to_patch(5, 2).expect("the same frame");
+        assert_eq!((patch.lists, patch.trace), (&back.similar[..], &trace(2)));
+        assert!(back.similar_to_patch(6, 2).is_none(), "another frame");
+        assert!(back.similar_to_patch(5, 3).is_none(), "another number");
         assert_eq!(
             back.search_for(9),
             Some(vec!["search/meta.json".to_string()])
         );
         assert_eq!(back.search_for(7), None);
+        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new());
+        assert!(short.similar_to_patch(5, 2).is_none(), "a trace of another size");
         // A memo no build writes: lists naming an article out of range or itself, files out
         // of the search index's folder.
         for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {
             let lists = similar.iter().map(Vec::as_slice);
-            let odd = Memo::new(keys, lists, vec!["search/meta.json".into()]);
+            let odd = Memo::new(keys, lists, trace(2), vec!["search/meta.json".into()]);
             assert_eq!(odd.similar_for(7, 2), None, "{similar:?}");
+            assert!(odd.similar_to_patch(5, 2).is_none(), "{similar:?}");
         }
         for file in ["search/../../x", "meta.json", "search//x", "search/./x"] {
-            let odd = Memo::new(keys, [&[1][..], &[0]], vec![file.into()]);
+            let odd = Memo::new(keys, [&[1][..], &[0]], trace(2), vec![file.into()]);
             assert_eq!(odd.search_for(9), None, "{file}");
         }
         let bytes = std::fs::read(&path).unwrap();

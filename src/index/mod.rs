@@ -53,6 +53,8 @@ pub struct Site {
     /// The previous build's search index files, when they were made from the same inputs
     /// ([`memo`]): kept instead of written, and no lists were gathered for them.
     pub search_kept: Option<Vec<String>>,
+    /// What the similar lists were scored from (kept for the next build, [`memo`]).
+    pub similar_trace: similar::Trace,
 }
 
 /// How long the two costliest parts of indexing took, in seconds.
@@ -62,6 +64,8 @@ pub struct IndexTimes {
     pub similar: f64,
     /// The similar lists were the previous build's ([`memo`]).
     pub similar_kept: bool,
+    /// How many similar lists were scored (the others were the previous build's).
+    pub similar_scored: usize,
 }
 
 impl Site {
@@ -161,22 +165,33 @@ impl Site {
         let stage = progress.stage("finding similar articles");
         let start = std::time::Instant::now();
         let similar_kept = kept_similar.is_some();
-        let similar = match kept_similar {
-            Some(lists) => lists,
-            None => similar::compute(
-                &articles,
-                analysed.counts,
-                &taxonomies[TAGS].article_terms,
-                taxonomies[TAGS].terms.len(),
-                &declared,
-                &backlinks,
-                &config.similar,
+        let (similar, trace, similar_scored) = match kept_similar {
+            Some(lists) => (
+                lists,
+                previous.map(|m| m.trace.clone()).unwrap_or_default(),
+                0,
             ),
+            None => {
+                let patch =
+                    previous.and_then(|m| m.similar_to_patch(keys.similar_frame, articles.len()));
+                let computed = similar::compute(
+                    &articles,
+                    analysed.counts,
+                    &taxonomies[TAGS].article_terms,
+                    taxonomies[TAGS].terms.len(),
+                    &declared,
+                    &backlinks,
+                    &config.similar,
+                    patch,
+                );
+                (computed.lists, computed.trace, computed.scored)
+            }
         };
         let times = IndexTimes {
             words,
             similar: start.elapsed().as_secs_f64(),
             similar_kept,
+            similar_scored,
         };
         drop(stage);
         let related = declared
@@ -205,6 +220,7 @@ impl Site {
             times,
             keys,
             search_kept,
+            similar_trace: trace,
         })
     }
 }

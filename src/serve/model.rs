@@ -146,9 +146,10 @@ impl Model {
             &declared,
             &backlinks,
             &site.config.similar,
+            None,
         );
         let mut pages = Vec::new();
-        for (j, list) in fresh.into_iter().enumerate() {
+        for (j, list) in fresh.lists.into_iter().enumerate() {
             if self.loaded.site.related[j].similar != list {
                 self.loaded.site.related[j].similar = list;
                 pages.push(Page::Article(j));
