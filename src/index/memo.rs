@@ -314,7 +314,11 @@ mod tests {
         // (what changes, the edit, whether the number of the similar lists changes, of their
         // frame (all but the words), of the search index)
         let edits: [(&str, Edit, [bool; 3]); 15] = [
-            ("title", |i| i.articles[1].title.push('x'), [true, false, true]),
+            (
+                "title",
+                |i| i.articles[1].title.push('x'),
+                [true, false, true],
+            ),
             (
                 "tags",
                 |i| i.articles[1].tags.push("x".into()),
@@ -325,7 +329,11 @@ mod tests {
                 |i| i.articles[1].description.push('x'),
                 [true, false, true],
             ),
-            ("text", |i| i.articles[1].text_hash ^= 1, [true, false, true]),
+            (
+                "text",
+                |i| i.articles[1].text_hash ^= 1,
+                [true, false, true],
+            ),
             ("order", |i| i.articles.swap(0, 1), [true, true, true]),
             (
                 "a day, same order",
@@ -358,8 +366,16 @@ mod tests {
                 |i| i.config.digits = crate::arabic::dates::Digits::ArabicIndic,
                 [false, false, true],
             ),
-            ("search off", |i| i.config.search = false, [false, false, true]),
-            ("site title", |i| i.config.title.push('x'), [false, false, false]),
+            (
+                "search off",
+                |i| i.config.search = false,
+                [false, false, true],
+            ),
+            (
+                "site title",
+                |i| i.config.title.push('x'),
+                [false, false, false],
+            ),
             (
                 "language",
                 |i| i.articles[1].lang = Some("en".into()),
@@ -415,7 +431,10 @@ mod tests {
         );
         assert_eq!(back.search_for(7), None);
         let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new());
-        assert!(short.similar_to_patch(5, 2).is_none(), "a trace of another size");
+        assert!(
+            short.similar_to_patch(5, 2).is_none(),
+            "a trace of another size"
+        );
         // A memo no build writes: lists naming an article out of range or itself, files out
         // of the search index's folder.
         for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {

@@ -7,7 +7,9 @@
 //! ```
 //!
 //! Terms are Arabic-normalised ([`fold`](crate::arabic::normalize::fold)), stop-word filtered and
-//! light-stemmed. Each article keeps its [`TERMS_PER_ARTICLE`] strongest terms.
+//! light-stemmed. Each article keeps its [`TERMS_PER_ARTICLE`] strongest terms. A term's idf is
+//! `ln(N / df)` with both counts rounded to four binary digits ([`coarse`]), so that an edit
+//! rarely moves the weights of other articles.
 //!
 //! Scaling: candidates come from inverted indexes, never from all pairs. An article queries its
 //! [`QUERY_TERMS`] strongest terms; each term's postings keep only the [`POSTINGS_CAP`] articles in
@@ -603,6 +605,22 @@ fn packed_counts(b: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
     })
 }
 
+/// `count` rounded down to its four leading binary digits (exact up to 16; then within 6–12 %
+/// below): what a stem's idf is computed from, for its document count and the archive's size.
+///
+/// An edit that gives an article a stem it did not have moves that stem's count by one. With
+/// exact counts, that moves the weight of the stem in every article holding it, so every one
+/// of those vectors changes, and every list they reach is scored again (one sentence added to
+/// one article of the 100 000 of the bench corpus reached all of them). Rounded, a count of `d`
+/// crosses to another value about once in `d / 16` moves: an edit changes the vectors of a
+/// dozen other articles on average, whatever its stems' counts. The weights move by a few
+/// percent at most, alike for every article.
+fn coarse(count: u32) -> u32 {
+    let bits = u32::BITS - count.leading_zeros();
+    let dropped = bits.saturating_sub(4);
+    count >> dropped << dropped
+}
+
 /// Counts whose logarithm is looked up rather than computed (larger ones are rare).
 const LOGGED_COUNTS: usize = 256;
 
@@ -642,10 +660,13 @@ fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> (Lists<(u32, f32)>, Ve
         );
     // The stems' numbering is not needed past this point.
     stemmed.ids = HashMap::new();
-    let n = articles as f32;
     // Each stem's idf, and the log of each small count, computed once (one logarithm per stem
     // and article was a fifth of the vectors' work); the same expressions, so the same weights.
-    let idf: Vec<f32> = df.par_iter().map(|&d| (n / d as f32).ln()).collect();
+    let n = coarse(u32::try_from(articles).unwrap_or(u32::MAX)) as f32;
+    let idf: Vec<f32> = df
+        .par_iter()
+        .map(|&d| (n / coarse(d) as f32).ln())
+        .collect();
     let log: Vec<f32> = (0..LOGGED_COUNTS).map(|c| (c as f32).ln()).collect();
     let vector = |all: &mut Vector, counts: &[u8]| -> Vector {
         // The same vector whatever order the pairs come in: ties of weight break by id.
@@ -830,6 +851,141 @@ mod tests {
             .position(|&(k, _)| k == term_key("w7"))
             .unwrap() as u32;
         assert_eq!(s.article(2).collect::<Vec<_>>(), [(w7, 2), (301, 1)]);
+    }
+
+    /// Random word edits to a few articles at a time: the lists patched from the previous
+    /// build's are the lists scored again from scratch, every time, and the patch scores fewer.
+    #[test]
+    fn patched_lists_are_the_lists_scored_again() {
+        use super::{compute, stem_counts, Computed, Previous, Stemmed};
+        use crate::index::terms::analyse;
+        // Archive-like: a large vocabulary, a few words in most articles, most in few.
+        const VOCABULARY: usize = 20_000;
+        let n = 420;
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |below: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % below as u64) as usize
+        };
+        // A tag on nearly every article (too common to make candidates), small tags, and
+        // articles without any; dates over two years.
+        let files: Vec<(String, String)> = (0..n)
+            .map(|i| {
+                let mut tags = Vec::new();
+                if i % 7 != 0 {
+                    tags.push("big".to_string());
+                }
+                if i % 3 == 0 {
+                    tags.push(format!("t{}", i % 17));
+                }
+                let front = format!(
+                    "date: {}-{:02}-{:02}\ntags: [{}]",
+                    2023 + i % 2,
+                    1 + i % 12,
+                    1 + i % 28,
+                    tags.join(", ")
+                );
+                article(&format!("a{i}"), &front, "نص")
+            })
+            .collect();
+        let site = site_from(&files, "").expect("site");
+        let declared: Vec<_> = site.related.iter().map(|r| r.declared.clone()).collect();
+        let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
+        let tags = &site.taxonomies[crate::index::TAGS];
+        // Words drawn with a skew (a few in most articles: their postings are capped), 20 to
+        // 90 a text, so that some articles have more terms than a vector keeps.
+        let word = |next: &mut dyn FnMut(usize) -> usize| {
+            let k = next(VOCABULARY);
+            format!("w{}", k * k / VOCABULARY)
+        };
+        let mut texts: Vec<Vec<String>> = (0..n)
+            .map(|_| {
+                let len = 20 + next(70);
+                (0..len).map(|_| word(&mut next)).collect()
+            })
+            .collect();
+        // Longer lists, text first: more lists have an entry an edit can move.
+        let config = crate::config::SimilarConfig {
+            count: 12,
+            text_weight: 2.0,
+            date_weight: 0.0,
+            ..Default::default()
+        };
+        let counts_of = |t: &[String]| stem_counts(&analyse(["", "", "", &t.join(" ")], false));
+        let mut counts: Vec<_> = texts.iter().map(|t| counts_of(t)).collect();
+        let run = |counts: &[super::StemCounts], previous: Option<Previous<'_>>| -> Computed {
+            let stemmed = Stemmed::of(counts.iter().cloned());
+            compute(
+                &site.articles,
+                stemmed,
+                &tags.article_terms,
+                tags.terms.len(),
+                &declared,
+                &backlinks,
+                &config,
+                previous,
+            )
+        };
+        let mut before = run(&counts, None);
+        let (mut scored, steps) = (0, 150);
+        for step in 0..steps {
+            for _ in 0..1 + next(3) {
+                let i = next(n);
+                let t = &mut texts[i];
+                match next(4) {
+                    0 => t.push(word(&mut next)),
+                    1 => {
+                        let at = next(t.len());
+                        t[at] = word(&mut next);
+                    }
+                    2 if t.len() > 1 => {
+                        t.remove(next(t.len()));
+                    }
+                    _ => t.push(format!("new{step}")),
+                }
+                counts[i] = counts_of(t);
+            }
+            let lists: Vec<Vec<u32>> = before
+                .lists
+                .iter()
+                .map(|l| l.iter().map(|&j| j as u32).collect())
+                .collect();
+            let previous = Previous {
+                lists: &lists,
+                trace: &before.trace,
+            };
+            let patched = run(&counts, Some(previous));
+            let full = run(&counts, None);
+            assert_eq!(full.scored, n);
+            assert_eq!(patched.lists, full.lists, "step {step}");
+            assert_eq!(patched.trace, full.trace, "step {step}");
+            scored += patched.scored;
+            before = full;
+        }
+        assert!(
+            scored < steps * n / 4,
+            "{scored} lists scored in {steps} patches of {n}"
+        );
+    }
+
+    #[test]
+    fn counts_are_coarse_above_sixteen_and_never_rise() {
+        use super::coarse;
+        let exact: Vec<u32> = (0..=16).collect();
+        assert_eq!((0..=16).map(coarse).collect::<Vec<_>>(), exact);
+        assert_eq!(
+            [17, 18, 19, 31, 32, 33, 35, 36, 1000, 100_000, u32::MAX].map(coarse),
+            [16, 18, 18, 30, 32, 32, 32, 36, 960, 98_304, 0xf000_0000]
+        );
+        let mut last = 0;
+        for d in 1..200_000u32 {
+            let c = coarse(d);
+            assert!(c <= d && d - c <= d / 8, "{d} → {c}");
+            assert!(c >= last, "coarse never falls as counts rise");
+            last = c;
+        }
     }
 
     #[test]

@@ -128,26 +128,52 @@ impl Model {
         self.render(&pages, changed)
     }
 
-    /// Recomputes every similar list (they depend on all texts, so any edit may move them),
-    /// re-renders the articles whose list changed, and rebuilds the search index. Returns the
-    /// files (the search files that did not change are among them: the server counts only the
-    /// ones whose bytes differ) and the search files that no longer exist.
+    /// Makes the similar lists again (they depend on all texts, so any edit may move them:
+    /// only the lists an edit can reach are scored, see [`similar::Previous`]), re-renders the
+    /// articles whose list changed, and rebuilds the search index. Returns the files (the
+    /// search files that did not change are among them: the server counts only the ones whose
+    /// bytes differ) and the search files that no longer exist.
     pub fn refresh_similar(&mut self) -> Option<Refresh> {
         let site = &self.loaded.site;
         let declared: Vec<_> = site.related.iter().map(|r| r.declared.clone()).collect();
         let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
+        let article_terms = &site.taxonomies[crate::index::TAGS].article_terms;
+        let tag_names: Vec<&str> = site.tags().iter().map(|t| t.name.as_str()).collect();
+        let keys = crate::index::memo::Keys::of(
+            &site.config,
+            &site.articles,
+            article_terms,
+            &tag_names,
+            &declared,
+            &backlinks,
+        );
+        // Edits that reach this point keep every article's day, tags and links
+        // (`reload_body`); the numbers say so before the lists are patched.
+        let lists: Vec<Vec<u32>> = site
+            .related
+            .iter()
+            .map(|r| r.similar.iter().map(|&j| j as u32).collect())
+            .collect();
+        let previous =
+            (keys.similar_frame == site.keys.similar_frame).then_some(similar::Previous {
+                lists: &lists,
+                trace: &site.similar_trace,
+            });
         // The model keeps every article's terms (`build_in_memory`).
         let counts = similar::Stemmed::of(site.terms.iter().map(similar::stem_counts));
         let fresh = similar::compute(
             &site.articles,
             counts,
-            &site.taxonomies[crate::index::TAGS].article_terms,
+            article_terms,
             site.tags().len(),
             &declared,
             &backlinks,
             &site.config.similar,
-            None,
+            previous,
         );
+        drop(tag_names);
+        self.loaded.site.keys = keys;
+        self.loaded.site.similar_trace = fresh.trace;
         let mut pages = Vec::new();
         for (j, list) in fresh.lists.into_iter().enumerate() {
             if self.loaded.site.related[j].similar != list {
