@@ -140,11 +140,15 @@ impl Memo {
     /// The kept similar lists and what they were scored from, to patch, when they were made
     /// from the same `frame` (everything but the words) for `n` articles.
     pub fn similar_to_patch(&self, frame: u64, n: usize) -> Option<Previous<'_>> {
-        (self.similar_frame == frame && self.trace.vectors.len() == n && self.similar_sound(n))
-            .then_some(Previous {
-                lists: &self.similar,
-                trace: &self.trace,
-            })
+        let sorted = self.trace.postings.windows(2).all(|w| w[0].0 < w[1].0);
+        (self.similar_frame == frame
+            && self.trace.vectors.len() == n
+            && sorted
+            && self.similar_sound(n))
+        .then_some(Previous {
+            lists: &self.similar,
+            trace: &self.trace,
+        })
     }
 
     /// The previous search files, when they were made from `key` (and are all files of the
@@ -430,6 +434,12 @@ mod tests {
             Some(vec!["search/meta.json".to_string()])
         );
         assert_eq!(back.search_for(7), None);
+        let unsorted = Trace {
+            postings: vec![(3, 0), (1, 0)],
+            ..trace(2)
+        };
+        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new());
+        assert!(odd.similar_to_patch(5, 2).is_none(), "terms out of order");
         let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new());
         assert!(
             short.similar_to_patch(5, 2).is_none(),

@@ -612,9 +612,9 @@ fn packed_counts(b: &[u8]) -> impl Iterator<Item = (u32, u32)> + '_ {
 /// exact counts, that moves the weight of the stem in every article holding it, so every one
 /// of those vectors changes, and every list they reach is scored again (one sentence added to
 /// one article of the 100 000 of the bench corpus reached all of them). Rounded, a count of `d`
-/// crosses to another value about once in `d / 16` moves: an edit changes the vectors of a
-/// dozen other articles on average, whatever its stems' counts. The weights move by a few
-/// percent at most, alike for every article.
+/// crosses to another value about once in `d / 16` to `d / 8` moves: each stem whose count an
+/// edit moves changes the vectors of 8 to 16 articles on average, however common it is. The
+/// weights move by a few percent at most, alike for every article.
 fn coarse(count: u32) -> u32 {
     let bits = u32::BITS - count.leading_zeros();
     let dropped = bits.saturating_sub(4);
