@@ -1080,3 +1080,54 @@ fn the_index_stage_is_kept_when_what_it_is_made_from_did_not_change() {
     assert_eq!(kept_after(&[]), None);
     assert_same_as_clean(root);
 }
+
+#[test]
+fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "site.yaml", "title: أرشيف\n");
+    // Ten groups of three articles: each group shares a tag and a few words, each article has
+    // words of its own.
+    for k in 0..30 {
+        let group = k / 3;
+        let body = format!(
+            "موضوع{group}ا موضوع{group}ب موضوع{group}ج وحيد{k}ا وحيد{k}ب وحيد{k}ج وحيد{k}د."
+        );
+        write(
+            root,
+            &format!("content/a{k}.md"),
+            format!(
+                "---\ntitle: مقال {k}\ndate: 2025-01-{:02}\ntags: [وسم{group}]\n---\n{body}\n",
+                k + 1
+            ),
+        );
+    }
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    // A word of its own added to one article: its group is reached (their query terms' lists
+    // hold it, and they share its tag), no other article.
+    let text = common::read(root.join("content/a4.md"));
+    write(
+        root,
+        "content/a4.md",
+        text.replace("وحيد4د.", "وحيد4د جديد4."),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (scored, of) = of_line(&err, "similar lists scored again");
+    assert_eq!(of, 30);
+    assert_eq!(scored, 3, "its group's lists, its own included: {err}");
+    assert_same_as_clean(root);
+    // A new date (the article becomes the newest): every list is scored.
+    let text = common::read(root.join("content/a7.md"));
+    write(
+        root,
+        "content/a7.md",
+        text.replace("date: 2025-01-08", "date: 2025-02-20"),
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert!(!err.contains("similar lists scored again"), "{err}");
+    assert!(!err.contains("kept from the previous build"), "{err}");
+    assert_same_as_clean(root);
+}
