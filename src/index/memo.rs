@@ -8,6 +8,9 @@
 //! articles, about five seconds of a template change's build).
 //!
 //! - **Similar lists** are kept here, in `.warraq-cache/index.bin`: they depend on no output.
+//!   With them, what they were scored from ([`Trace`]) and a number of everything they are made
+//!   from but the words (`similar_frame`): a build in which only words changed scores again
+//!   only the lists its edit can reach ([`Previous`]).
 //! - **Search files** stay in the output: the memo names them, and each is kept only where the
 //!   output's manifest says it was made from the same number and the file is intact
 //!   ([`Sink::keep`](crate::render::Sink::keep)); otherwise the lists are gathered and written.
@@ -50,6 +53,7 @@ pub struct Memo {
     pub similar_key: u64,
     /// For each article in site order, its similar articles (indexes in site order).
     pub similar: Vec<Vec<u32>>,
+    /// [`Keys::similar_frame`] of the build that made them.
     pub similar_frame: u64,
     /// What the similar lists were scored from.
     pub trace: Trace,

@@ -8,7 +8,7 @@
 //!
 //! Terms are Arabic-normalised ([`fold`](crate::arabic::normalize::fold)), stop-word filtered and
 //! light-stemmed. Each article keeps its [`TERMS_PER_ARTICLE`] strongest terms. A term's idf is
-//! `ln(N / df)` with both counts rounded to four binary digits ([`coarse`]), so that an edit
+//! `ln(N / df)` with both counts rounded to four binary digits (`coarse`), so that an edit
 //! rarely moves the weights of other articles.
 //!
 //! Scaling: candidates come from inverted indexes, never from all pairs. An article queries its
