@@ -1104,29 +1104,24 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
     }
     let (ok, err) = build(root, &["build"]);
     assert!(ok, "{err}");
+    // Replaces `from` with `to` in an article, builds with `-v`, and returns what it said.
+    let edit_and_build = |article: &str, from: &str, to: &str| {
+        let path = format!("content/{article}.md");
+        let text = common::read(root.join(&path));
+        write(root, &path, text.replace(from, to));
+        let (ok, err) = build(root, &["build", "-v"]);
+        assert!(ok, "{err}");
+        err
+    };
     // A word of its own added to one article: its group is reached (their query terms' lists
     // hold it, and they share its tag), no other article.
-    let text = common::read(root.join("content/a4.md"));
-    write(
-        root,
-        "content/a4.md",
-        text.replace("وحيد4د.", "وحيد4د جديد4."),
-    );
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
+    let err = edit_and_build("a4", "وحيد4د.", "وحيد4د جديد4.");
     let (scored, of) = of_line(&err, "similar lists scored again");
     assert_eq!(of, 30);
     assert_eq!(scored, 3, "its group's lists, its own included: {err}");
     assert_same_as_clean(root);
     // A new date (the article becomes the newest): every list is scored.
-    let text = common::read(root.join("content/a7.md"));
-    write(
-        root,
-        "content/a7.md",
-        text.replace("date: 2025-01-08", "date: 2025-02-20"),
-    );
-    let (ok, err) = build(root, &["build", "-v"]);
-    assert!(ok, "{err}");
+    let err = edit_and_build("a7", "date: 2025-01-08", "date: 2025-02-20");
     assert!(!err.contains("similar lists scored again"), "{err}");
     assert!(!err.contains("kept from the previous build"), "{err}");
     assert_same_as_clean(root);

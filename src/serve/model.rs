@@ -171,7 +171,6 @@ impl Model {
             &site.config.similar,
             previous,
         );
-        drop(tag_names);
         self.loaded.site.keys = keys;
         self.loaded.site.similar_trace = fresh.trace;
         let mut pages = Vec::new();
