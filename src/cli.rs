@@ -307,6 +307,12 @@ fn build(
                 "  {what} kept from the previous build: what they are made from did not change"
             );
         }
+        if t.search_patched > 0 {
+            eprintln!(
+                "  search index patched for the {} documents whose words changed",
+                t.search_patched
+            );
+        }
         let scored = t.index_parts.similar_scored;
         if !t.index_parts.similar_kept && scored < t.articles {
             eprintln!(

@@ -854,6 +854,33 @@ impl Sink for Staging {
         self.write_made_from(file, &bytes, Some(inputs))
     }
 
+    fn previous(&self, file: &str) -> Option<Vec<u8>> {
+        let entry = self.manifest.previous_entry(&self.target, file)?;
+        let bytes = fs::read(self.target.join(file)).ok()?;
+        (bytes.len() as u64 == entry.len && xxhash_rust::xxh3::xxh3_64(&bytes) == entry.hash)
+            .then_some(bytes)
+    }
+
+    fn carry(&self, file: &str, inputs: u64) -> bool {
+        let Some(entry) = self.manifest.previous_entry(&self.target, file) else {
+            return false;
+        };
+        let Ok(path) = self.resolve(file) else {
+            return false;
+        };
+        let linked = self.link_previous(file, &path);
+        if linked {
+            self.manifest.record(
+                file,
+                Entry {
+                    inputs: Some(inputs),
+                    ..entry
+                },
+            );
+        }
+        linked
+    }
+
     /// A hard link when the file system allows one (the image cache is beside the output),
     /// otherwise a copy.
     fn copy(&self, file: &str, from: &Path) -> Result<(), Failure> {

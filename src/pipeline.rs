@@ -63,6 +63,9 @@ pub struct Timings {
     /// The search index's lists were kept from the previous output (their inputs did not
     /// change, see [`crate::index::memo`]).
     pub search_kept: bool,
+    /// The search index was patched for this many documents whose words changed (0: kept or
+    /// made whole, see [`crate::search::patch`]).
+    pub search_patched: usize,
     /// Encoding and publishing image variants (part of `render`).
     pub images: f64,
     pub render: f64,
@@ -413,7 +416,7 @@ pub fn render_into(
     let images_secs = start.elapsed().as_secs_f64();
     let start = Instant::now();
     let stage = progress.stage("writing the search index");
-    let (search_files, search_kept) = write_search(&loaded.site, &Counting::new(staging, &stage))?;
+    let search_written = write_search(&loaded.site, &Counting::new(staging, &stage))?;
     drop(stage);
     let search = start.elapsed().as_secs_f64();
     let search_memory = crate::progress::memory();
@@ -433,8 +436,7 @@ pub fn render_into(
         search_memory,
         images,
         images_secs,
-        search_files,
-        search_kept,
+        search_index: search_written,
     })
 }
 
@@ -520,10 +522,9 @@ pub struct Written {
     pub images: crate::images::Produced,
     /// Seconds the image variants took (encoding and publishing).
     pub images_secs: f64,
-    /// The search index's list files and meta.json (what the next build may keep).
-    pub search_files: Vec<String>,
-    /// Whether they were all kept from the previous output ([`crate::index::memo`]).
-    pub search_kept: bool,
+    /// The search index's files but the fragments, and what the next build needs to keep or
+    /// patch them ([`crate::index::memo`]).
+    pub search_index: SearchWritten,
 }
 
 /// Publishes every image the articles use, encoding the variants missing from the cache.
@@ -545,11 +546,30 @@ pub fn write_images(
 pub fn write_search(
     site: &crate::index::Site,
     sink: &dyn crate::render::Sink,
-) -> Result<(Vec<String>, bool), Failure> {
+) -> Result<SearchWritten, Failure> {
     if site.config.search {
-        return crate::search::write(site, sink);
+        let (files, kept, shape, patched) = crate::search::write(site, sink)?;
+        return Ok(SearchWritten {
+            files,
+            kept,
+            shape,
+            patched,
+        });
     }
-    Ok((Vec::new(), false))
+    Ok(SearchWritten::default())
+}
+
+/// What [`write_search`] wrote.
+#[derive(Default)]
+pub struct SearchWritten {
+    /// The index's list files and meta.json (what the next build may keep).
+    pub files: Vec<String>,
+    /// Whether they were all kept from the previous output.
+    pub kept: bool,
+    /// What the next build needs to patch them.
+    pub shape: Option<crate::search::index::Shape>,
+    /// For how many documents the previous index was patched (0: kept or made whole).
+    pub patched: usize,
 }
 
 /// Frees `value` on a thread of its own. Freeing a whole archive's articles and values, one
@@ -748,7 +768,8 @@ fn build_once(
     }
     timings.mark("render");
     timings.search = written.search;
-    timings.search_kept = written.search_kept;
+    timings.search_kept = written.search_index.kept;
+    timings.search_patched = written.search_index.patched;
     timings.images = written.images_secs;
     let pages = written.pages;
     if let (Some(inputs), true) = (inputs, loaded.site.warnings.is_empty()) {
@@ -769,8 +790,22 @@ fn build_once(
         let site = &loaded.site;
         let similar = site.related.iter().map(|r| r.similar.as_slice());
         let trace = site.similar_trace.clone();
-        crate::index::memo::Memo::new(site.keys, similar, trace, written.search_files)
-            .save(&memo_path);
+        let search = written.search_index.shape.map(|shape| {
+            crate::index::memo::SearchMemo::of(
+                site.keys.search_frame,
+                &site.articles,
+                shape,
+                &output,
+            )
+        });
+        crate::index::memo::Memo::new(
+            site.keys,
+            similar,
+            trace,
+            written.search_index.files,
+            search,
+        )
+        .save(&memo_path);
     }
     timings.commit = start.elapsed().as_secs_f64();
     let warnings = std::mem::take(&mut loaded.site.warnings);

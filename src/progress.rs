@@ -153,6 +153,18 @@ impl Sink for Counting<'_> {
         self.stage.inc();
         Ok(())
     }
+
+    fn previous(&self, file: &str) -> Option<Vec<u8>> {
+        self.inner.previous(file)
+    }
+
+    fn carry(&self, file: &str, inputs: u64) -> bool {
+        let kept = self.inner.carry(file, inputs);
+        if kept {
+            self.stage.inc();
+        }
+        kept
+    }
 }
 
 /// This process's memory right now and its peak so far, in bytes (`VmRSS`, `VmHWM` of

@@ -236,6 +236,12 @@ impl Blob {
         }
     }
 
+    /// The bytes whose hash is `hash` at `place` in this blob's spill (an earlier version of a
+    /// text kept beside it).
+    pub(crate) fn beside(&self, place: Place, hash: u64) -> Blob {
+        Blob::at(&self.spill, place, hash)
+    }
+
     /// Where the bytes are, and their hash (what the store keeps).
     pub(crate) fn place(&self) -> (Place, u64) {
         (self.place, self.hash)
@@ -244,6 +250,16 @@ impl Blob {
     /// The bytes, read back and checked.
     pub fn read(&self) -> io::Result<Vec<u8>> {
         self.spill.get(self.place, Some(self.hash))
+    }
+
+    /// The bytes, when they are still there: for a blob an earlier build named ([`Blob::beside`]),
+    /// which the store may have let go since (another texts file now): not there is not damage.
+    pub(crate) fn read_if_there(&self) -> Option<Vec<u8>> {
+        // No text of an article's is this large: a place that says so is not one.
+        if self.place.len > 1 << 28 || self.place.stored > 1 << 28 {
+            return None;
+        }
+        self.spill.read_back(self.place, Some(self.hash)).ok()
     }
 }
 

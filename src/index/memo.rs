@@ -29,9 +29,11 @@ use super::related::Declared;
 use super::similar::{Previous, Trace};
 use crate::config::Config;
 use crate::content::article::Article;
+use crate::content::spill::Place;
+use crate::search::index::Shape;
 
 /// The memo file's layout; another number is no memo.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// The numbers of the index stage's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -44,6 +46,40 @@ pub struct Keys {
     /// What the search index's lists and `meta.json` are made from (the documents' fragments
     /// have their own numbers, per file).
     pub search: u64,
+    /// What they are made from but the words: when only this is the same, the previous index
+    /// is patched ([`crate::search::patch`]).
+    pub search_frame: u64,
+}
+
+/// What the next build needs to patch the search index ([`crate::search::patch`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SearchMemo {
+    /// [`Keys::search_frame`] of the build that made the index.
+    pub frame: u64,
+    /// Each document's [`words_number`], by published number (oldest first).
+    pub docs: Vec<u64>,
+    /// Where each document's analysed words are in the article store, and their hash.
+    pub places: Vec<Option<(Place, u64)>>,
+    pub shape: Shape,
+    /// The output folder the index was written to (a patch reads its chunks there first).
+    pub output: std::path::PathBuf,
+}
+
+impl SearchMemo {
+    /// The memo of an index of `shape` made for `articles` (site order) in a build of `frame`.
+    pub fn of(frame: u64, articles: &[Article], shape: Shape, output: &Path) -> SearchMemo {
+        SearchMemo {
+            frame,
+            docs: articles.par_iter().rev().map(words_number).collect(),
+            places: articles
+                .iter()
+                .rev()
+                .map(|a| a.analysed.as_ref().map(|b| b.place()))
+                .collect(),
+            shape,
+            output: output.to_path_buf(),
+        }
+    }
 }
 
 /// The index stage's results kept between builds.
@@ -60,6 +96,8 @@ pub struct Memo {
     pub search_key: u64,
     /// The search index's files (paths under the output folder), fragments left out.
     pub search_files: Vec<String>,
+    /// What patching the search index needs.
+    pub search: Option<SearchMemo>,
 }
 
 /// Where the memo of the site at `root` lives.
@@ -75,6 +113,7 @@ impl Memo {
         similar: impl IntoIterator<Item = &'a [usize]>,
         trace: Trace,
         search_files: Vec<String>,
+        search: Option<SearchMemo>,
     ) -> Memo {
         Memo {
             version: VERSION,
@@ -87,6 +126,7 @@ impl Memo {
             trace,
             search_key: keys.search,
             search_files,
+            search,
         }
     }
 
@@ -167,6 +207,21 @@ impl Memo {
         (self.search_key == key && !self.search_files.is_empty() && sound)
             .then(|| self.search_files.clone())
     }
+
+    /// What the previous search index needs to be patched, when it was made in a build of the
+    /// same `frame` (everything but the words).
+    pub fn search_to_patch(&self, frame: u64) -> Option<&SearchMemo> {
+        self.search
+            .as_ref()
+            .filter(|s| s.frame == frame && s.docs.len() == s.places.len())
+    }
+}
+
+/// The number of an article's words ([`write_words`]).
+pub fn words_number(a: &Article) -> u64 {
+    let mut h = Xxh3::new();
+    write_words(&mut h, a);
+    h.digest()
 }
 
 /// What an article's analysed words are made from: [`Terms::of`](super::terms::Terms::of)
@@ -208,16 +263,17 @@ impl Keys {
         frame.write_usize(articles.len());
         frame.write_usize(tag_names.len());
         let mut similar = frame.clone();
-        let mut search = Xxh3::new();
-        search.write(b"search\0");
-        search.write_u64(binary);
-        search.write_u8(u8::from(config.search));
-        search.write(format!("{:?}", config.digits).as_bytes());
-        search.write_usize(articles.len());
+        let mut search_frame = Xxh3::new();
+        search_frame.write(b"search\0");
+        search_frame.write_u64(binary);
+        search_frame.write_u8(u8::from(config.search));
+        search_frame.write(format!("{:?}", config.digits).as_bytes());
         for name in tag_names {
-            search.write(name.as_bytes());
-            search.write_u8(0);
+            search_frame.write(name.as_bytes());
+            search_frame.write_u8(0);
         }
+        let mut search = search_frame.clone();
+        search.write_usize(articles.len());
         // Each article's part is hashed on its own, in parallel (at 100 000 articles, one
         // thread hashing every field into both numbers took a tenth of a second).
         let parts: Vec<(u64, u64)> = articles
@@ -257,6 +313,7 @@ impl Keys {
             similar: similar.digest(),
             similar_frame: frame.digest(),
             search: search.digest(),
+            search_frame: search_frame.digest(),
         }
     }
 }
@@ -412,6 +469,7 @@ mod tests {
             similar: 7,
             similar_frame: 5,
             search: 9,
+            search_frame: 4,
         };
         let trace = |n: usize| Trace {
             vectors: (0..n as u64).collect(),
@@ -422,6 +480,7 @@ mod tests {
             [&[1][..], &[0]],
             trace(2),
             vec!["search/meta.json".into()],
+            None,
         );
         memo.save(&path);
         let back = Memo::load(&path).expect("memo");
@@ -442,9 +501,9 @@ mod tests {
             postings: vec![(3, 0), (1, 0)],
             ..trace(2)
         };
-        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new());
+        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new(), None);
         assert!(odd.similar_to_patch(5, 2).is_none(), "terms out of order");
-        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new());
+        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new(), None);
         assert!(
             short.similar_to_patch(5, 2).is_none(),
             "a trace of another size"
@@ -453,12 +512,12 @@ mod tests {
         // of the search index's folder.
         for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {
             let lists = similar.iter().map(Vec::as_slice);
-            let odd = Memo::new(keys, lists, trace(2), vec!["search/meta.json".into()]);
+            let odd = Memo::new(keys, lists, trace(2), vec!["search/meta.json".into()], None);
             assert_eq!(odd.similar_for(7, 2), None, "{similar:?}");
             assert!(odd.similar_to_patch(5, 2).is_none(), "{similar:?}");
         }
         for file in ["search/../../x", "meta.json", "search//x", "search/./x"] {
-            let odd = Memo::new(keys, [&[1][..], &[0]], trace(2), vec![file.into()]);
+            let odd = Memo::new(keys, [&[1][..], &[0]], trace(2), vec![file.into()], None);
             assert_eq!(odd.search_for(9), None, "{file}");
         }
         let bytes = std::fs::read(&path).unwrap();

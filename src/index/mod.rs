@@ -55,6 +55,11 @@ pub struct Site {
     pub search_kept: Option<Vec<String>>,
     /// What the similar lists were scored from (kept for the next build, [`memo`]).
     pub similar_trace: similar::Trace,
+    /// After an edit of a few articles: what it changes in the search index, and the lists of
+    /// the keys it changes ([`crate::search::patch`]).
+    pub search_patch: Option<(crate::search::patch::Plan, crate::search::patch::Gathered)>,
+    /// The shape of the search index kept whole from the previous build ([`memo`]).
+    pub search_shape: Option<crate::search::index::Shape>,
 }
 
 /// How long the two costliest parts of indexing took, in seconds.
@@ -66,6 +71,8 @@ pub struct IndexTimes {
     pub similar_kept: bool,
     /// How many similar lists were scored (the others were the previous build's).
     pub similar_scored: usize,
+    /// For how many documents the search index was patched (0: made whole or kept).
+    pub search_patched: usize,
 }
 
 impl Site {
@@ -143,15 +150,24 @@ impl Site {
             &declared,
             &backlinks,
         );
-        drop(tag_names);
         let previous = previous.filter(|_| !keep_terms);
         let kept_similar = previous.and_then(|m| m.similar_for(keys.similar, articles.len()));
         let search_kept = previous
             .filter(|_| config.search)
             .and_then(|m| m.search_for(keys.search));
+        let search_shape = previous
+            .filter(|_| search_kept.is_some())
+            .and_then(|m| m.search.as_ref())
+            .map(|s| s.shape.clone());
+        let plan = previous
+            .filter(|_| config.search && search_kept.is_none())
+            .and_then(|m| m.search_to_patch(keys.search_frame))
+            .and_then(|before| crate::search::patch::plan(&articles, before, &tag_names));
+        drop(tag_names);
         let wanted = terms::Wanted {
             lists: config.search && search_kept.is_none(),
             counts: kept_similar.is_none(),
+            targets: plan.as_ref().map(|p| &p.targets),
         };
         let start = std::time::Instant::now();
         let analysed = if keep_terms || wanted.lists || wanted.counts {
@@ -187,11 +203,13 @@ impl Site {
                 (computed.lists, computed.trace, computed.scored)
             }
         };
+        let search_patch = plan.zip(analysed.gathered);
         let times = IndexTimes {
             words,
             similar: start.elapsed().as_secs_f64(),
             similar_kept,
             similar_scored,
+            search_patched: search_patch.as_ref().map_or(0, |(p, _)| p.changed),
         };
         drop(stage);
         let related = declared
@@ -221,6 +239,8 @@ impl Site {
             keys,
             search_kept,
             similar_trace: trace,
+            search_patch,
+            search_shape,
         })
     }
 }

@@ -145,6 +145,11 @@ fn encode(terms: &Terms, counts: &StemCounts, pairs: bool) -> Vec<u8> {
     out
 }
 
+/// The terms [`encode`] kept in `bytes`, when they were made with the same `pairs`.
+pub fn decode_kept(bytes: &[u8], pairs: bool) -> Option<Terms> {
+    decode(bytes, pairs).map(|(terms, _)| terms)
+}
+
 /// What [`encode`] made, when it was made with the same `pairs`; `None` for anything else.
 fn decode(bytes: &[u8], pairs: bool) -> Option<(Terms, StemCounts)> {
     let mut r = Reader { bytes, at: 0 };
@@ -248,6 +253,8 @@ pub struct Analysed {
     pub counts: crate::index::similar::Stemmed,
     /// The search index's lists, when the site has search.
     pub postings: Option<Postings>,
+    /// The lists of the targets asked for (a patch of the search index).
+    pub gathered: Option<crate::search::patch::Gathered>,
 }
 
 /// Articles analysed at once before their lists are gathered and their terms let go.
@@ -256,11 +263,13 @@ const CHUNK: usize = 2048;
 /// What [`analyse_all`] is asked for (a build whose previous one made the same similar lists or
 /// search index reuses those, see [`crate::index::memo`]).
 #[derive(Debug, Clone, Copy)]
-pub struct Wanted {
+pub struct Wanted<'a> {
     /// The search index's lists (when the site has search).
     pub lists: bool,
     /// Every article's stem counts, for similar articles.
     pub counts: bool,
+    /// The lists of these keys only (instead of every list), to patch the search index.
+    pub targets: Option<&'a crate::search::patch::Targets>,
 }
 
 /// Analyses every article: its stem counts for similar articles and, when `search`, its words
@@ -272,14 +281,16 @@ pub fn analyse_all(
     articles: &[Article],
     search: bool,
     keep: bool,
-    wanted: Wanted,
+    wanted: Wanted<'_>,
     stage: &crate::progress::Stage,
 ) -> Result<Analysed, Diagnostic> {
     use rayon::prelude::*;
+    let targets = wanted.targets.filter(|_| search && !keep);
     let mut out = Analysed {
         terms: Vec::with_capacity(if keep { articles.len() } else { 0 }),
         counts: Default::default(),
-        postings: (search && !keep && wanted.lists).then(Postings::new),
+        postings: (search && !keep && wanted.lists && targets.is_none()).then(Postings::new),
+        gathered: targets.map(crate::search::patch::Gathered::new),
     };
     for chunk in articles.chunks(CHUNK) {
         let both: Vec<(Terms, _)> = chunk
@@ -290,16 +301,20 @@ pub fn analyse_all(
         // Numbering the stems is one thread's work (in site order): it runs beside the search
         // lists' gathering instead of before it, while a core would wait.
         let (stemmed, postings) = (&mut out.counts, &mut out.postings);
+        let counted = wanted.counts;
         let mut number = move || {
-            if wanted.counts {
+            if counted {
                 for c in &counts {
                     stemmed.push(c);
                 }
             }
         };
-        match postings {
-            Some(p) => p.add_beside(&terms, number),
-            None => number(),
+        match (postings, out.gathered.as_mut().zip(targets)) {
+            (Some(p), _) => p.add_beside(&terms, number),
+            (None, Some((gathered, targets))) => {
+                rayon::join(|| gathered.add(&terms, targets), number);
+            }
+            (None, None) => number(),
         }
         if keep {
             out.terms.extend(terms);
@@ -463,6 +478,7 @@ mod tests {
             let all = Wanted {
                 lists: true,
                 counts: true,
+                targets: None,
             };
             let a = analyse_all(&articles, config.search, false, all, &stage).unwrap();
             (a.counts, a.postings.unwrap(), reused, kept)

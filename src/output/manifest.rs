@@ -386,6 +386,13 @@ impl Manifest {
         (entry.inputs == Some(inputs) && self.intact(old_root, rel, &entry)).then_some(entry)
     }
 
+    /// The previous entry of `rel`, whatever it was made from, when the previous output's file
+    /// is still exactly what the manifest says.
+    pub fn previous_entry(&self, old_root: &Path, rel: &str) -> Option<Entry> {
+        let entry = *self.old.get(rel).filter(|_| !self.clean)?;
+        self.intact(old_root, rel, &entry).then_some(entry)
+    }
+
     /// Records a file of the new output.
     pub fn record(&self, rel: &str, entry: Entry) {
         if let Ok(mut new) = self.new.lock() {

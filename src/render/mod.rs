@@ -66,6 +66,16 @@ pub trait Sink: Sync {
     fn write_made(&self, file: &str, bytes: Vec<u8>, _inputs: u64) -> Result<(), Failure> {
         self.write(file, bytes)
     }
+    /// The bytes of the previous output's `file`, when it is still what the previous build
+    /// wrote (a patch reads what it changes, see [`crate::search::patch`]).
+    fn previous(&self, _file: &str) -> Option<Vec<u8>> {
+        None
+    }
+    /// Keeps the previous output's `file`, whatever it was made from, as made from `inputs`
+    /// (the caller knows it is what `inputs` make); true when kept.
+    fn carry(&self, _file: &str, _inputs: u64) -> bool {
+        false
+    }
 }
 
 /// Every template a page is rendered with (the others are included or extended by these).

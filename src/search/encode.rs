@@ -56,20 +56,8 @@ fn varint_len(mut v: u64) -> usize {
 
 /// Writes a list of (document, impact) sorted by document.
 pub fn posting_list(out: &mut Vec<u8>, list: &[(u32, u8)]) {
-    varint(out, list.len() as u64);
-    let deltas = |out: &mut Vec<u8>, items: &mut dyn Iterator<Item = &(u32, u8)>, with: bool| {
-        let mut last = 0u32;
-        for (i, &(doc, impact)) in items.enumerate() {
-            varint(out, u64::from(if i == 0 { doc } else { doc - last }));
-            if with {
-                out.push(impact);
-            }
-            last = doc;
-        }
-    };
     if list.len() <= IMPACTS_KEPT {
-        varint(out, list.len() as u64);
-        deltas(out, &mut list.iter(), true);
+        write_short(out, list);
         return;
     }
     // The strongest documents keep their impact (ties: the newer, lower id).
@@ -84,29 +72,229 @@ pub fn posting_list(out: &mut Vec<u8>, list: &[(u32, u8)]) {
         .max()
         .unwrap_or(1);
     kept.sort_unstable_by_key(|&(d, _)| d);
+    let docs: Vec<u32> = list.iter().map(|&(d, _)| d).collect();
+    write_long(out, &docs, &kept, floor);
+}
+
+/// Document ids as deltas (the first as itself), each followed by its impact when `with`.
+fn deltas(out: &mut Vec<u8>, items: impl Iterator<Item = (u32, Option<u8>)>) {
+    let mut last = 0u32;
+    for (i, (doc, impact)) in items.enumerate() {
+        varint(out, u64::from(if i == 0 { doc } else { doc - last }));
+        if let Some(impact) = impact {
+            out.push(impact);
+        }
+        last = doc;
+    }
+}
+
+/// A list whose every document keeps its impact.
+fn write_short(out: &mut Vec<u8>, list: &[(u32, u8)]) {
+    varint(out, list.len() as u64);
+    varint(out, list.len() as u64);
+    deltas(out, list.iter().map(|&(d, i)| (d, Some(i))));
+}
+
+/// A list of `docs` of which `kept` keep their impact, the others `floor` at most.
+fn write_long(out: &mut Vec<u8>, docs: &[u32], kept: &[(u32, u8)], floor: u8) {
+    varint(out, docs.len() as u64);
     varint(out, kept.len() as u64);
-    deltas(out, &mut kept.iter(), true);
+    deltas(out, kept.iter().map(|&(d, i)| (d, Some(i))));
     out.push(floor);
-    let delta_bytes: usize = list
+    let delta_bytes: usize = docs
         .iter()
-        .scan(0u32, |last, &(d, _)| {
+        .scan(0u32, |last, &d| {
             let delta = d - *last;
             *last = d;
             Some(varint_len(u64::from(delta)))
         })
         .sum();
-    let last = list.last().map_or(0, |&(d, _)| d as usize);
+    let last = docs.last().map_or(0, |&d| d as usize);
     let bitmap_bytes = last / 8 + 1;
     if bitmap_bytes < delta_bytes {
         out.push(1);
         let mut bits = vec![0u8; bitmap_bytes];
-        for &(d, _) in list {
+        for &d in docs {
             bits[d as usize / 8] |= 1 << (d % 8);
         }
         out.extend_from_slice(&bits);
     } else {
         out.push(0);
-        deltas(out, &mut list.iter(), false);
+        deltas(out, docs.iter().map(|&d| (d, None)));
+    }
+}
+
+/// A posting list as [`posting_list`] wrote it: every document, ascending, the documents that
+/// keep their impact, and the floor of the others (`None`: every document keeps its impact).
+#[derive(Debug, Clone, PartialEq)]
+pub struct List {
+    pub docs: Vec<u32>,
+    pub kept: Vec<(u32, u8)>,
+    pub floor: Option<u8>,
+}
+
+impl List {
+    /// Reads the list at `*at` and moves `at` past it; `None` when the bytes are not one.
+    pub fn read(b: &[u8], at: &mut usize) -> Option<List> {
+        let next = |at: &mut usize| -> Option<u32> {
+            let mut v = 0u64;
+            for shift in (0..35).step_by(7) {
+                let byte = *b.get(*at)?;
+                *at += 1;
+                v |= u64::from(byte & 0x7f) << shift;
+                if byte < 0x80 {
+                    return u32::try_from(v).ok();
+                }
+            }
+            None
+        };
+        let n = next(at)? as usize;
+        let k = next(at)? as usize;
+        if k > n || n > b.len() * 8 {
+            return None;
+        }
+        let mut kept = Vec::with_capacity(k);
+        let mut last = 0u32;
+        for i in 0..k {
+            let d = next(at)?;
+            last = if i == 0 { d } else { last.checked_add(d)? };
+            if i > 0 && d == 0 {
+                return None;
+            }
+            kept.push((last, *b.get(*at)?));
+            *at += 1;
+        }
+        if k == n {
+            let docs = kept.iter().map(|p| p.0).collect();
+            return Some(List {
+                docs,
+                kept,
+                floor: None,
+            });
+        }
+        let floor = *b.get(*at)?;
+        let mode = *b.get(*at + 1)?;
+        *at += 2;
+        let mut docs = Vec::with_capacity(n);
+        match mode {
+            1 => {
+                let mut byte = 0usize;
+                while docs.len() < n {
+                    let bits = *b.get(*at + byte)?;
+                    for bit in 0..8 {
+                        if bits & (1 << bit) != 0 && docs.len() < n {
+                            docs.push((byte * 8 + bit) as u32);
+                        }
+                    }
+                    byte += 1;
+                }
+                *at += byte;
+            }
+            0 => {
+                let mut last = 0u32;
+                for i in 0..n {
+                    let d = next(at)?;
+                    if i > 0 && d == 0 {
+                        return None;
+                    }
+                    last = if i == 0 { d } else { last.checked_add(d)? };
+                    docs.push(last);
+                }
+            }
+            _ => return None,
+        }
+        Some(List {
+            docs,
+            kept,
+            floor: Some(floor),
+        })
+    }
+
+    /// Writes the list as [`posting_list`] writes the list of its documents and impacts.
+    pub fn write(&self, out: &mut Vec<u8>) {
+        match self.floor {
+            None => posting_list(out, &self.kept),
+            Some(floor) => write_long(out, &self.docs, &self.kept, floor),
+        }
+    }
+
+    /// The list after document `doc`'s impact went from `before` to `after` (`None`: not in
+    /// the list), as [`posting_list`] would make it from every document's impact; `None` when
+    /// that depends on impacts below the floor, which the list does not keep (a kept document
+    /// that falls to the floor or leaves, a document at the floor that falls below it or leaves).
+    pub fn with(mut self, doc: u32, before: Option<u8>, after: Option<u8>) -> Option<List> {
+        let at_docs = self.docs.binary_search(&doc);
+        let at_kept = self.kept.binary_search_by_key(&doc, |p| p.0);
+        if at_docs.is_ok() != before.is_some() {
+            return None;
+        }
+        if let Ok(i) = at_kept {
+            if Some(self.kept[i].1) != before {
+                return None;
+            }
+        }
+        let Some(floor) = self.floor else {
+            // Every impact is known.
+            if let Ok(i) = at_kept {
+                self.kept.remove(i);
+            }
+            if let Some(x) = after {
+                let i = self.kept.partition_point(|p| p.0 < doc);
+                self.kept.insert(i, (doc, x));
+            }
+            self.docs = self.kept.iter().map(|p| p.0).collect();
+            return Some(self);
+        };
+        // Stronger first; ties: the lower id.
+        let stronger = |a: (u32, u8), b: (u32, u8)| a.1 > b.1 || (a.1 == b.1 && a.0 < b.0);
+        let weakest = self
+            .kept
+            .iter()
+            .copied()
+            .reduce(|w, p| if stronger(w, p) { p } else { w })?;
+        let floor = match (at_kept.is_ok(), before, after) {
+            (_, None, None) => return Some(self),
+            // Kept: stays kept only when still above every other document.
+            (true, _, Some(x)) if x > floor => {
+                let i = at_kept.ok()?;
+                self.kept[i].1 = x;
+                floor
+            }
+            (true, _, _) => return None,
+            // Not kept (or new): takes the weakest kept one's place when stronger.
+            (false, before, Some(x)) if stronger((doc, x), weakest) => {
+                self.kept.retain(|p| p.0 != weakest.0);
+                let i = self.kept.partition_point(|p| p.0 < doc);
+                self.kept.insert(i, (doc, x));
+                // The others' strongest is now the one that left (none of them was stronger).
+                match before {
+                    None => floor.max(weakest.1),
+                    Some(_) => weakest.1,
+                }
+            }
+            (false, None, Some(x)) => floor.max(x),
+            (false, Some(o), after) if o < floor => after.map_or(floor, |x| floor.max(x)),
+            // It was the floor: the others' strongest is known only if it stays the floor.
+            (false, Some(o), _) if o > floor => return None,
+            (false, Some(_), Some(x)) if x >= floor => x,
+            (false, Some(_), _) => return None,
+        };
+        match (at_docs, after) {
+            (Ok(i), None) => {
+                self.docs.remove(i);
+            }
+            (Err(i), Some(_)) => self.docs.insert(i, doc),
+            _ => {}
+        }
+        self.floor = Some(floor);
+        if self.docs.len() <= IMPACTS_KEPT {
+            // Short enough for every impact: known only when every document is kept.
+            if self.kept.len() != self.docs.len() {
+                return None;
+            }
+            self.floor = None;
+        }
+        Some(self)
     }
 }
 
@@ -168,39 +356,221 @@ pub fn groups(directory: Vec<(String, String)>) -> Vec<Vec<(String, String)>> {
 /// hash is a multiple of [`CUT_EVERY`] may start a chunk) and only then on size, so editing one
 /// article changes the chunks holding its terms and rarely moves a boundary.
 pub fn chunks(entries: Vec<(String, Vec<u8>)>) -> Vec<Chunk> {
-    let mut out = Vec::new();
-    let mut current: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut size = 0usize;
-    let flush = |current: &mut Vec<(String, Vec<u8>)>, out: &mut Vec<Chunk>| {
-        if current.is_empty() {
+    let mut chunker = Chunker::default();
+    for (key, payload) in entries {
+        chunker.push(key, payload);
+    }
+    chunker.finish()
+}
+
+/// [`chunks`] an entry at a time: what [`patch`] runs over the entries around a change.
+#[derive(Default)]
+struct Chunker {
+    current: Vec<(String, Vec<u8>)>,
+    size: usize,
+    out: Vec<Chunk>,
+}
+
+impl Chunker {
+    /// Adds the next entry (keys ascending); true when a chunk was cut before it.
+    fn push(&mut self, key: String, payload: Vec<u8>) -> bool {
+        let entry = key.len() + payload.len() + 4;
+        let cut = self.size >= MIN_CHUNK && fnv(key.as_bytes()).is_multiple_of(CUT_EVERY);
+        let cut = cut || (self.size > 0 && self.size + entry > MAX_CHUNK);
+        if cut {
+            self.flush();
+        }
+        self.size += entry;
+        self.current.push((key, payload));
+        cut
+    }
+
+    fn flush(&mut self) {
+        if self.current.is_empty() {
             return;
         }
         let mut bytes = Vec::new();
-        varint(&mut bytes, current.len() as u64);
-        for (key, payload) in current.iter() {
+        varint(&mut bytes, self.current.len() as u64);
+        for (key, payload) in &self.current {
             varint(&mut bytes, key.len() as u64);
             bytes.extend_from_slice(key.as_bytes());
             varint(&mut bytes, payload.len() as u64);
             bytes.extend_from_slice(payload);
         }
-        out.push(Chunk {
-            first: current[0].0.clone(),
+        self.out.push(Chunk {
+            first: self.current[0].0.clone(),
             bytes,
         });
-        current.clear();
-    };
-    for (key, payload) in entries {
-        let entry = key.len() + payload.len() + 4;
-        let cut = size >= MIN_CHUNK && fnv(key.as_bytes()).is_multiple_of(CUT_EVERY);
-        if cut || (size > 0 && size + entry > MAX_CHUNK) {
-            flush(&mut current, &mut out);
-            size = 0;
-        }
-        size += entry;
-        current.push((key, payload));
+        self.current.clear();
+        self.size = 0;
     }
-    flush(&mut current, &mut out);
-    out
+
+    fn finish(mut self) -> Vec<Chunk> {
+        self.flush();
+        self.out
+    }
+}
+
+/// A chunk file's entries, or `None` when the bytes are not a whole chunk with keys ascending.
+pub fn read_chunk(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+    let mut at = 0;
+    let next = |at: &mut usize| -> Option<usize> {
+        let mut v = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = *bytes.get(*at)?;
+            *at += 1;
+            v |= u64::from(byte & 0x7f) << shift;
+            if byte < 0x80 {
+                return usize::try_from(v).ok();
+            }
+        }
+        None
+    };
+    let count = next(&mut at)?;
+    let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(count.min(bytes.len()));
+    for _ in 0..count {
+        let len = next(&mut at)?;
+        let key = bytes.get(at..at.checked_add(len)?)?;
+        at += len;
+        let len = next(&mut at)?;
+        let payload = bytes.get(at..at.checked_add(len)?)?;
+        at += len;
+        let key = String::from_utf8(key.to_vec()).ok()?;
+        if entries.last().is_some_and(|(last, _)| *last >= key) {
+            return None;
+        }
+        entries.push((key, payload.to_vec()));
+    }
+    (at == bytes.len()).then_some(entries)
+}
+
+/// A key space's chunks: each one's first key and name, in key order.
+pub type Directory = Vec<(String, String)>;
+
+/// A chunk file's entries: (key, payload), keys ascending.
+pub type Entries = Vec<(String, Vec<u8>)>;
+
+/// What becomes of one key's entry in [`patch`]: given its previous payload (`None`: it had
+/// none), its new one (`None`: it has none now).
+pub type Edit<'a> = Box<dyn Fn(Option<&[u8]>) -> Option<Vec<u8>> + Send + Sync + 'a>;
+
+/// A key space's chunks after `edits`, made from the previous chunks (`directory`: first key and
+/// name of each, in key order) by reading (`read`, by name) only the chunks the edits fall into
+/// and those after them up to the first whose boundary comes back: the chunks [`chunks`] would
+/// make of the whole edited key space. Returns the new directory and the chunks not in the
+/// previous one; `None` when a chunk it needs cannot be read.
+///
+/// A run of [`chunks`] cuts before a key from the size of the chunk so far, the key and its
+/// entry: from a cut before an unchanged key on, the same entries cut in the same places. A
+/// patch therefore starts at the start of a chunk whose first key no edit touches (or at the
+/// first chunk), and ends where a cut falls before the first key of an untouched chunk.
+pub fn patch(
+    directory: &[(String, String)],
+    edits: &std::collections::BTreeMap<String, Edit<'_>>,
+    read: &dyn Fn(&str) -> Option<Vec<u8>>,
+) -> Option<(Directory, Vec<Chunk>)> {
+    use std::collections::BTreeSet;
+    // The chunk a key falls into: the last whose first key is not after it.
+    let chunk_of = |key: &str| directory.partition_point(|(first, _)| first.as_str() <= key);
+    let mut touched = BTreeSet::new();
+    for key in edits.keys() {
+        let at = chunk_of(key).saturating_sub(1);
+        touched.insert(at);
+        // An edit of a chunk's first key may move the cut before it: start one chunk earlier.
+        if at > 0 && directory.get(at).is_some_and(|(first, _)| first == key) {
+            touched.insert(at - 1);
+        }
+    }
+    let mut dir = Vec::with_capacity(directory.len());
+    let mut made = Vec::new();
+    let mut chunker: Option<Chunker> = None;
+    let mut pending = edits.iter().peekable();
+    // Feeds a chunk's entries, merged with the edits that fall before `until`, to the chunker.
+    let feed = |chunker: &mut Chunker,
+                old: Vec<(String, Vec<u8>)>,
+                until: Option<&str>,
+                pending: &mut std::iter::Peekable<
+        std::collections::btree_map::Iter<'_, String, Edit<'_>>,
+    >| {
+        let mut old = old.into_iter().peekable();
+        loop {
+            let edit = pending
+                .peek()
+                .filter(|(k, _)| until.is_none_or(|u| k.as_str() < u));
+            match (old.peek(), edit) {
+                (None, None) => break,
+                (Some((key, _)), Some((k, _))) if key < *k => {
+                    let (key, payload) = old.next().expect("peeked");
+                    chunker.push(key, payload);
+                }
+                (Some(_), None) => {
+                    let (key, payload) = old.next().expect("peeked");
+                    chunker.push(key, payload);
+                }
+                (previous, Some(_)) => {
+                    let (k, edit) = pending.next().expect("peeked");
+                    let before = match previous {
+                        Some((key, _)) if key == k => old.next().map(|(_, p)| p),
+                        _ => None,
+                    };
+                    if let Some(payload) = edit(before.as_deref()) {
+                        chunker.push(k.clone(), payload);
+                    }
+                }
+            }
+        }
+    };
+    for (i, (first, name)) in directory.iter().enumerate() {
+        let until = directory.get(i + 1).map(|(f, _)| f.as_str());
+        if !touched.contains(&i) {
+            match chunker.as_mut() {
+                None => {
+                    dir.push((first.clone(), name.clone()));
+                    continue;
+                }
+                Some(c) => {
+                    // A cut before this chunk's first key: from here on, the previous chunks.
+                    if c.current.is_empty() {
+                        let done = chunker.take().expect("running");
+                        collect(done.finish(), &mut dir, &mut made);
+                        dir.push((first.clone(), name.clone()));
+                        continue;
+                    }
+                    let old = read_chunk(&read(name)?)?;
+                    let mut rest = old.into_iter();
+                    let (key, payload) = rest.next()?;
+                    if c.push(key, payload) {
+                        let mut done = chunker.take().expect("running");
+                        done.current.clear();
+                        collect(done.finish(), &mut dir, &mut made);
+                        dir.push((first.clone(), name.clone()));
+                        continue;
+                    }
+                    feed(c, rest.collect(), until, &mut pending);
+                    continue;
+                }
+            }
+        }
+        let old = read_chunk(&read(name)?)?;
+        let c = chunker.get_or_insert_with(Chunker::default);
+        feed(c, old, until, &mut pending);
+    }
+    if directory.is_empty() {
+        let c = chunker.get_or_insert_with(Chunker::default);
+        feed(c, Vec::new(), None, &mut pending);
+    }
+    if let Some(done) = chunker {
+        collect(done.finish(), &mut dir, &mut made);
+    }
+    Some((dir, made))
+}
+
+/// Adds chunks to a directory and to the chunks made.
+fn collect(chunks: Vec<Chunk>, dir: &mut Vec<(String, String)>, made: &mut Vec<Chunk>) {
+    for c in chunks {
+        dir.push((c.first.clone(), c.name()));
+        made.push(c);
+    }
 }
 
 #[cfg(test)]
@@ -313,6 +683,173 @@ mod tests {
         assert!(before.len() > 5);
         let changed = before.iter().filter(|n| !after.contains(n)).count();
         assert_eq!(changed, 1, "one entry grew: one chunk changes");
+    }
+
+    /// A list changed for one document at a time is, whenever the change can be made, the list
+    /// made from every document's impact; and it can be made for most changes.
+    #[test]
+    fn a_list_changed_in_place_is_the_list_made_again() {
+        let mut rng = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let (mut made, mut refused) = (0, 0);
+        for round in 0..400 {
+            let size = [3usize, 500, 512, 513, 520, 3000][round % 6];
+            let span = [600u64, 4000, 200_000][round % 3].max(size as u64 * 2);
+            let mut truth: std::collections::BTreeMap<u32, u8> = std::collections::BTreeMap::new();
+            while truth.len() < size {
+                truth.insert(next(span) as u32, 1 + next(255) as u8);
+            }
+            let encode = |t: &std::collections::BTreeMap<u32, u8>| {
+                let list: Vec<(u32, u8)> = t.iter().map(|(&d, &i)| (d, i)).collect();
+                let mut out = Vec::new();
+                posting_list(&mut out, &list);
+                out
+            };
+            let mut bytes = encode(&truth);
+            for _ in 0..20 {
+                let doc = match next(3) {
+                    0 if !truth.is_empty() => {
+                        *truth.keys().nth(next(truth.len() as u64) as usize).unwrap()
+                    }
+                    _ => next(span + 10) as u32,
+                };
+                let before = truth.get(&doc).copied();
+                let after = match next(4) {
+                    0 => None,
+                    _ => Some(1 + next(255) as u8),
+                };
+                match after {
+                    Some(x) => truth.insert(doc, x),
+                    None => truth.remove(&doc),
+                };
+                let want = encode(&truth);
+                let mut at = 0;
+                let list = List::read(&bytes, &mut at).expect("reads back");
+                assert_eq!(at, bytes.len());
+                match list.with(doc, before, after) {
+                    Some(changed) => {
+                        let mut out = Vec::new();
+                        changed.write(&mut out);
+                        assert_eq!(out, want, "round {round}: {doc} {before:?} → {after:?}");
+                        made += 1;
+                    }
+                    None => refused += 1,
+                }
+                bytes = want;
+            }
+        }
+        assert!(refused * 10 < made, "{refused} refused, {made} made");
+    }
+
+    /// Patching a key space's chunks gives the chunks of the whole edited key space, however
+    /// the edits fall (first keys, new first and last keys, whole chunks removed, payloads
+    /// that grow past a chunk's size), and reads only some chunks.
+    #[test]
+    fn patched_chunks_are_the_chunks_of_the_edited_entries() {
+        use std::collections::BTreeMap;
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        let mut read_fraction = 0.0;
+        let rounds = 300;
+        for round in 0..rounds {
+            let size = [0usize, 1, 40, 3000][round % 4];
+            let mut entries: BTreeMap<String, Vec<u8>> = (0..size)
+                .map(|_| {
+                    let key = format!("k{:05}", next(20_000));
+                    let len = if next(50) == 0 {
+                        9000
+                    } else {
+                        next(120) as usize
+                    };
+                    (key, vec![next(256) as u8; len])
+                })
+                .collect();
+            let before = chunks(entries.clone().into_iter().collect());
+            let files: std::collections::HashMap<String, Vec<u8>> =
+                before.iter().map(|c| (c.name(), c.bytes.clone())).collect();
+            let directory: Vec<(String, String)> =
+                before.iter().map(|c| (c.first.clone(), c.name())).collect();
+            let mut edits: BTreeMap<String, Edit<'_>> = BTreeMap::new();
+            let keys: Vec<String> = entries.keys().cloned().collect();
+            for _ in 0..1 + next(6) {
+                // An existing key (often a chunk's first), or a new one anywhere.
+                let key = match next(3) {
+                    0 if !directory.is_empty() => {
+                        directory[next(directory.len() as u64) as usize].0.clone()
+                    }
+                    1 if !keys.is_empty() => keys[next(keys.len() as u64) as usize].clone(),
+                    _ => format!("k{:05}", next(20_001)),
+                };
+                if edits.contains_key(&key) {
+                    continue;
+                }
+                let grow = next(4) == 0;
+                let len = next(3000) as usize;
+                let edit: Edit<'_> = match next(3) {
+                    0 => Box::new(|_| None),
+                    1 => Box::new(move |_| Some(vec![7u8; len])),
+                    _ => Box::new(move |old: Option<&[u8]>| {
+                        let mut p = old.map(<[u8]>::to_vec).unwrap_or_default();
+                        p.extend(std::iter::repeat_n(1u8, if grow { 30_000 } else { 3 }));
+                        Some(p)
+                    }),
+                };
+                let after = edit(entries.get(&key).map(Vec::as_slice));
+                match after {
+                    Some(p) => entries.insert(key.clone(), p),
+                    None => entries.remove(&key),
+                };
+                edits.insert(key, edit);
+            }
+            let expected = chunks(entries.into_iter().collect());
+            let read_count = std::cell::Cell::new(0usize);
+            let read = |name: &str| {
+                read_count.set(read_count.get() + 1);
+                files.get(name).cloned()
+            };
+            let (dir, made) = patch(&directory, &edits, &read).expect("every chunk reads");
+            let want: Vec<(String, String)> = expected
+                .iter()
+                .map(|c| (c.first.clone(), c.name()))
+                .collect();
+            assert_eq!(dir, want, "round {round}");
+            for c in &made {
+                assert!(expected.iter().any(|e| e.bytes == c.bytes), "round {round}");
+            }
+            let new: Vec<&String> = want
+                .iter()
+                .map(|(_, n)| n)
+                .filter(|n| !files.contains_key(*n))
+                .collect();
+            assert!(new.iter().all(|n| made.iter().any(|c| &c.name() == *n)));
+            if directory.len() > 20 {
+                read_fraction += read_count.get() as f64 / directory.len() as f64;
+            }
+        }
+        let average = read_fraction / (rounds / 4) as f64;
+        assert!(average < 0.25, "{average} of the chunks read on average");
+    }
+
+    #[test]
+    fn a_chunk_reads_back_or_is_refused() {
+        let entries = vec![("a".to_string(), vec![1, 2]), ("ب".to_string(), vec![])];
+        let c = chunks(entries.clone());
+        assert_eq!(read_chunk(&c[0].bytes), Some(entries));
+        for cut in 0..c[0].bytes.len() {
+            assert_eq!(read_chunk(&c[0].bytes[..cut]), None);
+        }
+        let unsorted = chunks(vec![("b".into(), vec![]), ("a".into(), vec![])]);
+        assert_eq!(read_chunk(&unsorted[0].bytes), None);
     }
 
     #[test]

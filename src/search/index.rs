@@ -49,12 +49,12 @@ fn impact(tf: f32, length: u32, average: f32) -> u8 {
 
 /// BM25's length normalisation of a document of `length` words: the part of [`impact`] that
 /// depends on the document only, computed once per document.
-fn norm(length: u32, average: f32) -> f32 {
+pub(crate) fn norm(length: u32, average: f32) -> f32 {
     K1 * (1.0 - B + B * length as f32 / average)
 }
 
 /// [`impact`] with the document's [`norm`] at hand.
-fn impact_with(tf: f32, norm: f32) -> u8 {
+pub(crate) fn impact_with(tf: f32, norm: f32) -> u8 {
     let score = tf * (K1 + 1.0) / (tf + norm);
     ((score / (K1 + 1.0) * 255.0).round() as u32).clamp(1, 255) as u8
 }
@@ -62,10 +62,15 @@ fn impact_with(tf: f32, norm: f32) -> u8 {
 /// The average document length, rounded to two significant digits, so that editing one article
 /// does not shift every impact of the archive.
 fn rounded_average(lengths: &[u32]) -> f32 {
-    if lengths.is_empty() {
+    rounded_average_of(lengths.iter().map(|&l| u64::from(l)).sum(), lengths.len())
+}
+
+/// [`rounded_average`] of `n` lengths that sum to `sum`.
+pub(crate) fn rounded_average_of(sum: u64, n: usize) -> f32 {
+    if n == 0 {
         return 1.0;
     }
-    let avg = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / lengths.len() as f64;
+    let avg = sum as f64 / n as f64;
     let scale = 10f64.powi((avg.log10().floor() as i32 - 1).max(0));
     ((avg / scale).round() * scale).max(1.0) as f32
 }
@@ -178,10 +183,15 @@ pub fn rules_json(lexicon: &Lexicon) -> String {
     serde_json::to_string(&rules(lexicon)).unwrap_or_default()
 }
 
+/// What [`write`] wrote: the paths of the lists' files and meta.json, whether every one of
+/// them was kept, what the next build needs to patch them, and for how many documents the
+/// previous index was patched (0: kept or made whole).
+pub type Written = (Vec<String>, bool, Option<Shape>, usize);
+
 /// Builds the index and writes its files through `sink`: each document's fragment, the lists
 /// and meta.json. Returns the paths of the lists' files and meta.json (what the next build may
 /// keep, see [`crate::index::memo`]), and whether every one of them was kept.
-pub fn write(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, bool), Failure> {
+pub fn write(site: &Site, sink: &dyn Sink) -> Result<Written, Failure> {
     if !site.articles.is_empty() {
         sink.prepare(&[format!("{FOLDER}/doc/0.txt")])?;
     }
@@ -228,7 +238,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, bool), Failur
     if let Some(files) = site.search_kept.as_ref().filter(|_| remembers) {
         let kept_now: Vec<bool> = files.par_iter().map(|f| sink.keep(f, key)).collect();
         if kept_now.iter().all(|&k| k) {
-            return Ok((files.clone(), true));
+            return Ok((files.clone(), true, site.search_shape.clone(), 0));
         }
         kept.extend(
             files
@@ -238,10 +248,16 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, bool), Failur
                 .map(|(f, _)| f.as_str()),
         );
     }
+    // After an edit of a few articles, the previous index patched (see `super::patch`).
+    if let Some((plan, gathered)) = site.search_patch.as_ref().filter(|_| remembers) {
+        if let Some((names, shape)) = super::patch::write(site, plan, gathered, sink, key)? {
+            return Ok((names, false, Some(shape), plan.changed));
+        }
+    }
     // Each part of the index is written as soon as it is made, and let go before the next is
     // made: the encoded index is never all held at once.
     let mut names = Vec::new();
-    index_files_into(site, &mut |files| {
+    let shape = index_files_into(site, &mut |files| {
         // A key space's folder is made when it has files: an archive of one article has no
         // typo keys, and its clean build left an empty `y/` that an update in place does not.
         let new: Vec<(String, Vec<u8>)> = files
@@ -262,7 +278,7 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<(Vec<String>, bool), Failur
     })?;
     names.extend(kept.into_iter().map(str::to_string));
     names.sort_unstable();
-    Ok((names, false))
+    Ok((names, false, Some(shape), 0))
 }
 
 /// `value` as JSON with `<`, `>` and `&` written as `\u003c`, `\u003e` and `\u0026` (as the
@@ -302,15 +318,16 @@ pub fn index_files(site: &Site) -> Vec<(String, Vec<u8>)> {
 type Emit<'a> = dyn FnMut(Vec<(String, Vec<u8>)>) -> Result<(), Failure> + 'a;
 
 /// Makes the index files and gives them to `emit`, a part at a time (meta.json last).
-fn index_files_into(site: &Site, emit: &mut Emit<'_>) -> Result<(), Failure> {
+fn index_files_into(site: &Site, emit: &mut Emit<'_>) -> Result<Shape, Failure> {
     match &site.postings {
         Some(postings) => files_from(site, postings, emit),
-        // The previous build's files were to be kept and some could not be: the lists are
-        // gathered now.
-        None if site.search_kept.is_some() => {
+        // The previous build's files were to be kept or patched and could not be: the lists
+        // are gathered now.
+        None if site.terms.is_empty() => {
             let wanted = crate::index::terms::Wanted {
                 lists: true,
                 counts: false,
+                targets: None,
             };
             let stage = crate::progress::Stage::none();
             let analysed =
@@ -328,52 +345,196 @@ fn index_files_into(site: &Site, emit: &mut Emit<'_>) -> Result<(), Failure> {
     }
 }
 
-fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(), Failure> {
-    let n = site.articles.len();
-    let lengths = &postings.lengths;
-    let average = rounded_average(lengths);
-    // Every list entry of a document has the same normalisation: each is computed once here
-    // (as many times as the document has words and pairs, and again in every merged list, it
-    // was most of the work of turning lists into impacts).
-    let norms: Vec<f32> = lengths.iter().map(|&l| norm(l, average)).collect();
+/// What the next build needs to patch the index instead of making it again
+/// ([`super::patch`]): the vocabulary with each word's document count, the average length the
+/// impacts were made with, the lexicon's number, and each key space's chunks.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Shape {
+    /// Every word, sorted, and how many documents have it.
+    pub vocabulary: Vec<(String, u32)>,
+    /// [`rounded_average`]'s bits, and the sum of the lengths it was made from.
+    pub average: u32,
+    pub length_sum: u64,
+    /// [`lexicon_number`] of the lexicon the loose keys were made with.
+    pub lexicon: u64,
+    /// For `t/`, `p/` and `y/`: each chunk's first key and name, in key order.
+    pub chunks: [Vec<(String, String)>; 3],
+}
 
-    // Exact lists of words, documents ascending (decoded when encoded, never all at once).
-    let words: HashMap<&str, &Entry> = postings.words().map(|e| (&*e.text, e)).collect();
-    // A list in site order (gathered so) becomes a list of published ids, ascending.
-    let to_impacts = |list: &[(u32, f32)]| -> Vec<(u32, u8)> {
-        list.iter()
-            .rev()
-            .map(|&(d, tf)| {
-                (
-                    doc_id(n, d as usize) as u32,
-                    impact_with(tf, norms[d as usize]),
-                )
-            })
-            .collect()
-    };
+/// The key spaces, in [`Shape::chunks`]' order.
+pub(crate) const SPACES: [&str; 3] = ["t", "p", "y"];
 
-    let mut vocabulary: Vec<&str> = words.keys().copied().collect();
-    vocabulary.sort_unstable();
+/// The lexicon of an archive of this vocabulary: its tags' names protected from stemming, and
+/// the lexicon groups its words need.
+pub(crate) fn lexicon_of(names: &[&str], vocabulary: &[&str]) -> Lexicon {
     // The keys the archive has without lexicon groups decide which groups it needs.
-    let names_only = Lexicon::from_names(site.tags().iter().map(|t| t.name.as_str()));
+    let names_only = Lexicon::from_names(names.iter().copied());
     let present: std::collections::HashSet<String> = vocabulary
         .par_iter()
         .flat_map_iter(|w| loose_keys(w, &names_only))
         .collect();
-    let lexicon = names_only.with_groups(|k| present.contains(k));
+    names_only.with_groups(|k| present.contains(k))
+}
+
+/// A number of everything a lexicon changes in the keys.
+pub(crate) fn lexicon_number(lexicon: &Lexicon) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for word in lexicon.sorted() {
+        h.update(word.as_bytes());
+        h.update(b"\0");
+    }
+    h.update(b"\x01");
+    for (form, key) in lexicon.plurals() {
+        h.update(form.as_bytes());
+        h.update(b"\0");
+        h.update(key.as_bytes());
+        h.update(b"\0");
+    }
+    h.digest()
+}
+
+/// Loose key → the words (indexes into `vocabulary`) that have it.
+pub(crate) fn loose_map(vocabulary: &[&str], lexicon: &Lexicon) -> HashMap<String, Vec<usize>> {
     let keys_of: Vec<Vec<String>> = vocabulary
         .par_iter()
-        .map(|w| loose_keys(w, &lexicon))
+        .map(|w| loose_keys(w, lexicon))
         .collect();
-    // Loose key → the words that have it.
-    let mut loose: HashMap<&str, Vec<usize>> = HashMap::with_capacity(vocabulary.len() * 2);
-    for (i, keys) in keys_of.iter().enumerate() {
+    let mut loose: HashMap<String, Vec<usize>> = HashMap::with_capacity(vocabulary.len() * 2);
+    for (i, keys) in keys_of.into_iter().enumerate() {
         for k in keys {
-            loose.entry(k.as_str()).or_default().push(i);
+            loose.entry(k).or_default().push(i);
         }
     }
-    let mut term_keys: Vec<&str> = loose.keys().copied().collect();
+    loose
+}
+
+/// The average length and each document's BM25 normalisation, from the lengths in site order.
+pub(crate) fn norms_of(lengths: &[u32]) -> (f32, Vec<f32>) {
+    let average = rounded_average(lengths);
+    // Every list entry of a document has the same normalisation: each is computed once here
+    // (as many times as the document has words and pairs, and again in every merged list, it
+    // was most of the work of turning lists into impacts).
+    (average, lengths.iter().map(|&l| norm(l, average)).collect())
+}
+
+/// A list in site order (as gathered) as a list of published ids, ascending, with impacts.
+fn impacts(list: &[(u32, f32)], norms: &[f32]) -> Vec<(u32, u8)> {
+    let n = norms.len();
+    list.iter()
+        .rev()
+        .map(|&(d, tf)| {
+            (
+                doc_id(n, d as usize) as u32,
+                impact_with(tf, norms[d as usize]),
+            )
+        })
+        .collect()
+}
+
+/// A pair's entry in `p/`, from its list in site order.
+pub(crate) fn pair_payload(list: &[(u32, f32)], norms: &[f32]) -> Vec<u8> {
+    let mut payload = Vec::new();
+    posting_list(&mut payload, &impacts(list, norms));
+    payload
+}
+
+/// The entry of `key` in `t/`: its exact list (when it is a word: `exact`) and the loose list
+/// of the words that have it (`from`, indexes into `vocabulary`, whose lists `list_of` gives).
+pub(crate) fn term_payload(
+    key: &str,
+    exact: Option<&[(u32, f32)]>,
+    from: &[usize],
+    vocabulary: &[&str],
+    list_of: &(dyn Fn(usize) -> Vec<(u32, f32)> + Sync),
+    norms: &[f32],
+) -> Vec<u8> {
+    let mut payload = Vec::new();
+    let same = from.len() == 1 && vocabulary[from[0]] == key;
+    let flags = u8::from(exact.is_some()) | if same { 4 } else { 2 };
+    payload.push(flags);
+    if let Some(list) = exact {
+        posting_list(&mut payload, &impacts(list, norms));
+    }
+    if !same {
+        let mut merged: Vec<(u32, f32)> = from.iter().flat_map(|&w| list_of(w)).collect();
+        merged.sort_unstable_by_key(|p| p.0);
+        merged.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                true
+            } else {
+                false
+            }
+        });
+        posting_list(&mut payload, &impacts(&merged, norms));
+    }
+    payload
+}
+
+/// A key space's files: its new chunks' and its group files.
+pub(crate) struct Directory {
+    /// (path under the output folder, bytes).
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The groups, for `meta.json`: (first key, group file name).
+    pub top: Vec<(String, String)>,
+}
+
+/// The files of key space `space`: the chunks `made`, and the groups of `chunks` (its every
+/// chunk, in key order, those made among them).
+pub(crate) fn directory_files(
+    space: &str,
+    made: Vec<Chunk>,
+    chunks: &[(String, String)],
+) -> Directory {
+    let mut files = Vec::with_capacity(made.len() + 1);
+    for c in made {
+        files.push((format!("{FOLDER}/{space}/{}.bin", c.name()), c.bytes));
+    }
+    let mut top = Vec::new();
+    for group in encode::groups(chunks.to_vec()) {
+        let bytes = serde_json::to_vec(&group).unwrap_or_default();
+        let name = encode::content_name(&bytes);
+        top.push((group[0].0.clone(), name.clone()));
+        files.push((format!("{FOLDER}/{space}/{name}.json"), bytes));
+    }
+    Directory { files, top }
+}
+
+/// `meta.json`, with the groups of each key space (`t/`, `p/`, `y/`).
+pub(crate) fn meta_file(
+    site: &Site,
+    lexicon: &Lexicon,
+    tops: [Vec<(String, String)>; 3],
+) -> (String, Vec<u8>) {
+    let [terms, pairs, typos] = tops;
+    let meta = Meta {
+        version: FORMAT,
+        docs: site.articles.len(),
+        digits: site.config.digits,
+        rules: rules(lexicon),
+        terms,
+        pairs,
+        typos,
+    };
+    (
+        format!("{FOLDER}/meta.json"),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    )
+}
+
+fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<Shape, Failure> {
+    let (average, norms) = norms_of(&postings.lengths);
+
+    // Exact lists of words, documents ascending (decoded when encoded, never all at once).
+    let words: HashMap<&str, &Entry> = postings.words().map(|e| (&*e.text, e)).collect();
+    let mut vocabulary: Vec<&str> = words.keys().copied().collect();
+    vocabulary.sort_unstable();
+    let names: Vec<&str> = site.tags().iter().map(|t| t.name.as_str()).collect();
+    let lexicon = lexicon_of(&names, &vocabulary);
+    let loose = loose_map(&vocabulary, &lexicon);
+    let mut term_keys: Vec<&str> = loose.keys().map(String::as_str).collect();
     term_keys.sort_unstable();
+    let list_of = |w: usize| words[vocabulary[w]].list();
     // Keys cost very unequal amounts (a loose key merges every list of its words) and the costly
     // ones sort together: small pieces let both threads share them. Split only in halves, one
     // thread was left with most of the work (at 100k articles 1.36 s against 0.18 s).
@@ -381,31 +542,15 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
         .par_iter()
         .with_max_len(64)
         .map(|&key| {
-            let exact = words.get(key);
-            let from = &loose[key];
-            let mut payload = Vec::new();
-            let same = from.len() == 1 && vocabulary[from[0]] == key;
-            let flags = u8::from(exact.is_some()) | if same { 4 } else { 2 };
-            payload.push(flags);
-            if let Some(entry) = exact {
-                posting_list(&mut payload, &to_impacts(&entry.list()));
-            }
-            if !same {
-                let mut merged: Vec<(u32, f32)> = from
-                    .iter()
-                    .flat_map(|&w| words[vocabulary[w]].list())
-                    .collect();
-                merged.sort_unstable_by_key(|p| p.0);
-                merged.dedup_by(|b, a| {
-                    if a.0 == b.0 {
-                        a.1 += b.1;
-                        true
-                    } else {
-                        false
-                    }
-                });
-                posting_list(&mut payload, &to_impacts(&merged));
-            }
+            let exact = words.get(key).map(|e| e.list());
+            let payload = term_payload(
+                key,
+                exact.as_deref(),
+                &loose[key],
+                &vocabulary,
+                &list_of,
+                &norms,
+            );
             (key.to_string(), payload)
         })
         .collect();
@@ -414,91 +559,88 @@ fn files_from(site: &Site, postings: &Postings, emit: &mut Emit<'_>) -> Result<(
     let directory = |space: &str,
                      entries: Vec<(String, Vec<u8>)>,
                      emit: &mut Emit<'_>|
-     -> Result<Vec<(String, String)>, Failure> {
-        let chunks: Vec<Chunk> = chunks(entries);
-        let dir: Vec<(String, String)> =
-            chunks.iter().map(|c| (c.first.clone(), c.name())).collect();
-        let mut files = Vec::with_capacity(chunks.len() + 1);
-        for c in chunks {
-            files.push((format!("{FOLDER}/{space}/{}.bin", c.name()), c.bytes));
-        }
-        let mut top = Vec::new();
-        for group in encode::groups(dir) {
-            let bytes = serde_json::to_vec(&group).unwrap_or_default();
-            let name = encode::content_name(&bytes);
-            top.push((group[0].0.clone(), name.clone()));
-            files.push((format!("{FOLDER}/{space}/{name}.json"), bytes));
-        }
-        emit(files)?;
-        Ok(top)
+     -> Result<(encode::Directory, encode::Directory), Failure> {
+        let made: Vec<Chunk> = chunks(entries);
+        let dir: Vec<(String, String)> = made.iter().map(|c| (c.first.clone(), c.name())).collect();
+        let d = directory_files(space, made, &dir);
+        emit(d.files)?;
+        Ok((d.top, dir))
     };
-    let terms = directory("t", term_entries, emit)?;
-    let typos = directory("y", typo_entries(&vocabulary, &words), emit)?;
+    let (terms, term_chunks) = directory("t", term_entries, emit)?;
+    let docs = |w: &str| words[w].docs;
+    let (typos, typo_chunks) = directory("y", typo_entries(&vocabulary, &docs), emit)?;
+    let shape_vocabulary: Vec<(String, u32)> = vocabulary
+        .iter()
+        .map(|w| (w.to_string(), words[w].docs))
+        .collect();
     drop(words);
 
     let mut pair_entries: Vec<(String, Vec<u8>)> = postings
         .pairs()
         .into_par_iter()
-        .map(|e| {
-            let mut payload = Vec::new();
-            posting_list(&mut payload, &to_impacts(&e.list()));
-            (e.text.to_string(), payload)
-        })
+        .map(|e| (e.text.to_string(), pair_payload(&e.list(), &norms)))
         .collect();
     pair_entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let pairs = directory("p", pair_entries, emit)?;
+    let (pairs, pair_chunks) = directory("p", pair_entries, emit)?;
 
-    let meta = Meta {
-        version: FORMAT,
-        docs: n,
-        digits: site.config.digits,
-        rules: rules(&lexicon),
-        terms,
-        pairs,
-        typos,
-    };
-    emit(vec![(
-        format!("{FOLDER}/meta.json"),
-        serde_json::to_vec(&meta).unwrap_or_default(),
-    )])
+    emit(vec![meta_file(site, &lexicon, [terms, pairs, typos])])?;
+    Ok(Shape {
+        vocabulary: shape_vocabulary,
+        average: average.to_bits(),
+        length_sum: postings.lengths.iter().map(|&l| u64::from(l)).sum(),
+        lexicon: lexicon_number(&lexicon),
+        chunks: [term_chunks, pair_chunks, typo_chunks],
+    })
+}
+
+/// The typo keys of a word found in `docs` documents: itself and, from [`TYPO_MIN_LETTERS`]
+/// letters, each one-letter deletion; none for a word of fewer than four letters, in fewer than
+/// two documents, with a digit, or a stop word.
+pub(crate) fn typo_keys(word: &str, docs: u32) -> Vec<String> {
+    let letters: Vec<char> = word.chars().collect();
+    if letters.len() < TYPO_MIN_LETTERS - 1
+        || docs < 2
+        || letters.iter().any(|c| c.is_numeric())
+        || is_stop_word(word)
+    {
+        return Vec::new();
+    }
+    let mut keys = vec![word.to_string()];
+    if letters.len() >= TYPO_MIN_LETTERS {
+        for i in 0..letters.len() {
+            keys.push(letters[..i].iter().chain(&letters[i + 1..]).collect());
+        }
+    }
+    keys
+}
+
+/// A typo key's entry: the words it stands for, sorted and once each.
+pub(crate) fn typo_payload(mut targets: Vec<&str>) -> Vec<u8> {
+    targets.sort_unstable();
+    targets.dedup();
+    let mut payload = Vec::new();
+    encode::varint(&mut payload, targets.len() as u64);
+    for t in targets {
+        encode::varint(&mut payload, t.len() as u64);
+        payload.extend_from_slice(t.as_bytes());
+    }
+    payload
 }
 
 /// Deletion keys for typo tolerance: words of 4+ letters seen in 2+ documents (letters only, no
 /// digits), keyed by themselves and, from 5 letters, by each one-letter deletion. A query word of
 /// [`TYPO_MIN_LETTERS`]+ letters one edit (insertion, deletion, substitution, transposition) away
 /// from such a word shares a key with it.
-fn typo_entries(vocabulary: &[&str], words: &HashMap<&str, &Entry>) -> Vec<(String, Vec<u8>)> {
+fn typo_entries(vocabulary: &[&str], docs: &dyn Fn(&str) -> u32) -> Vec<(String, Vec<u8>)> {
     let mut by_key: HashMap<String, Vec<&str>> = HashMap::new();
     for &w in vocabulary {
-        let letters: Vec<char> = w.chars().collect();
-        if letters.len() < TYPO_MIN_LETTERS - 1
-            || words[w].docs < 2
-            || letters.iter().any(|c| c.is_numeric())
-            || is_stop_word(w)
-        {
-            continue;
-        }
-        by_key.entry(w.to_string()).or_default().push(w);
-        if letters.len() >= TYPO_MIN_LETTERS {
-            for i in 0..letters.len() {
-                let key: String = letters[..i].iter().chain(&letters[i + 1..]).collect();
-                by_key.entry(key).or_default().push(w);
-            }
+        for key in typo_keys(w, docs(w)) {
+            by_key.entry(key).or_default().push(w);
         }
     }
     let mut entries: Vec<(String, Vec<u8>)> = by_key
         .into_iter()
-        .map(|(key, mut targets)| {
-            targets.sort_unstable();
-            targets.dedup();
-            let mut payload = Vec::new();
-            encode::varint(&mut payload, targets.len() as u64);
-            for t in targets {
-                encode::varint(&mut payload, t.len() as u64);
-                payload.extend_from_slice(t.as_bytes());
-            }
-            (key, payload)
-        })
+        .map(|(key, targets)| (key, typo_payload(targets)))
         .collect();
     entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     entries

@@ -5,6 +5,7 @@
 pub mod analysis;
 pub mod encode;
 pub mod index;
+pub mod patch;
 pub mod plurals;
 pub mod postings;
 
