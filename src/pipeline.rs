@@ -88,7 +88,7 @@ impl Timings {
 pub fn load_site(root: &Path, options: &BuildOptions) -> Result<(Loaded, Timings), Failure> {
     let misnamed = check_layout(root, true)?;
     let config = load_config(root, options)?;
-    load_with(root, config, misnamed, options, &mut None)
+    load_with(root, config, misnamed, options, &mut None, None)
 }
 
 /// `site.yaml`, with `--base-url` applied.
@@ -102,13 +102,15 @@ fn load_config(root: &Path, options: &BuildOptions) -> Result<Config, Failure> {
 
 /// [`load_site`] once the layout is checked (its warnings: `layout_warnings`, which join the
 /// site's) and the settings read. `kept` receives the article store's file of texts, when the
-/// store is used (to tell afterwards whether it was damaged).
+/// store is used (to tell afterwards whether it was damaged). `output` is the folder the build
+/// publishes to, whose search index a memo of the same folder may patch.
 fn load_with(
     root: &Path,
     mut config: Config,
     layout_warnings: Vec<Diagnostic>,
     options: &BuildOptions,
     kept: &mut Option<std::sync::Arc<crate::content::spill::Spill>>,
+    output: Option<&Path>,
 ) -> Result<(Loaded, Timings), Failure> {
     let mut timings = Timings::default();
     let start = Instant::now();
@@ -168,7 +170,15 @@ fn load_with(
     // What the previous build's index stage made, for a build that keeps things between builds.
     let memo = (options.store && !options.clean)
         .then(|| crate::index::memo::Memo::load(&crate::index::memo::path(root)))
-        .flatten();
+        .flatten()
+        .map(|mut memo| {
+            // A search index written to another folder (`--output`) is not this output's.
+            let elsewhere = |s: &crate::index::memo::SearchMemo| output != Some(s.output.as_path());
+            if memo.search.as_ref().is_some_and(elsewhere) {
+                memo.search = None;
+            }
+            memo
+        });
     let mut site = Site::build(
         config,
         articles,
@@ -745,7 +755,8 @@ fn build_once(
     let stage = options.progress.stage("looking through the sources");
     let misnamed = check_layout(root, true)?;
     drop(stage);
-    let (mut loaded, mut timings) = load_with(root, config, misnamed, options, kept)?;
+    let (mut loaded, mut timings) =
+        load_with(root, config, misnamed, options, kept, Some(&output))?;
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(

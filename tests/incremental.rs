@@ -1126,3 +1126,133 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
     assert!(!err.contains("kept from the previous build"), "{err}");
     assert_same_as_clean(root);
 }
+
+/// Asserts that `root`'s ./public is what a clean build of a copy of its site publishes (a copy:
+/// a clean build of the site itself would replace the caches the next edit build patches from).
+fn assert_same_as_clean_copy(root: &Path) {
+    let copy = tempfile::tempdir().unwrap();
+    std::fs::copy(root.join("site.yaml"), copy.path().join("site.yaml")).unwrap();
+    std::fs::create_dir(copy.path().join("content")).unwrap();
+    for entry in std::fs::read_dir(root.join("content")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(
+            entry.path(),
+            copy.path().join("content").join(entry.file_name()),
+        )
+        .unwrap();
+    }
+    let (ok, err) = build(copy.path(), &["build"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        tree(&root.join("public")),
+        tree(&copy.path().join("public"))
+    );
+}
+
+#[test]
+fn an_edit_of_a_few_articles_patches_the_search_index_to_what_a_whole_build_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "site.yaml", "title: أرشيف\n");
+    let pool = [
+        "الحسكة",
+        "سوريا",
+        "الإدارة",
+        "الذاتية",
+        "تركيا",
+        "قسد",
+        "النفط",
+        "الحدود",
+        "المفاوضات",
+        "دمشق",
+        "الأكراد",
+        "العشائر",
+        "الاتفاق",
+        "والنفط",
+        "بالحدود",
+        "المفاوضون",
+        "المفاوضين",
+    ];
+    let article = |k: usize, extra: &str| {
+        let body: Vec<&str> = (0..30)
+            .map(|i| pool[(k * 7 + i * i) % pool.len()])
+            .collect();
+        format!(
+            "---\ntitle: مقال {k} عن {}\ndate: 2025-01-{:02}\ntags: [{}]\n---\n{} {extra}\n",
+            pool[k % pool.len()],
+            k + 1,
+            pool[k % 4],
+            body.join(" ")
+        )
+    };
+    for k in 0..24 {
+        write(root, &format!("content/a{k}.md"), article(k, ""));
+    }
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    let patched = |err: &str| {
+        err.lines()
+            .find(|l| l.contains("search index patched"))
+            .and_then(|l| l.split_whitespace().find_map(|w| w.parse::<usize>().ok()))
+    };
+    // Each step: files to write (or remove: `None`), then how many documents the patch is for.
+    type Step<'a> = (&'a str, Vec<(String, Option<String>)>, usize);
+    let steps: Vec<Step<'_>> = vec![
+        (
+            "a body edit: new words, a new pair, a word that becomes a typo target",
+            vec![(
+                "a3".into(),
+                Some(article(3, "كلمةجديدة المستقلة والمستقلة")),
+            )],
+            1,
+        ),
+        (
+            "another article: the words of the first edit are not in it",
+            vec![("a5".into(), Some(article(5, "تعديل")))],
+            1,
+        ),
+        (
+            "the typo target's second document",
+            vec![("a9".into(), Some(article(9, "المستقلة")))],
+            1,
+        ),
+        (
+            "a word removed from the archive, two articles at once",
+            vec![
+                ("a3".into(), Some(article(3, ""))),
+                ("a10".into(), Some(article(10, "إضافة"))),
+            ],
+            2,
+        ),
+        (
+            "a new article, the newest",
+            vec![("new".into(), Some(article(30, "")))],
+            1,
+        ),
+        ("the newest article removed", vec![("new".into(), None)], 1),
+    ];
+    for (what, files, documents) in steps {
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        for (stem, text) in files {
+            let path = root.join(format!("content/{stem}.md"));
+            match text {
+                Some(text) => std::fs::write(&path, text).unwrap(),
+                None => std::fs::remove_file(&path).unwrap(),
+            }
+        }
+        let (ok, err) = build(root, &["build", "-v"]);
+        assert!(ok, "{what}: {err}");
+        assert_eq!(patched(&err), Some(documents), "{what}: {err}");
+        assert_same_as_clean_copy(root);
+    }
+    // A new tag name changes what the index is made from besides words: made whole.
+    std::fs::write(
+        root.join("content/a5.md"),
+        article(5, "").replace("tags: [", "tags: [وسمجديد, "),
+    )
+    .unwrap();
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert_eq!(patched(&err), None, "{err}");
+    assert_same_as_clean_copy(root);
+}
