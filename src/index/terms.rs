@@ -15,6 +15,7 @@ use crate::content::article::Article;
 use crate::diagnostics::Diagnostic;
 use crate::index::similar::{stem_counts, StemCounts};
 use crate::search::encode::varint;
+use crate::search::patch::Hits;
 use crate::search::postings::Postings;
 
 /// Words longer than this (in bytes, folded) are not indexed: URLs, hashes, run-on junk.
@@ -87,6 +88,24 @@ impl Terms {
     }
 }
 
+/// An article's [`Hits`] of `targets` and its stem counts, from the store's copy of its
+/// analysed words (see [`hits_of_kept`]), or else from analysing its text.
+fn hits_of_article(
+    article: &Article,
+    targets: &crate::search::patch::Targets,
+) -> Result<(Hits, StemCounts), Diagnostic> {
+    if let Some(both) = article
+        .analysed
+        .as_ref()
+        .and_then(|kept| kept.read().ok())
+        .and_then(|bytes| hits_of_kept(&bytes, true, targets))
+    {
+        return Ok(both);
+    }
+    let (terms, counts) = of_article(article, true)?;
+    Ok((targets.hits(&terms), counts))
+}
+
 /// An article's terms and stem counts: what the store's copy is decoded into, or else what is
 /// analysed from its text. Fails only when a kept copy or the text cannot be read back.
 pub fn of_article(article: &Article, pairs: bool) -> Result<(Terms, StemCounts), Diagnostic> {
@@ -143,6 +162,62 @@ fn encode(terms: &Terms, counts: &StemCounts, pairs: bool) -> Vec<u8> {
         varint(&mut out, u64::from(c));
     }
     out
+}
+
+/// What a patch of the search index needs of an article's kept analysed words, read straight
+/// from what [`encode`] made (no word is copied, and only words as long as a target are
+/// hashed): its length, its hits of `targets`, and its stem counts. `None` for bytes that are
+/// not what `encode` made with the same `pairs`.
+pub fn hits_of_kept(
+    bytes: &[u8],
+    pairs: bool,
+    targets: &crate::search::patch::Targets,
+) -> Option<(crate::search::patch::Hits, StemCounts)> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(1)? != [u8::from(pairs)] {
+        return None;
+    }
+    let length = u32::try_from(r.varint()?).ok()?;
+    let n = r.count(6)?;
+    let wants_pairs = !targets.pairs.is_empty();
+    // Each word's hash, where its length may make it a target or a target pair's word.
+    let mut hashes: Vec<Option<u64>> = Vec::with_capacity(if wants_pairs { n } else { 0 });
+    let mut words = Vec::new();
+    for _ in 0..n {
+        let len = r.count(1)?;
+        let word = r.take(len)?;
+        let mut tf = 0u32;
+        for weight in SEARCH_WEIGHTS {
+            tf += u32::from(u16::try_from(r.varint()?).ok()?) * weight;
+        }
+        let hash = targets.may_hold(len).then(|| word_hash(word));
+        if let Some(&slot) = hash.and_then(|h| targets.words.get(&h)) {
+            words.push((slot, tf));
+        }
+        if wants_pairs {
+            hashes.push(hash);
+        }
+    }
+    let n_pairs = r.count(3)?;
+    let mut hits = Vec::new();
+    for _ in 0..n_pairs {
+        let (a, b, tf) = (r.varint()?, r.varint()?, r.varint()?);
+        if a >= n as u64 || b >= n as u64 {
+            return None;
+        }
+        if let (Some(Some(ha)), Some(Some(hb))) = (hashes.get(a as usize), hashes.get(b as usize)) {
+            if let Some(&slot) = targets.pairs.get(&pair_hash(*ha, *hb)) {
+                hits.push((slot, u32::try_from(tf).ok()?));
+            }
+        }
+    }
+    let n = r.count(9)?;
+    let mut counts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let key = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        counts.push((key, u32::try_from(r.varint()?).ok()?));
+    }
+    (r.at == bytes.len()).then_some(((length, words, hits), counts))
 }
 
 /// The terms [`encode`] kept in `bytes`, when they were made with the same `pairs`.
@@ -293,6 +368,28 @@ pub fn analyse_all(
         gathered: targets.map(crate::search::patch::Gathered::new),
     };
     for chunk in articles.chunks(CHUNK) {
+        // A patch of the search index needs each article's hits of its targets only: read
+        // straight from the kept bytes, without making the article's terms.
+        if let (Some(targets), Some(gathered)) = (targets, out.gathered.as_mut()) {
+            let both: Vec<(Hits, StemCounts)> = chunk
+                .par_iter()
+                .map(|a| hits_of_article(a, targets))
+                .collect::<Result<_, Diagnostic>>()?;
+            let (hits, counts): (Vec<Hits>, Vec<StemCounts>) = both.into_iter().unzip();
+            let stemmed = &mut out.counts;
+            rayon::join(
+                || gathered.add(hits),
+                || {
+                    if wanted.counts {
+                        for c in &counts {
+                            stemmed.push(c);
+                        }
+                    }
+                },
+            );
+            stage.add(chunk.len() as u64);
+            continue;
+        }
         let both: Vec<(Terms, _)> = chunk
             .par_iter()
             .map(|a| of_article(a, search))
@@ -309,12 +406,9 @@ pub fn analyse_all(
                 }
             }
         };
-        match (postings, out.gathered.as_mut().zip(targets)) {
-            (Some(p), _) => p.add_beside(&terms, number),
-            (None, Some((gathered, targets))) => {
-                rayon::join(|| gathered.add(&terms, targets), number);
-            }
-            (None, None) => number(),
+        match postings {
+            Some(p) => p.add_beside(&terms, number),
+            None => number(),
         }
         if keep {
             out.terms.extend(terms);
@@ -551,6 +645,66 @@ mod tests {
                 })
                 .collect();
             let _ = decode(&junk, junk.first() == Some(&1));
+        }
+    }
+
+    /// What a patch reads of kept bytes is what it finds in the terms they decode to, for
+    /// targets of every kind (words, pairs, both, words of one length only).
+    #[test]
+    fn hits_read_from_kept_bytes_are_the_hits_of_the_terms() {
+        use crate::search::patch::Targets;
+        let t = analyse(
+            [
+                "الدولة الإسلامية",
+                "سوريا",
+                "ملخص",
+                "الدولة الاسلامية في سوريا والعراق، والدولة. سوريا الدولة",
+            ],
+            true,
+        );
+        let counts = stem_counts(&t);
+        let bytes = encode(&t, &counts, true);
+        let hash = |w: &str| word_hash(w.as_bytes());
+        let words = ["الدوله", "سوريا", "غائبة"];
+        let pairs = [("الدوله", "الاسلاميه"), ("سوريا", "الدوله"), ("في", "غائبة")];
+        for pick in 0..8u32 {
+            let mut targets = Targets::default();
+            for (i, w) in words.iter().enumerate() {
+                if pick & 1 != 0 || i == 2 {
+                    targets.words.insert(hash(w), i as u32);
+                }
+            }
+            for (i, (a, b)) in pairs.iter().enumerate() {
+                if pick & 2 != 0 {
+                    targets.pairs.insert(pair_hash(hash(a), hash(b)), i as u32);
+                }
+            }
+            for w in words.iter().chain(pairs.iter().flat_map(|(a, b)| [a, b])) {
+                if pick & 4 != 0 || w.len() == words[0].len() {
+                    targets.lengths |= 1 << w.len();
+                }
+            }
+            let (hits, back) = hits_of_kept(&bytes, true, &targets).expect("reads back");
+            assert_eq!(back, counts);
+            let mut want = targets.hits(&t);
+            if pick & 4 == 0 {
+                // Only words as long as the first are looked at.
+                let len_of = |slot: u32| words[slot as usize].len();
+                want.1.retain(|&(slot, _)| len_of(slot) == words[0].len());
+                want.2.retain(|&(slot, _)| {
+                    let (a, b) = pairs[slot as usize];
+                    a.len() == words[0].len() && b.len() == words[0].len()
+                });
+            }
+            assert_eq!(hits, want, "targets {pick}");
+            assert!(
+                pick != 7 || (hits.1.len() == 2 && hits.2.len() == 2),
+                "{hits:?}"
+            );
+        }
+        assert!(hits_of_kept(&bytes, false, &Targets::default()).is_none());
+        for cut in 0..bytes.len() {
+            assert!(hits_of_kept(&bytes[..cut], true, &Targets::default()).is_none());
         }
     }
 

@@ -44,6 +44,45 @@ use crate::render::Sink;
 pub struct Targets {
     pub words: HashMap<u64, u32>,
     pub pairs: HashMap<u64, u32>,
+    /// The byte lengths of the target words and of the words of the target pairs (bit `n`:
+    /// length `n`; longer words are not indexed): a word of another length is none of them,
+    /// and is not hashed.
+    pub lengths: u128,
+}
+
+/// One document's hits of [`Targets`]: its length, and (slot, weighted frequency) of its
+/// target words and of its target pairs.
+pub type Hits = (u32, Vec<(u32, u32)>, Vec<(u32, u32)>);
+
+impl Targets {
+    /// Whether a word of `len` bytes may be a target or in one.
+    pub fn may_hold(&self, len: usize) -> bool {
+        len < 128 && self.lengths & (1 << len) != 0
+    }
+
+    fn add_length(&mut self, len: usize) {
+        if len < 128 {
+            self.lengths |= 1 << len;
+        }
+    }
+
+    /// The hits of a document's analysed words.
+    pub fn hits(&self, d: &Terms) -> Hits {
+        let words = d
+            .words
+            .iter()
+            .filter_map(|w| Some((*self.words.get(&w.hash)?, w.search_tf())))
+            .collect();
+        let pairs = d
+            .pairs
+            .iter()
+            .filter_map(|&(a, b, tf)| {
+                let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
+                Some((*self.pairs.get(&h)?, tf))
+            })
+            .collect();
+        (d.length, words, pairs)
+    }
 }
 
 /// The lists of [`Targets`], by slot, in site order as [`super::postings::Postings`] has
@@ -64,32 +103,11 @@ impl Gathered {
         }
     }
 
-    /// Adds the next documents, in site order.
-    pub fn add(&mut self, docs: &[Terms], targets: &Targets) {
-        // Each document's (slot, weighted frequency) of its words and of its pairs.
-        type Hits = (Vec<(u32, u32)>, Vec<(u32, u32)>);
-        let hits: Vec<Hits> = docs
-            .par_iter()
-            .map(|d| {
-                let words = d
-                    .words
-                    .iter()
-                    .filter_map(|w| Some((*targets.words.get(&w.hash)?, w.search_tf())))
-                    .collect();
-                let pairs = d
-                    .pairs
-                    .iter()
-                    .filter_map(|&(a, b, tf)| {
-                        let h = pair_hash(d.words[a as usize].hash, d.words[b as usize].hash);
-                        Some((*targets.pairs.get(&h)?, tf))
-                    })
-                    .collect();
-                (words, pairs)
-            })
-            .collect();
-        for (d, (words, pairs)) in docs.iter().zip(hits) {
+    /// Adds the next documents' hits, in site order.
+    pub fn add(&mut self, docs: Vec<Hits>) {
+        for (length, words, pairs) in docs {
             let id = self.lengths.len() as u32;
-            self.lengths.push(d.length);
+            self.lengths.push(length);
             for (slot, tf) in words {
                 self.words[slot as usize].push((id, tf as f32));
             }
@@ -469,6 +487,9 @@ pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option
             None => {
                 let slot = targets.pairs.len() as u32;
                 let slot = *targets.pairs.entry(h).or_insert(slot);
+                for word in text.split(' ') {
+                    targets.add_length(word.len());
+                }
                 pairs.push((text, slot));
             }
         }
@@ -485,6 +506,7 @@ pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option
         targets
             .words
             .insert(word_hash(words[w].as_bytes()), slot as u32);
+        targets.add_length(words[w].len());
         slots.insert(w, slot as u32);
     }
     // Words that became, or stopped being, typo targets.
