@@ -746,6 +746,43 @@ mod tests {
         assert!(refused * 10 < made, "{refused} refused, {made} made");
     }
 
+    /// Bytes that are not a list (a chunk file someone changed, which its name would refuse
+    /// first) are refused or read as some list, and changing and writing that list never
+    /// panics.
+    #[test]
+    fn any_bytes_read_as_a_list_change_and_write_without_panicking() {
+        let mut rng = 0x1234_5678_9abc_def1u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let mut read = 0;
+        for round in 0..20_000 {
+            let len = (next() % 40) as usize;
+            let mut bytes: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+            // Small counts first, so that some junk reads as a list.
+            if round % 2 == 0 && len > 2 {
+                bytes[0] %= 8;
+                bytes[1] %= 8;
+            }
+            let mut at = 0;
+            if let Some(list) = List::read(&bytes, &mut at) {
+                read += 1;
+                assert!(at <= bytes.len());
+                let doc = (next() % 64) as u32;
+                let before = (next() % 2 == 0).then(|| next() as u8);
+                let after = (next() % 2 == 0).then(|| next() as u8);
+                if let Some(changed) = list.with(doc, before, after) {
+                    changed.write(&mut Vec::new());
+                }
+            }
+            let _ = read_chunk(&bytes);
+        }
+        assert!(read > 100, "{read} lists read");
+    }
+
     /// Patching a key space's chunks gives the chunks of the whole edited key space, however
     /// the edits fall (first keys, new first and last keys, whole chunks removed, payloads
     /// that grow past a chunk's size), and reads only some chunks.
