@@ -10,14 +10,18 @@
 //! words' number and where its analysed words are in the article store, the average, and each
 //! key space's chunks. A build then:
 //! 1. finds the documents whose words changed (new, removed or edited), reads their previous
-//!    and new analysed words, and from them the vocabulary, the keys whose entries change
-//!    (every word of those documents, the loose keys of those words, their pairs) and the typo
-//!    keys of the words that became or stopped being typo targets ([`plan`]);
-//! 2. gathers the lists of those keys' words and pairs only, while the words stage decodes
-//!    every article's words anyway for similar articles ([`Targets`], [`Gathered`]);
-//! 3. encodes those entries, reads the previous output's chunks they fall into, and cuts the
-//!    edited key spaces again from there ([`encode::patch`]): every other chunk is the previous
-//!    output's file, kept ([`write`]).
+//!    and new analysed words, and from them the vocabulary and the keys whose entries change
+//!    (every word of those documents, the loose keys of those words, their pairs), and the
+//!    typo keys of the words that became or stopped being typo targets ([`plan`]);
+//! 2. reads those keys' entries in the previous output's chunks and changes each list in place
+//!    for each changed document ([`encode::List::with`]: exact wherever the list's kept impacts
+//!    decide the result, refused where it depends on impacts below the list's floor); a key no
+//!    document had before is made from the changed documents alone;
+//! 3. gathers, while the words stage reads every article's stem counts anyway for similar
+//!    articles, the lists of the refused keys only ([`Targets`], [`Gathered`]: one or two keys
+//!    for a body edit at 100 000 articles), and makes their entries whole;
+//! 4. cuts the edited key spaces again from the chunks the edits fall into
+//!    ([`encode::patch`]): every other chunk is the previous output's file, kept ([`write`]).
 //!
 //! The result is byte for byte the index a build of everything makes. Anything else sends the
 //! build the whole way: another binary, tag names or digits (the memo's frame), more than a
