@@ -301,15 +301,7 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Option<u64> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.take(1)?[0];
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return Some(v);
-            }
-        }
-        None
+        crate::search::encode::read_varint_checked(self.bytes, &mut self.at)
     }
 
     /// A number of items of at least `each` bytes that the rest can hold.

@@ -45,6 +45,20 @@ pub fn read_varint(b: &[u8], at: &mut usize) -> u64 {
     }
 }
 
+/// [`read_varint`] of bytes that may be cut short or not be varints at all: `None` then.
+pub fn read_varint_checked(b: &[u8], at: &mut usize) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let byte = *b.get(*at)?;
+        *at += 1;
+        v |= u64::from(byte & 0x7f) << shift;
+        if byte < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
 fn varint_len(mut v: u64) -> usize {
     let mut n = 1;
     while v >= 0x80 {
@@ -136,18 +150,7 @@ pub struct List {
 impl List {
     /// Reads the list at `*at` and moves `at` past it; `None` when the bytes are not one.
     pub fn read(b: &[u8], at: &mut usize) -> Option<List> {
-        let next = |at: &mut usize| -> Option<u32> {
-            let mut v = 0u64;
-            for shift in (0..35).step_by(7) {
-                let byte = *b.get(*at)?;
-                *at += 1;
-                v |= u64::from(byte & 0x7f) << shift;
-                if byte < 0x80 {
-                    return u32::try_from(v).ok();
-                }
-            }
-            None
-        };
+        let next = |at: &mut usize| u32::try_from(read_varint_checked(b, at)?).ok();
         let n = next(at)? as usize;
         let k = next(at)? as usize;
         if k > n || n > b.len() * 8 {
@@ -414,18 +417,7 @@ impl Chunker {
 /// A chunk file's entries, or `None` when the bytes are not a whole chunk with keys ascending.
 pub fn read_chunk(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
     let mut at = 0;
-    let next = |at: &mut usize| -> Option<usize> {
-        let mut v = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = *bytes.get(*at)?;
-            *at += 1;
-            v |= u64::from(byte & 0x7f) << shift;
-            if byte < 0x80 {
-                return usize::try_from(v).ok();
-            }
-        }
-        None
-    };
+    let next = |at: &mut usize| usize::try_from(read_varint_checked(bytes, at)?).ok();
     let count = next(&mut at)?;
     let mut entries: Vec<(String, Vec<u8>)> = Vec::with_capacity(count.min(bytes.len()));
     for _ in 0..count {

@@ -560,16 +560,7 @@ fn typo_targets(payload: &[u8]) -> Option<Vec<String>> {
 
 /// A varint at `*at` of bytes that may be cut short.
 fn read(b: &[u8], at: &mut usize) -> Option<usize> {
-    let mut v = 0u64;
-    for shift in (0..64).step_by(7) {
-        let byte = *b.get(*at)?;
-        *at += 1;
-        v |= u64::from(byte & 0x7f) << shift;
-        if byte < 0x80 {
-            return usize::try_from(v).ok();
-        }
-    }
-    None
+    usize::try_from(encode::read_varint_checked(b, at)?).ok()
 }
 
 /// Writes the index patched after the edit `plan` describes, from the lists `gathered`: the
