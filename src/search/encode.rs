@@ -677,17 +677,21 @@ mod tests {
         assert_eq!(changed, 1, "one entry grew: one chunk changes");
     }
 
+    /// Pseudo-random numbers below a bound (xorshift: the same every run).
+    fn below(mut state: u64) -> impl FnMut(u64) -> u64 {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        }
+    }
+
     /// A list changed for one document at a time is, whenever the change can be made, the list
     /// made from every document's impact; and it can be made for most changes.
     #[test]
     fn a_list_changed_in_place_is_the_list_made_again() {
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |n: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % n
-        };
+        let mut next = below(0x2545_f491_4f6c_dd1du64);
         let (mut made, mut refused) = (0, 0);
         for round in 0..400 {
             let size = [3usize, 500, 512, 513, 520, 3000][round % 6];
@@ -743,13 +747,8 @@ mod tests {
     /// panics.
     #[test]
     fn any_bytes_read_as_a_list_change_and_write_without_panicking() {
-        let mut rng = 0x1234_5678_9abc_def1u64;
-        let mut next = move || {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng
-        };
+        let mut below = below(0x1234_5678_9abc_def1);
+        let mut next = move || below(u64::MAX);
         let mut read = 0;
         for round in 0..20_000 {
             let len = (next() % 40) as usize;
@@ -781,13 +780,7 @@ mod tests {
     #[test]
     fn patched_chunks_are_the_chunks_of_the_edited_entries() {
         use std::collections::BTreeMap;
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |n: u64| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            rng % n
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15u64);
         let mut read_fraction = 0.0;
         let rounds = 300;
         for round in 0..rounds {
