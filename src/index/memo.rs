@@ -268,7 +268,11 @@ impl Keys {
         search_frame.write_u64(binary);
         search_frame.write_u8(u8::from(config.search));
         search_frame.write(format!("{:?}", config.digits).as_bytes());
-        for name in tag_names {
+        // The tags' names protect words from stemming, whatever their order (which follows
+        // their counts: a new article may reorder them).
+        let mut names = tag_names.to_vec();
+        names.sort_unstable();
+        for name in names {
             search_frame.write(name.as_bytes());
             search_frame.write_u8(0);
         }
