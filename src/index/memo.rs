@@ -13,7 +13,11 @@
 //!   only the lists its edit can reach ([`Previous`]).
 //! - **Search files** stay in the output: the memo names them, and each is kept only where the
 //!   output's manifest says it was made from the same number and the file is intact
-//!   ([`Sink::keep`](crate::render::Sink::keep)); otherwise the lists are gathered and written.
+//!   ([`Sink::keep`](crate::render::Sink::keep)). With them, what patching them needs
+//!   ([`SearchMemo`]: the vocabulary, each document's words number and the place of its analysed
+//!   words, each key space's chunks) and a number of everything they are made from but the words
+//!   (`search_frame`): a build in which only a few documents' words changed patches the index
+//!   ([`crate::search::patch`]); otherwise the lists are gathered and written.
 //!
 //! The memo is written after the new output is in place. A memo that does not read back is no
 //! memo: everything is computed.
@@ -381,77 +385,90 @@ mod tests {
         );
         type Edit = fn(&mut Inputs);
         // (what changes, the edit, whether the number of the similar lists changes, of their
-        // frame (all but the words), of the search index)
-        let edits: [(&str, Edit, [bool; 3]); 15] = [
+        // frame (all but the words), of the search index, of its frame)
+        let edits: [(&str, Edit, [bool; 4]); 16] = [
             (
                 "title",
                 |i| i.articles[1].title.push('x'),
-                [true, false, true],
+                [true, false, true, false],
             ),
             (
                 "tags",
                 |i| i.articles[1].tags.push("x".into()),
-                [true, false, true],
+                [true, false, true, false],
             ),
             (
                 "summary",
                 |i| i.articles[1].description.push('x'),
-                [true, false, true],
+                [true, false, true, false],
             ),
             (
                 "text",
                 |i| i.articles[1].text_hash ^= 1,
-                [true, false, true],
+                [true, false, true, false],
             ),
-            ("order", |i| i.articles.swap(0, 1), [true, true, true]),
+            (
+                "order",
+                |i| i.articles.swap(0, 1),
+                [true, true, true, false],
+            ),
             (
                 "a day, same order",
                 |i| i.articles[1].date.day = i.articles[1].date.day.succ_opt().unwrap(),
-                [true, true, false],
+                [true, true, false, false],
             ),
             (
                 "tag numbers",
                 |i| i.article_tags[1].reverse(),
-                [true, true, false],
+                [true, true, false, false],
             ),
             (
                 "declared",
                 |i| i.declared[0].push(Declared::Article(2)),
-                [true, true, false],
+                [true, true, false, false],
             ),
-            ("backlinks", |i| i.backlinks[2].push(0), [true, true, false]),
+            (
+                "backlinks",
+                |i| i.backlinks[2].push(0),
+                [true, true, false, false],
+            ),
             (
                 "similar count",
                 |i| i.config.similar.count += 1,
-                [true, true, false],
+                [true, true, false, false],
             ),
             (
                 "tag names",
                 |i| i.tag_names[0].push('x'),
-                [false, false, true],
+                [false, false, true, true],
             ),
             (
                 "digits",
                 |i| i.config.digits = crate::arabic::dates::Digits::ArabicIndic,
-                [false, false, true],
+                [false, false, true, true],
             ),
             (
                 "search off",
                 |i| i.config.search = false,
-                [false, false, true],
+                [false, false, true, true],
+            ),
+            (
+                "tag names' order",
+                |i| i.tag_names.swap(0, 1),
+                [false, false, false, false],
             ),
             (
                 "site title",
                 |i| i.config.title.push('x'),
-                [false, false, false],
+                [false, false, false, false],
             ),
             (
                 "language",
                 |i| i.articles[1].lang = Some("en".into()),
-                [false, false, false],
+                [false, false, false, false],
             ),
         ];
-        for (what, edit, [similar, frame, search]) in edits {
+        for (what, edit, [similar, frame, search, search_frame]) in edits {
             let mut inputs = Inputs::three();
             edit(&mut inputs);
             let after = inputs.keys();
@@ -462,6 +479,11 @@ mod tests {
                 "{what}: frame"
             );
             assert_eq!(after.search != before.search, search, "{what}: search");
+            assert_eq!(
+                after.search_frame != before.search_frame,
+                search_frame,
+                "{what}: search frame"
+            );
         }
     }
 

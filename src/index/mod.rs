@@ -71,8 +71,6 @@ pub struct IndexTimes {
     pub similar_kept: bool,
     /// How many similar lists were scored (the others were the previous build's).
     pub similar_scored: usize,
-    /// For how many documents the search index was patched (0: made whole or kept).
-    pub search_patched: usize,
 }
 
 impl Site {
@@ -209,7 +207,6 @@ impl Site {
             similar: start.elapsed().as_secs_f64(),
             similar_kept,
             similar_scored,
-            search_patched: search_patch.as_ref().map_or(0, |(p, _)| p.changed),
         };
         drop(stage);
         let related = declared
