@@ -1120,6 +1120,19 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
     assert_eq!(of, 30);
     assert_eq!(scored, 3, "its group's lists, its own included: {err}");
     assert_same_as_clean(root);
+    // A new article, the newest, in a group: its group and the articles its words or tag
+    // reach are scored, not every list.
+    write(
+        root,
+        "content/a30.md",
+        "---\ntitle: مقال 30\ndate: 2025-02-01\ntags: [وسم5]\n---\nموضوع5ا وحيد30ا وحيد30ب.\n",
+    );
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (scored, of) = of_line(&err, "similar lists scored again");
+    assert_eq!(of, 31);
+    assert!(scored < 10, "{err}");
+    assert_same_as_clean(root);
     // A new date (the article becomes the newest): every list is scored.
     let err = edit_and_build("a7", "date: 2025-01-08", "date: 2025-02-20");
     assert!(!err.contains("similar lists scored again"), "{err}");

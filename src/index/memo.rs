@@ -186,13 +186,17 @@ impl Memo {
     }
 
     /// The kept similar lists and what they were scored from, to patch, when they were made
-    /// from the same `frame` (everything but the words) for `n` articles.
+    /// with the same `frame` (settings, rounded size) for at most `n` articles.
     pub fn similar_to_patch(&self, frame: u64, n: usize) -> Option<Previous<'_>> {
-        let sorted = self.trace.postings.windows(2).all(|w| w[0].0 < w[1].0);
+        let sorted = self.trace.postings.windows(2).all(|w| w[0].0 < w[1].0)
+            && self.trace.tags.windows(2).all(|w| w[0].0 < w[1].0);
+        let m = self.similar.len();
         (self.similar_frame == frame
-            && self.trace.vectors.len() == n
+            && m <= n
+            && self.trace.vectors.len() == m
+            && self.trace.articles.len() == m
             && sorted
-            && self.similar_sound(n))
+            && self.similar_sound(m))
         .then_some(Previous {
             lists: &self.similar,
             trace: &self.trace,
@@ -260,13 +264,19 @@ impl Keys {
         backlinks: &[Vec<usize>],
     ) -> Keys {
         let binary = crate::render::fingerprint::binary();
+        // The frame: the settings and the rounded size of the archive (what weighs every term
+        // and tag); each article's day, tags, declared articles and backlinks are compared one
+        // by one from the trace (`super::similar::Previous`).
         let mut frame = Xxh3::new();
         frame.write(b"similar\0");
         frame.write_u64(binary);
         frame.write(format!("{:?}", config.similar).as_bytes());
-        frame.write_usize(articles.len());
-        frame.write_usize(tag_names.len());
         let mut similar = frame.clone();
+        frame.write_u32(super::similar::coarse(
+            u32::try_from(articles.len()).unwrap_or(u32::MAX),
+        ));
+        similar.write_usize(articles.len());
+        similar.write_usize(tag_names.len());
         let mut search_frame = Xxh3::new();
         search_frame.write(b"search\0");
         search_frame.write_u64(binary);
@@ -314,7 +324,6 @@ impl Keys {
         for (words, rest) in parts {
             similar.write_u64(words);
             similar.write_u64(rest);
-            frame.write_u64(rest);
             search.write_u64(words);
         }
         Keys {
@@ -385,7 +394,8 @@ mod tests {
         );
         type Edit = fn(&mut Inputs);
         // (what changes, the edit, whether the number of the similar lists changes, of their
-        // frame (all but the words), of the search index, of its frame)
+        // frame (settings and rounded size: each article's other inputs are compared from the
+        // trace), of the search index, of its frame)
         let edits: [(&str, Edit, [bool; 4]); 16] = [
             (
                 "title",
@@ -410,27 +420,27 @@ mod tests {
             (
                 "order",
                 |i| i.articles.swap(0, 1),
-                [true, true, true, false],
+                [true, false, true, false],
             ),
             (
                 "a day, same order",
                 |i| i.articles[1].date.day = i.articles[1].date.day.succ_opt().unwrap(),
-                [true, true, false, false],
+                [true, false, false, false],
             ),
             (
                 "tag numbers",
                 |i| i.article_tags[1].reverse(),
-                [true, true, false, false],
+                [true, false, false, false],
             ),
             (
                 "declared",
                 |i| i.declared[0].push(Declared::Article(2)),
-                [true, true, false, false],
+                [true, false, false, false],
             ),
             (
                 "backlinks",
                 |i| i.backlinks[2].push(0),
-                [true, true, false, false],
+                [true, false, false, false],
             ),
             (
                 "similar count",
@@ -500,6 +510,8 @@ mod tests {
         let trace = |n: usize| Trace {
             vectors: (0..n as u64).collect(),
             postings: vec![(1, 2)],
+            articles: (0..n as u64).map(|i| (i, i, i)).collect(),
+            tags: vec![(3, 4)],
         };
         let memo = Memo::new(
             keys,
@@ -517,7 +529,11 @@ mod tests {
         let patch = back.similar_to_patch(5, 2).expect("the same frame");
         assert_eq!((patch.lists, patch.trace), (&back.similar[..], &trace(2)));
         assert!(back.similar_to_patch(6, 2).is_none(), "another frame");
-        assert!(back.similar_to_patch(5, 3).is_none(), "another number");
+        assert!(
+            back.similar_to_patch(5, 3).is_some(),
+            "more articles now: the new ones"
+        );
+        assert!(back.similar_to_patch(5, 1).is_none(), "fewer articles now");
         assert_eq!(
             back.search_for(9),
             Some(vec!["search/meta.json".to_string()])

@@ -161,7 +161,6 @@ impl Site {
             .filter(|_| config.search && search_kept.is_none())
             .and_then(|m| m.search_to_patch(keys.search_frame))
             .and_then(|before| crate::search::patch::plan(&articles, before, &tag_names));
-        drop(tag_names);
         let wanted = terms::Wanted {
             lists: config.search && search_kept.is_none(),
             counts: kept_similar.is_none(),
@@ -192,7 +191,7 @@ impl Site {
                     &articles,
                     analysed.counts,
                     &taxonomies[TAGS].article_terms,
-                    taxonomies[TAGS].terms.len(),
+                    &tag_names,
                     &declared,
                     &backlinks,
                     &config.similar,
@@ -209,6 +208,7 @@ impl Site {
             similar_scored,
         };
         drop(stage);
+        drop(tag_names);
         let related = declared
             .into_iter()
             .zip(backlinks)

@@ -165,7 +165,7 @@ impl Model {
             &site.articles,
             counts,
             article_terms,
-            site.tags().len(),
+            &tag_names,
             &declared,
             &backlinks,
             &site.config.similar,
