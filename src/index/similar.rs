@@ -1001,6 +1001,24 @@ mod tests {
         assert_eq!(s.article(2).collect::<Vec<_>>(), [(w7, 2), (301, 1)]);
     }
 
+    /// Lists as the memo keeps them.
+    fn as_kept(lists: &[Vec<usize>]) -> Vec<Vec<u32>> {
+        lists
+            .iter()
+            .map(|l| l.iter().map(|&j| j as u32).collect())
+            .collect()
+    }
+
+    /// Pseudo-random numbers below a bound (xorshift: the same every run).
+    fn below(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |n| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        }
+    }
+
     /// Articles published one or two at a time (the newest, with a common tag, a small one or a
     /// tag of their own), between word edits of older ones: the lists patched from the previous
     /// build's are the lists scored again from scratch, and fewer are scored.
@@ -1011,13 +1029,7 @@ mod tests {
         const VOCABULARY: usize = 20_000;
         // 420 to 447 articles: the same rounded size throughout.
         let first = 420;
-        let mut rng = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move |below: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % below as u64) as usize
-        };
+        let mut next = below(0x2545_f491_4f6c_dd1du64);
         let file = |i: usize, tags: &[String]| {
             let date = if i < first {
                 format!("{}-{:02}-{:02}", 2023 + i % 2, 1 + i % 12, 1 + i % 28)
@@ -1113,11 +1125,7 @@ mod tests {
                     texts[i][at] = word(&mut next);
                 }
                 let site = site_from(&files, "").expect("site");
-                let lists: Vec<Vec<u32>> = before
-                    .lists
-                    .iter()
-                    .map(|l| l.iter().map(|&j| j as u32).collect())
-                    .collect();
+                let lists = as_kept(&before.lists);
                 let previous = Previous {
                     lists: &lists,
                     trace: &before.trace,
@@ -1145,13 +1153,7 @@ mod tests {
         // Archive-like: a large vocabulary, a few words in most articles, most in few.
         const VOCABULARY: usize = 20_000;
         let n = 420;
-        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move |below: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % below as u64) as usize
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15u64);
         // A tag on nearly every article (too common to make candidates), small tags, and
         // articles without any; dates over two years.
         let files: Vec<(String, String)> = (0..n)
@@ -1231,11 +1233,7 @@ mod tests {
                 }
                 counts[i] = counts_of(t);
             }
-            let lists: Vec<Vec<u32>> = before
-                .lists
-                .iter()
-                .map(|l| l.iter().map(|&j| j as u32).collect())
-                .collect();
+            let lists = as_kept(&before.lists);
             let previous = Previous {
                 lists: &lists,
                 trace: &before.trace,
