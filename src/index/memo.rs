@@ -37,7 +37,7 @@ use crate::content::spill::Place;
 use crate::search::index::Shape;
 
 /// The memo file's layout; another number is no memo.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 
 /// The numbers of the index stage's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
