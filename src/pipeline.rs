@@ -805,6 +805,7 @@ fn build_once(
             crate::index::memo::SearchMemo::of(
                 site.keys.search_frame,
                 &site.articles,
+                &site.word_numbers,
                 shape,
                 &output,
             )

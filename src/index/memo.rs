@@ -60,7 +60,7 @@ pub struct Keys {
 pub struct SearchMemo {
     /// [`Keys::search_frame`] of the build that made the index.
     pub frame: u64,
-    /// Each document's [`words_number`], by published number (oldest first).
+    /// Each document's words' number ([`Keys::of`]), by published number (oldest first).
     pub docs: Vec<u64>,
     /// Where each document's analysed words are in the article store, and their hash.
     pub places: Vec<Option<(Place, u64)>>,
@@ -70,11 +70,18 @@ pub struct SearchMemo {
 }
 
 impl SearchMemo {
-    /// The memo of an index of `shape` made for `articles` (site order) in a build of `frame`.
-    pub fn of(frame: u64, articles: &[Article], shape: Shape, output: &Path) -> SearchMemo {
+    /// The memo of an index of `shape` made for `articles` (site order), whose words' numbers
+    /// are `words` ([`Keys::of`]), in a build of `frame`.
+    pub fn of(
+        frame: u64,
+        articles: &[Article],
+        words: &[u64],
+        shape: Shape,
+        output: &Path,
+    ) -> SearchMemo {
         SearchMemo {
             frame,
-            docs: articles.par_iter().rev().map(words_number).collect(),
+            docs: words.iter().rev().copied().collect(),
             places: articles
                 .iter()
                 .rev()
@@ -225,13 +232,6 @@ impl Memo {
     }
 }
 
-/// The number of an article's words ([`write_words`]).
-pub fn words_number(a: &Article) -> u64 {
-    let mut h = Xxh3::new();
-    write_words(&mut h, a);
-    h.digest()
-}
-
 /// What an article's analysed words are made from: [`Terms::of`](super::terms::Terms::of)
 /// reads its title, tags, description and plain text (by its hash), nothing else.
 fn write_words(h: &mut Xxh3, a: &Article) {
@@ -254,7 +254,8 @@ impl Keys {
     /// tag numbers it scores with, and how many tags there are), the articles it declares and
     /// its backlinks (both excluded), and the `similar:` settings. Search lists: every
     /// article's words in site order, the tags' names (they protect words from stemming), and
-    /// how the site writes numbers (in `meta.json`). Both: the warraq binary.
+    /// how the site writes numbers (in `meta.json`). Both: the warraq binary. With them, each
+    /// article's words' number, in site order (what a search patch compares, see [`SearchMemo`]).
     pub fn of(
         config: &Config,
         articles: &[Article],
@@ -262,7 +263,7 @@ impl Keys {
         tag_names: &[&str],
         declared: &[Vec<Declared>],
         backlinks: &[Vec<usize>],
-    ) -> Keys {
+    ) -> (Keys, Vec<u64>) {
         let binary = crate::render::fingerprint::binary();
         // The frame: the settings and the rounded size of the archive (what weighs every term
         // and tag); each article's day, tags, declared articles and backlinks are compared one
@@ -321,17 +322,20 @@ impl Keys {
                 (words.digest(), rest.digest())
             })
             .collect();
+        let mut numbers = Vec::with_capacity(parts.len());
         for (words, rest) in parts {
             similar.write_u64(words);
             similar.write_u64(rest);
             search.write_u64(words);
+            numbers.push(words);
         }
-        Keys {
+        let keys = Keys {
             similar: similar.digest(),
             similar_frame: frame.digest(),
             search: search.digest(),
             search_frame: search_frame.digest(),
-        }
+        };
+        (keys, numbers)
     }
 }
 
@@ -381,6 +385,7 @@ mod tests {
                 &self.declared,
                 &self.backlinks,
             )
+            .0
         }
     }
 

@@ -60,6 +60,8 @@ pub struct Site {
     pub search_patch: Option<(crate::search::patch::Plan, crate::search::patch::Gathered)>,
     /// The shape of the search index kept whole from the previous build ([`memo`]).
     pub search_shape: Option<crate::search::index::Shape>,
+    /// Each article's words' number ([`memo::Keys::of`]), in site order.
+    pub word_numbers: Vec<u64>,
 }
 
 /// How long the two costliest parts of indexing took, in seconds.
@@ -140,7 +142,7 @@ impl Site {
             .iter()
             .map(|t| t.name.as_str())
             .collect();
-        let keys = memo::Keys::of(
+        let (keys, word_numbers) = memo::Keys::of(
             &config,
             &articles,
             &taxonomies[TAGS].article_terms,
@@ -160,7 +162,9 @@ impl Site {
         let plan = previous
             .filter(|_| config.search && search_kept.is_none())
             .and_then(|m| m.search_to_patch(keys.search_frame))
-            .and_then(|before| crate::search::patch::plan(&articles, before, &tag_names));
+            .and_then(|before| {
+                crate::search::patch::plan(&articles, &word_numbers, before, &tag_names)
+            });
         let wanted = terms::Wanted {
             lists: config.search && search_kept.is_none(),
             counts: kept_similar.is_none(),
@@ -238,6 +242,7 @@ impl Site {
             similar_trace: trace,
             search_patch,
             search_shape,
+            word_numbers,
         })
     }
 }

@@ -415,7 +415,7 @@ impl Chunker {
 }
 
 /// A chunk file's entries, or `None` when the bytes are not a whole chunk with keys ascending.
-pub fn read_chunk(bytes: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
+pub fn read_chunk(bytes: &[u8]) -> Option<Entries> {
     let mut at = 0;
     let next = |at: &mut usize| usize::try_from(read_varint_checked(bytes, at)?).ok();
     let count = next(&mut at)?;
@@ -449,8 +449,9 @@ pub type Edit<'a> = Box<dyn Fn(Option<&[u8]>) -> Option<Vec<u8>> + Send + Sync +
 /// A key space's chunks after `edits`, made from the previous chunks (`directory`: first key and
 /// name of each, in key order) by reading (`read`, by name) only the chunks the edits fall into
 /// and those after them up to the first whose boundary comes back: the chunks [`chunks`] would
-/// make of the whole edited key space. Returns the new directory and the chunks not in the
-/// previous one; `None` when a chunk it needs cannot be read.
+/// make of the whole edited key space. `read` gives a previous chunk's entries by name.
+/// Returns the new directory and the chunks not in the previous one; `None` when a chunk it
+/// needs cannot be read.
 ///
 /// A run of [`chunks`] cuts before a key from the size of the chunk so far, the key and its
 /// entry: from a cut before an unchanged key on, the same entries cut in the same places. A
@@ -459,7 +460,7 @@ pub type Edit<'a> = Box<dyn Fn(Option<&[u8]>) -> Option<Vec<u8>> + Send + Sync +
 pub fn patch(
     directory: &[(String, String)],
     edits: &std::collections::BTreeMap<String, Edit<'_>>,
-    read: &dyn Fn(&str) -> Option<Vec<u8>>,
+    read: &dyn Fn(&str) -> Option<Entries>,
 ) -> Option<(Directory, Vec<Chunk>)> {
     use std::collections::BTreeSet;
     // The chunk a key falls into: the last whose first key is not after it.
@@ -528,7 +529,7 @@ pub fn patch(
                         dir.push((first.clone(), name.clone()));
                         continue;
                     }
-                    let old = read_chunk(&read(name)?)?;
+                    let old = read(name)?;
                     let mut rest = old.into_iter();
                     let (key, payload) = rest.next()?;
                     if c.push(key, payload) {
@@ -543,7 +544,7 @@ pub fn patch(
                 }
             }
         }
-        let old = read_chunk(&read(name)?)?;
+        let old = read(name)?;
         let c = chunker.get_or_insert_with(Chunker::default);
         feed(c, old, until, &mut pending);
     }
@@ -837,7 +838,7 @@ mod tests {
             let read_count = std::cell::Cell::new(0usize);
             let read = |name: &str| {
                 read_count.set(read_count.get() + 1);
-                files.get(name).cloned()
+                read_chunk(files.get(name)?)
             };
             let (dir, made) = patch(&directory, &edits, &read).expect("every chunk reads");
             let want: Vec<(String, String)> = expected

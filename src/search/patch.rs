@@ -147,6 +147,9 @@ pub struct Plan {
     length_sum: u64,
     /// The previous build's chunks.
     chunks: [Vec<(String, String)>; 3],
+    /// The previous `t/` and `p/` chunks read to make the plan, by name (the patch cuts them
+    /// again: they are not read twice).
+    read: [HashMap<String, encode::Entries>; 2],
 }
 
 /// The most documents a patch is made for: past this, gathering everything costs less.
@@ -231,6 +234,15 @@ struct Previous<'a> {
 }
 
 impl Previous<'_> {
+    /// The chunks read, by name.
+    fn into_read(self) -> HashMap<String, encode::Entries> {
+        let chunks = self.chunks;
+        self.read
+            .into_iter()
+            .filter_map(|(at, entries)| Some((chunks[at].1.clone(), entries?)))
+            .collect()
+    }
+
     /// The previous payload of `key`: `Ok(None)` when it had none, `Err` when its chunk cannot
     /// be read.
     fn get(&mut self, key: &str) -> Result<Option<Vec<u8>>, ()> {
@@ -256,20 +268,22 @@ impl Previous<'_> {
     }
 }
 
-/// What an edit of `articles` (site order) changes in the index the previous build described
-/// (`before`), or `None` when the index must be made again. `names` are the tags' names.
-pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option<Plan> {
+/// What an edit of `articles` (site order; `words`: their words' numbers) changes in the index
+/// the previous build described (`before`), or `None` when the index must be made again.
+/// `names` are the tags' names.
+pub fn plan(
+    articles: &[Article],
+    words: &[u64],
+    before: &SearchMemo,
+    names: &[&str],
+) -> Option<Plan> {
     let n = articles.len();
     let old_n = before.docs.len();
     if before.places.len() != old_n || before.shape.vocabulary.is_empty() {
         return None;
     }
     // Documents are numbered oldest first: document j is the article at n - 1 - j.
-    let now: Vec<u64> = articles
-        .par_iter()
-        .rev()
-        .map(crate::index::memo::words_number)
-        .collect();
+    let now: Vec<u64> = words.iter().rev().copied().collect();
     let changed: Vec<usize> = (0..n.max(old_n))
         .filter(|&j| j >= n || j >= old_n || now[j] != before.docs[j])
         .collect();
@@ -280,17 +294,17 @@ pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option
     let mut old_terms = Vec::new();
     let mut new_terms = Vec::new();
     for &j in &changed {
-        let old = match j < old_n {
-            true => {
-                let (place, hash) = before.places[j]?;
-                let bytes = beside.beside(place, hash).read_if_there()?;
-                Some(decode_kept(&bytes, true)?)
-            }
-            false => None,
+        let old = if j < old_n {
+            let (place, hash) = before.places[j]?;
+            let bytes = beside.beside(place, hash).read_if_there()?;
+            Some(decode_kept(&bytes, true)?)
+        } else {
+            None
         };
-        let new = match j < n {
-            true => Some(of_article(&articles[n - 1 - j], true).ok()?.0),
-            false => None,
+        let new = if j < n {
+            Some(of_article(&articles[n - 1 - j], true).ok()?.0)
+        } else {
+            None
         };
         old_terms.push((j, old));
         new_terms.push((j, new));
@@ -440,6 +454,7 @@ pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option
             None => gather.push((key, from.clone())),
         }
     }
+    let read_terms = previous.into_read();
     // `p/`: every pair of those documents.
     let mut pair_hashes: BTreeMap<String, u64> = BTreeMap::new();
     for t in old_terms
@@ -498,6 +513,7 @@ pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option
             }
         }
     }
+    let read = [read_terms, previous.into_read()];
     // The words whose lists the other `t/` entries are made of.
     let mut wanted: Vec<usize> = gather
         .iter()
@@ -541,6 +557,7 @@ pub fn plan(articles: &[Article], before: &SearchMemo, names: &[&str]) -> Option
         average: before.shape.average,
         length_sum,
         chunks: before.shape.chunks.clone(),
+        read,
     })
 }
 
@@ -580,7 +597,8 @@ pub fn write(
     }
     let words: Vec<&str> = plan.vocabulary.iter().map(|(w, _)| w.as_str()).collect();
     let list_of = |w: usize| gathered.words[plan.slots[&w] as usize].clone();
-    let mut terms: BTreeMap<String, Option<Vec<u8>>> = plan
+    // Entries made from the gathered lists; the others were changed in place by the plan.
+    let terms: BTreeMap<String, Option<Vec<u8>>> = plan
         .terms
         .par_iter()
         .with_max_len(16)
@@ -590,8 +608,7 @@ pub fn write(
             (key.clone(), Some(payload))
         })
         .collect();
-    terms.extend(plan.set[0].clone());
-    let mut pairs: BTreeMap<String, Option<Vec<u8>>> = plan
+    let pairs: BTreeMap<String, Option<Vec<u8>>> = plan
         .pairs
         .par_iter()
         .map(|(text, slot)| {
@@ -600,16 +617,19 @@ pub fn write(
             (text.clone(), payload)
         })
         .collect();
-    pairs.extend(plan.set[1].clone());
-    let set = |payloads: BTreeMap<String, Option<Vec<u8>>>| -> BTreeMap<String, Edit<'static>> {
-        payloads
-            .into_iter()
+    /// Edits that set each key's entry to what `made` and `kept` hold for it.
+    fn set<'a>(
+        made: &'a BTreeMap<String, Option<Vec<u8>>>,
+        kept: &'a BTreeMap<String, Option<Vec<u8>>>,
+    ) -> BTreeMap<String, Edit<'a>> {
+        made.iter()
+            .chain(kept)
             .map(|(k, p)| {
-                let edit: Edit<'static> = Box::new(move |_| p.clone());
-                (k, edit)
+                let edit: Edit<'a> = Box::new(move |_| p.clone());
+                (k.clone(), edit)
             })
             .collect()
-    };
+    }
     let typos: BTreeMap<String, Edit<'_>> = plan
         .typos
         .iter()
@@ -627,13 +647,17 @@ pub fn write(
             (k.clone(), edit)
         })
         .collect();
-    let edits = [set(terms), set(pairs), typos];
+    let edits = [set(&terms, &plan.set[0]), set(&pairs, &plan.set[1]), typos];
     let mut spaces = Vec::with_capacity(3);
     for (s, edits) in edits.iter().enumerate() {
         let space = SPACES[s];
         let read = |name: &str| {
+            if let Some(entries) = plan.read.get(s).and_then(|read| read.get(name)) {
+                return Some(entries.clone());
+            }
             sink.previous(&format!("{FOLDER}/{space}/{name}.bin"))
                 .filter(|bytes| content_name(bytes) == name)
+                .and_then(|bytes| encode::read_chunk(&bytes))
         };
         match encode::patch(&plan.chunks[s], edits, &read) {
             Some(patched) => spaces.push(patched),

@@ -139,7 +139,7 @@ impl Model {
         let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
         let article_terms = &site.taxonomies[crate::index::TAGS].article_terms;
         let tag_names: Vec<&str> = site.tags().iter().map(|t| t.name.as_str()).collect();
-        let keys = crate::index::memo::Keys::of(
+        let (keys, _) = crate::index::memo::Keys::of(
             &site.config,
             &site.articles,
             article_terms,
