@@ -313,6 +313,12 @@ fn build(
                 t.search_patched
             );
         }
+        if let Some(read) = t.index_parts.vectors_read {
+            eprintln!(
+                "  similar vectors made again for {read} of {} articles, the others the previous build's",
+                t.articles
+            );
+        }
         let scored = t.index_parts.similar_scored;
         if !t.index_parts.similar_kept && scored < t.articles {
             eprintln!(

@@ -798,6 +798,7 @@ fn build_once(
     crate::index::memo::Memo::forget(&memo_path);
     let files = staging.commit(loaded.site.articles.len())?;
     if options.store {
+        let vectors = loaded.site.similar_vectors.take();
         let site = &loaded.site;
         let similar = site.related.iter().map(|r| r.similar.as_slice());
         let trace = site.similar_trace.clone();
@@ -816,6 +817,7 @@ fn build_once(
             trace,
             written.search_index.files,
             search,
+            vectors,
         )
         .save(&memo_path);
     }

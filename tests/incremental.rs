@@ -1119,6 +1119,10 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
     let (scored, of) = of_line(&err, "similar lists scored again");
     assert_eq!(of, 30);
     assert_eq!(scored, 3, "its group's lists, its own included: {err}");
+    // Its vector alone is made again (its new word is no other article's): the others are the
+    // previous build's, and no other article's words are read.
+    let (read, of) = of_line(&err, "similar vectors made again");
+    assert_eq!((read, of), (1, 30), "{err}");
     assert_same_as_clean(root);
     // A new article, the newest, in a group: its group and the articles its words or tag
     // reach are scored, not every list.
@@ -1132,6 +1136,10 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
     let (scored, of) = of_line(&err, "similar lists scored again");
     assert_eq!(of, 31);
     assert!(scored < 10, "{err}");
+    // Its vector, and those of the articles holding a word whose count it moved (its group's
+    // word, held by three articles): not the other 27.
+    let (read, of) = of_line(&err, "similar vectors made again");
+    assert_eq!((read, of), (4, 31), "{err}");
     assert_same_as_clean(root);
     // A new date (the article becomes the newest): every list is scored.
     let err = edit_and_build("a7", "date: 2025-01-08", "date: 2025-02-20");

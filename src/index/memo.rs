@@ -10,7 +10,9 @@
 //! - **Similar lists** are kept here, in `.warraq-cache/index.bin`: they depend on no output.
 //!   With them, what they were scored from ([`Trace`]) and a number of everything they are made
 //!   from but the words (`similar_frame`): a build in which only words changed scores again
-//!   only the lists its edit can reach ([`Previous`]).
+//!   only the lists its edit can reach ([`Previous`]). With them, the vectors they were scored
+//!   with ([`super::similar::Kept`]): such a build reads the words of the articles it changed,
+//!   not of every article.
 //! - **Search files** stay in the output: the memo names them, and each is kept only where the
 //!   output's manifest says it was made from the same number and the file is intact
 //!   ([`Sink::keep`](crate::render::Sink::keep)). With them, what patching them needs
@@ -37,7 +39,7 @@ use crate::content::spill::Place;
 use crate::search::index::Shape;
 
 /// The memo file's layout; another number is no memo.
-const VERSION: u32 = 4;
+const VERSION: u32 = 5;
 
 /// The numbers of the index stage's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -109,6 +111,9 @@ pub struct Memo {
     pub search_files: Vec<String>,
     /// What patching the search index needs.
     pub search: Option<SearchMemo>,
+    /// The vectors the similar lists were scored with (and each article's words' number and
+    /// place), from which an edit's build makes its vectors ([`super::similar::Kept`]).
+    pub vectors: Option<super::similar::Kept>,
 }
 
 /// Where the memo of the site at `root` lives.
@@ -125,6 +130,7 @@ impl Memo {
         trace: Trace,
         search_files: Vec<String>,
         search: Option<SearchMemo>,
+        vectors: Option<super::similar::Kept>,
     ) -> Memo {
         Memo {
             version: VERSION,
@@ -138,6 +144,7 @@ impl Memo {
             search_key: keys.search,
             search_files,
             search,
+            vectors,
         }
     }
 
@@ -151,9 +158,6 @@ impl Memo {
     /// Writes the memo to `path` (through a temporary file renamed over it). Best effort: a
     /// memo that cannot be written only costs the next build its reuse.
     pub fn save(&self, path: &Path) {
-        let Ok(bytes) = bincode::serialize(self) else {
-            return;
-        };
         let Some(dir) = path.parent() else { return };
         if std::fs::create_dir_all(dir).is_err() {
             return;
@@ -161,7 +165,13 @@ impl Memo {
         let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) else {
             return;
         };
-        if std::io::Write::write_all(&mut file, &bytes).is_ok() {
+        // Written as it is serialised: the kept vectors make it tens of megabytes at 100 000
+        // articles, which a copy in memory would add to the end of the build.
+        let mut out = std::io::BufWriter::new(&mut file);
+        let written = bincode::serialize_into(&mut out, self).is_ok()
+            && std::io::Write::flush(&mut out).is_ok();
+        drop(out);
+        if written {
             let _ = file.persist(path);
         }
     }
@@ -524,6 +534,7 @@ mod tests {
             trace(2),
             vec!["search/meta.json".into()],
             None,
+            None,
         );
         memo.save(&path);
         let back = Memo::load(&path).expect("memo");
@@ -548,9 +559,9 @@ mod tests {
             postings: vec![(3, 0), (1, 0)],
             ..trace(2)
         };
-        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new(), None);
+        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new(), None, None);
         assert!(odd.similar_to_patch(5, 2).is_none(), "terms out of order");
-        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new(), None);
+        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new(), None, None);
         assert!(
             short.similar_to_patch(5, 2).is_none(),
             "a trace of another size"
@@ -559,12 +570,26 @@ mod tests {
         // of the search index's folder.
         for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {
             let lists = similar.iter().map(Vec::as_slice);
-            let odd = Memo::new(keys, lists, trace(2), vec!["search/meta.json".into()], None);
+            let odd = Memo::new(
+                keys,
+                lists,
+                trace(2),
+                vec!["search/meta.json".into()],
+                None,
+                None,
+            );
             assert_eq!(odd.similar_for(7, 2), None, "{similar:?}");
             assert!(odd.similar_to_patch(5, 2).is_none(), "{similar:?}");
         }
         for file in ["search/../../x", "meta.json", "search//x", "search/./x"] {
-            let odd = Memo::new(keys, [&[1][..], &[0]], trace(2), vec![file.into()], None);
+            let odd = Memo::new(
+                keys,
+                [&[1][..], &[0]],
+                trace(2),
+                vec![file.into()],
+                None,
+                None,
+            );
             assert_eq!(odd.search_for(9), None, "{file}");
         }
         let bytes = std::fs::read(&path).unwrap();

@@ -62,6 +62,8 @@ pub struct Site {
     pub search_shape: Option<crate::search::index::Shape>,
     /// Each article's words' number ([`memo::Keys::of`]), in site order.
     pub word_numbers: Vec<u64>,
+    /// The vectors the similar lists were scored with, for the next build ([`memo`]).
+    pub similar_vectors: Option<similar::Kept>,
 }
 
 /// How long the two costliest parts of indexing took, in seconds.
@@ -73,6 +75,9 @@ pub struct IndexTimes {
     pub similar_kept: bool,
     /// How many similar lists were scored (the others were the previous build's).
     pub similar_scored: usize,
+    /// How many articles' stem counts the similar vectors were made from, when the others'
+    /// were the previous build's ([`similar::Kept::patch`]).
+    pub vectors_read: Option<usize>,
 }
 
 impl Site {
@@ -165,9 +170,20 @@ impl Site {
             .and_then(|before| {
                 crate::search::patch::plan(&articles, &word_numbers, before, &tag_names)
             });
+        // The previous build's vectors, made again where an edit moved them: only the edited
+        // articles' stem counts are read (and those of articles sharing a rare stem with them).
+        let vectors = previous
+            .filter(|_| kept_similar.is_none())
+            .filter(|m| {
+                m.similar_to_patch(keys.similar_frame, articles.len())
+                    .is_some()
+            })
+            .and_then(|m| m.vectors.as_ref())
+            .and_then(|kept| vectors_from(kept, &articles, &word_numbers));
+        let vectors_read = vectors.as_ref().map(|v| v.read);
         let wanted = terms::Wanted {
             lists: config.search && search_kept.is_none(),
-            counts: kept_similar.is_none(),
+            counts: kept_similar.is_none() && vectors.is_none(),
             targets: plan.as_ref().map(|p| &p.targets),
         };
         let start = std::time::Instant::now();
@@ -182,18 +198,23 @@ impl Site {
         let stage = progress.stage("finding similar articles");
         let start = std::time::Instant::now();
         let similar_kept = kept_similar.is_some();
-        let (similar, trace, similar_scored) = match kept_similar {
+        let (similar, trace, similar_scored, mut similar_vectors) = match kept_similar {
             Some(lists) => (
                 lists,
                 previous.map(|m| m.trace.clone()).unwrap_or_default(),
                 0,
+                previous.and_then(|m| m.vectors.clone()),
             ),
             None => {
                 let patch =
                     previous.and_then(|m| m.similar_to_patch(keys.similar_frame, articles.len()));
+                let words = match vectors {
+                    Some(v) => similar::Words::Vectors(v),
+                    None => similar::Words::Counts(analysed.counts),
+                };
                 let computed = similar::compute(
                     &articles,
-                    analysed.counts,
+                    words,
                     &taxonomies[TAGS].article_terms,
                     &tag_names,
                     &declared,
@@ -201,15 +222,29 @@ impl Site {
                     &config.similar,
                     patch,
                 );
-                (computed.lists, computed.trace, computed.scored)
+                (
+                    computed.lists,
+                    computed.trace,
+                    computed.scored,
+                    Some(computed.kept).filter(|k| !k.is_empty()),
+                )
             }
         };
+        // What the next build compares and reads the previous counts from.
+        if let Some(kept) = &mut similar_vectors {
+            kept.words.clone_from(&word_numbers);
+            kept.places = articles
+                .iter()
+                .map(|a| a.analysed.as_ref().map(|b| b.place()))
+                .collect();
+        }
         let search_patch = plan.zip(analysed.gathered);
         let times = IndexTimes {
             words,
             similar: start.elapsed().as_secs_f64(),
             similar_kept,
             similar_scored,
+            vectors_read,
         };
         drop(stage);
         drop(tag_names);
@@ -243,8 +278,38 @@ impl Site {
             search_patch,
             search_shape,
             word_numbers,
+            similar_vectors,
         })
     }
+}
+
+/// Every article's similar vector made from the previous build's ([`similar::Kept::patch`]),
+/// when at most a few articles' words changed and no article before them went; `None` sends
+/// the build through every article's stem counts.
+fn vectors_from(
+    kept: &similar::Kept,
+    articles: &[Article],
+    words: &[u64],
+) -> Option<similar::Vectors> {
+    let (n, m) = (articles.len(), kept.len());
+    if m > n || kept.words.len() != m || kept.places.len() != m {
+        return None;
+    }
+    // Oldest-first number `o` is site index `n - 1 - o` now and `m - 1 - o` in the memo.
+    let changed: Vec<usize> = (0..n)
+        .filter(|&o| o >= m || words[n - 1 - o] != kept.words[m - 1 - o])
+        .collect();
+    if changed.len() > (n / 50).max(64) {
+        return None;
+    }
+    // The previous counts are read from the article store, beside the articles' own.
+    let store = articles.iter().find_map(|a| a.analysed.as_ref())?;
+    let before = |o: usize| {
+        let (place, hash) = kept.places[m - 1 - o]?;
+        terms::stems_of_kept(&store.beside(place, hash).read_if_there()?)
+    };
+    let now = |o: usize| terms::stem_counts_of(&articles[n - 1 - o]).ok();
+    kept.patch(n, &changed, &before, &now)
 }
 
 #[cfg(test)]

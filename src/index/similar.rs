@@ -24,11 +24,16 @@
 //! term's postings, as numbers, articles by oldest-first number; each article's id, day, tags,
 //! declared articles and backlinks; each tag's rounded count). The next build, when the previous
 //! articles are all there in the same order with the same days and tags and any new ones are
-//! newer (only words, new articles and links may differ), makes every vector and posting list
-//! again (a few tenths of a second at 100 000 articles) and scores only the articles an edit can
-//! reach ([`Previous`]); every other list is the previous one, which is what scoring it again
-//! would give. Terms are numbered in their keys' order and tags weigh by rounded counts, so a
-//! new article leaves other articles' vectors and tags' weights as they were.
+//! newer (only words, new articles and links may differ), makes every posting list again (a
+//! few tenths of a second at 100 000 articles) and scores only the articles an edit can reach
+//! ([`Previous`]); every other list is the previous one, which is what scoring it again would
+//! give. Terms are numbered in their keys' order and tags weigh by rounded counts, so a new
+//! article leaves other articles' vectors and tags' weights as they were.
+//!
+//! The vectors themselves are kept too ([`Kept`]: each article's vector, each stem's document
+//! count, the holders of the rare stems): an edit of a few articles reads their stem counts,
+//! before and after, and weighs again only them and the holders of a stem whose rounded count
+//! moved ([`Kept::patch`]); every other article's words are not read at all.
 
 use ahash::AHashMap as HashMap;
 use rayon::prelude::*;
@@ -158,12 +163,275 @@ pub struct Previous<'a> {
 }
 
 /// Every article's similar list, the [`Trace`] they were scored from, and how many were
-/// scored (the others were the previous build's).
+/// scored (the others were the previous build's); the vectors they were scored with, for the
+/// next build ([`Kept`], its articles' words and places left for the caller to fill).
 #[derive(Debug, Default)]
 pub struct Computed {
     pub lists: Vec<Vec<usize>>,
     pub trace: Trace,
     pub scored: usize,
+    pub kept: Kept,
+}
+
+/// What the vectors are made from: every article's stem counts, or the previous build's
+/// vectors made again where an edit moved them ([`Kept::patch`]).
+pub enum Words {
+    Counts(Stemmed),
+    Vectors(Vectors),
+}
+
+/// Every article's vector (site order), each term id's stem key and document count, and the
+/// holders of the rare stems ([`Kept::holders`]).
+pub struct Vectors {
+    vectors: Lists<(u32, f32)>,
+    keys: Vec<u64>,
+    df: Vec<u32>,
+    holders: Vec<(u64, Vec<u32>)>,
+    /// How many articles' stem counts were read to make them.
+    pub read: usize,
+}
+
+/// Stems held by at most this many articles have their holders kept ([`Kept::holders`]): a
+/// count that small moves its rounded value ([`coarse`]) at nearly every change.
+const RARE: u32 = 64;
+
+/// What the similar lists were scored with, kept between builds, so that an edit of a few
+/// articles reads their stem counts and not every article's (at 100 000 articles, reading them
+/// all was a second of an edit's build). A vector is a function of its article's stem counts,
+/// the archive's rounded size and the rounded document counts of its stems: an edit changes
+/// the vectors of the articles it edits and of those holding a stem whose rounded count it
+/// moved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Kept {
+    /// Every stem's key and document count, sorted by key: a vector's term id is a place here.
+    pub stems: Vec<(u64, u32)>,
+    /// Each article's vector, in the site order of the build that made them:
+    /// `items[starts[i]..starts[i + 1]]`.
+    pub starts: Vec<u32>,
+    pub items: Vec<(u32, f32)>,
+    /// The holders (oldest-first numbers, ascending) of stems held by at most [`RARE`]
+    /// articles, by stem key, sorted. A stem may lack its list (its count fell to [`RARE`]
+    /// from above): a change of its rounded count then makes every vector again.
+    pub holders: Vec<(u64, Vec<u32>)>,
+    /// Each article's words' number ([`super::memo::Keys::of`]) and where its analysed words
+    /// are in the article store (with their hash), in the same order as the vectors.
+    pub words: Vec<u64>,
+    pub places: Vec<Option<(crate::content::spill::Place, u64)>>,
+}
+
+impl Kept {
+    /// The vectors of the `vectors` a build scored with.
+    fn of(v: Vectors) -> Kept {
+        Kept {
+            stems: v.keys.into_iter().zip(v.df).collect(),
+            starts: v.vectors.starts,
+            items: v.vectors.items,
+            holders: v.holders,
+            words: Vec::new(),
+            places: Vec::new(),
+        }
+    }
+
+    /// How many articles' vectors are kept.
+    pub fn len(&self) -> usize {
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether the parts agree (a memo that says otherwise was not written by a build).
+    fn sound(&self) -> bool {
+        let m = self.len();
+        m > 0
+            && self.starts[0] == 0
+            && self.starts.windows(2).all(|w| w[0] <= w[1])
+            && self.starts[m] as usize == self.items.len()
+            && self.stems.windows(2).all(|w| w[0].0 < w[1].0)
+            && self.stems.iter().all(|s| s.1 > 0)
+            && self
+                .items
+                .iter()
+                .all(|&(t, _)| (t as usize) < self.stems.len())
+            && self.holders.windows(2).all(|w| w[0].0 < w[1].0)
+            && self.words.len() == m
+            && self.places.len() == m
+    }
+
+    /// Every article's vector for an archive of `n` articles, made from these: the previous
+    /// build's articles are oldest-first numbers `0..m`, and `changed` (ascending) holds every
+    /// oldest-first number whose words changed or is new (`m..n`). `before(o)` and `now(o)`
+    /// give article `o`'s stem counts in the previous build and in this one. Only the changed
+    /// articles and those holding a stem whose rounded count moved are weighed again; the
+    /// others' vectors are the kept ones, their term ids renumbered. `None` when that cannot
+    /// be told: another rounded size, a moved stem whose holders are not kept, counts that
+    /// cannot be read.
+    pub fn patch(
+        &self,
+        n: usize,
+        changed: &[usize],
+        before: &(dyn Fn(usize) -> Option<StemCounts> + Sync),
+        now: &(dyn Fn(usize) -> Option<StemCounts> + Sync),
+    ) -> Option<Vectors> {
+        let m = self.len();
+        let size = |count: usize| coarse(u32::try_from(count).unwrap_or(u32::MAX));
+        let new_ones = changed.iter().filter(|&&o| o >= m).count();
+        if !(m <= n && size(m) == size(n) && self.sound())
+            || changed.windows(2).any(|w| w[0] >= w[1])
+            || changed.last().is_some_and(|&o| o >= n)
+            || new_ones != n - m
+        {
+            return None;
+        }
+        let counts: Vec<(usize, StemCounts, StemCounts)> = changed
+            .par_iter()
+            .map(|&o| {
+                let was = if o < m { before(o)? } else { Vec::new() };
+                Some((o, was, now(o)?))
+            })
+            .collect::<Option<_>>()?;
+        let mut delta: HashMap<u64, i64> = HashMap::new();
+        for (_, was, is) in &counts {
+            for &(k, _) in was {
+                *delta.entry(k).or_default() -= 1;
+            }
+            for &(k, _) in is {
+                *delta.entry(k).or_default() += 1;
+            }
+        }
+        let old_place = |k: u64| self.stems.binary_search_by_key(&k, |s| s.0).ok();
+        // The stems after the edit (old ones merged with new ones, those no article holds any
+        // more left out), and each old stem's place among them.
+        let mut fresh: Vec<(u64, i64)> = delta
+            .iter()
+            .filter(|(&k, _)| old_place(k).is_none())
+            .map(|(&k, &d)| (k, d))
+            .collect();
+        fresh.sort_unstable();
+        let mut stems: Vec<(u64, u32)> = Vec::with_capacity(self.stems.len() + fresh.len());
+        let mut renumber = vec![u32::MAX; self.stems.len()];
+        // A stem no kept article held can only have gained holders.
+        let gained = |c: i64| u32::try_from(c).ok().filter(|&c| c > 0);
+        let mut fresh = fresh.into_iter().peekable();
+        for (at, &(k, d)) in self.stems.iter().enumerate() {
+            while let Some((f, c)) = fresh.next_if(|&(f, _)| f < k) {
+                stems.push((f, gained(c)?));
+            }
+            let now = u32::try_from(i64::from(d) + delta.get(&k).copied().unwrap_or(0)).ok()?;
+            if now > 0 {
+                renumber[at] = stems.len() as u32;
+                stems.push((k, now));
+            }
+        }
+        for (f, c) in fresh {
+            stems.push((f, gained(c)?));
+        }
+        let place = |k: u64| stems.binary_search_by_key(&k, |s| s.0).ok();
+        // The articles to weigh again: the changed ones, and the holders of every stem still
+        // held whose rounded count moved.
+        let mut again = vec![false; n];
+        for &o in changed {
+            again[o] = true;
+        }
+        let holders_of = |k: u64| {
+            self.holders
+                .binary_search_by_key(&k, |h| h.0)
+                .ok()
+                .map(|at| &self.holders[at].1)
+        };
+        for (&k, &d) in &delta {
+            let (Some(at), Some(now)) = (old_place(k), place(k)) else {
+                continue;
+            };
+            if d != 0 && coarse(self.stems[at].1) != coarse(stems[now].1) {
+                for &o in holders_of(k)? {
+                    *again.get_mut(o as usize)? = true;
+                }
+            }
+        }
+        let counted: HashMap<usize, &StemCounts> =
+            counts.iter().map(|(o, _, is)| (*o, is)).collect();
+        let reread: Vec<usize> = (0..n)
+            .filter(|&o| again[o] && !counted.contains_key(&o))
+            .collect();
+        let reread: Vec<(usize, StemCounts)> = reread
+            .par_iter()
+            .map(|&o| Some((o, now(o)?)))
+            .collect::<Option<_>>()?;
+        let log = logs();
+        let weighed: HashMap<usize, Vector> = counts
+            .iter()
+            .map(|(o, _, is)| (*o, is))
+            .chain(reread.iter().map(|(o, is)| (*o, is)))
+            .collect::<Vec<_>>()
+            .par_iter()
+            .map_init(Vec::new, |all, &(o, is)| {
+                let terms = is.iter().filter_map(|&(k, c)| {
+                    let r = place(k)?;
+                    Some((r as u32, c, idf_of(n, stems[r].1)))
+                });
+                (o, weigh(all, &log, terms))
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect();
+        // Site order: article `i` is oldest-first number `n - 1 - i`, kept at `m - 1 - o`.
+        let mut vectors = Lists {
+            starts: Vec::with_capacity(n + 1),
+            items: Vec::with_capacity(self.items.len() + (n - m) * TERMS_PER_ARTICLE),
+        };
+        vectors.starts.push(0);
+        for i in 0..n {
+            let o = n - 1 - i;
+            match weighed.get(&o) {
+                Some(v) => vectors.items.extend_from_slice(v),
+                None => {
+                    let k = m.checked_sub(1 + o)?;
+                    let kept = &self.items[self.starts[k] as usize..self.starts[k + 1] as usize];
+                    for &(t, w) in kept {
+                        let t = *renumber.get(t as usize).filter(|&&t| t != u32::MAX)?;
+                        vectors.items.push((t, w));
+                    }
+                }
+            }
+            vectors
+                .starts
+                .push(u32::try_from(vectors.items.len()).ok()?);
+        }
+        // The rare stems' holders after the edit: the kept list without the changed articles,
+        // with those of them that hold it now. A stem whose count falls to RARE from above has
+        // none (its holders were not kept).
+        let mut holding: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (o, _, is) in &counts {
+            for &(k, _) in is {
+                holding.entry(k).or_default().push(*o as u32);
+            }
+        }
+        let is_changed = |o: u32| changed.binary_search(&(o as usize)).is_ok();
+        let holders: Vec<(u64, Vec<u32>)> = stems
+            .iter()
+            .filter(|s| s.1 <= RARE)
+            .filter_map(|&(k, d)| {
+                let mut list = match old_place(k) {
+                    None => Vec::new(),
+                    Some(_) => holders_of(k)?.clone(),
+                };
+                list.retain(|&o| !is_changed(o));
+                list.extend(holding.get(&k).into_iter().flatten());
+                list.sort_unstable();
+                (list.len() == d as usize).then_some((k, list))
+            })
+            .collect();
+        Some(Vectors {
+            vectors,
+            keys: stems.iter().map(|s| s.0).collect(),
+            df: stems.iter().map(|s| s.1).collect(),
+            holders,
+            read: counts.len() + reread.len(),
+        })
+    }
 }
 
 /// Computes the similar list of every article, scoring only those an edit can reach when the
@@ -171,7 +439,7 @@ pub struct Computed {
 #[allow(clippy::too_many_arguments)]
 pub fn compute(
     articles: &[Article],
-    stemmed: Stemmed,
+    words: Words,
     article_tags: &[Vec<usize>],
     tag_names: &[&str],
     declared: &[Vec<Declared>],
@@ -186,12 +454,19 @@ pub fn compute(
             lists: vec![Vec::new(); n],
             trace: Trace::default(),
             scored: n,
+            kept: Kept::default(),
         };
     }
     // Each article's top terms are all that is scored: its whole counts go while the vectors
     // are made, and the vectors are made end to end.
-    let (vectors, keys) = term_vectors(stemmed);
-    let term_postings = postings(&vectors);
+    let made = match words {
+        Words::Counts(stemmed) => term_vectors(stemmed),
+        // Made for these `n` articles ([`Kept::patch`]).
+        Words::Vectors(v) => v,
+    };
+    debug_assert_eq!(made.vectors.len(), n);
+    let (vectors, keys) = (&made.vectors, &made.keys);
+    let term_postings = postings(vectors);
     let mut tag_postings: Vec<Vec<u32>> = vec![Vec::new(); tag_count];
     for (i, tags) in article_tags.iter().enumerate() {
         for &t in tags {
@@ -213,9 +488,9 @@ pub fn compute(
         .map(|name| xxhash_rust::xxh3::xxh3_64(name.as_bytes()))
         .collect();
     let trace = trace_of(
-        &vectors,
+        vectors,
         &term_postings,
-        &keys,
+        keys,
         article_numbers(articles, article_tags, &tag_keys, declared, backlinks),
         tag_keys
             .iter()
@@ -233,7 +508,7 @@ pub fn compute(
         term_postings: &term_postings,
         tag_postings: &tag_postings,
         scorer: Scorer {
-            vectors: &vectors,
+            vectors,
             tags: &sorted_tags,
             tag_idf: &tag_idf,
             days: &days,
@@ -258,7 +533,7 @@ pub fn compute(
                 .all(|(a, b)| a.0 == b.0 && a.1 == b.1)
     });
     let rescore = match previous {
-        Some(p) => reached(&index, &trace, &keys, &tag_keys, p.trace),
+        Some(p) => reached(&index, &trace, keys, &tag_keys, p.trace),
         None => vec![true; n],
     };
     // Article `i` of the previous build's site order, in this build's.
@@ -284,6 +559,7 @@ pub fn compute(
         lists,
         trace,
         scored: rescore.iter().filter(|&&r| r).count(),
+        kept: Kept::of(made),
     }
 }
 
@@ -765,12 +1041,47 @@ const LOGGED_COUNTS: usize = 256;
 /// TF-IDF vectors, top terms only, L2-normalised, sorted by term id, and each term id's stem
 /// key. Terms are the stems of the folded title and body words, stop words and one-letter words
 /// left out.
-fn term_vectors(stemmed: Stemmed) -> (Lists<(u32, f32)>, Vec<u64>) {
+fn term_vectors(stemmed: Stemmed) -> Vectors {
     term_vectors_in(stemmed, VECTOR_CHUNK)
 }
 
+/// The logarithm of each count below [`LOGGED_COUNTS`] (a term weighs `(1 + ln count) · idf`).
+fn logs() -> Vec<f32> {
+    (0..LOGGED_COUNTS).map(|c| (c as f32).ln()).collect()
+}
+
+/// An article's vector from its terms' (id, count, idf): its [`TERMS_PER_ARTICLE`] strongest
+/// (ties: the lower id), L2-normalised, sorted by id. The same vector whatever order the terms
+/// come in. `all` is a buffer reused from article to article; `log` is [`logs`].
+fn weigh(all: &mut Vector, log: &[f32], terms: impl Iterator<Item = (u32, u32, f32)>) -> Vector {
+    all.clear();
+    all.extend(terms.filter(|&(_, _, idf)| idf > 0.0).map(|(id, c, idf)| {
+        let log_c = log
+            .get(c as usize)
+            .copied()
+            .unwrap_or_else(|| (c as f32).ln());
+        (id, (1.0 + log_c) * idf)
+    }));
+    all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut v: Vector = all[..all.len().min(TERMS_PER_ARTICLE)].to_vec();
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for (_, w) in &mut v {
+            *w /= norm;
+        }
+    }
+    v.sort_unstable_by_key(|&(t, _)| t);
+    v
+}
+
+/// A stem's idf in an archive of `n` articles ([`coarse`] counts).
+fn idf_of(n: usize, df: u32) -> f32 {
+    let n = coarse(u32::try_from(n).unwrap_or(u32::MAX)) as f32;
+    (n / coarse(df) as f32).ln()
+}
+
 /// [`term_vectors`], made `chunk` articles at a time.
-fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> (Lists<(u32, f32)>, Vec<u64>) {
+fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> Vectors {
     let articles = stemmed.packed.len();
     let ids = stemmed.ids.len();
     // Counted a few thousand articles per piece, on every thread, then summed (whole numbers:
@@ -807,39 +1118,30 @@ fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> (Lists<(u32, f32)>, Ve
     for (r, &id) in by_key.iter().enumerate() {
         rank[id as usize] = r as u32;
     }
-    // Each stem's idf, and the log of each small count, computed once (one logarithm per stem
-    // and article was a fifth of the vectors' work); the same expressions, so the same weights.
-    let n = coarse(u32::try_from(articles).unwrap_or(u32::MAX)) as f32;
-    let idf: Vec<f32> = df
-        .par_iter()
-        .map(|&d| (n / coarse(d) as f32).ln())
-        .collect();
-    let log: Vec<f32> = (0..LOGGED_COUNTS).map(|c| (c as f32).ln()).collect();
-    let vector = |all: &mut Vector, counts: &[u8]| -> Vector {
-        // The same vector whatever order the pairs come in: ties of weight break by id.
-        // Every weight goes into one buffer per thread; only the top terms are kept.
-        all.clear();
-        all.extend(packed_counts(counts).filter_map(|(id, c)| {
-            let idf = idf[id as usize];
-            (idf > 0.0).then(|| {
-                let log_c = log
-                    .get(c as usize)
-                    .copied()
-                    .unwrap_or_else(|| (c as f32).ln());
-                (rank[id as usize], (1.0 + log_c) * idf)
-            })
-        }));
-        all.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut v: Vector = all[..all.len().min(TERMS_PER_ARTICLE)].to_vec();
-        let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-        if norm > 0.0 {
-            for (_, w) in &mut v {
-                *w /= norm;
+    // The holders of each rare stem, by oldest-first number, for the next build ([`Kept`]).
+    let mut slot = vec![u32::MAX; ids];
+    let mut holders: Vec<(u64, Vec<u32>)> = Vec::new();
+    for &id in &by_key {
+        if df[id as usize] <= RARE {
+            slot[id as usize] = holders.len() as u32;
+            holders.push((
+                stemmed.keys[id as usize],
+                Vec::with_capacity(df[id as usize] as usize),
+            ));
+        }
+    }
+    for i in (0..articles).rev() {
+        for (id, _) in stemmed.article(i) {
+            if let Some((_, list)) = holders.get_mut(slot[id as usize] as usize) {
+                list.push((articles - 1 - i) as u32);
             }
         }
-        v.sort_unstable_by_key(|&(t, _)| t);
-        v
-    };
+    }
+    drop(slot);
+    // Each stem's idf, and the log of each small count, computed once (one logarithm per stem
+    // and article was a fifth of the vectors' work); the same expressions, so the same weights.
+    let idf: Vec<f32> = df.par_iter().map(|&d| idf_of(articles, d)).collect();
+    let log = logs();
     // A chunk of articles at a time: their vectors go end to end into one list, and their stem
     // counts are let go, so the counts of the whole archive, its vectors one list per article
     // and its vectors end to end are never all held at once (held together, they raised a
@@ -855,7 +1157,9 @@ fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> (Lists<(u32, f32)>, Ve
         let vectors: Vec<Vector> = chunk
             .par_iter_mut()
             .map_init(Vec::new, |all, counts| {
-                let v = vector(all, counts);
+                let terms =
+                    packed_counts(counts).map(|(id, c)| (rank[id as usize], c, idf[id as usize]));
+                let v = weigh(all, &log, terms);
                 *counts = Box::default();
                 v
             })
@@ -867,8 +1171,13 @@ fn term_vectors_in(mut stemmed: Stemmed, chunk: usize) -> (Lists<(u32, f32)>, Ve
         }
     }
     out.items.shrink_to_fit();
-    let keys = by_key.iter().map(|&id| stemmed.keys[id as usize]).collect();
-    (out, keys)
+    Vectors {
+        vectors: out,
+        keys: by_key.iter().map(|&id| stemmed.keys[id as usize]).collect(),
+        df: by_key.iter().map(|&id| df[id as usize]).collect(),
+        holders,
+        read: articles,
+    }
 }
 
 /// Articles whose vectors are made at once ([`term_vectors`]).
@@ -938,12 +1247,13 @@ mod tests {
                     .map(|t| super::stem_counts(&analyse([t, "", "", t], false))),
             )
         };
-        let (whole, keys) = super::term_vectors_in(stemmed(), 1000);
+        let made = super::term_vectors_in(stemmed(), 1000);
+        let (whole, keys) = (made.vectors, made.keys);
         assert_eq!(keys.len(), stemmed().ids.len(), "a key for each id");
         assert_eq!(whole.len(), texts.len());
         assert!(whole[1].is_empty() && !whole[0].is_empty());
         for chunk in [0, 1, 2, 4, 5] {
-            let (v, _) = super::term_vectors_in(stemmed(), chunk);
+            let v = super::term_vectors_in(stemmed(), chunk).vectors;
             assert_eq!(
                 (&v.starts, &v.items),
                 (&whole.starts, &whole.items),
@@ -1007,6 +1317,115 @@ mod tests {
             .iter()
             .map(|l| l.iter().map(|&j| j as u32).collect())
             .collect()
+    }
+
+    /// Word edits to a few articles at a time (rare words among them, whose rounded counts move
+    /// at nearly every change), new articles and articles replaced in place: the vectors made
+    /// from the kept ones are the vectors made from every article's counts, and so are the
+    /// rare stems' holders the patch keeps. Each step starts from the previous step's kept
+    /// vectors, patched or made whole.
+    #[test]
+    fn vectors_made_from_the_kept_ones_are_the_vectors_made_from_every_count() {
+        use super::{stem_counts, term_vectors, Kept, StemCounts, Stemmed, Vectors};
+        use crate::index::terms::analyse;
+        const VOCABULARY: usize = 20_000;
+        let mut next = below(0x7f4a_7c15_9e37_79b9u64);
+        let word = |next: &mut dyn FnMut(usize) -> usize| match next(5) {
+            0 => format!("rare{}", next(2000)),
+            _ => {
+                let k = next(VOCABULARY);
+                format!("w{}", k * k / VOCABULARY)
+            }
+        };
+        let text = |next: &mut dyn FnMut(usize) -> usize| -> Vec<String> {
+            let len = 5 + next(80);
+            (0..len).map(|_| word(next)).collect()
+        };
+        let counts_of = |t: &[String]| stem_counts(&analyse(["", "", "", &t.join(" ")], false));
+        // Oldest first; articles 420 to 447: the same rounded size throughout.
+        let mut texts: Vec<Vec<String>> = (0..420).map(|_| text(&mut next)).collect();
+        let whole = |counts: &[StemCounts]| term_vectors(Stemmed::of(counts.iter().rev().cloned()));
+        let kept_of = |v: Vectors, texts: &[Vec<String>]| {
+            let mut kept = Kept::of(v);
+            // Site order: newest first.
+            kept.words = texts
+                .iter()
+                .rev()
+                .map(|t| crate::index::terms::fnv(t.join(" ").as_bytes()))
+                .collect();
+            kept.places = vec![None; texts.len()];
+            kept
+        };
+        let mut counts: Vec<StemCounts> = texts.iter().map(|t| counts_of(t)).collect();
+        let mut kept = kept_of(whole(&counts), &texts);
+        let (mut patched, mut weighed, steps) = (0, 0, 60);
+        for step in 0..steps {
+            let before = counts.clone();
+            let mut changed = Vec::new();
+            for _ in 0..1 + next(3) {
+                let o = next(texts.len());
+                let t = &mut texts[o];
+                match next(5) {
+                    0 => t.push(word(&mut next)),
+                    1 => {
+                        let at = next(t.len());
+                        t[at] = word(&mut next);
+                    }
+                    2 if t.len() > 1 => {
+                        t.remove(next(t.len()));
+                    }
+                    // Another article in its place (one removed, one published).
+                    3 => *t = text(&mut next),
+                    _ => t.push(format!("new{step}")),
+                }
+                counts[o] = counts_of(t);
+                changed.push(o);
+            }
+            if step % 3 == 0 && texts.len() < 446 {
+                for _ in 0..1 + next(2) {
+                    changed.push(texts.len());
+                    texts.push(text(&mut next));
+                    counts.push(counts_of(texts.last().expect("one")));
+                }
+            }
+            changed.sort_unstable();
+            changed.dedup();
+            let n = texts.len();
+            let fresh = whole(&counts);
+            let made = kept.patch(n, &changed, &|o| before.get(o).cloned(), &|o| {
+                counts.get(o).cloned()
+            });
+            let made = match made {
+                Some(v) => {
+                    assert_eq!(v.vectors.starts, fresh.vectors.starts, "step {step}");
+                    assert_eq!(v.vectors.items, fresh.vectors.items, "step {step}");
+                    assert_eq!((&v.keys, &v.df), (&fresh.keys, &fresh.df), "step {step}");
+                    for (k, list) in &v.holders {
+                        let at = fresh.holders.binary_search_by_key(k, |h| h.0);
+                        assert_eq!(
+                            Some(list),
+                            at.ok().map(|at| &fresh.holders[at].1),
+                            "step {step}"
+                        );
+                    }
+                    patched += 1;
+                    weighed += v.read;
+                    v
+                }
+                None => fresh,
+            };
+            kept = kept_of(made, &texts);
+        }
+        // Most steps patch, weighing a small part of the archive each (the holders of the stems
+        // whose rounded counts moved: in so small an archive, tens of articles).
+        assert!(
+            patched * 4 > steps * 3,
+            "{patched} of {steps} steps patched"
+        );
+        assert!(
+            weighed * 5 < patched * 420,
+            "{weighed} articles weighed in {patched} steps"
+        );
     }
 
     /// Pseudo-random numbers below a bound (xorshift: the same every run).
@@ -1100,7 +1519,7 @@ mod tests {
                 let backlinks: Vec<_> = site.related.iter().map(|r| r.backlinks.clone()).collect();
                 compute(
                     &site.articles,
-                    Stemmed::of(counts),
+                    super::Words::Counts(Stemmed::of(counts)),
                     &tags.article_terms,
                     &names,
                     &declared,
@@ -1205,7 +1624,7 @@ mod tests {
             let stemmed = Stemmed::of(counts.iter().cloned());
             compute(
                 &site.articles,
-                stemmed,
+                super::Words::Counts(stemmed),
                 &tags.article_terms,
                 &tag_names,
                 &declared,

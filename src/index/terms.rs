@@ -220,6 +220,49 @@ pub fn hits_of_kept(
     (r.at == bytes.len()).then_some(((length, words, hits), counts))
 }
 
+/// The stem counts [`encode`] kept in `bytes` (made with or without pairs); `None` for bytes it
+/// did not make.
+pub fn stems_of_kept(bytes: &[u8]) -> Option<StemCounts> {
+    let mut r = Reader { bytes, at: 0 };
+    if r.take(1)?[0] > 1 {
+        return None;
+    }
+    r.varint()?;
+    let n = r.count(6)?;
+    for _ in 0..n {
+        let len = r.count(1)?;
+        r.take(len)?;
+        for _ in 0..4 {
+            r.varint()?;
+        }
+    }
+    let n_pairs = r.count(3)?;
+    for _ in 0..3 * n_pairs {
+        r.varint()?;
+    }
+    let n = r.count(9)?;
+    let mut counts = Vec::with_capacity(n);
+    for _ in 0..n {
+        let key = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
+        counts.push((key, u32::try_from(r.varint()?).ok()?));
+    }
+    (r.at == bytes.len()).then_some(counts)
+}
+
+/// An article's stem counts: read from the store's copy of its analysed words, or else
+/// analysed from its text (what [`of_article`] gives, without its terms).
+pub fn stem_counts_of(article: &Article) -> Result<StemCounts, Diagnostic> {
+    if let Some(counts) = article
+        .analysed
+        .as_ref()
+        .and_then(|kept| kept.read().ok())
+        .and_then(|bytes| stems_of_kept(&bytes))
+    {
+        return Ok(counts);
+    }
+    Ok(stem_counts(&Terms::of(article, false)?))
+}
+
 /// The terms [`encode`] kept in `bytes`, when they were made with the same `pairs`.
 pub fn decode_kept(bytes: &[u8], pairs: bool) -> Option<Terms> {
     decode(bytes, pairs).map(|(terms, _)| terms)
@@ -359,6 +402,11 @@ pub fn analyse_all(
         postings: (search && !keep && wanted.lists && targets.is_none()).then(Postings::new),
         gathered: targets.map(crate::search::patch::Gathered::new),
     };
+    // A patch of the search index whose every list changed in place needs nothing of the
+    // articles' words, and neither do similar lists made from the previous build's vectors.
+    if targets.is_some_and(|t| t.words.is_empty() && t.pairs.is_empty()) && !wanted.counts {
+        return Ok(out);
+    }
     for chunk in articles.chunks(CHUNK) {
         // A patch of the search index needs each article's hits of its targets only: read
         // straight from the kept bytes, without making the article's terms.

@@ -591,8 +591,13 @@ pub fn write(
     sink: &dyn Sink,
     key: u64,
 ) -> Result<Option<(Vec<String>, Shape)>, Failure> {
+    // Each document's length is needed for the gathered lists only (the plan checked the
+    // average from the lengths' sum): when there are none, the words stage read no document.
+    let gathers = !(plan.terms.is_empty() && plan.pairs.is_empty());
     let (average, norms) = idx::norms_of(&gathered.lengths);
-    if average.to_bits() != plan.average || gathered.lengths.len() != site.articles.len() {
+    if gathers
+        && (average.to_bits() != plan.average || gathered.lengths.len() != site.articles.len())
+    {
         return Ok(None);
     }
     let words: Vec<&str> = plan.vocabulary.iter().map(|(w, _)| w.as_str()).collect();

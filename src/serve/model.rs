@@ -163,7 +163,7 @@ impl Model {
         let counts = similar::Stemmed::of(site.terms.iter().map(similar::stem_counts));
         let fresh = similar::compute(
             &site.articles,
-            counts,
+            similar::Words::Counts(counts),
             article_terms,
             &tag_names,
             &declared,
