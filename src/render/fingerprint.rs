@@ -408,13 +408,19 @@ impl serde::Serialize for Ref<'_> {
     }
 }
 
+thread_local! {
+    /// A page's values written out to be hashed ([`number_of`]), kept between the pages of a
+    /// thread.
+    static VALUES: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The number of a page's values as their struct gives them, for [`Salts::page`]: the same
 /// whenever the context made from them would be the same, without making it. The struct is
-/// written as JSON (serde_json, into the hash: every value with its kind, fields left out
-/// absent), each [`Ref`] as its value's number (what `feed` writes for it, by the table's
-/// number when `shared` has one). Values of the struct that are tera values themselves (a
-/// body, the JSON-LD) are written as their text, without whether it is marked safe, which the
-/// field decides.
+/// written with [`super::feed`] (every value with its kind, fields left out absent), each
+/// [`Ref`] as its value's number (what `feed` writes for it, by the table's number when
+/// `shared` has one). Values of the struct that are tera values themselves (a body, the
+/// JSON-LD) are written as their text, without whether it is marked safe, which the field
+/// decides.
 pub fn number_of<T: serde::Serialize>(value: &T, shared: &Shared) -> Result<u64, String> {
     /// Clears the table's address however the writing ends (a panic included).
     struct Clear(*const Shared);
@@ -423,11 +429,13 @@ pub fn number_of<T: serde::Serialize>(value: &T, shared: &Shared) -> Result<u64,
             HASHING.set(self.0);
         }
     }
-    let mut hash = HashWriter(Xxh3::new());
     let _clear = Clear(HASHING.replace(shared));
-    serde_json::to_writer(&mut hash, value)
-        .map(|()| hash.0.digest().max(1))
-        .map_err(|e| e.to_string())
+    VALUES.with_borrow_mut(|buf| {
+        buf.clear();
+        super::feed::write(buf, value)
+            .map(|()| xxh3_64(buf).max(1))
+            .map_err(|e| e.to_string())
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 pub mod context;
 #[cfg(test)]
 mod contract;
+mod feed;
 pub mod filters;
 pub mod fingerprint;
 pub mod metadata;
