@@ -169,7 +169,12 @@ fn load_with(
     let start = Instant::now();
     // What the previous build's index stage made, for a build that keeps things between builds.
     let memo = (options.store && !options.clean)
-        .then(|| crate::index::memo::Memo::load(&crate::index::memo::path(root)))
+        .then(|| {
+            crate::index::memo::Memo::load_with_vectors(
+                &crate::index::memo::path(root),
+                &crate::index::memo::vectors_path(root),
+            )
+        })
         .flatten()
         .map(|mut memo| {
             // A search index written to another folder (`--output`) is not this output's.
@@ -757,6 +762,13 @@ fn build_once(
     drop(stage);
     let (mut loaded, mut timings) =
         load_with(root, config, misnamed, options, kept, Some(&output))?;
+    // The similar vectors are written while the pages render (tens of megabytes at 100 000
+    // articles, which the rest of the build then does not hold).
+    let vectors = loaded.site.similar_vectors.take().filter(|_| options.store);
+    let vectors_path = crate::index::memo::vectors_path(root);
+    let writing_vectors = Joined(vectors.map(|kept| {
+        std::thread::spawn(move || crate::index::memo::save_vectors(&vectors_path, &kept))
+    }));
     let published = crate::output::published_articles(&output);
     if loaded.site.articles.is_empty() && published > 0 && !options.allow_empty {
         return Err(Failure::Usage(
@@ -798,7 +810,6 @@ fn build_once(
     crate::index::memo::Memo::forget(&memo_path);
     let files = staging.commit(loaded.site.articles.len())?;
     if options.store {
-        let vectors = loaded.site.similar_vectors.take();
         let site = &loaded.site;
         let similar = site.related.iter().map(|r| r.similar.as_slice());
         let trace = site.similar_trace.clone();
@@ -817,10 +828,10 @@ fn build_once(
             trace,
             written.search_index.files,
             search,
-            vectors,
         )
         .save(&memo_path);
     }
+    drop(writing_vectors);
     timings.commit = start.elapsed().as_secs_f64();
     let warnings = std::mem::take(&mut loaded.site.warnings);
     let relative_base = loaded.site.config.base.origin.is_none();
@@ -840,6 +851,18 @@ fn build_once(
         timings,
         nothing_changed: false,
     })
+}
+
+/// A thread that is waited for when this is dropped (on every path out of a build, failures
+/// included: a file half written when the process exits would be left behind).
+struct Joined(Option<std::thread::JoinHandle<()>>);
+
+impl Drop for Joined {
+    fn drop(&mut self) {
+        if let Some(thread) = self.0.take() {
+            let _ = thread.join();
+        }
+    }
 }
 
 /// `warraq check`: builds the site into a temporary folder (public/ is not touched) and checks it,

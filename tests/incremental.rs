@@ -1148,6 +1148,58 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
     assert_same_as_clean(root);
 }
 
+/// A build that fails while rendering has already written the similar vectors of its edit
+/// beside the previous build's memo (they are written while the pages render): the next build
+/// makes its own vectors from those, and publishes what a clean build does.
+#[test]
+fn vectors_a_failed_build_left_lead_the_next_build_to_what_a_clean_one_makes() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "site.yaml", "title: أرشيف\n");
+    for k in 0..30 {
+        let group = k / 3;
+        write(
+            root,
+            &format!("content/a{k}.md"),
+            format!(
+                "---\ntitle: مقال {k}\ndate: 2025-01-{:02}\ntags: [وسم{group}]\n---\n\
+                 موضوع{group}ا موضوع{group}ب وحيد{k}ا وحيد{k}ب.\n",
+                k + 1
+            ),
+        );
+    }
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    let vectors = root.join(".warraq-cache/vectors.bin");
+    let first = std::fs::read(&vectors).expect("the vectors are kept");
+    // Words that move other articles' vectors (a group's word given to another group), and a
+    // template that fails on every article page.
+    let edit = |article: &str, from: &str, to: &str| {
+        let path = format!("content/{article}.md");
+        let text = common::read(root.join(&path));
+        write(root, &path, text.replace(from, to));
+    };
+    edit("a4", "وحيد4ب.", "وحيد4ب موضوع7ا.");
+    write(
+        root,
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nope.deeper }}{% endblock content %}",
+    );
+    let (ok, err) = build(root, &["build"]);
+    assert!(!ok, "the template fails: {err}");
+    let left = std::fs::read(&vectors).expect("vectors");
+    assert_ne!(left, first, "the failed build wrote the vectors of its edit");
+    // The template mended and another edit: the vectors are made from the failed build's.
+    std::fs::remove_file(root.join("templates/article.html")).unwrap();
+    edit("a20", "وحيد20ب.", "وحيد20ب موضوع1ب.");
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    let (read, of) = of_line(&err, "similar vectors made again");
+    assert_eq!(of, 30, "{err}");
+    assert!(read < 30, "{err}");
+    assert_same_as_clean(root);
+}
+
 /// Asserts that `root`'s ./public is what a clean build of a copy of its site publishes (a copy:
 /// a clean build of the site itself would replace the caches the next edit build patches from).
 fn assert_same_as_clean_copy(root: &Path) {

@@ -39,7 +39,7 @@ use crate::content::spill::Place;
 use crate::search::index::Shape;
 
 /// The memo file's layout; another number is no memo.
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 
 /// The numbers of the index stage's inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,8 +112,54 @@ pub struct Memo {
     /// What patching the search index needs.
     pub search: Option<SearchMemo>,
     /// The vectors the similar lists were scored with (and each article's words' number and
-    /// place), from which an edit's build makes its vectors ([`super::similar::Kept`]).
+    /// place), from which an edit's build makes its vectors ([`super::similar::Kept`]): kept in
+    /// a file of their own ([`vectors_path`]), written while the build renders, and read with
+    /// the memo ([`Memo::load_with_vectors`]).
+    #[serde(skip)]
     pub vectors: Option<super::similar::Kept>,
+}
+
+/// Where the similar vectors of the site at `root` live (beside the memo).
+pub fn vectors_path(root: &Path) -> PathBuf {
+    root.join(".warraq-cache").join("vectors.bin")
+}
+
+/// Writes `kept` to `path`, the file's layout number first (through a temporary file renamed
+/// over it, written as it is serialised). Best effort, as the memo.
+///
+/// The vectors may come from another build than the memo beside them (one that failed after
+/// writing them): they are whole in themselves (each vector made from the stem counts of the
+/// article whose words' number they keep, with every stem's count over those articles), and
+/// an edit's build makes its own vectors from them, which it then compares with the memo's
+/// trace.
+pub fn save_vectors(path: &Path, kept: &super::similar::Kept) {
+    write_file(path, &(VERSION, kept));
+}
+
+/// The vectors at `path`, when they read back whole and in this layout.
+fn load_vectors(path: &Path) -> Option<super::similar::Kept> {
+    let bytes = std::fs::read(path).ok()?;
+    let (version, kept): (u32, super::similar::Kept) = bincode::deserialize(&bytes).ok()?;
+    (version == VERSION).then_some(kept)
+}
+
+/// Writes `value` to `path` through a temporary file renamed over it; nothing when any step
+/// fails.
+fn write_file<T: Serialize>(path: &Path, value: &T) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) else {
+        return;
+    };
+    let mut out = std::io::BufWriter::new(&mut file);
+    let written =
+        bincode::serialize_into(&mut out, value).is_ok() && std::io::Write::flush(&mut out).is_ok();
+    drop(out);
+    if written {
+        let _ = file.persist(path);
+    }
 }
 
 /// Where the memo of the site at `root` lives.
@@ -130,7 +176,6 @@ impl Memo {
         trace: Trace,
         search_files: Vec<String>,
         search: Option<SearchMemo>,
-        vectors: Option<super::similar::Kept>,
     ) -> Memo {
         Memo {
             version: VERSION,
@@ -144,7 +189,7 @@ impl Memo {
             search_key: keys.search,
             search_files,
             search,
-            vectors,
+            vectors: None,
         }
     }
 
@@ -158,22 +203,14 @@ impl Memo {
     /// Writes the memo to `path` (through a temporary file renamed over it). Best effort: a
     /// memo that cannot be written only costs the next build its reuse.
     pub fn save(&self, path: &Path) {
-        let Some(dir) = path.parent() else { return };
-        if std::fs::create_dir_all(dir).is_err() {
-            return;
-        }
-        let Ok(mut file) = tempfile::NamedTempFile::new_in(dir) else {
-            return;
-        };
-        // Written as it is serialised: the kept vectors make it tens of megabytes at 100 000
-        // articles, which a copy in memory would add to the end of the build.
-        let mut out = std::io::BufWriter::new(&mut file);
-        let written = bincode::serialize_into(&mut out, self).is_ok()
-            && std::io::Write::flush(&mut out).is_ok();
-        drop(out);
-        if written {
-            let _ = file.persist(path);
-        }
+        write_file(path, self);
+    }
+
+    /// [`load`](Memo::load), with the similar vectors at `vectors` ([`vectors_path`]).
+    pub fn load_with_vectors(path: &Path, vectors: &Path) -> Option<Memo> {
+        let mut memo = Memo::load(path)?;
+        memo.vectors = load_vectors(vectors);
+        Some(memo)
     }
 
     /// Removes the memo at `path` (before an output it does not describe is put in place).
@@ -534,7 +571,6 @@ mod tests {
             trace(2),
             vec!["search/meta.json".into()],
             None,
-            None,
         );
         memo.save(&path);
         let back = Memo::load(&path).expect("memo");
@@ -559,9 +595,9 @@ mod tests {
             postings: vec![(3, 0), (1, 0)],
             ..trace(2)
         };
-        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new(), None, None);
+        let odd = Memo::new(keys, [&[1][..], &[0]], unsorted, Vec::new(), None);
         assert!(odd.similar_to_patch(5, 2).is_none(), "terms out of order");
-        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new(), None, None);
+        let short = Memo::new(keys, [&[1][..], &[0]], trace(1), Vec::new(), None);
         assert!(
             short.similar_to_patch(5, 2).is_none(),
             "a trace of another size"
@@ -570,26 +606,12 @@ mod tests {
         // of the search index's folder.
         for similar in [vec![vec![1, 2], vec![0]], vec![vec![1], vec![1]]] {
             let lists = similar.iter().map(Vec::as_slice);
-            let odd = Memo::new(
-                keys,
-                lists,
-                trace(2),
-                vec!["search/meta.json".into()],
-                None,
-                None,
-            );
+            let odd = Memo::new(keys, lists, trace(2), vec!["search/meta.json".into()], None);
             assert_eq!(odd.similar_for(7, 2), None, "{similar:?}");
             assert!(odd.similar_to_patch(5, 2).is_none(), "{similar:?}");
         }
         for file in ["search/../../x", "meta.json", "search//x", "search/./x"] {
-            let odd = Memo::new(
-                keys,
-                [&[1][..], &[0]],
-                trace(2),
-                vec![file.into()],
-                None,
-                None,
-            );
+            let odd = Memo::new(keys, [&[1][..], &[0]], trace(2), vec![file.into()], None);
             assert_eq!(odd.search_for(9), None, "{file}");
         }
         let bytes = std::fs::read(&path).unwrap();
