@@ -1188,7 +1188,10 @@ fn vectors_a_failed_build_left_lead_the_next_build_to_what_a_clean_one_makes() {
     let (ok, err) = build(root, &["build"]);
     assert!(!ok, "the template fails: {err}");
     let left = std::fs::read(&vectors).expect("vectors");
-    assert_ne!(left, first, "the failed build wrote the vectors of its edit");
+    assert_ne!(
+        left, first,
+        "the failed build wrote the vectors of its edit"
+    );
     // The template mended and another edit: the vectors are made from the failed build's.
     std::fs::remove_file(root.join("templates/article.html")).unwrap();
     edit("a20", "وحيد20ب.", "وحيد20ب موضوع1ب.");

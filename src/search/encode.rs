@@ -111,10 +111,7 @@ fn write_short(out: &mut Vec<u8>, list: &[(u32, u8)]) {
 
 /// A list of `docs` of which `kept` keep their impact, the others `floor` at most.
 fn write_long(out: &mut Vec<u8>, docs: &[u32], kept: &[(u32, u8)], floor: u8) {
-    varint(out, docs.len() as u64);
-    varint(out, kept.len() as u64);
-    deltas(out, kept.iter().map(|&(d, i)| (d, Some(i))));
-    out.push(floor);
+    write_head(out, docs.len(), kept, floor);
     let delta_bytes: usize = docs
         .iter()
         .scan(0u32, |last, &d| {
@@ -138,13 +135,80 @@ fn write_long(out: &mut Vec<u8>, docs: &[u32], kept: &[(u32, u8)], floor: u8) {
     }
 }
 
+/// What [`write_long`] writes before the documents: their count, the kept documents with their
+/// impacts, the floor.
+fn write_head(out: &mut Vec<u8>, count: usize, kept: &[(u32, u8)], floor: u8) {
+    varint(out, count as u64);
+    varint(out, kept.len() as u64);
+    deltas(out, kept.iter().map(|&(d, i)| (d, Some(i))));
+    out.push(floor);
+}
+
 /// A posting list as [`posting_list`] wrote it: every document, ascending, the documents that
 /// keep their impact, and the floor of the others (`None`: every document keeps its impact).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct List {
-    pub docs: Vec<u32>,
+    docs: Docs,
     pub kept: Vec<(u32, u8)>,
     pub floor: Option<u8>,
+}
+
+/// Every document of a list: as numbers, or as the bitmap [`write_long`] wrote them in, kept
+/// as it was read until a document comes or goes. An edit's words are most of them in most
+/// documents, and their lists are bitmaps of every document: made into numbers and written
+/// again, they were most of patching the search index after an edit (their impacts change,
+/// their documents rarely).
+#[derive(Debug, Clone)]
+enum Docs {
+    Numbers(Vec<u32>),
+    Bitmap { count: usize, bits: Vec<u8> },
+}
+
+impl Docs {
+    fn len(&self) -> usize {
+        match self {
+            Docs::Numbers(docs) => docs.len(),
+            Docs::Bitmap { count, .. } => *count,
+        }
+    }
+
+    fn contains(&self, doc: u32) -> bool {
+        match self {
+            Docs::Numbers(docs) => docs.binary_search(&doc).is_ok(),
+            Docs::Bitmap { bits, .. } => bits
+                .get(doc as usize / 8)
+                .is_some_and(|b| b & (1 << (doc % 8)) != 0),
+        }
+    }
+
+    /// The documents as numbers (made from the bitmap the first time).
+    fn numbers(&mut self) -> &mut Vec<u32> {
+        if let Docs::Bitmap { count, bits } = self {
+            let mut docs = Vec::with_capacity(*count);
+            for (byte, &b) in bits.iter().enumerate() {
+                for bit in 0..8 {
+                    if b & (1 << bit) != 0 {
+                        docs.push((byte * 8 + bit) as u32);
+                    }
+                }
+            }
+            *self = Docs::Numbers(docs);
+        }
+        match self {
+            Docs::Numbers(docs) => docs,
+            Docs::Bitmap { .. } => unreachable!("made numbers above"),
+        }
+    }
+}
+
+impl PartialEq for List {
+    fn eq(&self, other: &List) -> bool {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        self.write(&mut a);
+        other.write(&mut b);
+        a == b
+    }
 }
 
 impl List {
@@ -170,7 +234,7 @@ impl List {
         if k == n {
             let docs = kept.iter().map(|p| p.0).collect();
             return Some(List {
-                docs,
+                docs: Docs::Numbers(docs),
                 kept,
                 floor: None,
             });
@@ -178,20 +242,27 @@ impl List {
         let floor = *b.get(*at)?;
         let mode = *b.get(*at + 1)?;
         *at += 2;
-        let mut docs = Vec::with_capacity(n);
+        let mut docs = Vec::with_capacity(if mode == 1 { 0 } else { n });
         match mode {
             1 => {
-                let mut byte = 0usize;
-                while docs.len() < n {
-                    let bits = *b.get(*at + byte)?;
-                    for bit in 0..8 {
-                        if bits & (1 << bit) != 0 && docs.len() < n {
-                            docs.push((byte * 8 + bit) as u32);
-                        }
-                    }
+                // Up to the byte of the n-th document; a bitmap with more documents in that
+                // byte (which no build writes) is read as its first n, as numbers.
+                let (mut seen, mut byte) = (0usize, 0usize);
+                while seen < n {
+                    seen += b.get(*at + byte)?.count_ones() as usize;
                     byte += 1;
                 }
+                let bits = b[*at..*at + byte].to_vec();
                 *at += byte;
+                let mut docs = Docs::Bitmap { count: n, bits };
+                if seen > n {
+                    docs.numbers().truncate(n);
+                }
+                return Some(List {
+                    docs,
+                    kept,
+                    floor: Some(floor),
+                });
             }
             0 => {
                 let mut last = 0u32;
@@ -207,17 +278,30 @@ impl List {
             _ => return None,
         }
         Some(List {
-            docs,
+            docs: Docs::Numbers(docs),
             kept,
             floor: Some(floor),
         })
+    }
+
+    /// Whether no document has the key.
+    pub fn is_empty(&self) -> bool {
+        self.docs.len() == 0
     }
 
     /// Writes the list as [`posting_list`] writes the list of its documents and impacts.
     pub fn write(&self, out: &mut Vec<u8>) {
         match self.floor {
             None => posting_list(out, &self.kept),
-            Some(floor) => write_long(out, &self.docs, &self.kept, floor),
+            Some(floor) => match &self.docs {
+                Docs::Numbers(docs) => write_long(out, docs, &self.kept, floor),
+                // The documents of a bitmap that stayed: what `write_long` writes for them.
+                Docs::Bitmap { count, bits } => {
+                    write_head(out, *count, &self.kept, floor);
+                    out.push(1);
+                    out.extend_from_slice(bits);
+                }
+            },
         }
     }
 
@@ -226,9 +310,9 @@ impl List {
     /// that depends on impacts below the floor, which the list does not keep (a kept document
     /// that falls to the floor or leaves, a document at the floor that falls below it or leaves).
     pub fn with(mut self, doc: u32, before: Option<u8>, after: Option<u8>) -> Option<List> {
-        let at_docs = self.docs.binary_search(&doc);
+        let in_docs = self.docs.contains(doc);
         let at_kept = self.kept.binary_search_by_key(&doc, |p| p.0);
-        if at_docs.is_ok() != before.is_some() {
+        if in_docs != before.is_some() {
             return None;
         }
         if let Ok(i) = at_kept {
@@ -245,7 +329,7 @@ impl List {
                 let i = self.kept.partition_point(|p| p.0 < doc);
                 self.kept.insert(i, (doc, x));
             }
-            self.docs = self.kept.iter().map(|p| p.0).collect();
+            self.docs = Docs::Numbers(self.kept.iter().map(|p| p.0).collect());
             return Some(self);
         };
         // Stronger first; ties: the lower id.
@@ -282,12 +366,14 @@ impl List {
             (false, Some(_), Some(x)) if x >= floor => x,
             (false, Some(_), _) => return None,
         };
-        match (at_docs, after) {
-            (Ok(i), None) => {
-                self.docs.remove(i);
+        if in_docs != after.is_some() {
+            let docs = self.docs.numbers();
+            match docs.binary_search(&doc) {
+                Ok(i) => {
+                    docs.remove(i);
+                }
+                Err(i) => docs.insert(i, doc),
             }
-            (Err(i), Some(_)) => self.docs.insert(i, doc),
-            _ => {}
         }
         self.floor = Some(floor);
         if self.docs.len() <= IMPACTS_KEPT {
@@ -696,7 +782,8 @@ mod tests {
         let (mut made, mut refused) = (0, 0);
         for round in 0..400 {
             let size = [3usize, 500, 512, 513, 520, 3000][round % 6];
-            let span = [600u64, 4000, 200_000][round % 3].max(size as u64 * 2);
+            // Every size with every span: dense lists (bitmaps) and sparse ones.
+            let span = [600u64, 4000, 200_000][(round / 6) % 3].max(size as u64 * 2);
             let mut truth: std::collections::BTreeMap<u32, u8> = std::collections::BTreeMap::new();
             while truth.len() < size {
                 truth.insert(next(span) as u32, 1 + next(255) as u8);

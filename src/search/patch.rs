@@ -491,7 +491,7 @@ pub fn plan(
                     .filter(|_| at == old.len())
                     .and_then(|l| changed_list(l, &docs, of))
                     .map(|l| {
-                        (!l.docs.is_empty()).then(|| {
+                        (!l.is_empty()).then(|| {
                             let mut payload = Vec::new();
                             l.write(&mut payload);
                             payload
