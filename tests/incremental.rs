@@ -1081,27 +1081,31 @@ fn the_index_stage_is_kept_when_what_it_is_made_from_did_not_change() {
     assert_same_as_clean(root);
 }
 
-#[test]
-fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
+/// A site of thirty articles `a0`…`a29`, one a day from the first of January 2025, in ten
+/// groups of three: each group shares a tag, and `body(article, group)` gives each its words.
+fn groups_of_three(root: &Path, body: impl Fn(usize, usize) -> String) {
     write(root, "site.yaml", "title: أرشيف\n");
-    // Ten groups of three articles: each group shares a tag and a few words, each article has
-    // words of its own.
     for k in 0..30 {
         let group = k / 3;
-        let body = format!(
-            "موضوع{group}ا موضوع{group}ب موضوع{group}ج وحيد{k}ا وحيد{k}ب وحيد{k}ج وحيد{k}د."
-        );
         write(
             root,
             &format!("content/a{k}.md"),
             format!(
-                "---\ntitle: مقال {k}\ndate: 2025-01-{:02}\ntags: [وسم{group}]\n---\n{body}\n",
-                k + 1
+                "---\ntitle: مقال {k}\ndate: 2025-01-{:02}\ntags: [وسم{group}]\n---\n{}\n",
+                k + 1,
+                body(k, group)
             ),
         );
     }
+}
+
+#[test]
+fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    groups_of_three(root, |k, group| {
+        format!("موضوع{group}ا موضوع{group}ب موضوع{group}ج وحيد{k}ا وحيد{k}ب وحيد{k}ج وحيد{k}د.")
+    });
     let (ok, err) = build(root, &["build"]);
     assert!(ok, "{err}");
     // Replaces `from` with `to` in an article, builds with `-v`, and returns what it said.
@@ -1155,19 +1159,9 @@ fn an_edit_of_words_scores_again_only_the_similar_lists_it_can_reach() {
 fn vectors_a_failed_build_left_lead_the_next_build_to_what_a_clean_one_makes() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    write(root, "site.yaml", "title: أرشيف\n");
-    for k in 0..30 {
-        let group = k / 3;
-        write(
-            root,
-            &format!("content/a{k}.md"),
-            format!(
-                "---\ntitle: مقال {k}\ndate: 2025-01-{:02}\ntags: [وسم{group}]\n---\n\
-                 موضوع{group}ا موضوع{group}ب وحيد{k}ا وحيد{k}ب.\n",
-                k + 1
-            ),
-        );
-    }
+    groups_of_three(root, |k, group| {
+        format!("موضوع{group}ا موضوع{group}ب وحيد{k}ا وحيد{k}ب.")
+    });
     let (ok, err) = build(root, &["build"]);
     assert!(ok, "{err}");
     let vectors = root.join(".warraq-cache/vectors.bin");

@@ -1364,21 +1364,8 @@ mod tests {
             let mut changed = Vec::new();
             for _ in 0..1 + next(3) {
                 let o = next(texts.len());
-                let t = &mut texts[o];
-                match next(5) {
-                    0 => t.push(word(&mut next)),
-                    1 => {
-                        let at = next(t.len());
-                        t[at] = word(&mut next);
-                    }
-                    2 if t.len() > 1 => {
-                        t.remove(next(t.len()));
-                    }
-                    // Another article in its place (one removed, one published).
-                    3 => *t = text(&mut next),
-                    _ => t.push(format!("new{step}")),
-                }
-                counts[o] = counts_of(t);
+                edit_words(&mut texts[o], step, &mut next, &word, Some(&text));
+                counts[o] = counts_of(&texts[o]);
                 changed.push(o);
             }
             if step % 3 == 0 && texts.len() < 446 {
@@ -1426,6 +1413,33 @@ mod tests {
             weighed * 5 < patched * 420,
             "{weighed} articles weighed in {patched} steps"
         );
+    }
+
+    /// Draws words for a text.
+    type Draw<'a, T> = &'a dyn Fn(&mut dyn FnMut(usize) -> usize) -> T;
+
+    /// One random edit of a text's words (at step `step`): a word added, replaced or removed, a
+    /// word no text had, or with `text`, another text in its place (one article removed, one
+    /// published).
+    fn edit_words(
+        t: &mut Vec<String>,
+        step: usize,
+        next: &mut dyn FnMut(usize) -> usize,
+        word: Draw<'_, String>,
+        text: Option<Draw<'_, Vec<String>>>,
+    ) {
+        match next(if text.is_some() { 5 } else { 4 }) {
+            0 => t.push(word(next)),
+            1 => {
+                let at = next(t.len());
+                t[at] = word(next);
+            }
+            2 if t.len() > 1 => {
+                t.remove(next(t.len()));
+            }
+            3 if text.is_some() => *t = text.map(|text| text(next)).unwrap_or_default(),
+            _ => t.push(format!("new{step}")),
+        }
     }
 
     /// Pseudo-random numbers below a bound (xorshift: the same every run).
@@ -1639,17 +1653,7 @@ mod tests {
             for _ in 0..1 + next(3) {
                 let i = next(n);
                 let t = &mut texts[i];
-                match next(4) {
-                    0 => t.push(word(&mut next)),
-                    1 => {
-                        let at = next(t.len());
-                        t[at] = word(&mut next);
-                    }
-                    2 if t.len() > 1 => {
-                        t.remove(next(t.len()));
-                    }
-                    _ => t.push(format!("new{step}")),
-                }
+                edit_words(t, step, &mut next, &word, None);
                 counts[i] = counts_of(t);
             }
             let lists = as_kept(&before.lists);

@@ -40,6 +40,8 @@ pub struct Feed<'a> {
 const BOOL: u8 = b'b';
 const INT: u8 = b'i';
 const UINT: u8 = b'u';
+const INT128: u8 = b'I';
+const UINT128: u8 = b'U';
 const FLOAT: u8 = b'f';
 const CHAR: u8 = b'c';
 const TEXT: u8 = b's';
@@ -67,6 +69,15 @@ impl Feed<'_> {
     }
 }
 
+/// Methods that write a narrower number as the wider one (the same number, the same bytes).
+macro_rules! widened {
+    ($($method:ident($narrow:ty) => $wide_method:ident($wide:ty)),*) => {$(
+        fn $method(self, v: $narrow) -> Result<(), Refused> {
+            self.$wide_method(<$wide>::from(v))
+        }
+    )*};
+}
+
 impl<'a, 'b> ser::Serializer for &'b mut Feed<'a> {
     type Ok = ();
     type Error = Refused;
@@ -82,52 +93,30 @@ impl<'a, 'b> ser::Serializer for &'b mut Feed<'a> {
         self.number(BOOL, &[u8::from(v)]);
         Ok(())
     }
-    fn serialize_i8(self, v: i8) -> Result<(), Refused> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), Refused> {
-        self.serialize_i64(i64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), Refused> {
-        self.serialize_i64(i64::from(v))
-    }
+    widened!(
+        serialize_i8(i8) => serialize_i64(i64),
+        serialize_i16(i16) => serialize_i64(i64),
+        serialize_i32(i32) => serialize_i64(i64),
+        serialize_u8(u8) => serialize_u64(u64),
+        serialize_u16(u16) => serialize_u64(u64),
+        serialize_u32(u32) => serialize_u64(u64),
+        serialize_f32(f32) => serialize_f64(f64)
+    );
     fn serialize_i64(self, v: i64) -> Result<(), Refused> {
         self.number(INT, &v.to_le_bytes());
         Ok(())
     }
     fn serialize_i128(self, v: i128) -> Result<(), Refused> {
-        match i64::try_from(v) {
-            Ok(v) => self.serialize_i64(v),
-            Err(_) => {
-                self.number(INT, &v.to_le_bytes());
-                Ok(())
-            }
-        }
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), Refused> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), Refused> {
-        self.serialize_u64(u64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), Refused> {
-        self.serialize_u64(u64::from(v))
+        self.number(INT128, &v.to_le_bytes());
+        Ok(())
     }
     fn serialize_u64(self, v: u64) -> Result<(), Refused> {
         self.number(UINT, &v.to_le_bytes());
         Ok(())
     }
     fn serialize_u128(self, v: u128) -> Result<(), Refused> {
-        match u64::try_from(v) {
-            Ok(v) => self.serialize_u64(v),
-            Err(_) => {
-                self.number(UINT, &v.to_le_bytes());
-                Ok(())
-            }
-        }
-    }
-    fn serialize_f32(self, v: f32) -> Result<(), Refused> {
-        self.serialize_f64(f64::from(v))
+        self.number(UINT128, &v.to_le_bytes());
+        Ok(())
     }
     fn serialize_f64(self, v: f64) -> Result<(), Refused> {
         self.number(FLOAT, &v.to_bits().to_le_bytes());
@@ -226,53 +215,53 @@ impl<'a, 'b> ser::Serializer for &'b mut Feed<'a> {
     }
 }
 
-impl ser::SerializeSeq for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.out.push(LIST_END);
-        Ok(())
-    }
+/// The serializers of lists: each element in turn, then the list's end mark.
+macro_rules! list_serializer {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for &mut Feed<'_> {
+            type Ok = ();
+            type Error = Refused;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Refused> {
+                self.out.push(LIST_END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.out.push(LIST_END);
-        Ok(())
-    }
+list_serializer!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// The serializers of structs: each field's name and value in turn, then the map's end mark.
+macro_rules! struct_serializer {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for &mut Feed<'_> {
+            type Ok = ();
+            type Error = Refused;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result<(), Refused> {
+                self.text(TEXT, key.as_bytes());
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result<(), Refused> {
+                self.out.push(MAP_END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTupleStruct for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.out.push(LIST_END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.out.push(LIST_END);
-        Ok(())
-    }
-}
+struct_serializer!(SerializeStruct, SerializeStructVariant);
 
 impl ser::SerializeMap for &mut Feed<'_> {
     type Ok = ();
@@ -281,40 +270,6 @@ impl ser::SerializeMap for &mut Feed<'_> {
         key.serialize(&mut **self)
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Refused> {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.out.push(MAP_END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeStruct for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Refused> {
-        self.text(TEXT, key.as_bytes());
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result<(), Refused> {
-        self.out.push(MAP_END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeStructVariant for &mut Feed<'_> {
-    type Ok = ();
-    type Error = Refused;
-    fn serialize_field<T: Serialize + ?Sized>(
-        &mut self,
-        key: &'static str,
-        value: &T,
-    ) -> Result<(), Refused> {
-        self.text(TEXT, key.as_bytes());
         value.serialize(&mut **self)
     }
     fn end(self) -> Result<(), Refused> {
