@@ -1195,6 +1195,31 @@ fn vectors_a_failed_build_left_lead_the_next_build_to_what_a_clean_one_makes() {
     assert_eq!(of, 30, "{err}");
     assert!(read < 30, "{err}");
     assert_same_as_clean(root);
+    // Again, and then the failed edit undone: that build's similar lists are the previous
+    // build's (all that they are made from is as it was), but the vectors the failure left are
+    // not these words' and must not be kept as theirs for the edit after.
+    edit("a4", "وحيد4ب موضوع7ا.", "وحيد4ب موضوع8ب.");
+    write(
+        root,
+        "templates/article.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.nope.deeper }}{% endblock content %}",
+    );
+    let (ok, err) = build(root, &["build"]);
+    assert!(!ok, "the template fails: {err}");
+    std::fs::remove_file(root.join("templates/article.html")).unwrap();
+    edit("a4", "وحيد4ب موضوع8ب.", "وحيد4ب موضوع7ا.");
+    // (Another title, so that the build is not one of nothing changed.)
+    write(root, "site.yaml", "title: أرشيف الأخبار\n");
+    let (ok, err) = build(root, &["build", "-v"]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("similar lists and search index kept from the previous build"),
+        "{err}"
+    );
+    edit("a27", "وحيد27ب.", "وحيد27ب وحيد27ج.");
+    let (ok, err) = build(root, &["build"]);
+    assert!(ok, "{err}");
+    assert_same_as_clean(root);
 }
 
 /// Asserts that `root`'s ./public is what a clean build of a copy of its site publishes (a copy:

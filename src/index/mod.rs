@@ -203,7 +203,11 @@ impl Site {
                 lists,
                 previous.map(|m| m.trace.clone()).unwrap_or_default(),
                 0,
-                previous.and_then(|m| m.vectors.clone()),
+                // Vectors a failed build left are of other words: the next build would take
+                // them for these.
+                previous
+                    .and_then(|m| m.vectors.clone())
+                    .filter(|k| k.words == word_numbers),
             ),
             None => {
                 let patch =
@@ -284,8 +288,9 @@ impl Site {
 }
 
 /// Every article's similar vector made from the previous build's ([`similar::Kept::patch`]),
-/// when at most a few articles' words changed and no article before them went; `None` sends
-/// the build through every article's stem counts.
+/// when the words of at most max(64, n/50) oldest-first numbers changed (a removed article
+/// moves every newer one) and there are no fewer articles; `None` sends the build through every
+/// article's stem counts.
 fn vectors_from(
     kept: &similar::Kept,
     articles: &[Article],
