@@ -211,12 +211,7 @@ pub fn hits_of_kept(
             }
         }
     }
-    let n = r.count(9)?;
-    let mut counts = Vec::with_capacity(n);
-    for _ in 0..n {
-        let key = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        counts.push((key, u32::try_from(r.varint()?).ok()?));
-    }
+    let counts = r.stems()?;
     (r.at == bytes.len()).then_some(((length, words, hits), counts))
 }
 
@@ -240,12 +235,7 @@ pub fn stems_of_kept(bytes: &[u8]) -> Option<StemCounts> {
     for _ in 0..3 * n_pairs {
         r.varint()?;
     }
-    let n = r.count(9)?;
-    let mut counts = Vec::with_capacity(n);
-    for _ in 0..n {
-        let key = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        counts.push((key, u32::try_from(r.varint()?).ok()?));
-    }
+    let counts = r.stems()?;
     (r.at == bytes.len()).then_some(counts)
 }
 
@@ -303,12 +293,7 @@ fn decode(bytes: &[u8], pairs: bool) -> Option<(Terms, StemCounts)> {
         }
         pairs.push((a as u32, b as u32, u32::try_from(tf).ok()?));
     }
-    let n = r.count(9)?;
-    let mut counts = Vec::with_capacity(n);
-    for _ in 0..n {
-        let key = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-        counts.push((key, u32::try_from(r.varint()?).ok()?));
-    }
+    let counts = r.stems()?;
     if r.at != bytes.len() {
         return None;
     }
@@ -345,6 +330,18 @@ impl<'a> Reader<'a> {
 
     fn varint(&mut self) -> Option<u64> {
         crate::search::encode::read_varint_checked(self.bytes, &mut self.at)
+    }
+
+    /// The stem counts, the last part of what [`encode`] writes: each key's 8 bytes and its
+    /// count.
+    fn stems(&mut self) -> Option<StemCounts> {
+        let n = self.count(9)?;
+        let mut counts = Vec::with_capacity(n);
+        for _ in 0..n {
+            let key = u64::from_le_bytes(self.take(8)?.try_into().ok()?);
+            counts.push((key, u32::try_from(self.varint()?).ok()?));
+        }
+        Some(counts)
     }
 
     /// A number of items of at least `each` bytes that the rest can hold.

@@ -17,9 +17,10 @@
 //!    for each changed document ([`encode::List::with`]: exact wherever the list's kept impacts
 //!    decide the result, refused where it depends on impacts below the list's floor); a key no
 //!    document had before is made from the changed documents alone;
-//! 3. gathers, while the words stage reads every article's stem counts anyway for similar
-//!    articles, the lists of the refused keys only ([`Targets`], [`Gathered`]: one or two keys
-//!    for a body edit at 100 000 articles), and makes their entries whole;
+//! 3. gathers the lists of the refused keys only, in the words stage, from every article's
+//!    kept words ([`Targets`], [`Gathered`]: none to two keys for a body edit at 100 000
+//!    articles; with none, and similar vectors made from the previous build's, the words stage
+//!    reads no article), and makes their entries whole;
 //! 4. cuts the edited key spaces again from the chunks the edits fall into
 //!    ([`encode::patch`]): every other chunk is the previous output's file, kept ([`write`]).
 //!
